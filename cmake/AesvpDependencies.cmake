@@ -1,0 +1,50 @@
+# Every dependency comes from Debian 12 packages (see docs/dependencies.md for why each).
+find_package(PkgConfig REQUIRED)
+find_package(OpenSSL 3.0 REQUIRED COMPONENTS Crypto)
+find_package(Threads REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(Boost 1.74 REQUIRED COMPONENTS program_options)
+
+if(AESVP_BUILD_TESTS)
+  find_package(GTest REQUIRED)
+endif()
+
+if(AESVP_WITH_SYSTEMC)
+  # A user-built SystemC (SYSTEMC_HOME with the SystemCLanguage CMake config) is taken
+  # first; otherwise the Debian package through pkg-config (it ships no CMake config).
+  find_package(SystemCLanguage CONFIG QUIET HINTS $ENV{SYSTEMC_HOME})
+  if(SystemCLanguage_FOUND)
+    add_library(aesvp_systemc INTERFACE)
+    target_link_libraries(aesvp_systemc INTERFACE SystemC::systemc)
+  else()
+    pkg_check_modules(SystemC REQUIRED IMPORTED_TARGET systemc)
+    add_library(aesvp_systemc INTERFACE)
+    target_link_libraries(aesvp_systemc INTERFACE PkgConfig::SystemC)
+  endif()
+  # Deprecated-in-2.3 checks are noisy with the Debian headers.
+  target_compile_definitions(aesvp_systemc INTERFACE SC_INCLUDE_DYNAMIC_PROCESSES)
+endif()
+
+# aesvp_add_gtest(<name> SOURCES ... LIBS ... [LABELS ...] [SYSTEMC])
+# SystemC-free tests link gtest_main; SystemC tests link the harness that defines sc_main
+# (the Debian libsystemc exports main) and run one elaborated bench per ctest process.
+function(aesvp_add_gtest name)
+  cmake_parse_arguments(T "SYSTEMC" "" "SOURCES;LIBS;LABELS" ${ARGN})
+  if(NOT AESVP_BUILD_TESTS)
+    return()
+  endif()
+  add_executable(${name} ${T_SOURCES})
+  target_link_libraries(${name} PRIVATE ${T_LIBS} aesvp_warnings)
+  if(T_SYSTEMC)
+    target_link_libraries(${name} PRIVATE aesvp_sc_test_harness)
+  else()
+    target_link_libraries(${name} PRIVATE GTest::gtest_main GTest::gmock)
+  endif()
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+  if(NOT T_LABELS)
+    set(T_LABELS quick)
+  endif()
+  gtest_discover_tests(${name}
+    DISCOVERY_MODE PRE_TEST
+    PROPERTIES LABELS "${T_LABELS}" ENVIRONMENT "SYSTEMC_DISABLE_COPYRIGHT_MESSAGE=1")
+endfunction()

@@ -1,0 +1,143 @@
+#include "models/bus/interconnect.h"
+
+#include "models/core/report.h"
+
+#include <sstream>
+#include <stdexcept>
+
+namespace aesvp {
+
+Interconnect::Interconnect(sc_core::sc_module_name name, const sc_core::sc_time& hop_latency)
+    : sc_core::sc_module(name),
+      from_initiators("from_initiators"),
+      to_targets("to_targets"),
+      hop_(hop_latency) {
+  from_initiators.register_b_transport(this, &Interconnect::b_transport);
+  from_initiators.register_get_direct_mem_ptr(this, &Interconnect::get_direct_mem_ptr);
+  from_initiators.register_transport_dbg(this, &Interconnect::transport_dbg);
+  to_targets.register_invalidate_direct_mem_ptr(this, &Interconnect::invalidate_direct_mem_ptr);
+}
+
+void Interconnect::attach(tlm::tlm_target_socket<>& target, std::uint64_t base,
+                          std::uint64_t size, const std::string& region_name,
+                          const sc_core::sc_time& extra) {
+  for (const Region& r : regions_) {
+    if (base < r.base + r.size && r.base < base + size) {
+      std::ostringstream msg;
+      msg << name() << ": region " << region_name << " overlaps " << r.name;
+      throw std::logic_error(msg.str());
+    }
+  }
+  const unsigned port = static_cast<unsigned>(regions_.size());
+  to_targets.bind(target);
+  regions_.push_back(Region{region_name, base, size, port, extra});
+}
+
+const Interconnect::Region* Interconnect::decode(std::uint64_t addr) const {
+  for (const Region& r : regions_)
+    if (r.contains(addr)) return &r;
+  return nullptr;
+}
+
+bool Interconnect::faulty(std::uint64_t addr, std::uint64_t len) const {
+  for (const Fault& f : faults_)
+    if (addr < f.base + f.size && f.base < addr + len) return true;
+  return false;
+}
+
+void Interconnect::b_transport(int /*from*/, tlm::tlm_generic_payload& trans,
+                               sc_core::sc_time& delay) {
+  const std::uint64_t addr = trans.get_address();
+  const unsigned width =
+      trans.get_streaming_width() == 0 ? trans.get_data_length() : trans.get_streaming_width();
+  const Region* r = decode(addr);
+  delay += hop_;
+  if (r == nullptr || width > r->size - (addr - r->base)) {
+    reject_access(*this, trans, tlm::TLM_ADDRESS_ERROR_RESPONSE,
+                  r == nullptr ? "no target is mapped at this address"
+                               : "the access runs past the end of " + r->name);
+    return;
+  }
+  if (faulty(addr, width)) {
+    ++injected_errors_;
+    trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
+    return;
+  }
+  delay += r->extra;
+  trans.set_address(addr - r->base);
+  to_targets[r->port]->b_transport(trans, delay);
+  trans.set_address(addr);
+}
+
+bool Interconnect::get_direct_mem_ptr(int /*from*/, tlm::tlm_generic_payload& trans,
+                                      tlm::tlm_dmi& dmi) {
+  const std::uint64_t addr = trans.get_address();
+  const Region* r = decode(addr);
+  if (r == nullptr) return false;
+  bool faults_in_region = faulty(r->base, r->size);
+  if (faults_in_region) {
+    // Refuse DMI for the whole region while a fault is injected into it.
+    dmi.set_start_address(r->base);
+    dmi.set_end_address(r->base + r->size - 1);
+    return false;
+  }
+  trans.set_address(addr - r->base);
+  const bool ok = to_targets[r->port]->get_direct_mem_ptr(trans, dmi);
+  trans.set_address(addr);
+  // Translate back to global addresses and clip to the region.
+  std::uint64_t start = dmi.get_start_address() + r->base;
+  std::uint64_t end = dmi.get_end_address() + r->base;
+  if (end < start) end = r->base + r->size - 1;  // the target left the full range
+  if (start < r->base) start = r->base;
+  if (end > r->base + r->size - 1) {
+    end = r->base + r->size - 1;
+  }
+  if (ok && dmi.get_dmi_ptr() != nullptr) {
+    // The pointer refers to the target's start address; keep it pointing at `start`.
+    dmi.set_dmi_ptr(dmi.get_dmi_ptr() + (start - r->base - dmi.get_start_address()));
+  }
+  dmi.set_start_address(start);
+  dmi.set_end_address(end);
+  dmi.set_read_latency(dmi.get_read_latency() + hop_ + r->extra);
+  dmi.set_write_latency(dmi.get_write_latency() + hop_ + r->extra);
+  return ok;
+}
+
+unsigned int Interconnect::transport_dbg(int /*from*/, tlm::tlm_generic_payload& trans) {
+  const std::uint64_t addr = trans.get_address();
+  const Region* r = decode(addr);
+  if (r == nullptr) {
+    trans.set_response_status(tlm::TLM_ADDRESS_ERROR_RESPONSE);
+    return 0;
+  }
+  trans.set_address(addr - r->base);
+  const unsigned n = to_targets[r->port]->transport_dbg(trans);
+  trans.set_address(addr);
+  return n;
+}
+
+void Interconnect::invalidate_direct_mem_ptr(int port, sc_dt::uint64 start, sc_dt::uint64 end) {
+  for (const Region& r : regions_) {
+    if (r.port != static_cast<unsigned>(port)) continue;
+    const std::uint64_t s = start + r.base;
+    const std::uint64_t e = end >= r.size ? r.base + r.size - 1 : end + r.base;
+    revoke_dmi(s, e);
+  }
+}
+
+void Interconnect::revoke_dmi(std::uint64_t start, std::uint64_t end) {
+  for (unsigned i = 0; i < from_initiators.size(); ++i)
+    from_initiators[i]->invalidate_direct_mem_ptr(start, end);
+}
+
+void Interconnect::inject_bus_error(std::uint64_t base, std::uint64_t size) {
+  faults_.push_back(Fault{base, size});
+  // Revoke every DMI pointer of the regions concerned (granted pointers cover whole
+  // regions, so the whole region goes).
+  for (const Region& r : regions_)
+    if (base < r.base + r.size && r.base < base + size) revoke_dmi(r.base, r.base + r.size - 1);
+}
+
+void Interconnect::clear_bus_errors() { faults_.clear(); }
+
+}  // namespace aesvp

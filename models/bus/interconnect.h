@@ -1,0 +1,81 @@
+// The interconnect: address decoding from any initiator (CPU, DMA) to the mapped targets,
+// a latency per crossing (plus an optional extra per region, e.g. the L4 peripheral
+// bridge), TLM_ADDRESS_ERROR_RESPONSE for unmapped addresses, DMI pass-through with
+// address translation in both directions, and fault injection: a range can be made to
+// answer every access with TLM_GENERIC_ERROR_RESPONSE, and DMI pointers that cover it are
+// revoked first so that cached pointers cannot bypass the fault.
+#pragma once
+
+#include "models/core/params.h"
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/multi_passthrough_initiator_socket.h>
+#include <tlm_utils/multi_passthrough_target_socket.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace aesvp {
+
+#define AESVP_BUS_PARAMS(X)                                                                  \
+  X(double, l3_clock_mhz, 200.0, "MHz", "OMAP4430 TRM: L3 interconnect at 200 MHz (L3_ICLK)", \
+    "interconnect clock")                                                                    \
+  X(std::uint32_t, l3_hop_cycles, 4, "cycles",                                               \
+    "request + response arbitration through one L3 switch (estimate)",                      \
+    "latency of one crossing of the interconnect")                                          \
+  X(std::uint32_t, l4_bridge_cycles, 10, "cycles",                                          \
+    "L3-to-L4PER bridge and L4 target agent (estimate; OMAP4 peripheral register accesses " \
+    "take on the order of 100 ns from the CPU)",                                             \
+    "extra latency of an access to a peripheral behind the L4 bridge")
+
+AESVP_PARAM_GROUP(BusParams, "bus", AESVP_BUS_PARAMS);
+
+class Interconnect : public sc_core::sc_module {
+ public:
+  // Initiators bind their sockets here; targets are attached with attach().
+  tlm_utils::multi_passthrough_target_socket<Interconnect> from_initiators;
+  tlm_utils::multi_passthrough_initiator_socket<Interconnect> to_targets;
+
+  Interconnect(sc_core::sc_module_name name, const sc_core::sc_time& hop_latency);
+
+  // Binds `target` and maps [base, base + size) onto its addresses [0, size).
+  // `extra` is added to the hop latency for accesses to this region.
+  void attach(tlm::tlm_target_socket<>& target, std::uint64_t base, std::uint64_t size,
+              const std::string& region_name,
+              const sc_core::sc_time& extra = sc_core::SC_ZERO_TIME);
+
+  // Fault injection: every access that touches [base, base + size) gets
+  // TLM_GENERIC_ERROR_RESPONSE until cleared; DMI over it is revoked and refused.
+  void inject_bus_error(std::uint64_t base, std::uint64_t size);
+  void clear_bus_errors();
+  unsigned long injected_errors() const { return injected_errors_; }
+
+  struct Region {
+    std::string name;
+    std::uint64_t base, size;
+    unsigned port;
+    sc_core::sc_time extra;
+    bool contains(std::uint64_t a) const { return a >= base && a - base < size; }
+  };
+  const std::vector<Region>& regions() const { return regions_; }
+
+ private:
+  void b_transport(int from, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  bool get_direct_mem_ptr(int from, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
+  unsigned int transport_dbg(int from, tlm::tlm_generic_payload& trans);
+  void invalidate_direct_mem_ptr(int port, sc_dt::uint64 start, sc_dt::uint64 end);
+
+  const Region* decode(std::uint64_t addr) const;
+  bool faulty(std::uint64_t addr, std::uint64_t len) const;
+  void revoke_dmi(std::uint64_t start, std::uint64_t end);
+
+  sc_core::sc_time hop_;
+  std::vector<Region> regions_;
+  struct Fault { std::uint64_t base, size; };
+  std::vector<Fault> faults_;
+  unsigned long injected_errors_ = 0;
+};
+
+}  // namespace aesvp

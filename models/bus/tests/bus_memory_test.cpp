@@ -1,0 +1,134 @@
+#include "models/bus/interconnect.h"
+#include "models/core/report.h"
+#include "models/memory/memory.h"
+#include "models/testing/sc_test.h"
+
+#include <gtest/gtest.h>
+#include <tlm_utils/simple_initiator_socket.h>
+
+#include <cstring>
+#include <vector>
+
+namespace aesvp {
+namespace {
+
+using sc_core::sc_time;
+using sc_core::SC_NS;
+using sc_core::SC_ZERO_TIME;
+
+struct Initiator : sc_core::sc_module {
+  tlm_utils::simple_initiator_socket<Initiator> socket{"socket"};
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> invalidations;
+  explicit Initiator(sc_core::sc_module_name n) : sc_core::sc_module(n) {
+    socket.register_invalidate_direct_mem_ptr(this, &Initiator::invalidate);
+  }
+  void invalidate(sc_dt::uint64 s, sc_dt::uint64 e) { invalidations.emplace_back(s, e); }
+
+  tlm::tlm_response_status access(tlm::tlm_command cmd, std::uint64_t addr, void* data,
+                                  unsigned len, sc_time& delay) {
+    tlm::tlm_generic_payload t;
+    t.set_command(cmd);
+    t.set_address(addr);
+    t.set_data_ptr(static_cast<unsigned char*>(data));
+    t.set_data_length(len);
+    t.set_streaming_width(len);
+    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    socket->b_transport(t, delay);
+    return t.get_response_status();
+  }
+};
+
+struct Bench : sc_core::sc_module {
+  Initiator cpu{"cpu"};
+  Interconnect bus{"bus", sc_time(5, SC_NS)};
+  Memory dram;
+  Memory sram;
+  static DramParams small(std::uint32_t mib) {
+    DramParams p;
+    p.size_mib = mib;
+    return p;
+  }
+  explicit Bench(sc_core::sc_module_name n)
+      : sc_core::sc_module(n), dram("dram", small(1)), sram("sram", small(1)) {
+    cpu.socket.bind(bus.from_initiators);
+    bus.attach(dram.socket, 0x80000000, 1 << 20, "dram");
+    bus.attach(sram.socket, 0x40000000, 1 << 20, "sram", sc_time(20, SC_NS));
+  }
+};
+
+TEST(Interconnect, RoutesTranslatesAndAddsLatency) {
+  Bench b("b");
+  sc_core::sc_start(SC_ZERO_TIME);  // completes elaboration (multi-socket binding)
+  std::uint32_t w = 0x12345678, r = 0;
+  sc_time delay = SC_ZERO_TIME;
+  ASSERT_EQ(b.cpu.access(tlm::TLM_WRITE_COMMAND, 0x80000100, &w, 4, delay), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(delay, sc_time(5, SC_NS) + b.dram.write_time(4));
+  std::uint32_t stored;
+  std::memcpy(&stored, b.dram.data() + 0x100, 4);
+  EXPECT_EQ(stored, w);
+
+  delay = SC_ZERO_TIME;
+  ASSERT_EQ(b.cpu.access(tlm::TLM_READ_COMMAND, 0x40000010, &r, 4, delay), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(delay, sc_time(25, SC_NS) + b.sram.read_time(4));
+}
+
+TEST(Interconnect, UnmappedAddressIsAnAddressError) {
+  Bench b("b");
+  sc_core::sc_start(SC_ZERO_TIME);  // completes elaboration (multi-socket binding)
+  std::uint32_t w = 1;
+  sc_time delay = SC_ZERO_TIME;
+  EXPECT_EQ(b.cpu.access(tlm::TLM_WRITE_COMMAND, 0x10000000, &w, 4, delay),
+            tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  // An access that starts inside a region but runs past its end is refused too.
+  std::vector<unsigned char> big(32);
+  EXPECT_EQ(b.cpu.access(tlm::TLM_READ_COMMAND, 0x80000000 + (1 << 20) - 16, big.data(), 32,
+                         delay),
+            tlm::TLM_ADDRESS_ERROR_RESPONSE);
+  EXPECT_EQ(testing::take_reports(kReportBus).size(), 2u);
+}
+
+TEST(Interconnect, DmiIsTranslatedAndRevokedByFaultInjection) {
+  Bench b("b");
+  sc_core::sc_start(SC_ZERO_TIME);  // completes elaboration (multi-socket binding)
+  tlm::tlm_generic_payload t;
+  t.set_address(0x80000040);
+  t.set_command(tlm::TLM_READ_COMMAND);
+  tlm::tlm_dmi dmi;
+  ASSERT_TRUE(b.cpu.socket->get_direct_mem_ptr(t, dmi));
+  EXPECT_EQ(dmi.get_start_address(), 0x80000000u);
+  EXPECT_EQ(dmi.get_end_address(), 0x80000000u + (1 << 20) - 1);
+  EXPECT_EQ(dmi.get_dmi_ptr(), b.dram.data());
+
+  b.bus.inject_bus_error(0x80001000, 0x100);
+  ASSERT_EQ(b.cpu.invalidations.size(), 1u);
+  EXPECT_EQ(b.cpu.invalidations[0].first, 0x80000000u);
+  tlm::tlm_dmi again;
+  EXPECT_FALSE(b.cpu.socket->get_direct_mem_ptr(t, again));
+
+  std::uint32_t w = 1;
+  sc_time delay = SC_ZERO_TIME;
+  EXPECT_EQ(b.cpu.access(tlm::TLM_WRITE_COMMAND, 0x80001080, &w, 4, delay),
+            tlm::TLM_GENERIC_ERROR_RESPONSE);
+  EXPECT_EQ(b.cpu.access(tlm::TLM_WRITE_COMMAND, 0x80002000, &w, 4, delay), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(b.bus.injected_errors(), 1u);
+  b.bus.clear_bus_errors();
+  EXPECT_EQ(b.cpu.access(tlm::TLM_WRITE_COMMAND, 0x80001080, &w, 4, delay), tlm::TLM_OK_RESPONSE);
+  EXPECT_TRUE(b.cpu.socket->get_direct_mem_ptr(t, again));
+}
+
+TEST(Interconnect, DebugTransportReachesTargets) {
+  Bench b("b");
+  sc_core::sc_start(SC_ZERO_TIME);  // completes elaboration (multi-socket binding)
+  std::memcpy(b.sram.data() + 8, "abcd", 4);
+  char out[4];
+  tlm::tlm_generic_payload t;
+  t.set_command(tlm::TLM_READ_COMMAND);
+  t.set_address(0x40000008);
+  t.set_data_ptr(reinterpret_cast<unsigned char*>(out));
+  t.set_data_length(4);
+  EXPECT_EQ(b.cpu.socket->transport_dbg(t), 4u);
+  EXPECT_EQ(std::memcmp(out, "abcd", 4), 0);
+}
+
+}  // namespace
+}  // namespace aesvp

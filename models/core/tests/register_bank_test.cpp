@@ -1,0 +1,129 @@
+#include "models/core/register_bank.h"
+#include "models/core/report.h"
+#include "models/testing/sc_test.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <vector>
+
+namespace aesvp {
+namespace {
+
+using sc_core::sc_time;
+using sc_core::SC_NS;
+using sc_core::SC_ZERO_TIME;
+
+struct Device : sc_core::sc_module {
+  RegisterBank bank{*this, 0x40};
+  std::vector<std::uint32_t> fifo_writes;
+  explicit Device(sc_core::sc_module_name n) : sc_core::sc_module(n) {
+    bank.add("CTRL", 0x00, Access::ReadWrite, 0x5).writable(0xff);
+    bank.add("STATUS", 0x04, Access::ReadOnly, 0x1);
+    bank.add("CMD", 0x08, Access::WriteOnly);
+    for (unsigned i = 0; i < 4; ++i) {
+      bank.add("FIFO_" + std::to_string(i), 0x10 + 4 * i, Access::ReadWrite)
+          .on_write([this](std::uint32_t v) { fifo_writes.push_back(v); });
+    }
+    bank.set_access_latency(sc_time(10, SC_NS));
+  }
+};
+
+void fill(tlm::tlm_generic_payload& t, tlm::tlm_command cmd, std::uint64_t addr,
+          unsigned char* data, unsigned len, unsigned width = 0) {
+  t.set_command(cmd);
+  t.set_address(addr);
+  t.set_data_ptr(data);
+  t.set_data_length(len);
+  t.set_streaming_width(width == 0 ? len : width);
+  t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+}
+
+TEST(RegisterBank, ResetValuesAndMaskedWrite) {
+  Device dev("dev");
+  std::uint32_t v = 0;
+  tlm::tlm_generic_payload rd;
+  fill(rd, tlm::TLM_READ_COMMAND, 0x0, reinterpret_cast<unsigned char*>(&v), 4);
+  sc_time delay = SC_ZERO_TIME;
+  dev.bank.b_transport(rd, delay);
+  EXPECT_EQ(rd.get_response_status(), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(v, 0x5u);
+  EXPECT_EQ(delay, sc_time(10, SC_NS));
+
+  std::uint32_t w = 0xabcd;
+  tlm::tlm_generic_payload wr;
+  fill(wr, tlm::TLM_WRITE_COMMAND, 0x0, reinterpret_cast<unsigned char*>(&w), 4);
+  dev.bank.b_transport(wr, delay);
+  EXPECT_EQ(dev.bank.at(0x0).get(), 0xcdu);  // only the low byte is writable
+  dev.bank.reset();
+  EXPECT_EQ(dev.bank.at(0x0).get(), 0x5u);
+}
+
+TEST(RegisterBank, FifoBurstRepeatsTheWindow) {
+  Device dev("dev");
+  std::uint32_t words[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+  tlm::tlm_generic_payload wr;
+  fill(wr, tlm::TLM_WRITE_COMMAND, 0x10, reinterpret_cast<unsigned char*>(words), 32, 16);
+  sc_time delay = SC_ZERO_TIME;
+  dev.bank.b_transport(wr, delay);
+  ASSERT_EQ(wr.get_response_status(), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(dev.fifo_writes, (std::vector<std::uint32_t>{1, 2, 3, 4, 5, 6, 7, 8}));
+  EXPECT_EQ(delay, sc_time(20, SC_NS));  // two beats of the 16-byte streaming width
+}
+
+struct BadCase {
+  tlm::tlm_command cmd;
+  std::uint64_t addr;
+  unsigned len;
+  bool byte_enables;
+  tlm::tlm_response_status expected;
+};
+
+class RegisterBankErrors : public ::testing::TestWithParam<BadCase> {};
+
+TEST_P(RegisterBankErrors, RejectedWithoutEffect) {
+  const BadCase& c = GetParam();
+  Device dev("dev");
+  std::uint32_t data[4] = {0xffffffffu, 0xffffffffu, 0xffffffffu, 0xffffffffu};
+  unsigned char be[4] = {0xff, 0xff, 0, 0};
+  tlm::tlm_generic_payload t;
+  fill(t, c.cmd, c.addr, reinterpret_cast<unsigned char*>(data), c.len);
+  if (c.byte_enables) {
+    t.set_byte_enable_ptr(be);
+    t.set_byte_enable_length(4);
+  }
+  sc_time delay = SC_ZERO_TIME;
+  dev.bank.b_transport(t, delay);
+  EXPECT_EQ(t.get_response_status(), c.expected);
+  EXPECT_EQ(dev.bank.at(0x0).get(), 0x5u);
+  EXPECT_TRUE(dev.fifo_writes.empty());
+  EXPECT_EQ(testing::take_reports(kReportBus).size(), 1u);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, RegisterBankErrors,
+    ::testing::Values(
+        BadCase{tlm::TLM_WRITE_COMMAND, 0x0c, 4, false, tlm::TLM_ADDRESS_ERROR_RESPONSE},  // hole
+        BadCase{tlm::TLM_WRITE_COMMAND, 0x02, 4, false, tlm::TLM_ADDRESS_ERROR_RESPONSE},  // misaligned
+        BadCase{tlm::TLM_WRITE_COMMAND, 0x00, 2, false, tlm::TLM_BURST_ERROR_RESPONSE},    // 16-bit
+        BadCase{tlm::TLM_WRITE_COMMAND, 0x00, 1, false, tlm::TLM_BURST_ERROR_RESPONSE},    // byte
+        BadCase{tlm::TLM_WRITE_COMMAND, 0x00, 4, true, tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE},
+        BadCase{tlm::TLM_WRITE_COMMAND, 0x04, 4, false, tlm::TLM_COMMAND_ERROR_RESPONSE},  // RO
+        BadCase{tlm::TLM_READ_COMMAND, 0x08, 4, false, tlm::TLM_COMMAND_ERROR_RESPONSE},   // WO
+        // A burst that runs from FIFO_3 into the hole after it: nothing is written.
+        BadCase{tlm::TLM_WRITE_COMMAND, 0x1c, 8, false, tlm::TLM_ADDRESS_ERROR_RESPONSE}));
+
+TEST(RegisterBank, DebugReadHasNoSideEffects) {
+  Device dev("dev");
+  int reads = 0;
+  dev.bank.at(0x4).on_read([&] { ++reads; return 7u; }).on_peek([] { return 9u; });
+  std::uint32_t v = 0;
+  tlm::tlm_generic_payload t;
+  fill(t, tlm::TLM_READ_COMMAND, 0x4, reinterpret_cast<unsigned char*>(&v), 4);
+  EXPECT_EQ(dev.bank.transport_dbg(t), 4u);
+  EXPECT_EQ(v, 9u);
+  EXPECT_EQ(reads, 0);
+}
+
+}  // namespace
+}  // namespace aesvp

@@ -1,0 +1,83 @@
+#include "models/memory/memory.h"
+
+#include "models/core/report.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace aesvp {
+
+using sc_core::sc_time;
+using sc_core::SC_NS;
+
+Memory::Memory(sc_core::sc_module_name name, const DramParams& params)
+    : sc_core::sc_module(name),
+      socket("socket"),
+      bytes_(static_cast<std::size_t>(params.size_mib) << 20),
+      read_access_(params.read_access_ns, SC_NS),
+      write_access_(params.write_access_ns, SC_NS),
+      per_byte_(params.per_byte_ns, SC_NS) {
+  socket.register_b_transport(this, &Memory::b_transport);
+  socket.register_get_direct_mem_ptr(this, &Memory::get_direct_mem_ptr);
+  socket.register_transport_dbg(this, &Memory::transport_dbg);
+}
+
+sc_time Memory::read_time(std::uint64_t len) const {
+  return read_access_ + per_byte_ * static_cast<double>(len);
+}
+
+sc_time Memory::write_time(std::uint64_t len) const {
+  return write_access_ + per_byte_ * static_cast<double>(len);
+}
+
+void Memory::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
+  const std::uint64_t addr = trans.get_address();
+  const unsigned len = trans.get_data_length();
+  const unsigned width = trans.get_streaming_width() == 0 ? len : trans.get_streaming_width();
+  if (trans.get_command() == tlm::TLM_IGNORE_COMMAND) {
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+    return;
+  }
+  if (len == 0 || width == 0 || addr >= size() || width > size() - addr) {
+    reject_access(*this, trans, tlm::TLM_ADDRESS_ERROR_RESPONSE, "outside the memory");
+    return;
+  }
+  unsigned char* mem = bytes_.data() + addr;
+  unsigned char* data = trans.get_data_ptr();
+  const unsigned char* be = trans.get_byte_enable_ptr();
+  const unsigned be_len = trans.get_byte_enable_length();
+  for (unsigned i = 0; i < len; ++i) {
+    if (be != nullptr && be[i % be_len] != TLM_BYTE_ENABLED) continue;
+    if (trans.is_write()) mem[i % width] = data[i];
+    else data[i] = mem[i % width];
+  }
+  delay += trans.is_write() ? write_time(len) : read_time(len);
+  trans.set_dmi_allowed(true);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+bool Memory::get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
+  if (trans.get_address() >= size()) return false;
+  dmi.allow_read_write();
+  dmi.set_dmi_ptr(bytes_.data());
+  dmi.set_start_address(0);
+  dmi.set_end_address(size() - 1);
+  // DMI latency fields carry the per-access latency; per-byte time is not expressible
+  // in tlm_dmi, so DMI users that care about bus time use b_transport instead.
+  dmi.set_read_latency(read_access_);
+  dmi.set_write_latency(write_access_);
+  return true;
+}
+
+unsigned int Memory::transport_dbg(tlm::tlm_generic_payload& trans) {
+  const std::uint64_t addr = trans.get_address();
+  if (addr >= size()) return 0;
+  const unsigned len =
+      static_cast<unsigned>(std::min<std::uint64_t>(trans.get_data_length(), size() - addr));
+  if (trans.is_write()) std::memcpy(bytes_.data() + addr, trans.get_data_ptr(), len);
+  else if (trans.is_read()) std::memcpy(trans.get_data_ptr(), bytes_.data() + addr, len);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+  return len;
+}
+
+}  // namespace aesvp

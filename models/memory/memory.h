@@ -1,0 +1,52 @@
+// Simulated DRAM: a byte array behind a TLM target socket with per-access and per-byte
+// latency, DMI (whole array, read/write) and debug transport.
+#pragma once
+
+#include "models/core/params.h"
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace aesvp {
+
+#define AESVP_DRAM_PARAMS(X)                                                              \
+  X(std::uint32_t, size_mib, 64, "MiB",                                                   \
+    "enough for the driver's buffers and in-flight bios; OMAP4 boards have 1 GiB",        \
+    "simulated DRAM size")                                                                \
+  X(double, read_access_ns, 60.0, "ns",                                                   \
+    "LPDDR2-400 through the OMAP4 EMIF: typical loaded first-beat latency (estimate)",    \
+    "latency of one read access")                                                         \
+  X(double, write_access_ns, 40.0, "ns",                                                  \
+    "posted writes through the EMIF write buffer (estimate)", "latency of one write access") \
+  X(double, per_byte_ns, 0.3125, "ns/B",                                                  \
+    "LPDDR2-400 x32: 3.2 GB/s peak", "transfer time per byte of an access")
+
+AESVP_PARAM_GROUP(DramParams, "dram", AESVP_DRAM_PARAMS);
+
+class Memory : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<Memory> socket;
+
+  Memory(sc_core::sc_module_name name, const DramParams& params);
+
+  std::uint64_t size() const { return bytes_.size(); }
+  unsigned char* data() { return bytes_.data(); }
+
+  // Time of one access of `len` bytes (what b_transport adds to the delay).
+  sc_core::sc_time read_time(std::uint64_t len) const;
+  sc_core::sc_time write_time(std::uint64_t len) const;
+
+ private:
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
+  unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
+
+  std::vector<unsigned char> bytes_;
+  sc_core::sc_time read_access_, write_access_, per_byte_;
+};
+
+}  // namespace aesvp
