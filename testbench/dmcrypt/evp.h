@@ -1,0 +1,25 @@
+// Thin RAII helpers over OpenSSL EVP (internal to aesvp_dmcrypt; the tests use them too).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "testbench/dmcrypt/cipher_spec.h"
+
+namespace aesvp::dmcrypt::evp {
+
+// AES-ECB over `len` bytes (multiple of 16), no padding. key_len 16, 24 or 32.
+void aes_ecb(const std::uint8_t* key, std::size_t key_len, bool encrypt, const std::uint8_t* in,
+             std::uint8_t* out, std::size_t len);
+
+// Full-mode OpenSSL cipher: ECB/CBC/CTR with an AES key of 16/24/32 bytes, XTS with 32 or 64
+// bytes (key1 || key2). `iv` is 16 bytes (ignored for ECB). No padding; len multiple of 16.
+void mode_crypt(ChainMode mode, const std::uint8_t* key, std::size_t key_len,
+                const std::uint8_t* iv, bool encrypt, const std::uint8_t* in, std::uint8_t* out,
+                std::size_t len);
+
+// EVP_Digest with md5 or sha256.
+std::vector<std::uint8_t> digest(EssivHash hash, const std::uint8_t* data, std::size_t len);
+
+}  // namespace aesvp::dmcrypt::evp
