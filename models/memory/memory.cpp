@@ -16,18 +16,18 @@ Memory::Memory(sc_core::sc_module_name name, const DramParams& params)
       bytes_(static_cast<std::size_t>(params.size_mib) << 20),
       read_access_(params.read_access_ns, SC_NS),
       write_access_(params.write_access_ns, SC_NS),
-      per_byte_(params.per_byte_ns, SC_NS) {
+      per_byte_ns_(params.per_byte_ns) {
   socket.register_b_transport(this, &Memory::b_transport);
   socket.register_get_direct_mem_ptr(this, &Memory::get_direct_mem_ptr);
   socket.register_transport_dbg(this, &Memory::transport_dbg);
 }
 
 sc_time Memory::read_time(std::uint64_t len) const {
-  return read_access_ + per_byte_ * static_cast<double>(len);
+  return read_access_ + sc_time(per_byte_ns_ * static_cast<double>(len), SC_NS);
 }
 
 sc_time Memory::write_time(std::uint64_t len) const {
-  return write_access_ + per_byte_ * static_cast<double>(len);
+  return write_access_ + sc_time(per_byte_ns_ * static_cast<double>(len), SC_NS);
 }
 
 void Memory::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {

@@ -1,0 +1,507 @@
+#include "models/sdma/omap_sdma.h"
+
+#include "models/core/report.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace aesvp {
+
+using sc_core::sc_time;
+using sc_core::SC_ZERO_TIME;
+namespace r = sdma;
+
+namespace {
+
+// REVISION as read by software (the model's own value: the Linux driver only prints it).
+constexpr std::uint32_t kRevisionValue = 0x00010900;
+// GCR reset value (estimate: FIFO depth field 0x10, see docs/sdma-model.md).
+constexpr std::uint32_t kGcrReset = 0x00010010;
+// OCP_SYSCONFIG bits that a write stores (AUTOIDLE, SIDLEMODE, EMUFREE, CLOCKACTIVITY,
+// MIDLEMODE); SOFTRESET self-clears.
+constexpr std::uint32_t kSysconfigWritable = 0x3339;
+
+std::uint32_t clamp_channels(std::uint32_t n) {
+  if (n == 0 || n > r::kMaxChannels) {
+    std::ostringstream msg;
+    msg << "sdma.channels = " << n << " is outside 1.." << r::kMaxChannels << "; using "
+        << r::kMaxChannels;
+    SC_REPORT_WARNING(kReportConfig, msg.str().c_str());
+    return r::kMaxChannels;
+  }
+  return n;
+}
+
+std::uint32_t clamp_lines(std::uint32_t n) {
+  if (n > r::kMaxRequestLines) {
+    std::ostringstream msg;
+    msg << "sdma.request_lines = " << n << " is more than the CCR field holds ("
+        << r::kMaxRequestLines << "); using " << r::kMaxRequestLines;
+    SC_REPORT_WARNING(kReportConfig, msg.str().c_str());
+    return r::kMaxRequestLines;
+  }
+  return n;
+}
+
+SdmaParams checked(SdmaParams p) {
+  p.channels = clamp_channels(p.channels);
+  p.request_lines = clamp_lines(p.request_lines);
+  return p;
+}
+
+}  // namespace
+
+OmapSdma::OmapSdma(sc_core::sc_module_name name, const SdmaParams& params, TimingMode mode)
+    : sc_core::sc_module(name),
+      regs("regs"),
+      bus("bus"),
+      dma_req("dma_req", std::min(params.request_lines, r::kMaxRequestLines) + 1),
+      irq("irq", r::kIrqLines),
+      params_(checked(params)),
+      mode_(mode),
+      clock_(params.clock_mhz),
+      bank_(*this, r::kWindowSize),
+      ch_(params_.channels),
+      stats_(params_.channels) {
+  regs.register_b_transport(this, &OmapSdma::b_transport);
+  regs.register_transport_dbg(this, &OmapSdma::transport_dbg);
+  bank_.set_access_latency(clock_.cycles(static_cast<std::uint64_t>(params_.reg_access_cycles)));
+  declare_registers();
+
+  SC_THREAD(port_thread);
+  SC_METHOD(watch_requests);
+  for (auto& line : dma_req) sensitive << line;
+  dont_initialize();
+}
+
+// ---------------------------------------------------------------------------------------
+// Registers
+
+void OmapSdma::declare_registers() {
+  bank_.add("REVISION", r::kRevision, Access::ReadOnly, kRevisionValue);
+  for (unsigned x = 0; x < r::kIrqLines; ++x) {
+    const std::string l = std::to_string(x);
+    bank_.add("IRQSTATUS_L" + l, r::irqstatus(x), Access::ReadWrite)
+        .on_read([this, x] { return irqstatus_[x]; })
+        .on_peek([this, x] { return irqstatus_[x]; })
+        .on_write([this, x](std::uint32_t v) {
+          irqstatus_[x] &= ~v;  // write 1 to clear
+          update_irq_lines();
+        });
+    bank_.add("IRQENABLE_L" + l, r::irqenable(x), Access::ReadWrite)
+        .on_read([this, x] { return irqenable_[x]; })
+        .on_peek([this, x] { return irqenable_[x]; })
+        .on_write([this, x](std::uint32_t v) {
+          irqenable_[x] = v;
+          update_irq_lines();
+        });
+  }
+  bank_.add("SYSSTATUS", r::kSysStatus, Access::ReadOnly, r::kSysStatusResetDone)
+      .on_read([this] {
+        return sc_core::sc_time_stamp() >= reset_done_at_ ? r::kSysStatusResetDone : 0u;
+      });
+  bank_.add("OCP_SYSCONFIG", r::kOcpSysconfig, Access::ReadWrite)
+      .on_write([this](std::uint32_t v) {
+        if (v & r::kSysconfigSoftReset) {
+          soft_reset();
+        } else {
+          bank_.at(r::kOcpSysconfig).set(v & kSysconfigWritable);
+        }
+      });
+  // Capabilities: nothing optional is advertised (no descriptor lists, no constant fill).
+  bank_.add("CAPS_0", r::kCaps0, Access::ReadOnly, 0);
+  bank_.add("CAPS_2", r::kCaps2, Access::ReadOnly, 0);
+  bank_.add("CAPS_3", r::kCaps3, Access::ReadOnly, 0);
+  bank_.add("CAPS_4", r::kCaps4, Access::ReadOnly, 0);
+  bank_.add("GCR", r::kGcr, Access::ReadWrite, kGcrReset);
+  for (unsigned ch = 0; ch < params_.channels; ++ch) declare_channel_registers(ch);
+}
+
+void OmapSdma::declare_channel_registers(unsigned ch) {
+  const std::string n = "[" + std::to_string(ch) + "]";
+  auto add = [&](const char* reg, std::uint32_t off, Access a) -> Register& {
+    return bank_.add(std::string(reg) + n, r::channel_reg(ch, off), a);
+  };
+  auto ccr_value = [this, ch] {
+    std::uint32_t v = bank_.at(r::channel_reg(ch, r::kCcr)).get();
+    if (in_flight_ == static_cast<int>(ch)) v |= r::kCcrRdActive | r::kCcrWrActive;
+    return v;
+  };
+  add("CCR", r::kCcr, Access::ReadWrite)
+      .on_read(ccr_value)
+      .on_peek(ccr_value)
+      .on_write([this, ch](std::uint32_t v) { write_ccr(ch, v); });
+  add("CLNK_CTRL", r::kClnkCtrl, Access::ReadWrite);  // stored only: no chaining
+  add("CICR", r::kCicr, Access::ReadWrite).writable(r::kCicrWritable);
+  add("CSR", r::kCsr, Access::ReadWrite).on_write([this, ch](std::uint32_t v) {
+    Register& csr = creg_ref(ch, r::kCsr);
+    csr.set(csr.get() & ~v);  // write 1 to clear
+  });
+  add("CSDP", r::kCsdp, Access::ReadWrite);
+  add("CEN", r::kCen, Access::ReadWrite).writable(r::kCenMask);
+  add("CFN", r::kCfn, Access::ReadWrite).writable(r::kCfnMask);
+  add("CSSA", r::kCssa, Access::ReadWrite);
+  add("CDSA", r::kCdsa, Access::ReadWrite);
+  add("CSEI", r::kCsei, Access::ReadWrite).writable(r::kElementIndexMask);
+  add("CSFI", r::kCsfi, Access::ReadWrite);
+  add("CDEI", r::kCdei, Access::ReadWrite).writable(r::kElementIndexMask);
+  add("CDFI", r::kCdfi, Access::ReadWrite);
+  // CSAC/CDAC are writable: the Linux driver clears CDAC before starting a channel.
+  add("CSAC", r::kCsac, Access::ReadWrite);
+  add("CDAC", r::kCdac, Access::ReadWrite);
+  add("CCEN", r::kCcen, Access::ReadOnly);
+  add("CCFN", r::kCcfn, Access::ReadOnly);
+  add("COLOR", r::kColor, Access::ReadWrite).writable(r::kColorMask);
+  add("CDP", r::kCdp, Access::ReadWrite);
+  add("CNDP", r::kCndp, Access::ReadWrite);
+  add("CCDN", r::kCcdn, Access::ReadWrite);
+}
+
+void OmapSdma::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
+  access_delay_ = delay;  // hooks that start something start it at the annotated time
+  bank_.b_transport(trans, delay);
+  access_delay_ = SC_ZERO_TIME;
+}
+
+unsigned int OmapSdma::transport_dbg(tlm::tlm_generic_payload& trans) {
+  return bank_.transport_dbg(trans);
+}
+
+std::uint32_t OmapSdma::creg(unsigned ch, std::uint32_t reg) const {
+  return bank_.registers().at(r::channel_reg(ch, reg)).get();
+}
+
+Register& OmapSdma::creg_ref(unsigned ch, std::uint32_t reg) {
+  return bank_.at(r::channel_reg(ch, reg));
+}
+
+void OmapSdma::write_ccr(unsigned ch, std::uint32_t v) {
+  Register& ccr = creg_ref(ch, r::kCcr);
+  const std::uint32_t status_bits = r::kCcrRdActive | r::kCcrWrActive;
+  ccr.set(v & ~status_bits);
+  const bool enable = (v & r::kCcrEnable) != 0;
+  if (enable && !ch_[ch].enabled) {
+    start_channel(ch);
+  } else if (!enable && ch_[ch].enabled) {
+    // Software stop: a unit already on the port completes (progress updated, no events);
+    // nothing further is moved.
+    ch_[ch].enabled = false;
+  }
+}
+
+bool OmapSdma::refuse(unsigned ch, const char* why) {
+  std::ostringstream msg;
+  msg << name() << ": channel " << ch << " not started: " << why
+      << " (not modelled); stopped with CSR.TRANS_ERR";
+  SC_REPORT_WARNING(kReportModel, msg.str().c_str());
+  stop_channel(ch);
+  raise_status(ch, r::kIrqTransErr);
+  return false;
+}
+
+void OmapSdma::start_channel(unsigned ch) {
+  Channel& c = ch_[ch];
+  const std::uint32_t ccr = creg(ch, r::kCcr);
+  const std::uint32_t csdp = creg(ch, r::kCsdp);
+  const std::uint32_t src_amode = (ccr >> r::kCcrSrcAmodeShift) & r::kCcrAmodeMask;
+  const std::uint32_t dst_amode = (ccr >> r::kCcrDstAmodeShift) & r::kCcrAmodeMask;
+
+  c = Channel{};
+  c.epoch = ++epoch_counter_;
+  c.request = r::ccr_request_number(ccr);
+  const bool fs = (ccr & r::kCcrFs) != 0, bs = (ccr & r::kCcrBs) != 0;
+  c.sync = c.request == 0 ? Sync::None
+           : fs && bs     ? Sync::Packet
+           : fs           ? Sync::Frame
+           : bs           ? Sync::Block
+                          : Sync::Element;
+  c.es = r::element_bytes(csdp & r::kCsdpDataTypeMask);
+  c.cen = creg(ch, r::kCen);
+  c.cfn = creg(ch, r::kCfn);
+
+  if (c.es == 0) { refuse(ch, "reserved CSDP.DATA_TYPE 3"); return; }
+  if (src_amode >= r::kAmodeSingleIndex || dst_amode >= r::kAmodeSingleIndex) {
+    refuse(ch, "single/double-index addressing");
+    return;
+  }
+  if (ccr & (r::kCcrConstantFill | r::kCcrTransparentCopy)) {
+    refuse(ch, "constant fill / transparent copy");
+    return;
+  }
+  if (creg(ch, r::kCdp) & r::kCdpTmodeMask) { refuse(ch, "descriptor-list mode (CDP)"); return; }
+  if (c.request > params_.request_lines) { refuse(ch, "request number beyond the lines"); return; }
+  if (c.cen == 0 || c.cfn == 0) { refuse(ch, "CEN or CFN is 0"); return; }
+
+  const std::uint32_t cssa = creg(ch, r::kCssa), cdsa = creg(ch, r::kCdsa);
+  if (cssa % c.es != 0 || cdsa % c.es != 0) {
+    stop_channel(ch);
+    raise_status(ch, r::kIrqMisalignedErr);
+    return;
+  }
+  c.src = cssa;
+  c.dst = cdsa;
+  c.src_inc = src_amode == r::kAmodePostIncrement;
+  c.dst_inc = dst_amode == r::kAmodePostIncrement;
+  c.src_burst = r::burst_bytes((csdp >> r::kCsdpSrcBurstShift) & r::kCsdpBurstMask, c.es);
+  c.dst_burst = r::burst_bytes((csdp >> r::kCsdpDstBurstShift) & r::kCsdpBurstMask, c.es);
+  c.last_level = line_high(ch);
+  creg_ref(ch, r::kCcen).set(0);
+  creg_ref(ch, r::kCcfn).set(0);
+  c.enabled = true;
+  const sc_time after = access_delay_ + clock_.cycles(std::uint64_t{params_.start_latency_cycles});
+  c.eligible_at = sc_core::sc_time_stamp() + after;
+  wake_.notify(after);
+}
+
+void OmapSdma::stop_channel(unsigned ch) {
+  ch_[ch].enabled = false;
+  Register& ccr = creg_ref(ch, r::kCcr);
+  ccr.set(ccr.get() & ~r::kCcrEnable);
+}
+
+void OmapSdma::soft_reset() {
+  ++generation_;
+  bank_.reset();
+  irqstatus_.fill(0);
+  irqenable_.fill(0);
+  update_irq_lines();
+  for (Channel& c : ch_) c = Channel{};
+  rr_next_ = 0;
+  in_flight_ = -1;
+  reset_done_at_ = sc_core::sc_time_stamp() + access_delay_ +
+                   clock_.cycles(std::uint64_t{params_.reset_cycles});
+}
+
+// ---------------------------------------------------------------------------------------
+// Interrupts
+
+void OmapSdma::raise_status(unsigned ch, std::uint32_t bits) {
+  if (bits == 0) return;
+  Register& csr = creg_ref(ch, r::kCsr);
+  csr.set(csr.get() | bits);
+  if ((bits & creg(ch, r::kCicr)) == 0) return;
+  for (auto& s : irqstatus_) s |= 1u << ch;
+  update_irq_lines();
+}
+
+void OmapSdma::update_irq_lines() {
+  for (unsigned x = 0; x < r::kIrqLines; ++x) {
+    const bool level = (irqstatus_[x] & irqenable_[x]) != 0;
+    if (level == irq_level_[x]) continue;
+    irq_level_[x] = level;
+    irq[x].write(level);
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Request lines and arbitration
+
+bool OmapSdma::line_high(unsigned ch) const {
+  const unsigned req = ch_[ch].request;
+  return req != 0 && req < dma_req.size() && dma_req[req].read();
+}
+
+bool OmapSdma::eligible(unsigned ch) const {
+  const Channel& c = ch_[ch];
+  if (!c.enabled || sc_core::sc_time_stamp() < c.eligible_at) return false;
+  if (c.sync == Sync::None || (c.sync == Sync::Block && c.block_granted)) return true;
+  return c.latched || line_high(ch);
+}
+
+int OmapSdma::arbitrate() {
+  const unsigned n = static_cast<unsigned>(ch_.size());
+  for (unsigned i = 0; i < n; ++i) {
+    const unsigned ch = (rr_next_ + i) % n;
+    if (eligible(ch)) {
+      rr_next_ = (ch + 1) % n;
+      return static_cast<int>(ch);
+    }
+  }
+  return -1;
+}
+
+void OmapSdma::watch_requests() {
+  // Runs one delta after any request line changed. A rising edge latches a request (so a
+  // short pulse is not lost); a second rising edge while the first is still latched (not
+  // yet serviced) is a DROP.
+  for (unsigned ch = 0; ch < ch_.size(); ++ch) {
+    Channel& c = ch_[ch];
+    if (!c.enabled || c.request == 0) continue;
+    const bool level = line_high(ch);
+    if (level && !c.last_level) {
+      if (c.latched) raise_status(ch, r::kIrqDrop);
+      c.latched = true;
+    }
+    c.last_level = level;
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// The port
+
+void OmapSdma::port_thread() {
+  // A member, not a local: a thread stack is never unwound at the end of simulation.
+  for (auto& line : dma_req) wake_on_ |= line.value_changed_event();
+  wake_on_ |= wake_;
+  for (;;) {
+    const int ch = arbitrate();
+    if (ch < 0) {
+      // Idle: wait for a request edge, an ENABLE, or a channel whose start latency ends.
+      const sc_time now = sc_core::sc_time_stamp();
+      bool future = false;
+      sc_time next;
+      for (const Channel& c : ch_) {
+        if (c.enabled && c.eligible_at > now && (!future || c.eligible_at < next)) {
+          next = c.eligible_at;
+          future = true;
+        }
+      }
+      if (future) wake_.notify(next - now);
+      wait(wake_on_);
+      continue;
+    }
+    const unsigned u = static_cast<unsigned>(ch);
+    if (mode_ == TimingMode::Accurate) {
+      // One unit, then the defined sampling point: end of the unit + one delta cycle.
+      const std::uint64_t gen = generation_, epoch = ch_[u].epoch;
+      sc_time delay = SC_ZERO_TIME;
+      in_flight_ = ch;
+      const StepResult res = run_step(u, delay);
+      wait(delay);
+      in_flight_ = -1;
+      finish_step(u, res, gen == generation_ && epoch == ch_[u].epoch);
+      wait(SC_ZERO_TIME);
+    } else {
+      // The channel keeps the port while it has work without a new request edge,
+      // moving units back to back on a local time offset.
+      sc_time local = SC_ZERO_TIME;
+      for (;;) {
+        const std::uint64_t gen = generation_, epoch = ch_[u].epoch;
+        const StepResult res = run_step(u, local);
+        const std::uint32_t events = res.status | (res.error ? r::kIrqTransErr : 0u);
+        if (res.error || res.block_done || (events & creg(u, r::kCicr)) != 0) {
+          wait(local);  // synchronise before completion status and interrupts
+          local = SC_ZERO_TIME;
+          finish_step(u, res, gen == generation_ && epoch == ch_[u].epoch);
+          break;
+        }
+        finish_step(u, res, true);
+        if (!eligible(u)) break;
+      }
+      if (local != SC_ZERO_TIME) wait(local);
+      wait(SC_ZERO_TIME);
+    }
+  }
+}
+
+OmapSdma::StepResult OmapSdma::run_step(unsigned ch, sc_time& delay) {
+  Channel& c = ch_[ch];
+  // Consume the request that grants this unit.
+  if (c.sync != Sync::None && !(c.sync == Sync::Block && c.block_granted)) {
+    c.latched = false;
+    if (c.sync == Sync::Block) c.block_granted = true;
+  }
+  StepResult res;
+  res.elements = c.sync == Sync::Element ? 1u : c.cen - c.elem_in_frame;
+  const unsigned bytes = res.elements * c.es;
+  buffer_.resize(bytes);
+  const sc_time start = delay;
+  delay += unit_overhead();
+
+  // The source reads, then the destination writes; one transaction per burst (a unit
+  // smaller than a burst is one transaction).
+  auto move = [&](tlm::tlm_command cmd, std::uint64_t base, bool inc, unsigned burst) {
+    for (unsigned off = 0; off < bytes;) {
+      const unsigned chunk = std::min(burst, bytes - off);
+      delay += transaction_cost(chunk / c.es);
+      if (!access(cmd, inc ? base + off : base, buffer_.data() + off, chunk, delay, ch))
+        return false;
+      off += chunk;
+    }
+    return true;
+  };
+  res.error = !move(tlm::TLM_READ_COMMAND, c.src, c.src_inc, c.src_burst) ||
+              !move(tlm::TLM_WRITE_COMMAND, c.dst, c.dst_inc, c.dst_burst);
+  res.duration = delay - start;
+  if (res.error) return res;
+
+  res.bytes = bytes;
+  const std::uint32_t before = c.elem_in_frame, after = before + res.elements;
+  const std::uint32_t half = (c.cen + 1) / 2;
+  if (before < half && after >= half) res.status |= r::kIrqHalfFrame;
+  if (before == 0 && c.frames_done + 1 == c.cfn) res.status |= r::kIrqLastFrame;
+  if (after == c.cen) {
+    res.status |= r::kIrqFrame;
+    if (c.sync == Sync::Packet) res.status |= r::kIrqPacket;
+    if (c.frames_done + 1 == c.cfn) {
+      res.status |= r::kIrqBlock;
+      res.block_done = true;
+    }
+  }
+  return res;
+}
+
+void OmapSdma::finish_step(unsigned ch, const StepResult& res, bool current) {
+  Channel& c = ch_[ch];
+  ChannelStats& st = stats_[ch];
+  // The unit's transactions happened: they count even if the channel was reset or restarted.
+  ++st.units;
+  st.busy += res.duration;
+  st.bytes += res.bytes;
+  if (res.error) ++st.errors;
+  if (!current) return;  // soft reset or a new start while the unit was on the port
+  if (res.error) {
+    stop_channel(ch);
+    raise_status(ch, r::kIrqTransErr);
+    return;
+  }
+  if (c.src_inc) c.src += res.bytes;
+  if (c.dst_inc) c.dst += res.bytes;
+  c.elem_in_frame += res.elements;
+  if (c.elem_in_frame == c.cen) {
+    c.elem_in_frame = 0;
+    ++c.frames_done;
+    ++st.frames;
+  }
+  creg_ref(ch, r::kCsac).set(static_cast<std::uint32_t>(c.src));
+  creg_ref(ch, r::kCdac).set(static_cast<std::uint32_t>(c.dst));
+  creg_ref(ch, r::kCcen).set(c.elem_in_frame);
+  creg_ref(ch, r::kCcfn).set(c.frames_done);
+  if (!c.enabled) return;  // stopped by software: the unit drained, no further events
+  if (res.block_done) {
+    c.block_granted = false;
+    stop_channel(ch);  // ENABLE cleared by hardware at the end of the block
+  }
+  raise_status(ch, res.status);
+}
+
+bool OmapSdma::access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data,
+                      unsigned len, sc_time& delay, unsigned ch) {
+  tlm::tlm_generic_payload t;
+  t.set_command(cmd);
+  t.set_address(addr);
+  t.set_data_ptr(data);
+  t.set_data_length(len);
+  t.set_streaming_width(len);
+  t.set_byte_enable_ptr(nullptr);
+  t.set_dmi_allowed(false);
+  t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  bus->b_transport(t, delay);
+  ++stats_[ch].transactions;
+  return t.is_response_ok();
+}
+
+OmapSdma::ChannelStats OmapSdma::total_stats() const {
+  ChannelStats t;
+  for (const ChannelStats& s : stats_) {
+    t.units += s.units;
+    t.frames += s.frames;
+    t.bytes += s.bytes;
+    t.transactions += s.transactions;
+    t.errors += s.errors;
+    t.busy += s.busy;
+  }
+  return t;
+}
+
+}  // namespace aesvp

@@ -1,0 +1,191 @@
+// The OMAP4 system DMA (sDMA / DMA4): 32 logical channels, 127 level-triggered hardware
+// request lines, four interrupt lines, one DMA port (TLM initiator). Register-exact as far as
+// the Linux OMAP DMA driver and the omap-aes driver use it (docs/sdma-model.md).
+//
+// Timing (docs/timing.md): one port; channels with work are served one synchronised unit
+// (element, or frame) at a time, round-robin. A unit costs the frame overhead, then the
+// source reads and the destination writes, one transaction per burst, issued in that order
+// with the accumulated local delay. Accurate mode waits for each unit and samples the request
+// lines one delta cycle after it ends; fast mode lets a channel keep the port while its
+// request stays high, on a local time offset, synchronising before interrupts.
+#pragma once
+
+#include "models/core/clock.h"
+#include "models/core/params.h"
+#include "models/core/register_bank.h"
+#include "models/core/timing_mode.h"
+#include "models/sdma/omap_sdma_regs.h"
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace aesvp {
+
+#define AESVP_SDMA_PARAMS(X)                                                                  \
+  X(double, clock_mhz, 200.0, "MHz",                                                          \
+    "OMAP4430 TRM: the sDMA runs on the L3 interconnect clock (L3_ICLK, 200 MHz)",            \
+    "sDMA clock; every cycle count below is in periods of this clock")                       \
+  X(std::uint32_t, channels, 32, "",                                                          \
+    "OMAP4 TRM / Linux omap-dma (dma-channels = 32); at most 32 (one IRQSTATUS bit each)",    \
+    "logical channels with a register set")                                                 \
+  X(std::uint32_t, request_lines, 127, "",                                                    \
+    "OMAP4 TRM / Linux omap-dma (dma-requests = 127)",                                        \
+    "hardware request lines; dma_req has request_lines + 1 inputs (index 0 = no sync)")      \
+  X(std::uint32_t, start_latency_cycles, 8, "cycles",                                         \
+    "estimate: channel context load and request-port arming after CCR.ENABLE, a few L3 "     \
+    "cycles",                                                                                 \
+    "time from the CCR write that sets ENABLE to the channel's first arbitration")          \
+  X(std::uint32_t, frame_overhead_cycles, 4, "cycles",                                        \
+    "estimate: arbitration and logical-channel context switch on the port (one request "     \
+    "scheduling round of the DMA4 arbiter)",                                                  \
+    "cost of each served unit (element or frame) before its first access")                  \
+  X(std::uint32_t, burst_overhead_cycles, 1, "cycles",                                        \
+    "estimate: one OCP command (address) phase per burst or single access",                  \
+    "cost of each transaction (burst or single element) issued on the port, per side")      \
+  X(std::uint32_t, element_cycles, 1, "cycles",                                               \
+    "32-bit port: one data beat per element of up to 32 bits (no packing modelled)",         \
+    "cost per element moved, per side (read and write)")                                     \
+  X(std::uint32_t, reg_access_cycles, 1, "cycles",                                            \
+    "estimate: the register file answers in one sDMA clock; the L4 bridge latency is the "   \
+    "interconnect's",                                                                         \
+    "latency of one register access")                                                        \
+  X(std::uint32_t, reset_cycles, 16, "cycles",                                                \
+    "estimate: soft reset of the channel contexts",                                          \
+    "time from an OCP_SYSCONFIG.SOFTRESET write to SYSSTATUS.RESETDONE")
+
+AESVP_PARAM_GROUP(SdmaParams, "sdma", AESVP_SDMA_PARAMS);
+
+class OmapSdma : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<OmapSdma> regs;   // 4 KiB register window
+  tlm_utils::simple_initiator_socket<OmapSdma> bus;  // the DMA port
+  sc_core::sc_vector<sc_core::sc_in<bool>> dma_req;  // index = request number; [0] unused
+  sc_core::sc_vector<sc_core::sc_out<bool>> irq;     // L0..L3
+
+  SC_HAS_PROCESS(OmapSdma);
+  OmapSdma(sc_core::sc_module_name name, const SdmaParams& params, TimingMode mode);
+
+  // Statistics for utilisation reports.
+  struct ChannelStats {
+    std::uint64_t units = 0;   // synchronised units (elements or frames) served
+    std::uint64_t frames = 0;  // whole frames completed
+    std::uint64_t bytes = 0;   // bytes written to the destination
+    std::uint64_t transactions = 0;  // bus transactions issued (reads + writes)
+    std::uint64_t errors = 0;        // bus error responses
+    sc_core::sc_time busy{sc_core::SC_ZERO_TIME};  // port time spent for this channel
+  };
+  const ChannelStats& channel_stats(unsigned ch) const { return stats_.at(ch); }
+  ChannelStats total_stats() const;
+  // Port time spent moving data (sum over channels).
+  sc_core::sc_time port_busy_time() const { return total_stats().busy; }
+
+  // Cost terms of the DMA's own share of a unit (docs/sdma-model.md), for platform-level
+  // formulas (e.g. the AES pipeline's in_frame / out_frame): the per-unit overhead, and the
+  // DMA cycles of one transaction of `elements` elements (interconnect and target latencies
+  // come on top).
+  sc_core::sc_time unit_overhead() const {
+    return clock_.cycles(std::uint64_t{params_.frame_overhead_cycles});
+  }
+  sc_core::sc_time transaction_cost(std::uint32_t elements) const {
+    return clock_.cycles(std::uint64_t{params_.burst_overhead_cycles} +
+                         std::uint64_t{params_.element_cycles} * elements);
+  }
+
+  const SdmaParams& params() const { return params_; }
+  TimingMode timing_mode() const { return mode_; }
+  const Clock& clock() const { return clock_; }
+  RegisterBank& register_bank() { return bank_; }
+
+ private:
+  enum class Sync { None, Element, Frame, Block, Packet };
+
+  struct Channel {
+    bool enabled = false;
+    sc_core::sc_time eligible_at{sc_core::SC_ZERO_TIME};
+    // Programming captured when ENABLE was set.
+    Sync sync = Sync::None;
+    unsigned request = 0;
+    unsigned es = 4;  // element bytes
+    unsigned src_burst = 4, dst_burst = 4;
+    bool src_inc = true, dst_inc = true;
+    std::uint32_t cen = 0, cfn = 0;
+    std::uint64_t src = 0, dst = 0;  // next addresses
+    // Progress.
+    std::uint32_t elem_in_frame = 0;
+    std::uint32_t frames_done = 0;
+    bool block_granted = false;  // block sync: a request consumed, the block runs
+    // Request-line tracking (DROP).
+    bool latched = false;
+    bool last_level = false;
+    std::uint64_t epoch = 0;  // changes at each start: in-flight units of an old run are dropped
+  };
+
+  // Register window.
+  void declare_registers();
+  void declare_channel_registers(unsigned ch);
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
+  std::uint32_t creg(unsigned ch, std::uint32_t reg) const;
+  Register& creg_ref(unsigned ch, std::uint32_t reg);
+
+  void write_ccr(unsigned ch, std::uint32_t v);
+  void start_channel(unsigned ch);
+  void stop_channel(unsigned ch);  // hardware clears ENABLE
+  bool refuse(unsigned ch, const char* why);
+  void soft_reset();
+
+  // Interrupts.
+  void raise_status(unsigned ch, std::uint32_t bits);
+  void update_irq_lines();
+
+  // Request lines.
+  bool line_high(unsigned ch) const;
+  bool eligible(unsigned ch) const;
+  int arbitrate();
+  void watch_requests();  // SC_METHOD: request edges, DROP
+
+  // The port.
+  void port_thread();
+  struct StepResult {
+    std::uint32_t elements = 0;  // elements moved
+    std::uint32_t bytes = 0;     // bytes moved (0 on error)
+    std::uint32_t status = 0;    // CSR events at the end of the step
+    bool block_done = false;
+    bool error = false;
+    sc_core::sc_time duration{sc_core::SC_ZERO_TIME};  // port time of the unit
+  };
+  // Moves one synchronised unit of `ch`; `delay` carries the local time offset in and
+  // the end of the unit out. Progress and status are applied by finish_step() at the end of
+  // the unit; `current` is false when a soft reset or a new start happened meanwhile.
+  StepResult run_step(unsigned ch, sc_core::sc_time& delay);
+  void finish_step(unsigned ch, const StepResult& r, bool current);
+  bool access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, unsigned len,
+              sc_core::sc_time& delay, unsigned ch);
+
+  SdmaParams params_;
+  TimingMode mode_;
+  Clock clock_;
+  RegisterBank bank_;
+  std::vector<Channel> ch_;
+  std::vector<ChannelStats> stats_;
+  std::array<std::uint32_t, sdma::kIrqLines> irqstatus_{};
+  std::array<std::uint32_t, sdma::kIrqLines> irqenable_{};
+  std::array<bool, sdma::kIrqLines> irq_level_{};
+  unsigned rr_next_ = 0;        // round-robin: first channel to look at
+  int in_flight_ = -1;          // channel whose unit is on the port (RD/WR_ACTIVE)
+  std::uint64_t generation_ = 0;
+  std::uint64_t epoch_counter_ = 0;  // bumped by soft reset: in-flight units are dropped
+  sc_core::sc_time reset_done_at_{sc_core::SC_ZERO_TIME};
+  sc_core::sc_time access_delay_{sc_core::SC_ZERO_TIME};  // delay of the register access
+  sc_core::sc_event wake_;
+  sc_core::sc_event_or_list wake_on_;  // any request-line change or wake_
+  std::vector<unsigned char> buffer_;  // the channel FIFO of one unit
+};
+
+}  // namespace aesvp

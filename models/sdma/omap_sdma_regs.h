@@ -1,0 +1,178 @@
+// OMAP2+/OMAP4 system DMA (sDMA, "DMA4"): register offsets and bit fields.
+//
+// The one place these facts live: the sDMA model and the driver's DMA-engine layer both
+// include this header. Plain constants, no SystemC. Facts from the OMAP4 TRM as reflected by
+// the Linux OMAP DMA code and QEMU's omap_dma model (see docs/sdma-model.md).
+#pragma once
+
+#include <cstdint>
+
+namespace aesvp::sdma {
+
+// ---- Placement and sizes (OMAP4) ----
+inline constexpr std::uint64_t kOmap4Base = 0x4a056000;  // L4_CFG
+inline constexpr std::uint32_t kWindowSize = 0x1000;     // 4 KiB register window
+inline constexpr unsigned kOmap4IrqSpiFirst = 12;        // L0..L3 on GIC SPI 12..15
+inline constexpr unsigned kMaxChannels = 32;             // logical channels
+inline constexpr unsigned kMaxRequestLines = 127;        // request numbers 1..127
+inline constexpr unsigned kIrqLines = 4;                 // L0..L3
+
+// ---- Global registers ----
+inline constexpr std::uint32_t kRevision = 0x00;
+inline constexpr std::uint32_t kIrqStatusL0 = 0x08;  // L1 0x0c, L2 0x10, L3 0x14
+inline constexpr std::uint32_t kIrqEnableL0 = 0x18;  // L1 0x1c, L2 0x20, L3 0x24
+inline constexpr std::uint32_t kSysStatus = 0x28;
+inline constexpr std::uint32_t kOcpSysconfig = 0x2c;
+inline constexpr std::uint32_t kCaps0 = 0x64;
+inline constexpr std::uint32_t kCaps2 = 0x6c;
+inline constexpr std::uint32_t kCaps3 = 0x70;
+inline constexpr std::uint32_t kCaps4 = 0x74;
+inline constexpr std::uint32_t kGcr = 0x78;
+
+constexpr std::uint32_t irqstatus(unsigned line) { return kIrqStatusL0 + 4 * line; }
+constexpr std::uint32_t irqenable(unsigned line) { return kIrqEnableL0 + 4 * line; }
+
+// SYSSTATUS
+inline constexpr std::uint32_t kSysStatusResetDone = 1u << 0;
+// OCP_SYSCONFIG
+inline constexpr std::uint32_t kSysconfigAutoidle = 1u << 0;
+inline constexpr std::uint32_t kSysconfigSoftReset = 1u << 1;
+inline constexpr std::uint32_t kSysconfigSidleModeShift = 3;   // 4:3
+inline constexpr std::uint32_t kSysconfigEmufree = 1u << 5;
+inline constexpr std::uint32_t kSysconfigClockActivityShift = 8;  // 9:8
+inline constexpr std::uint32_t kSysconfigMidleModeShift = 12;  // 13:12
+// CAPS_0: descriptor-list (linked-list) support, read by the Linux driver to decide whether to
+// use descriptor lists. The model reports neither (CAPS_0 reads 0).
+inline constexpr std::uint32_t kCaps0SupportLl123 = 1u << 20;
+inline constexpr std::uint32_t kCaps0SupportLl4 = 1u << 21;
+
+// ---- Logical channel registers: base 0x80, stride 0x60 ----
+inline constexpr std::uint32_t kChannelBase = 0x80;
+inline constexpr std::uint32_t kChannelStride = 0x60;
+
+inline constexpr std::uint32_t kCcr = 0x00;
+inline constexpr std::uint32_t kClnkCtrl = 0x04;
+inline constexpr std::uint32_t kCicr = 0x08;
+inline constexpr std::uint32_t kCsr = 0x0c;
+inline constexpr std::uint32_t kCsdp = 0x10;
+inline constexpr std::uint32_t kCen = 0x14;
+inline constexpr std::uint32_t kCfn = 0x18;
+inline constexpr std::uint32_t kCssa = 0x1c;
+inline constexpr std::uint32_t kCdsa = 0x20;
+inline constexpr std::uint32_t kCsei = 0x24;
+inline constexpr std::uint32_t kCsfi = 0x28;
+inline constexpr std::uint32_t kCdei = 0x2c;
+inline constexpr std::uint32_t kCdfi = 0x30;
+inline constexpr std::uint32_t kCsac = 0x34;
+inline constexpr std::uint32_t kCdac = 0x38;
+inline constexpr std::uint32_t kCcen = 0x3c;
+inline constexpr std::uint32_t kCcfn = 0x40;
+inline constexpr std::uint32_t kColor = 0x44;
+inline constexpr std::uint32_t kCdp = 0x50;   // descriptor-list registers (OMAP3630+)
+inline constexpr std::uint32_t kCndp = 0x54;
+inline constexpr std::uint32_t kCcdn = 0x58;
+
+// Offset of channel register `reg` (one of kCcr..kCcdn) of logical channel `ch`.
+constexpr std::uint32_t channel_reg(unsigned ch, std::uint32_t reg) {
+  return kChannelBase + kChannelStride * ch + reg;
+}
+
+// ---- CCR ----
+inline constexpr std::uint32_t kCcrSyncLowMask = 0x1fu;    // request number bits 4:0
+inline constexpr std::uint32_t kCcrFs = 1u << 5;           // frame sync
+inline constexpr std::uint32_t kCcrReadPriority = 1u << 6;
+inline constexpr std::uint32_t kCcrEnable = 1u << 7;
+inline constexpr std::uint32_t kCcrSuspendSensitive = 1u << 8;
+inline constexpr std::uint32_t kCcrRdActive = 1u << 9;     // status, read only
+inline constexpr std::uint32_t kCcrWrActive = 1u << 10;    // status, read only
+inline constexpr std::uint32_t kCcrSrcAmodeShift = 12;     // 13:12
+inline constexpr std::uint32_t kCcrDstAmodeShift = 14;     // 15:14
+inline constexpr std::uint32_t kCcrAmodeMask = 0x3u;
+inline constexpr std::uint32_t kCcrConstantFill = 1u << 16;
+inline constexpr std::uint32_t kCcrTransparentCopy = 1u << 17;
+inline constexpr std::uint32_t kCcrBs = 1u << 18;          // block sync
+inline constexpr std::uint32_t kCcrSyncHighShift = 19;     // request number bits 6:5 in 20:19
+inline constexpr std::uint32_t kCcrSyncHighMask = 0x3u << 19;
+inline constexpr std::uint32_t kCcrPrefetch = 1u << 23;
+inline constexpr std::uint32_t kCcrTriggerSrc = 1u << 24;  // the request paces the source side
+inline constexpr std::uint32_t kCcrBufferingDisable = 1u << 25;
+inline constexpr std::uint32_t kCcrWritePriority = 1u << 26;
+
+// Addressing modes (SRC_AMODE / DST_AMODE values).
+inline constexpr std::uint32_t kAmodeConstant = 0;
+inline constexpr std::uint32_t kAmodePostIncrement = 1;
+inline constexpr std::uint32_t kAmodeSingleIndex = 2;
+inline constexpr std::uint32_t kAmodeDoubleIndex = 3;
+
+constexpr std::uint32_t ccr_src_amode(std::uint32_t amode) { return amode << kCcrSrcAmodeShift; }
+constexpr std::uint32_t ccr_dst_amode(std::uint32_t amode) { return amode << kCcrDstAmodeShift; }
+
+// Request number (1-based, 0 = no hardware synchronisation) <-> CCR bits.
+constexpr std::uint32_t ccr_request(unsigned req) {
+  return (req & kCcrSyncLowMask) | (((req >> 5) & 0x3u) << kCcrSyncHighShift);
+}
+constexpr unsigned ccr_request_number(std::uint32_t ccr) {
+  return (ccr & kCcrSyncLowMask) | (((ccr >> kCcrSyncHighShift) & 0x3u) << 5);
+}
+
+// ---- CSR / CICR (same bit positions) ----
+inline constexpr std::uint32_t kIrqDrop = 1u << 1;
+inline constexpr std::uint32_t kIrqHalfFrame = 1u << 2;
+inline constexpr std::uint32_t kIrqFrame = 1u << 3;
+inline constexpr std::uint32_t kIrqLastFrame = 1u << 4;
+inline constexpr std::uint32_t kIrqBlock = 1u << 5;
+inline constexpr std::uint32_t kIrqSync = 1u << 6;
+inline constexpr std::uint32_t kIrqPacket = 1u << 7;
+inline constexpr std::uint32_t kIrqTransErr = 1u << 8;
+inline constexpr std::uint32_t kIrqSecureErr = 1u << 9;
+inline constexpr std::uint32_t kIrqSupervisorErr = 1u << 10;
+inline constexpr std::uint32_t kIrqMisalignedErr = 1u << 11;
+// Bits the model stores in CICR (1..11 above, 12..14 as written by drivers that use
+// descriptor lists: stored, never raised).
+inline constexpr std::uint32_t kCicrWritable = 0x7ffeu;
+inline constexpr std::uint32_t kCsrEventBits = 0x0ffeu;
+
+// ---- CSDP ----
+inline constexpr std::uint32_t kCsdpDataTypeMask = 0x3u;  // 1:0
+inline constexpr std::uint32_t kDataType8 = 0;
+inline constexpr std::uint32_t kDataType16 = 1;
+inline constexpr std::uint32_t kDataType32 = 2;
+inline constexpr std::uint32_t kCsdpSrcPacked = 1u << 6;
+inline constexpr std::uint32_t kCsdpSrcBurstShift = 7;    // 8:7
+inline constexpr std::uint32_t kCsdpDstPacked = 1u << 13;
+inline constexpr std::uint32_t kCsdpDstBurstShift = 14;   // 15:14
+inline constexpr std::uint32_t kCsdpBurstMask = 0x3u;
+inline constexpr std::uint32_t kCsdpWriteModeShift = 16;  // 17:16
+inline constexpr std::uint32_t kCsdpWriteModeMask = 0x3u;
+// Burst field values.
+inline constexpr std::uint32_t kBurstSingle = 0;
+inline constexpr std::uint32_t kBurst16 = 1;  // 16 bytes
+inline constexpr std::uint32_t kBurst32 = 2;  // 32 bytes
+inline constexpr std::uint32_t kBurst64 = 3;  // 64 bytes
+// Write modes.
+inline constexpr std::uint32_t kWriteNonPosted = 0;
+inline constexpr std::uint32_t kWritePosted = 1;
+inline constexpr std::uint32_t kWriteLastNonPosted = 2;
+
+constexpr std::uint32_t csdp_src_burst(std::uint32_t b) { return b << kCsdpSrcBurstShift; }
+constexpr std::uint32_t csdp_dst_burst(std::uint32_t b) { return b << kCsdpDstBurstShift; }
+// Bytes of one burst for a burst field value (0 = single: one element).
+constexpr unsigned burst_bytes(std::uint32_t burst_field, unsigned element_bytes) {
+  return burst_field == kBurstSingle ? element_bytes : 8u << burst_field;
+}
+// Bytes of one element for a DATA_TYPE value (0 for the reserved value 3).
+constexpr unsigned element_bytes(std::uint32_t data_type) {
+  return data_type > kDataType32 ? 0u : 1u << data_type;
+}
+
+// ---- Widths of the counters and index registers ----
+inline constexpr std::uint32_t kCenMask = 0x00ffffffu;   // 24-bit element count
+inline constexpr std::uint32_t kCfnMask = 0x0000ffffu;   // 16-bit frame count
+inline constexpr std::uint32_t kElementIndexMask = 0x0000ffffu;  // CSEI / CDEI
+inline constexpr std::uint32_t kColorMask = 0x00ffffffu;
+
+// ---- CDP (descriptor lists) ----
+inline constexpr std::uint32_t kCdpTmodeShift = 8;  // 9:8, 0 = normal, 3 = linked list
+inline constexpr std::uint32_t kCdpTmodeMask = 0x3u << 8;
+
+}  // namespace aesvp::sdma
