@@ -1,0 +1,113 @@
+#include "models/aes/aes_modes.h"
+
+#include <cstring>
+#include <stdexcept>
+
+namespace aesvp {
+
+const char* to_string(AesChaining c) {
+  switch (c) {
+    case AesChaining::Ecb: return "ecb";
+    case AesChaining::Cbc: return "cbc";
+    case AesChaining::Ctr: return "ctr";
+    case AesChaining::Xts: return "xts";
+  }
+  return "?";
+}
+
+void xts_mul_alpha(AesBlock& t) {
+  unsigned carry = 0;
+  for (std::uint8_t& b : t) {
+    const unsigned next = b >> 7;
+    b = static_cast<std::uint8_t>((b << 1) | carry);
+    carry = next;
+  }
+  if (carry != 0) t[0] ^= 0x87;
+}
+
+void ctr_increment(AesBlock& ctr, unsigned width_bits) {
+  const std::size_t bytes = width_bits / 8;
+  for (std::size_t i = 0; i < bytes; ++i) {
+    std::uint8_t& b = ctr[15 - i];
+    if (++b != 0) return;
+  }
+}
+
+void AesModeEngine::start(const AesModeSpec& spec, const AesBlock& iv) {
+  spec_ = spec;
+  iv_ = iv;
+  tweak_started_ = false;
+}
+
+void AesModeEngine::start_tweak() {
+  if (spec_.xts_mode != 1) {
+    key2_.encrypt(iv_.data(), iv_.data());  // T = E_K2(n)
+    if (spec_.xts_mode == 2) {
+      for (std::uint32_t i = 0; i < spec_.xts_j; ++i) xts_mul_alpha(iv_);
+    }
+  }
+  tweak_started_ = true;
+}
+
+static void xor_blocks(std::uint8_t* dst, const std::uint8_t* a, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) dst[i] ^= a[i];
+}
+
+void AesModeEngine::process(const std::uint8_t* in, std::uint8_t* out, std::size_t blocks) {
+  constexpr std::size_t B = AesBlockCipher::kBlock;
+  if (blocks == 0) return;
+  switch (spec_.chaining) {
+    case AesChaining::Ecb:
+      if (spec_.encrypt) key1_.encrypt(in, out, blocks);
+      else key1_.decrypt(in, out, blocks);
+      return;
+    case AesChaining::Cbc:
+      if (spec_.encrypt) {
+        for (std::size_t k = 0; k < blocks; ++k) {
+          AesBlock x;
+          std::memcpy(x.data(), in + k * B, B);
+          xor_blocks(x.data(), iv_.data(), B);
+          key1_.encrypt(x.data(), out + k * B);
+          std::memcpy(iv_.data(), out + k * B, B);
+        }
+      } else {
+        // P_k = D(C_k) ^ C_{k-1}: decrypt all, then chain (copy the ciphertext first: aliasing).
+        scratch_.assign(in, in + blocks * B);
+        key1_.decrypt(in, out, blocks);
+        xor_blocks(out, iv_.data(), B);
+        for (std::size_t k = 1; k < blocks; ++k) xor_blocks(out + k * B, &scratch_[(k - 1) * B], B);
+        std::memcpy(iv_.data(), &scratch_[(blocks - 1) * B], B);
+      }
+      return;
+    case AesChaining::Ctr: {
+      // Same for both directions: out = in ^ E(counter), counter += 1 within the width.
+      scratch_.resize(blocks * B);
+      for (std::size_t k = 0; k < blocks; ++k) {
+        std::memcpy(&scratch_[k * B], iv_.data(), B);
+        ctr_increment(iv_, spec_.ctr_width_bits);
+      }
+      key1_.encrypt(scratch_.data(), scratch_.data(), blocks);
+      if (out != in) std::memmove(out, in, blocks * B);
+      xor_blocks(out, scratch_.data(), blocks * B);
+      return;
+    }
+    case AesChaining::Xts: {
+      if (!tweak_started_) start_tweak();
+      // Tweaks T_k for each block; out = E/D_K1(in ^ T_k) ^ T_k.
+      scratch_.resize(blocks * B);
+      for (std::size_t k = 0; k < blocks; ++k) {
+        std::memcpy(&scratch_[k * B], iv_.data(), B);
+        xts_mul_alpha(iv_);
+      }
+      if (out != in) std::memmove(out, in, blocks * B);
+      xor_blocks(out, scratch_.data(), blocks * B);
+      if (spec_.encrypt) key1_.encrypt(out, out, blocks);
+      else key1_.decrypt(out, out, blocks);
+      xor_blocks(out, scratch_.data(), blocks * B);
+      return;
+    }
+  }
+  throw std::logic_error("AesModeEngine: unknown chaining mode");
+}
+
+}  // namespace aesvp

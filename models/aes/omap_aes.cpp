@@ -1,0 +1,426 @@
+#include "models/aes/omap_aes.h"
+
+#include "models/core/report.h"
+
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+
+namespace aesvp {
+
+namespace regs = omap_aes;
+using sc_core::sc_time;
+using sc_core::SC_ZERO_TIME;
+
+namespace {
+
+std::uint32_t block_word(const AesBlock& b, unsigned w) {
+  std::uint32_t v;
+  std::memcpy(&v, b.data() + 4 * w, 4);  // little-endian word of the byte string
+  return v;
+}
+
+void set_block_word(AesBlock& b, unsigned w, std::uint32_t v) { std::memcpy(b.data() + 4 * w, &v, 4); }
+
+}  // namespace
+
+OmapAes::OmapAes(sc_core::sc_module_name name, const AesParams& params, TimingMode mode)
+    : sc_core::sc_module(name),
+      socket("socket"),
+      irq("irq"),
+      dma_req_in("dma_req_in"),
+      dma_req_out("dma_req_out"),
+      params_(params),
+      mode_(mode),
+      clock_(params.clock_mhz),
+      latency_(clock_.cycles(std::uint64_t{params.reg_access_cycles})),
+      bank_(*this, regs::kWindowSize) {
+  if (!(params.clock_mhz > 0.0)) {
+    SC_REPORT_ERROR(kReportConfig, (std::string(this->name()) + ": aes.clock_mhz must be > 0").c_str());
+  }
+  bank_.set_access_latency(latency_);
+  declare_registers();
+  ctrl_reg_ = &bank_.at(regs::kCtrl);
+  sysconfig_reg_ = &bank_.at(regs::kSysconfig);
+  irqenable_reg_ = &bank_.at(regs::kIrqEnable);
+  socket.register_b_transport(this, &OmapAes::b_transport);
+  socket.register_transport_dbg(this, &OmapAes::transport_dbg);
+  SC_METHOD(settle);
+  sensitive << wake_;
+  dont_initialize();
+}
+
+sc_time OmapAes::core_time_per_block(unsigned key_bits) const {
+  const std::uint32_t cycles = key_bits == 256   ? params_.cycles_per_block_256
+                               : key_bits == 192 ? params_.cycles_per_block_192
+                                                 : params_.cycles_per_block_128;
+  return clock_.cycles(std::uint64_t{cycles});
+}
+
+// --- Registers ------------------------------------------------------------------------------
+
+void OmapAes::declare_registers() {
+  for (std::uint32_t x = 0; x < regs::kKeyWords; ++x) {
+    // Keys are write-only: a read answers TLM_COMMAND_ERROR_RESPONSE.
+    bank_.add("KEY2_" + std::to_string(x), regs::key2_word(x), Access::WriteOnly)
+        .on_write([this, x](std::uint32_t v) {
+          bank_.at(regs::key2_word(x)).set(v);
+          keys_dirty_ = true;
+        });
+    bank_.add("KEY1_" + std::to_string(x), regs::key1_word(x), Access::WriteOnly)
+        .on_write([this, x](std::uint32_t v) {
+          bank_.at(regs::key1_word(x)).set(v);
+          keys_dirty_ = true;
+        });
+  }
+  for (unsigned w = 0; w < 4; ++w) {
+    // The IV registers are the live chaining value of the engine.
+    auto read_iv = [this, w]() { return block_word(engine_.iv(), w); };
+    bank_.add("IV_IN_" + std::to_string(w), regs::iv_in(w), Access::ReadWrite)
+        .on_read(read_iv)
+        .on_peek(read_iv)
+        .on_write([this, w](std::uint32_t v) {
+          AesBlock iv = engine_.iv();
+          set_block_word(iv, w, v);
+          engine_.set_iv(iv);
+        });
+  }
+  bank_.add("CTRL", regs::kCtrl, Access::ReadWrite)
+      .on_read([this]() { return ctrl_value(); })
+      .on_peek([this]() { return ctrl_value(); })
+      .on_write([this](std::uint32_t v) { write_ctrl(v); });
+  bank_.add("C_LENGTH_0", regs::kCLength0, Access::ReadWrite).on_write([this](std::uint32_t v) {
+    bank_.at(regs::kCLength0).set(v);
+    write_length();
+  });
+  bank_.add("C_LENGTH_1", regs::kCLength1, Access::ReadWrite).on_write([this](std::uint32_t v) {
+    bank_.at(regs::kCLength1).set(v);
+    write_length();
+  });
+  bank_.add("AUTH_LENGTH", regs::kAuthLength, Access::ReadWrite);
+  for (unsigned w = 0; w < 4; ++w) {
+    bank_.add("DATA_IN_OUT_" + std::to_string(w), regs::data_in_out(w), Access::ReadWrite)
+        .on_read([this, w]() { return read_data_out(w); })
+        .on_peek([this, w]() { return peek_data_out(w); })
+        .on_write([this, w](std::uint32_t v) { write_data_in(w, v); });
+  }
+  for (unsigned w = 0; w < 4; ++w) {
+    bank_.add("TAG_OUT_" + std::to_string(w), regs::tag_out(w), Access::ReadOnly);  // GCM/CCM: not modelled
+  }
+  bank_.add("REVISION", regs::kRevision, Access::ReadOnly, params_.revision);
+  bank_.add("SYSCONFIG", regs::kSysconfig, Access::ReadWrite)
+      .on_read([this]() {
+        return sysconfig_reg_->get() | (resetting_ ? regs::kSysconfigSoftreset : 0u);
+      })
+      .on_peek([this]() {
+        return sysconfig_reg_->get() | (resetting_ ? regs::kSysconfigSoftreset : 0u);
+      })
+      .on_write([this](std::uint32_t v) { write_sysconfig(v); });
+  bank_.add("SYSSTATUS", regs::kSysstatus, Access::ReadOnly, regs::kSysstatusResetDone)
+      .on_read([this]() { return resetting_ ? 0u : regs::kSysstatusResetDone; })
+      .on_peek([this]() { return resetting_ ? 0u : regs::kSysstatusResetDone; });
+  // Level status: writes change nothing (Linux writes back status & ~bit).
+  bank_.add("IRQSTATUS", regs::kIrqStatus, Access::ReadWrite)
+      .on_read([this]() { return irq_status(); })
+      .on_peek([this]() { return irq_status(); })
+      .on_write([](std::uint32_t) {});
+  bank_.add("IRQENABLE", regs::kIrqEnable, Access::ReadWrite).on_write([this](std::uint32_t v) {
+    irqenable_reg_->set(v & regs::kIrqAll);
+    update_outputs();
+  });
+}
+
+std::uint32_t OmapAes::peek(std::uint32_t offset) const {
+  const Register* reg = const_cast<RegisterBank&>(bank_).find(offset);
+  return reg != nullptr ? reg->peek() : 0;
+}
+
+std::uint32_t OmapAes::ctrl_value() const {
+  std::uint32_t v = ctrl_reg_->get() & ~regs::kCtrlStatusBits;
+  if (output_ready()) v |= regs::kCtrlOutputReady;
+  if (can_take_input()) v |= regs::kCtrlInputReady;
+  if (pipeline_idle() && !resetting_) v |= regs::kCtrlContextReady;
+  return v;
+}
+
+std::uint32_t OmapAes::irq_status() const {
+  std::uint32_t s = 0;
+  if (pipeline_idle() && !resetting_) s |= regs::kIrqContextIn;
+  if (can_take_input()) s |= regs::kIrqDataIn;
+  if (output_ready()) s |= regs::kIrqDataOut;
+  return s;
+}
+
+void OmapAes::warn_model(const std::string& what) const {
+  SC_REPORT_WARNING(kReportModel, (std::string(name()) + ": " + what).c_str());
+}
+
+void OmapAes::write_ctrl(std::uint32_t v) {
+  ctrl_reg_->set(v & ~regs::kCtrlStatusBits);
+  if (!pipeline_idle()) {
+    warn_model("CTRL written while blocks are in flight: they are discarded");
+    flush_pipeline();
+  }
+  // Writing CTRL loads a new context: mode, key (on the first block) and the IV registers.
+  AesModeSpec spec;
+  spec.encrypt = (v & regs::kCtrlDirection) != 0;
+  const std::uint32_t ks = (v & regs::kCtrlKeySizeMask) >> regs::kCtrlKeySizeShift;
+  key_bits_ = ks == regs::kKeySize128 ? 128 : ks == regs::kKeySize192 ? 192 : ks == regs::kKeySize256 ? 256 : 0;
+  const std::uint32_t xts = (v & regs::kCtrlXtsMask) >> regs::kCtrlXtsShift;
+  const unsigned widths[4] = {32, 64, 96, 128};
+  spec.ctr_width_bits = widths[(v & regs::kCtrlCtrWidthMask) >> regs::kCtrlCtrWidthShift];
+  spec.xts_mode = xts;
+  spec.xts_j = bank_.at(regs::kAuthLength).get();
+  const unsigned modes = ((v & regs::kCtrlCbc) != 0) + ((v & regs::kCtrlCtr) != 0) + (xts != 0);
+  std::string why;
+  if (key_bits_ == 0) why = "KEY_SIZE 0 is invalid";
+  else if ((v & (regs::kCtrlIcm | regs::kCtrlCfb | regs::kCtrlF8 | regs::kCtrlF9 | regs::kCtrlCbcMac |
+                 regs::kCtrlGcmMask | regs::kCtrlCcm)) != 0)
+    why = "ICM/CFB/F8/F9/CBC-MAC/GCM/CCM are not modelled";
+  else if (modes > 1) why = "more than one of CBC, CTR and XTS selected";
+  if (!why.empty()) {
+    std::ostringstream msg;
+    msg << "CTRL 0x" << std::hex << v << " selects no mode the model supports (" << why
+        << "): blocks are refused until CTRL is written again";
+    warn_model(msg.str());
+  }
+  spec.chaining = xts != 0 ? AesChaining::Xts
+                  : (v & regs::kCtrlCbc) != 0 ? AesChaining::Cbc
+                  : (v & regs::kCtrlCtr) != 0 ? AesChaining::Ctr
+                                              : AesChaining::Ecb;
+  engine_.start(spec, engine_.iv());
+  context_valid_ = why.empty();
+  keys_dirty_ = true;
+  blocks_in_ = blocks_out_ = 0;
+  length_blocks_ = 0;
+  update_outputs();
+}
+
+void OmapAes::write_length() {
+  const std::uint64_t bytes = (std::uint64_t{bank_.at(regs::kCLength1).get()} << 32) |
+                              bank_.at(regs::kCLength0).get();
+  length_blocks_ = (bytes + regs::kBlockBytes - 1) / regs::kBlockBytes;
+  update_outputs();
+}
+
+void OmapAes::write_sysconfig(std::uint32_t v) {
+  if ((v & regs::kSysconfigSoftreset) != 0) {
+    soft_reset();
+    return;
+  }
+  sysconfig_reg_->set(v & 0xffu & ~regs::kSysconfigSoftreset);
+  update_outputs();
+}
+
+void OmapAes::soft_reset() {
+  bank_.reset();
+  flush_pipeline();
+  fast_core_free_ = SC_ZERO_TIME;
+  engine_.start(AesModeSpec{}, AesBlock{});
+  context_valid_ = false;
+  keys_dirty_ = true;
+  key_bits_ = 0;
+  length_blocks_ = blocks_in_ = blocks_out_ = 0;
+  std::fill(std::begin(data_in_words_), std::end(data_in_words_), 0u);
+  resetting_ = true;
+  reset_done_at_ = beat_end() + softreset_time();
+  update_outputs();
+}
+
+void OmapAes::flush_pipeline() {
+  in_state_ = InBuf::Empty;
+  core_busy_ = false;
+  out_state_ = OutBuf::Empty;
+  fast_queue_.clear();
+}
+
+// --- Data path ---------------------------------------------------------------------------------
+
+bool OmapAes::fast_path() const {
+  const std::uint32_t sc = sysconfig_reg_->get();
+  return mode_ == TimingMode::Fast && length_blocks_ != 0 &&
+         (sc & regs::kSysconfigDmaReqDataInEn) != 0 && (sc & regs::kSysconfigDmaReqDataOutEn) != 0;
+}
+
+bool OmapAes::can_take_input() const {
+  if (!context_valid_ || resetting_) return false;
+  if (length_blocks_ != 0 && blocks_in_ >= length_blocks_) return false;
+  return fast_path() || in_state_ == InBuf::Empty;
+}
+
+bool OmapAes::output_ready() const { return !fast_queue_.empty() || out_state_ == OutBuf::Full; }
+
+bool OmapAes::pipeline_idle() const {
+  return in_state_ == InBuf::Empty && !core_busy_ && out_state_ == OutBuf::Empty && fast_queue_.empty();
+}
+
+void OmapAes::load_keys() {
+  const unsigned words = key_bits_ / 32;
+  std::uint8_t k1[32], k2[32];
+  for (unsigned x = 0; x < words; ++x) {
+    const std::uint32_t w1 = bank_.at(regs::key1_word(x)).get();
+    const std::uint32_t w2 = bank_.at(regs::key2_word(x)).get();
+    std::memcpy(k1 + 4 * x, &w1, 4);
+    std::memcpy(k2 + 4 * x, &w2, 4);
+  }
+  engine_.set_key1(k1, words * 4);
+  engine_.set_key2(k2, words * 4);
+  keys_dirty_ = false;
+}
+
+sc_time OmapAes::compute_block(const AesBlock& in, AesBlock& out) {
+  if (keys_dirty_) load_keys();
+  sc_time t = core_time_per_block(key_bits_);
+  if (engine_.initial_tweak_pending()) {
+    // XTS: the core computes the initial tweak first (one more block time). j is taken
+    // from AUTH_LENGTH now, so it may be written before or after CTRL.
+    AesModeSpec spec = engine_.spec();
+    spec.xts_j = bank_.at(regs::kAuthLength).get();
+    engine_.start(spec, engine_.iv());
+    t += core_time_per_block(key_bits_);
+  }
+  engine_.process(in.data(), out.data(), 1);
+  ++blocks_processed_;
+  core_busy_time_ += t;
+  return t;
+}
+
+sc_time OmapAes::beat_end() const {
+  return access_start_ + stall_ + latency_ * static_cast<double>(beat_ + 1);
+}
+
+void OmapAes::write_data_in(unsigned word, std::uint32_t v) {
+  data_in_words_[word] = v;
+  if (word != 3) return;
+  // DATA_IN_3 completes a block.
+  AesBlock b;
+  for (unsigned w = 0; w < 4; ++w) set_block_word(b, w, data_in_words_[w]);
+  accept_block(b);
+  ++beat_;
+}
+
+void OmapAes::accept_block(const AesBlock& in) {
+  const sc_time arrival = beat_end();
+  if (!context_valid_) {
+    warn_model("DATA_IN block written without a valid context (write CTRL first): dropped");
+    return;
+  }
+  if (!can_take_input()) {
+    warn_model(length_blocks_ != 0 && blocks_in_ >= length_blocks_
+                   ? "DATA_IN block beyond C_LENGTH: dropped"
+                   : "DATA_IN written while the input buffer is full (overrun): block dropped");
+    return;
+  }
+  ++blocks_in_;
+  if (fast_path()) {
+    // Elastic buffers: compute now; the core runs the blocks back to back.
+    ComputedBlock c;
+    const sc_time core = compute_block(in, c.data);
+    c.ready = std::max(arrival, fast_core_free_) + core;
+    fast_core_free_ = c.ready;
+    fast_queue_.push_back(c);
+  } else {
+    in_block_ = in;
+    in_state_ = InBuf::Loading;
+    in_arrival_ = arrival;
+  }
+  update_outputs();  // lowers dma_req_in inside the servicing write
+}
+
+std::uint32_t OmapAes::peek_data_out(unsigned word) const {
+  if (!fast_queue_.empty()) return block_word(fast_queue_.front().data, word);
+  if (out_state_ != OutBuf::Empty) return block_word(out_block_, word);
+  return 0;
+}
+
+std::uint32_t OmapAes::read_data_out(unsigned word) {
+  const std::uint32_t v = peek_data_out(word);
+  if (word != 3) return v;
+  // Reading DATA_OUT_3 consumes the output block.
+  if (!fast_queue_.empty()) {
+    const sc_time start = beat_end() - latency_;
+    const sc_time ready = fast_queue_.front().ready;
+    if (ready > start) stall_ += ready - start;  // extends the transport delay
+    fast_queue_.pop_front();
+    ++blocks_out_;
+  } else if (out_state_ == OutBuf::Full) {
+    out_state_ = OutBuf::Reading;
+    out_release_ = beat_end();
+    ++blocks_out_;
+  } else {
+    warn_model("DATA_OUT_3 read with no output block ready: returns 0");
+  }
+  ++beat_;
+  update_outputs();  // lowers dma_req_out inside the servicing read
+  return v;
+}
+
+// --- Transport and settling ----------------------------------------------------------------------
+
+void OmapAes::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
+  settle();  // the access sees the settled state of now
+  access_start_ = sc_core::sc_time_stamp() + delay;
+  stall_ = SC_ZERO_TIME;
+  beat_ = 0;
+  bank_.b_transport(trans, delay);
+  delay += stall_;
+  settle();
+}
+
+unsigned int OmapAes::transport_dbg(tlm::tlm_generic_payload& trans) { return bank_.transport_dbg(trans); }
+
+void OmapAes::settle() {
+  const sc_time now = sc_core::sc_time_stamp();
+  if (resetting_ && reset_done_at_ <= now) resetting_ = false;
+  for (bool changed = true; changed;) {
+    changed = false;
+    if (out_state_ == OutBuf::Reading && out_release_ <= now) {
+      out_state_ = OutBuf::Empty;
+      changed = true;
+    }
+    if (in_state_ == InBuf::Loading && in_arrival_ <= now) {
+      in_state_ = InBuf::Full;
+      changed = true;
+    }
+    if (core_busy_ && core_done_ <= now && out_state_ == OutBuf::Empty) {
+      core_busy_ = false;
+      out_block_ = core_block_;
+      out_state_ = OutBuf::Full;
+      changed = true;
+    }
+    if (!core_busy_ && in_state_ == InBuf::Full) {
+      in_state_ = InBuf::Empty;
+      core_busy_ = true;
+      core_done_ = now + compute_block(in_block_, core_block_);
+      changed = true;
+    }
+  }
+  update_outputs();
+  // Re-arm at the earliest pending change (an sc_event keeps only its earliest notification;
+  // each activation re-arms for the next one).
+  sc_time next = sc_core::SC_ZERO_TIME;
+  bool pending = false;
+  auto consider = [&](bool cond, const sc_time& t) {
+    if (cond && t > now && (!pending || t < next)) {
+      next = t;
+      pending = true;
+    }
+  };
+  consider(resetting_, reset_done_at_);
+  consider(out_state_ == OutBuf::Reading, out_release_);
+  consider(in_state_ == InBuf::Loading, in_arrival_);
+  consider(core_busy_, core_done_);
+  if (pending) wake_.notify(next - now);
+}
+
+void OmapAes::update_outputs() {
+  const std::uint32_t sc = sysconfig_reg_->get();
+  const bool req_in = (sc & regs::kSysconfigDmaReqDataInEn) != 0 && can_take_input();
+  const bool req_out = (sc & regs::kSysconfigDmaReqDataOutEn) != 0 && output_ready();
+  const bool irq_level = (irq_status() & irqenable_reg_->get()) != 0;
+  if (dma_req_in.read() != req_in) dma_req_in.write(req_in);
+  if (dma_req_out.read() != req_out) dma_req_out.write(req_out);
+  if (irq.read() != irq_level) irq.write(irq_level);
+}
+
+}  // namespace aesvp

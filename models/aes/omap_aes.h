@@ -1,0 +1,173 @@
+// The TI OMAP4 AES accelerator (OMAP4-class register layout), register-exact for what ECB,
+// CBC, CTR and XTS need. See docs/omap-aes-model.md for the register map as modelled,
+// the buffers and handshake, timing and deviations from the real IP.
+//
+//   socket       register window (0x100 bytes; holes answer TLM_ADDRESS_ERROR_RESPONSE)
+//   irq          high while (IRQSTATUS & IRQENABLE) != 0
+//   dma_req_in   "DATA_IN can take a block"  (Linux DT "tx"), gated by DMA_REQ_DATA_IN_EN
+//   dma_req_out  "DATA_OUT holds a block"    (Linux DT "rx"), gated by DMA_REQ_DATA_OUT_EN
+// The three outputs are bound to aesvp::LevelSignal channels (docs/modelling.md).
+#pragma once
+
+#include "models/aes/aes_modes.h"
+#include "models/aes/omap_aes_regs.h"
+#include "models/core/clock.h"
+#include "models/core/params.h"
+#include "models/core/register_bank.h"
+#include "models/core/timing_mode.h"
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <cstdint>
+#include <deque>
+#include <string>
+
+namespace aesvp {
+
+#define AESVP_AES_PARAMS(X)                                                                   \
+  X(double, clock_mhz, 100.0, "MHz",                                                          \
+    "estimate: L4PER interface clock of OMAP4 (100 MHz); the AES functional clock is not "    \
+    "given in the sources found",                                                             \
+    "clock of the AES core and its register interface")                                       \
+  X(std::uint32_t, cycles_per_block_128, 12, "cycles",                                        \
+    "OpenTitan AES (one round per cycle, 16 S-boxes: 10 rounds + 2); chosen as a comparable " \
+    "open core because the TI figure is unknown",                                             \
+    "AES core time per 16-byte block, 128-bit key")                                           \
+  X(std::uint32_t, cycles_per_block_192, 14, "cycles",                                        \
+    "OpenTitan AES (12 rounds + 2); the TI figure is unknown",                                \
+    "AES core time per 16-byte block, 192-bit key")                                           \
+  X(std::uint32_t, cycles_per_block_256, 16, "cycles",                                        \
+    "OpenTitan AES (14 rounds + 2); the TI figure is unknown",                                \
+    "AES core time per 16-byte block, 256-bit key")                                           \
+  X(std::uint32_t, reg_access_cycles, 2, "cycles",                                            \
+    "estimate: one address and one data phase of an OCP register target; bus latency is the " \
+    "interconnect's",                                                                         \
+    "latency of one register access (one beat of the streaming width) inside the AES")        \
+  X(std::uint32_t, softreset_cycles, 16, "cycles",                                            \
+    "estimate: not documented; Linux only polls RESETDONE",                                   \
+    "time from the SOFTRESET write to RESETDONE in SYSSTATUS")                                \
+  X(std::uint32_t, revision, 0x302, "",                                                       \
+    "AM335x reports 3.2 (Linux omap-aes probe message, fact sheet)",                          \
+    "REVISION register value: major in bits 10:8, minor in 5:0")
+
+AESVP_PARAM_GROUP(AesParams, "aes", AESVP_AES_PARAMS);
+
+class OmapAes : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<OmapAes> socket;
+  sc_core::sc_out<bool> irq;
+  sc_core::sc_out<bool> dma_req_in;
+  sc_core::sc_out<bool> dma_req_out;
+
+  SC_HAS_PROCESS(OmapAes);
+  OmapAes(sc_core::sc_module_name name, const AesParams& params, TimingMode mode);
+
+  const AesParams& params() const { return params_; }
+  TimingMode timing_mode() const { return mode_; }
+
+  // Timing facts for tests and the platform.
+  sc_core::sc_time access_latency() const { return latency_; }  // per beat
+  sc_core::sc_time core_time_per_block(unsigned key_bits) const;  // 128, 192 or 256
+  sc_core::sc_time softreset_time() const { return clock_.cycles(std::uint64_t{params_.softreset_cycles}); }
+
+  // Statistics (utilisation reports): blocks through the core and the core's busy time
+  // (per-block core time, plus the initial XTS tweak).
+  std::uint64_t blocks_processed() const { return blocks_processed_; }
+  sc_core::sc_time core_busy_time() const { return core_busy_time_; }
+
+  // Register-level view for tests and tracing (debug, no side effects).
+  std::uint32_t peek(std::uint32_t offset) const;
+
+ private:
+  enum class InBuf { Empty, Loading, Full };
+  enum class OutBuf { Empty, Full, Reading };
+  struct ComputedBlock {
+    AesBlock data;
+    sc_core::sc_time ready;
+  };
+
+  void declare_registers();
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
+
+  // Register behaviour.
+  void write_ctrl(std::uint32_t v);
+  void write_sysconfig(std::uint32_t v);
+  void write_length();
+  void write_data_in(unsigned word, std::uint32_t v);
+  std::uint32_t read_data_out(unsigned word);
+  std::uint32_t peek_data_out(unsigned word) const;
+  std::uint32_t ctrl_value() const;
+  std::uint32_t irq_status() const;
+  void soft_reset();
+
+  // Data path.
+  bool fast_path() const;
+  bool can_take_input() const;
+  bool output_ready() const;
+  bool pipeline_idle() const;
+  void accept_block(const AesBlock& in);
+  sc_core::sc_time compute_block(const AesBlock& in, AesBlock& out);  // returns its core time
+  void load_keys();
+  void flush_pipeline();
+
+  // Time of the current beat's end (what the transport delay says), see b_transport.
+  sc_core::sc_time beat_end() const;
+  // Settles every state change due now, updates the outputs, re-arms the wake-up event.
+  void settle();
+  void update_outputs();
+  void warn_model(const std::string& what) const;
+
+  AesParams params_;
+  TimingMode mode_;
+  Clock clock_;
+  sc_core::sc_time latency_;
+  RegisterBank bank_;
+  Register* ctrl_reg_ = nullptr;  // registers the data path reads often (map nodes are stable)
+  Register* sysconfig_reg_ = nullptr;
+  Register* irqenable_reg_ = nullptr;
+  AesModeEngine engine_;
+
+  // Context.
+  bool context_valid_ = false;
+  bool keys_dirty_ = true;
+  unsigned key_bits_ = 0;
+  std::uint64_t length_blocks_ = 0;  // 0: no length written since CTRL (blocks as written)
+  std::uint64_t blocks_in_ = 0;      // blocks accepted since the last CTRL write
+  std::uint64_t blocks_out_ = 0;     // blocks read out since the last CTRL write
+  std::uint32_t data_in_words_[4] = {0, 0, 0, 0};
+
+  // Accurate pipeline: input buffer, core, output buffer.
+  InBuf in_state_ = InBuf::Empty;
+  sc_core::sc_time in_arrival_;
+  AesBlock in_block_{};
+  bool core_busy_ = false;
+  sc_core::sc_time core_done_;
+  AesBlock core_block_{};
+  OutBuf out_state_ = OutBuf::Empty;
+  sc_core::sc_time out_release_;
+  AesBlock out_block_{};
+
+  // Fast mode: elastic queue of computed blocks with their ready times.
+  std::deque<ComputedBlock> fast_queue_;
+  sc_core::sc_time fast_core_free_;
+
+  // Soft reset.
+  bool resetting_ = false;
+  sc_core::sc_time reset_done_at_;
+
+  // The transaction being served (hooks have no delay argument).
+  sc_core::sc_time access_start_;
+  sc_core::sc_time stall_;
+  unsigned beat_ = 0;
+
+  sc_core::sc_event wake_;
+
+  // Statistics.
+  std::uint64_t blocks_processed_ = 0;
+  sc_core::sc_time core_busy_time_;
+};
+
+}  // namespace aesvp
