@@ -1,0 +1,335 @@
+#include "driver/kernel/kernel.h"
+
+#include "models/core/report.h"
+#include "models/intc/gic_regs.h"
+#include "models/platform/omap4_map.h"
+
+#include <sstream>
+
+namespace aesvp::kernel {
+
+using sc_core::sc_time;
+using sc_core::SC_ZERO_TIME;
+
+namespace {
+constexpr const char* kReportKernel = "aesvp/kernel";
+
+std::string process_name(const std::string& name, unsigned id) {
+  std::string s = "kthread_" + std::to_string(id) + "_";
+  for (char ch : name) s += (ch == '.' || ch == ' ' || ch == '/') ? '_' : ch;
+  return s;
+}
+}  // namespace
+
+// --- Tasklet ------------------------------------------------------------------------------
+
+Tasklet::Tasklet(Kernel& k, std::string name, std::function<void()> fn)
+    : k_(k), name_(std::move(name)), fn_(std::move(fn)) {}
+
+void Tasklet::schedule() { k_.tasklet_schedule(*this); }
+
+// --- Kernel: construction -------------------------------------------------------------------
+
+Kernel::Kernel(Platform& platform, const KernelParams& params)
+    : p_(platform), params_(params), alloc_(platform.dram_base(), platform.dram_size()) {
+  p_.cpu.set_irq_handler([this](ExecContext& c, unsigned core) { handle_irq(c, core); });
+  for (unsigned core = 0; core < p_.cpu.cores(); ++core) {
+    auto s = std::make_unique<SoftirqCpu>();
+    s->ctx = &p_.cpu.create_context("core" + std::to_string(core) + ".softirq",
+                                    ContextClass::SoftIrq, core);
+    softirq_.push_back(std::move(s));
+    sc_core::sc_process_handle h = sc_core::sc_spawn(
+        [this, core] { softirq_thread(core); },
+        ("ksoftirqd_" + std::to_string(core)).c_str());
+    proc_ctx_[h.get_process_object()] = softirq_.back()->ctx;
+  }
+}
+
+Kernel::~Kernel() { p_.cpu.set_irq_handler(nullptr); }
+
+// --- contexts -------------------------------------------------------------------------------
+
+ExecContext* Kernel::current() const {
+  sc_core::sc_process_handle h = sc_core::sc_get_current_process_handle();
+  if (!h.valid()) return nullptr;
+  auto it = proc_ctx_.find(h.get_process_object());
+  return it == proc_ctx_.end() ? nullptr : it->second;
+}
+
+void Kernel::register_current(ExecContext& ctx) {
+  sc_core::sc_process_handle h = sc_core::sc_get_current_process_handle();
+  if (h.valid()) proc_ctx_[h.get_process_object()] = &ctx;
+}
+
+ExecContext& Kernel::spawn_thread(const std::string& name, ContextClass cls, unsigned core,
+                                  std::function<void()> fn) {
+  ExecContext& ctx = p_.cpu.create_context(name, cls, core);
+  sc_core::sc_process_handle h = sc_core::sc_spawn(
+      [this, fn = std::move(fn)] {
+        fn();
+        // The process object may be reused once the thread ends.
+        sc_core::sc_process_handle me = sc_core::sc_get_current_process_handle();
+        proc_ctx_.erase(me.get_process_object());
+      },
+      process_name(name, ctx.id()).c_str());
+  proc_ctx_[h.get_process_object()] = &ctx;
+  return ctx;
+}
+
+void Kernel::charge_cycles(double n) {
+  if (ExecContext* c = current()) c->charge_cycles(n);
+}
+
+sc_time Kernel::now() const {
+  const ExecContext* c = current();
+  return c ? c->current_time() : sc_core::sc_time_stamp();
+}
+
+void Kernel::notify_at_current(sc_core::sc_event& e) const {
+  const ExecContext* c = current();
+  e.notify(c ? c->local_time() : SC_ZERO_TIME);
+}
+
+void Kernel::wait_event(const std::function<bool()>& pred, sc_core::sc_event& e) {
+  if (ExecContext* c = current()) {
+    c->wait_until(pred, e);
+  } else {
+    while (!pred()) sc_core::wait(e);
+  }
+}
+
+void Kernel::sleep(const sc_time& t) {
+  if (ExecContext* c = current()) c->sleep(t);
+  else sc_core::wait(t);
+}
+
+ExecContext& Kernel::softirq_context(unsigned core) { return *softirq_.at(core)->ctx; }
+
+// --- MMIO -----------------------------------------------------------------------------------
+
+ExecContext& Kernel::mmio_context() {
+  if (ExecContext* c = current()) return *c;
+  SC_REPORT_ERROR(kReportKernel, "MMIO from a SystemC process that is no kernel context");
+  // Reached only when errors do not throw: account the access to a context of its own.
+  if (fallback_ == nullptr)
+    fallback_ = &p_.cpu.create_context("kernel.untracked", ContextClass::Thread, 0);
+  return *fallback_;
+}
+
+std::uint32_t Kernel::readl(std::uint64_t addr) {
+  std::uint32_t v = 0;
+  if (mmio_context().read32(addr, v) != tlm::TLM_OK_RESPONSE) {
+    ++mmio_faults_;
+    fault_flag_ = true;
+    last_fault_addr_ = addr;
+    return 0xffffffffu;
+  }
+  return v;
+}
+
+void Kernel::writel(std::uint32_t value, std::uint64_t addr) {
+  if (mmio_context().write32(addr, value) != tlm::TLM_OK_RESPONSE) {
+    ++mmio_faults_;
+    fault_flag_ = true;
+    last_fault_addr_ = addr;
+  }
+}
+
+bool Kernel::take_mmio_fault() {
+  const bool f = fault_flag_;
+  fault_flag_ = false;
+  return f;
+}
+
+int Kernel::readl_poll_timeout(std::uint64_t addr, std::uint32_t& value,
+                               const std::function<bool(std::uint32_t)>& cond, double sleep_us,
+                               double timeout_us) {
+  const sc_time deadline = now() + sc_time(timeout_us, sc_core::SC_US);
+  for (;;) {
+    value = readl(addr);
+    if (cond(value)) return 0;
+    if (timeout_us > 0 && now() > deadline) {
+      value = readl(addr);
+      return cond(value) ? 0 : -kETIMEDOUT;
+    }
+    if (sleep_us > 0) sleep(sc_time(sleep_us, sc_core::SC_US));
+  }
+}
+
+// --- generic IRQ layer ----------------------------------------------------------------------
+
+void Kernel::irq_init() {
+  if (irq_ready_) return;
+  irq_ready_ = true;
+  writel(gic::GICD_CTLR_ENABLE, omap4::kGicDistBase + gic::GICD_CTLR);
+  for (unsigned c = 0; c < p_.cpu.cores(); ++c) {
+    const std::uint64_t cpuif = omap4::kGicCpuIfBase + gic::kCpuIfStride * c;
+    writel(0xf0, cpuif + gic::GICC_PMR);
+    writel(gic::GICC_CTLR_ENABLE, cpuif + gic::GICC_CTLR);
+  }
+}
+
+std::uint32_t Kernel::rmw_byte(std::uint64_t reg_base, unsigned irq, std::uint8_t value) {
+  const std::uint64_t reg = reg_base + (irq & ~3u);
+  const unsigned shift = 8 * (irq % 4);
+  std::uint32_t v = readl(reg);
+  v = (v & ~(0xffu << shift)) | (std::uint32_t{value} << shift);
+  writel(v, reg);
+  return v;
+}
+
+int Kernel::request_irq(unsigned irq, IrqHandler handler, const std::string& name,
+                        unsigned core) {
+  if (irq < gic::kSpiBase || irq >= p_.gic.interrupt_count() || !handler ||
+      core >= p_.cpu.cores())
+    return -kEINVAL;
+  if (irqs_.count(irq) != 0) return -kEBUSY;
+  irq_init();
+  IrqDesc& d = irqs_[irq];
+  d.handler = std::move(handler);
+  d.name = name;
+  d.core = core;
+  const std::uint64_t dist = omap4::kGicDistBase;
+  rmw_byte(dist + gic::GICD_IPRIORITYR, irq, 0xa0);
+  rmw_byte(dist + gic::GICD_ITARGETSR, irq, static_cast<std::uint8_t>(1u << core));
+  enable_irq(irq);
+  return 0;
+}
+
+void Kernel::free_irq(unsigned irq) {
+  if (irqs_.erase(irq) != 0) disable_irq(irq);
+}
+
+void Kernel::disable_irq(unsigned irq) {
+  writel(1u << (irq % 32), omap4::kGicDistBase + gic::GICD_ICENABLER + 4 * (irq / 32));
+}
+
+void Kernel::enable_irq(unsigned irq) {
+  writel(1u << (irq % 32), omap4::kGicDistBase + gic::GICD_ISENABLER + 4 * (irq / 32));
+}
+
+unsigned long Kernel::irq_count(unsigned irq) const {
+  auto it = irqs_.find(irq);
+  return it == irqs_.end() ? 0 : it->second.count;
+}
+
+void Kernel::handle_irq(ExecContext& ctx, unsigned core) {
+  register_current(ctx);
+  const std::uint64_t cpuif = omap4::kGicCpuIfBase + gic::kCpuIfStride * core;
+  bool first = true;
+  // gic_handle_irq: acknowledge and handle until the CPU interface has nothing left.
+  for (;; first = false) {
+    std::uint32_t iar = 0;
+    if (ctx.read32(cpuif + gic::GICC_IAR, iar) != tlm::TLM_OK_RESPONSE) {
+      ++mmio_faults_;
+      fault_flag_ = true;
+      last_fault_addr_ = cpuif + gic::GICC_IAR;
+      break;
+    }
+    const unsigned id = iar & gic::kIdMask;
+    if (id >= gic::kSpuriousId - 3) {  // 1020..1023: nothing to acknowledge
+      if (first) ++spurious_;
+      break;
+    }
+    ctx.charge_cycles(params_.irq_dispatch_cycles);
+    IrqReturn r = IrqReturn::None;
+    auto it = irqs_.find(id);
+    if (it != irqs_.end()) {
+      r = it->second.handler(id);
+      if (r == IrqReturn::Handled) {
+        ++it->second.count;
+        it->second.unhandled = 0;
+      }
+    }
+    if (r == IrqReturn::None) {
+      ++unhandled_;
+      // No handler: mask the line (a level line would otherwise come back for ever).
+      // A handler answering IRQ_NONE 1000 times in a row: "nobody cared", masked too.
+      const bool mask = it == irqs_.end() || ++it->second.unhandled >= 1000;
+      if (mask) {
+        std::ostringstream msg;
+        msg << "irq " << id << ": nobody cared, disabling it";
+        SC_REPORT_WARNING(kReportKernel, msg.str().c_str());
+        disable_irq(id);
+      }
+    }
+    if (ctx.write32(cpuif + gic::GICC_EOIR, iar) != tlm::TLM_OK_RESPONSE) {
+      ++mmio_faults_;
+      fault_flag_ = true;
+      last_fault_addr_ = cpuif + gic::GICC_EOIR;
+    }
+  }
+}
+
+// --- softirq / tasklets ---------------------------------------------------------------------
+
+void Kernel::tasklet_schedule(Tasklet& t) {
+  ExecContext* c = current();
+  charge_cycles(params_.tasklet_schedule_cycles);
+  ++t.schedules_;
+  if (t.sched_) return;
+  t.sched_ = true;
+  t.queued_at_ = now();
+  SoftirqCpu& s = *softirq_.at(c ? c->core() : 0);
+  s.pending.push_back(&t);
+  notify_at_current(s.raise);
+}
+
+void Kernel::softirq_thread(unsigned core) {
+  SoftirqCpu& s = *softirq_[core];
+  ExecContext& ctx = *s.ctx;
+  auto catch_up = [&ctx](const sc_time& at) {
+    // A tasklet scheduled by a context running ahead (fast mode) runs at its time.
+    if (ctx.current_time() < at) ctx.sleep(at - ctx.current_time());
+  };
+  for (;;) {
+    ctx.wait_until([&s] { return !s.pending.empty(); }, s.raise);
+    catch_up(s.pending.front()->queued_at_);
+    ctx.charge_cycles(params_.softirq_entry_cycles);
+    while (!s.pending.empty()) {
+      Tasklet* t = s.pending.front();
+      catch_up(t->queued_at_);
+      s.pending.pop_front();
+      // Never concurrently with itself (running on another core): wait for that run.
+      if (t->running_) ctx.wait_until([t] { return !t->running_; }, t->done_);
+      t->sched_ = false;
+      t->running_ = true;
+      ctx.charge_cycles(params_.tasklet_dispatch_cycles);
+      t->fn_();
+      ++t->runs_;
+      t->running_ = false;
+      t->done_.notify(SC_ZERO_TIME);
+    }
+  }
+}
+
+// --- memory ----------------------------------------------------------------------------------
+
+std::uint64_t Kernel::kmalloc(std::size_t size) {
+  charge_cycles(params_.kmalloc_cycles);
+  return alloc_.alloc(size, kKmallocMinAlign);
+}
+
+void Kernel::kfree(std::uint64_t addr) {
+  if (addr == 0) return;
+  charge_cycles(params_.kfree_cycles);
+  alloc_.free(addr);
+}
+
+std::uint64_t Kernel::dma_alloc_coherent(std::size_t size, std::uint64_t* dma_handle) {
+  charge_cycles(params_.dma_alloc_coherent_cycles);
+  const std::size_t rounded = (size + kPageSize - 1) & ~(kPageSize - 1);
+  const std::uint64_t a = alloc_.alloc(rounded, kPageSize);
+  if (a != 0) coherent_[a] = true;
+  if (dma_handle != nullptr) *dma_handle = a;
+  return a;
+}
+
+void Kernel::dma_free_coherent(std::uint64_t addr) {
+  if (addr == 0) return;
+  charge_cycles(params_.dma_alloc_coherent_cycles);
+  coherent_.erase(addr);
+  alloc_.free(addr);
+}
+
+}  // namespace aesvp::kernel

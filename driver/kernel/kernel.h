@@ -1,0 +1,180 @@
+// The kernel-services layer: one Kernel per Platform. It knows which simulated execution
+// context (ExecContext of the CPU model) the running SystemC process is, creates kernel and
+// user threads, owns the generic IRQ layer (GIC acknowledge / dispatch / end of interrupt),
+// softirq and tasklets, MMIO accessors with bus-fault reporting and the DRAM allocator.
+// Every software step runs in its proper context and charges its cost (KernelParams) there.
+// See docs/kernel-services.md.
+#pragma once
+
+#include "driver/kernel/kernel_params.h"
+#include "driver/kernel/memory.h"
+#include "models/cpu/cpu.h"
+#include "models/platform/platform.h"
+
+#include <systemc>
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+namespace aesvp::kernel {
+
+// Linux errno values used by this layer (negative on return, as in the kernel).
+inline constexpr int kEINVAL = 22, kENOMEM = 12, kEBUSY = 16, kEIO = 5, kETIMEDOUT = 110,
+                     kENODEV = 19;
+
+// irqreturn_t
+enum class IrqReturn { None, Handled };
+// An IRQ handler: called in the hard-IRQ context of the core that took the interrupt.
+using IrqHandler = std::function<IrqReturn(unsigned irq)>;
+
+class Kernel;
+
+// struct tasklet_struct: deferred work run in softirq context on the core that scheduled it;
+// scheduled twice before it runs, it runs once; never runs concurrently with itself.
+class Tasklet {
+ public:
+  Tasklet(Kernel& k, std::string name, std::function<void()> fn);
+  Tasklet(const Tasklet&) = delete;
+  Tasklet& operator=(const Tasklet&) = delete;
+
+  void schedule();  // tasklet_schedule (cost charged to the caller)
+  const std::string& name() const { return name_; }
+  bool scheduled() const { return sched_; }   // TASKLET_STATE_SCHED
+  bool running() const { return running_; }   // TASKLET_STATE_RUN
+  unsigned long runs() const { return runs_; }
+  unsigned long schedules() const { return schedules_; }  // tasklet_schedule calls
+
+ private:
+  friend class Kernel;
+  Kernel& k_;
+  std::string name_;
+  std::function<void()> fn_;
+  bool sched_ = false;
+  bool running_ = false;
+  sc_core::sc_time queued_at_{sc_core::SC_ZERO_TIME};  // caller's time at scheduling
+  unsigned long runs_ = 0, schedules_ = 0;
+  sc_core::sc_event done_;
+};
+
+class Kernel {
+ public:
+  explicit Kernel(Platform& platform, const KernelParams& params = {});
+  Kernel(const Kernel&) = delete;
+  Kernel& operator=(const Kernel&) = delete;
+  ~Kernel();
+
+  Platform& platform() { return p_; }
+  Cpu& cpu() { return p_.cpu; }
+  const KernelParams& params() const { return params_; }
+
+  // --- contexts -------------------------------------------------------------------------
+  // The context of the running SystemC process: a thread made by spawn_thread, a softirq
+  // thread, or a core's hard-IRQ context while it runs an IRQ. Null for other processes
+  // (a testbench process acting in zero time).
+  ExecContext* current() const;
+  // A new software thread (kthread or user thread) of class `cls` pinned to `core`, running
+  // `fn` as a SystemC thread; it starts at the current simulated time (at time zero when
+  // called during elaboration).
+  ExecContext& spawn_thread(const std::string& name, ContextClass cls, unsigned core,
+                            std::function<void()> fn);
+  // Charges `cycles` CPU cycles to the current context (nothing without one).
+  void charge_cycles(double cycles);
+  // The time as the current context sees it (simulated time + its local time).
+  sc_core::sc_time now() const;
+  // Makes `e` fire at the current context's time (its local time as the delay).
+  void notify_at_current(sc_core::sc_event& e) const;
+  // Blocks the current context until pred() holds and the simulated time has reached
+  // `not_before` (the waker's time), re-checking at each `e`.
+  void wait_event(const std::function<bool()>& pred, sc_core::sc_event& e);
+  void sleep(const sc_core::sc_time& t);  // msleep-like: the calling context sleeps
+  sc_core::sc_time cycles(double n) const { return p_.cpu.cycles(n); }
+
+  // --- generic IRQ layer ------------------------------------------------------------------
+  // Brings up the GIC: distributor on, CPU interfaces of all cores on with priority mask
+  // 0xf0. Called by the first request_irq if not done before; MMIO from the current context.
+  void irq_init();
+  // request_irq: registers `handler` for GIC interrupt ID `irq` and unmasks the line in the
+  // GIC (priority 0xa0, target `core`, enable) through MMIO. -EBUSY if taken, -EINVAL for
+  // a bad ID.
+  int request_irq(unsigned irq, IrqHandler handler, const std::string& name, unsigned core = 0);
+  void free_irq(unsigned irq);     // masks the line, removes the handler
+  void disable_irq(unsigned irq);  // GICD_ICENABLER (MMIO)
+  void enable_irq(unsigned irq);   // GICD_ISENABLER (MMIO)
+  unsigned long irq_count(unsigned irq) const;  // handled interrupts per ID (/proc/interrupts)
+  unsigned long spurious_irqs() const { return spurious_; }  // ID 1023 seen on entry
+  unsigned long unhandled_irqs() const { return unhandled_; }  // no handler / IRQ_NONE
+
+  // --- softirq / tasklets -------------------------------------------------------------------
+  void tasklet_schedule(Tasklet& t);  // same as t.schedule()
+  ExecContext& softirq_context(unsigned core);  // ksoftirqd-like per-core SoftIrq context
+
+  // --- MMIO --------------------------------------------------------------------------------
+  // One 32-bit access from the current context (latency charged there). A response other
+  // than TLM_OK counts a fault: readl then returns 0xffffffff. Drivers check mmio_faults()
+  // (or take_mmio_fault()) after a sequence.
+  std::uint32_t readl(std::uint64_t addr);
+  void writel(std::uint32_t value, std::uint64_t addr);
+  // readl_poll_timeout: polls until cond(value) holds; sleeps sleep_us between reads (0 =
+  // busy poll); 0 on success, -ETIMEDOUT after timeout_us (last value in `value`).
+  int readl_poll_timeout(std::uint64_t addr, std::uint32_t& value,
+                         const std::function<bool(std::uint32_t)>& cond, double sleep_us,
+                         double timeout_us);
+  unsigned long mmio_faults() const { return mmio_faults_; }
+  std::uint64_t last_fault_address() const { return last_fault_addr_; }
+  // True if a fault happened since the last call (and clears the flag).
+  bool take_mmio_fault();
+
+  // --- memory ------------------------------------------------------------------------------
+  DramAllocator& allocator() { return alloc_; }
+  // kmalloc / kfree: 0 is NULL. Alignment ARCH_KMALLOC_MINALIGN (64 bytes, a cache line).
+  std::uint64_t kmalloc(std::size_t size);
+  void kfree(std::uint64_t addr);
+  // dma_alloc_coherent: page-aligned; the DMA address equals the CPU address (no IOMMU).
+  std::uint64_t dma_alloc_coherent(std::size_t size, std::uint64_t* dma_handle);
+  void dma_free_coherent(std::uint64_t addr);
+  static constexpr std::size_t kKmallocMinAlign = 64;
+  static constexpr std::size_t kPageSize = 4096;
+
+ private:
+  friend class Tasklet;
+  struct IrqDesc {
+    IrqHandler handler;
+    std::string name;
+    unsigned core = 0;
+    unsigned long count = 0;
+    unsigned long unhandled = 0;
+  };
+  struct SoftirqCpu {
+    ExecContext* ctx = nullptr;
+    std::deque<Tasklet*> pending;
+    sc_core::sc_event raise;
+  };
+
+  void handle_irq(ExecContext& ctx, unsigned core);  // Cpu::set_irq_handler
+  void softirq_thread(unsigned core);
+  void register_current(ExecContext& ctx);
+  ExecContext& mmio_context();
+  std::uint32_t rmw_byte(std::uint64_t reg_base, unsigned irq, std::uint8_t value);
+
+  Platform& p_;
+  KernelParams params_;
+  std::unordered_map<const sc_core::sc_object*, ExecContext*> proc_ctx_;
+  std::map<unsigned, IrqDesc> irqs_;
+  bool irq_ready_ = false;
+  unsigned long spurious_ = 0, unhandled_ = 0;
+  std::vector<std::unique_ptr<SoftirqCpu>> softirq_;
+  unsigned long mmio_faults_ = 0;
+  bool fault_flag_ = false;
+  std::uint64_t last_fault_addr_ = 0;
+  ExecContext* fallback_ = nullptr;
+  DramAllocator alloc_;
+  std::unordered_map<std::uint64_t, bool> coherent_;
+};
+
+}  // namespace aesvp::kernel

@@ -1,0 +1,61 @@
+#include "driver/kernel/kthread_worker.h"
+
+#include <cmath>
+
+namespace aesvp::kernel {
+
+using sc_core::sc_time;
+
+KthreadWorker::KthreadWorker(Kernel& k, const std::string& name, unsigned core,
+                             ContextClass cls)
+    : k_(k), ctx_(k.spawn_thread(name, cls, core, [this] { run(); })) {}
+
+void KthreadWorker::post(std::function<void()> work) {
+  k_.charge_cycles(k_.params().kthread_queue_work_cycles);
+  const bool wake = sleeping_;
+  if (wake) {
+    // wake_up_process: this item is the reason the worker runs again.
+    k_.charge_cycles(k_.params().wakeup_cycles);
+    sleeping_ = false;
+  }
+  queue_.push_back({std::move(work), k_.now()});
+  ++posted_;
+  k_.notify_at_current(kick_);
+}
+
+std::uint64_t KthreadWorker::now_ns() const {
+  return static_cast<std::uint64_t>(std::llround(k_.now() / sc_time(1, sc_core::SC_NS)));
+}
+
+void KthreadWorker::sleep_ns(std::uint64_t ns) {
+  k_.sleep(sc_time(static_cast<double>(ns), sc_core::SC_NS));
+}
+
+bool KthreadWorker::in_worker() const { return k_.current() == &ctx_; }
+
+void KthreadWorker::flush() {
+  const unsigned long target = posted_;
+  k_.wait_event([this, target] { return executed_ >= target; }, done_);
+}
+
+void KthreadWorker::run() {
+  for (;;) {
+    if (queue_.empty()) {
+      sleeping_ = true;
+      ctx_.wait_until([this] { return !queue_.empty(); }, kick_);
+    }
+    sleeping_ = false;
+    Item item = std::move(queue_.front());
+    queue_.pop_front();
+    // An item posted by a context running ahead (fast mode) starts at the poster's time.
+    if (ctx_.current_time() < item.at) ctx_.sleep(item.at - ctx_.current_time());
+    ctx_.charge_cycles(k_.params().kthread_work_dispatch_cycles);
+    busy_ = true;
+    item.fn();
+    busy_ = false;
+    ++executed_;
+    done_.notify(sc_core::SC_ZERO_TIME);
+  }
+}
+
+}  // namespace aesvp::kernel

@@ -1,0 +1,367 @@
+#include "models/cpu/cpu.h"
+
+#include "models/core/report.h"
+
+#include <algorithm>
+#include <cstring>
+#include <sstream>
+
+namespace aesvp {
+
+using sc_core::sc_time;
+using sc_core::SC_ZERO_TIME;
+
+const char* to_string(ContextClass c) {
+  switch (c) {
+    case ContextClass::HardIrq: return "hardirq";
+    case ContextClass::SoftIrq: return "softirq";
+    case ContextClass::RtThread: return "rt-thread";
+    case ContextClass::Thread: return "thread";
+  }
+  return "?";
+}
+
+// --- ExecContext --------------------------------------------------------------------------
+
+void ExecContext::charge(const sc_time& t) {
+  if (t == SC_ZERO_TIME) return;
+  if (cpu_.mode_ == TimingMode::Accurate) {
+    cpu_.run(*this, t);
+    return;
+  }
+  offset_ += t;
+  if (offset_ >= cpu_.quantum_) sync();
+}
+
+void ExecContext::charge_cycles(double cycles) { charge(cpu_.clock_.cycles(cycles)); }
+
+void ExecContext::sync() {
+  if (offset_ == SC_ZERO_TIME) return;
+  const sc_time t = offset_;
+  offset_ = SC_ZERO_TIME;
+  cpu_.run(*this, t);
+}
+
+tlm::tlm_response_status ExecContext::access(tlm::tlm_command cmd, std::uint64_t addr,
+                                             void* data, unsigned len) {
+  tlm::tlm_generic_payload t;
+  t.set_command(cmd);
+  t.set_address(addr);
+  t.set_data_ptr(static_cast<unsigned char*>(data));
+  t.set_data_length(len);
+  t.set_streaming_width(len);
+  t.set_byte_enable_ptr(nullptr);
+  t.set_dmi_allowed(false);
+  t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sc_time delay = offset_;
+  cpu_.bus->b_transport(t, delay);
+  // The core stalls on the access: its latency is charged to this context.
+  charge(delay - offset_);
+  return t.get_response_status();
+}
+
+tlm::tlm_response_status ExecContext::read32(std::uint64_t addr, std::uint32_t& v) {
+  return access(tlm::TLM_READ_COMMAND, addr, &v, 4);
+}
+
+tlm::tlm_response_status ExecContext::write32(std::uint64_t addr, std::uint32_t v) {
+  return access(tlm::TLM_WRITE_COMMAND, addr, &v, 4);
+}
+
+void ExecContext::wait(const sc_core::sc_event& e) {
+  sync();
+  sc_core::wait(e);
+}
+
+void ExecContext::wait_until(const std::function<bool()>& pred, const sc_core::sc_event& e) {
+  sync();
+  while (!pred()) sc_core::wait(e);
+}
+
+void ExecContext::sleep(const sc_time& t) {
+  sync();
+  sc_core::wait(t);
+}
+
+bool ExecContext::read_memory(std::uint64_t addr, void* dst, std::size_t len) {
+  return cpu_.copy(false, addr, static_cast<unsigned char*>(dst), len);
+}
+
+bool ExecContext::write_memory(std::uint64_t addr, const void* src, std::size_t len) {
+  // Debug transport and DMI take a non-const pointer; nothing is written through it.
+  return cpu_.copy(true, addr, static_cast<unsigned char*>(const_cast<void*>(src)), len);
+}
+
+sc_time ExecContext::busy_time() const { return busy_ + cpu_.in_progress(*this); }
+
+// --- Cpu: construction ----------------------------------------------------------------------
+
+Cpu::Cpu(sc_core::sc_module_name name, const CpuParams& params, TimingMode mode)
+    : sc_core::sc_module(name),
+      bus("bus"),
+      irq("irq", params.cores),
+      params_(params),
+      mode_(mode),
+      clock_(params.clock_mhz),
+      quantum_(params.quantum_ns, sc_core::SC_NS),
+      cores_(params.cores) {
+  if (params.cores == 0 || !(params.clock_mhz > 0) || !(params.quantum_ns > 0)) {
+    std::ostringstream msg;
+    msg << this->name() << ": cpu.cores, cpu.clock_mhz and cpu.quantum_ns must be positive";
+    SC_REPORT_ERROR(kReportConfig, msg.str().c_str());
+  }
+  bus.register_invalidate_direct_mem_ptr(this, &Cpu::invalidate_direct_mem_ptr);
+  for (unsigned k = 0; k < cores(); ++k) {
+    cores_[k].hardirq =
+        &create_context("core" + std::to_string(k) + ".hardirq", ContextClass::HardIrq, k);
+    sc_core::sc_spawn_options opts;
+    sc_core::sc_spawn(sc_bind(&Cpu::irq_thread, this, k),
+                      ("irq_thread_" + std::to_string(k)).c_str(), &opts);
+  }
+}
+
+Cpu::~Cpu() = default;
+
+void Cpu::before_end_of_elaboration() {
+  for (auto& in : irq)
+    if (in.bind_count() == 0) in.bind(tie_low_);
+}
+
+ExecContext& Cpu::create_context(std::string name, ContextClass cls, unsigned core) {
+  if (core >= cores()) {
+    std::ostringstream msg;
+    msg << this->name() << ": context " << name << " pinned to core " << core << " of "
+        << cores();
+    SC_REPORT_ERROR(kReportConfig, msg.str().c_str());
+    core = 0;
+  }
+  const unsigned id = static_cast<unsigned>(contexts_.size());
+  contexts_.emplace_back(new ExecContext(*this, std::move(name), cls, core, id));
+  return *contexts_.back();
+}
+
+ExecContext& Cpu::hardirq_context(unsigned core) { return *cores_.at(core).hardirq; }
+
+// --- Cpu: scheduling ------------------------------------------------------------------------
+
+void Cpu::schedule(Core& k) {
+  ExecContext* best = nullptr;
+  for (ExecContext* c : k.ready) {
+    if (best == nullptr || c->cls_ < best->cls_ || (c->cls_ == best->cls_ && c->seq_ < best->seq_))
+      best = c;
+  }
+  if (best == k.owner) return;
+  if (k.owner != nullptr) {
+    // Only a strictly higher class takes the core from a context that still wants it.
+    if (best == nullptr || best->cls_ >= k.owner->cls_) return;
+    if (k.owner->running_) {
+      k.owner->preempt_.notify(SC_ZERO_TIME);
+      ++k.owner->preemptions_;
+      ++k.preemptions;
+    }
+  }
+  k.owner = best;
+  if (best != nullptr) best->wake_.notify(SC_ZERO_TIME);
+}
+
+void Cpu::run(ExecContext& c, sc_time t) {
+  sc_core::sc_process_handle me = sc_core::sc_get_current_process_handle();
+  if (me.proc_kind() != sc_core::SC_THREAD_PROC_ && me.proc_kind() != sc_core::SC_CTHREAD_PROC_) {
+    SC_REPORT_ERROR(kReportModel, (c.name_ + ": software time can only be charged from a "
+                                             "SystemC thread").c_str());
+    return;
+  }
+  if (c.in_charge_) {
+    SC_REPORT_ERROR(kReportModel,
+                    (c.name_ + ": charged from two SystemC threads at once").c_str());
+    return;
+  }
+  Core& k = cores_[c.core_];
+  c.in_charge_ = true;
+  c.seq_ = next_seq_++;
+  k.ready.push_back(&c);
+  schedule(k);
+  sc_time remaining = t;
+  while (remaining != SC_ZERO_TIME) {
+    while (k.owner != &c) sc_core::wait(c.wake_);
+    if (is_thread(c.cls_)) {
+      if (k.last_thread != nullptr && k.last_thread != &c) {
+        remaining += cycles(params_.context_switch_cycles);
+        ++c.switches_in_;
+        ++k.switches;
+      }
+      k.last_thread = &c;
+    }
+    c.preempt_.cancel();
+    c.running_ = true;
+    c.run_start_ = sc_core::sc_time_stamp();
+    sc_core::wait(remaining, c.preempt_);
+    const sc_time end = sc_core::sc_time_stamp();
+    const sc_time ran = end - c.run_start_;
+    c.running_ = false;
+    c.busy_ += ran;
+    k.busy[class_index(c.cls_)] += ran;
+    if (run_observer_ && ran != SC_ZERO_TIME) run_observer_(c, c.run_start_, end);
+    remaining = ran >= remaining ? SC_ZERO_TIME : remaining - ran;
+  }
+  k.ready.erase(std::find(k.ready.begin(), k.ready.end(), &c));
+  if (k.owner == &c) k.owner = nullptr;
+  c.in_charge_ = false;
+  schedule(k);
+}
+
+sc_time Cpu::in_progress(const ExecContext& c) const {
+  return c.running_ ? sc_core::sc_time_stamp() - c.run_start_ : SC_ZERO_TIME;
+}
+
+// --- Cpu: interrupts ------------------------------------------------------------------------
+
+void Cpu::irq_thread(unsigned core) {
+  ExecContext& ctx = *cores_[core].hardirq;
+  sc_core::sc_in<bool>& line = irq[core];
+  for (;;) {
+    while (!line.read()) sc_core::wait(line.value_changed_event());
+    ++cores_[core].irqs;
+    ctx.charge_cycles(params_.irq_entry_cycles);
+    if (irq_handler_) {
+      irq_handler_(ctx, core);
+    } else {
+      std::ostringstream msg;
+      msg << name() << ": IRQ on core " << core << " with no handler registered";
+      SC_REPORT_WARNING(kReportModel, msg.str().c_str());
+      ctx.charge_cycles(params_.irq_exit_cycles);
+      ctx.sync();
+      while (line.read()) sc_core::wait(line.value_changed_event());
+      continue;
+    }
+    ctx.charge_cycles(params_.irq_exit_cycles);
+    ctx.sync();
+    // Let the interrupt controller settle what the handler's accesses changed.
+    sc_core::wait(SC_ZERO_TIME);
+  }
+}
+
+// --- Cpu: memory copies ---------------------------------------------------------------------
+
+bool Cpu::copy(bool write, std::uint64_t addr, unsigned char* data, std::size_t len) {
+  while (len > 0) {
+    const tlm::tlm_dmi* hit = nullptr;
+    for (const tlm::tlm_dmi& d : dmi_) {
+      if (addr >= d.get_start_address() && addr <= d.get_end_address() &&
+          (write ? d.is_write_allowed() : d.is_read_allowed())) {
+        hit = &d;
+        break;
+      }
+    }
+    tlm::tlm_generic_payload t;
+    t.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+    t.set_address(addr);
+    if (hit == nullptr) {
+      tlm::tlm_dmi d;
+      if (bus->get_direct_mem_ptr(t, d) && d.get_dmi_ptr() != nullptr &&
+          addr >= d.get_start_address() && addr <= d.get_end_address() &&
+          (write ? d.is_write_allowed() : d.is_read_allowed())) {
+        dmi_.push_back(d);
+        hit = &dmi_.back();
+      }
+    }
+    std::size_t n;
+    if (hit != nullptr) {
+      n = static_cast<std::size_t>(
+          std::min<std::uint64_t>(len, hit->get_end_address() - addr + 1));
+      unsigned char* mem = hit->get_dmi_ptr() + (addr - hit->get_start_address());
+      if (write) std::memcpy(mem, data, n);
+      else std::memcpy(data, mem, n);
+    } else {
+      const unsigned chunk =
+          static_cast<unsigned>(std::min<std::size_t>(len, std::size_t{1} << 30));
+      t.set_data_ptr(data);
+      t.set_data_length(chunk);
+      t.set_streaming_width(chunk);
+      n = bus->transport_dbg(t);
+      if (n == 0) return false;
+    }
+    addr += n;
+    data += n;
+    len -= n;
+  }
+  return true;
+}
+
+void Cpu::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
+  dmi_.erase(std::remove_if(dmi_.begin(), dmi_.end(),
+                            [&](const tlm::tlm_dmi& d) {
+                              return d.get_start_address() <= end && start <= d.get_end_address();
+                            }),
+             dmi_.end());
+}
+
+// --- Cpu: accounting ------------------------------------------------------------------------
+
+sc_time Cpu::busy_time(unsigned core, ContextClass cls) const {
+  const Core& k = cores_.at(core);
+  sc_time t = k.busy[class_index(cls)];
+  // Running segments not yet ended (a preempted context ends its segment one delta after
+  // losing the core, so look at every context in a charge, not only the owner).
+  for (const ExecContext* c : k.ready)
+    if (c->cls_ == cls) t += in_progress(*c);
+  return t;
+}
+
+sc_time Cpu::busy_time(unsigned core) const {
+  sc_time t = SC_ZERO_TIME;
+  for (unsigned c = 0; c < kContextClasses; ++c) t += busy_time(core, ContextClass(c));
+  return t;
+}
+
+sc_time Cpu::idle_time(unsigned core) const { return sc_core::sc_time_stamp() - busy_time(core); }
+
+CpuLoad Cpu::load() const {
+  CpuLoad l;
+  l.at = sc_core::sc_time_stamp();
+  l.busy.resize(cores());
+  for (unsigned k = 0; k < cores(); ++k)
+    for (unsigned c = 0; c < kContextClasses; ++c) l.busy[k][c] = busy_time(k, ContextClass(c));
+  l.context_busy.reserve(contexts_.size());
+  for (const auto& ctx : contexts_) l.context_busy.push_back(ctx->busy_time());
+  return l;
+}
+
+CpuLoadReport Cpu::load_since_start() const {
+  CpuLoad zero;
+  zero.busy.resize(cores());
+  return load_between(zero, load());
+}
+
+CpuLoadReport load_between(const CpuLoad& from, const CpuLoad& to) {
+  CpuLoadReport r;
+  r.cores = static_cast<unsigned>(to.busy.size());
+  r.elapsed = to.at - from.at;
+  const double elapsed = r.elapsed.to_seconds();
+  r.per_core.assign(r.cores, 0.0);
+  for (unsigned k = 0; k < r.cores; ++k) {
+    sc_time core_busy = SC_ZERO_TIME;
+    for (unsigned c = 0; c < kContextClasses; ++c) {
+      const sc_time before = k < from.busy.size() ? from.busy[k][c] : SC_ZERO_TIME;
+      const sc_time d = to.busy[k][c] - before;
+      core_busy += d;
+      r.class_busy[c] += d;
+    }
+    r.busy += core_busy;
+    if (elapsed > 0) r.per_core[k] = core_busy.to_seconds() / elapsed;
+  }
+  if (elapsed > 0 && r.cores > 0) {
+    const double capacity = elapsed * r.cores;
+    r.total = r.busy.to_seconds() / capacity;
+    for (unsigned c = 0; c < kContextClasses; ++c)
+      r.per_class[c] = r.class_busy[c].to_seconds() / capacity;
+  }
+  r.context_busy.resize(to.context_busy.size());
+  for (std::size_t i = 0; i < to.context_busy.size(); ++i) {
+    const sc_time before = i < from.context_busy.size() ? from.context_busy[i] : SC_ZERO_TIME;
+    r.context_busy[i] = to.context_busy[i] - before;
+  }
+  return r;
+}
+
+}  // namespace aesvp

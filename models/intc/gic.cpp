@@ -1,0 +1,334 @@
+#include "models/intc/gic.h"
+
+#include "models/core/report.h"
+#include "models/intc/gic_regs.h"
+
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+namespace aesvp {
+
+using namespace gic;
+
+Gic::Gic(sc_core::sc_module_name name, const IntcParams& params, unsigned cores)
+    : sc_core::sc_module(name),
+      dist("dist"),
+      cpu_if("cpu_if"),
+      spi("spi", params.spi_count),
+      irq("irq", cores),
+      cores_(cores),
+      clock_(params.clock_mhz),
+      latency_(clock_.cycles(std::uint64_t{params.delivery_cycles})),
+      irqs_(kSpiBase + (params.spi_count + 31) / 32 * 32),
+      cpus_(cores),
+      dist_regs_(*this, kDistSize),
+      cpu_regs_(*this, kCpuIfStride * (cores == 0 ? 1 : cores)) {
+  if (cores == 0 || cores > kMaxCores || irqs_.size() > 1020) {
+    std::ostringstream msg;
+    msg << this->name() << ": a GIC has 1 to " << kMaxCores << " cores (not " << cores
+        << ") and at most 988 SPIs (not " << params.spi_count << ")";
+    SC_REPORT_ERROR(kReportConfig, msg.str().c_str());
+  }
+  // Interrupts 0-31 (SGIs, PPIs) have no input line; they target every core at reset.
+  for (unsigned id = 0; id < kSpiBase; ++id) irqs_[id].targets = std::uint8_t((1u << cores_) - 1);
+
+  dist.register_b_transport(this, &Gic::dist_b_transport);
+  dist.register_transport_dbg(this, &Gic::dist_transport_dbg);
+  cpu_if.register_b_transport(this, &Gic::cpu_b_transport);
+  cpu_if.register_transport_dbg(this, &Gic::cpu_transport_dbg);
+  const sc_core::sc_time access = clock_.cycles(std::uint64_t{params.access_cycles});
+  dist_regs_.set_access_latency(access);
+  cpu_regs_.set_access_latency(access);
+  declare_dist_registers();
+  declare_cpu_registers();
+
+  SC_METHOD(update_outputs);
+  sensitive << update_;
+  for (auto& in : spi) sensitive << in;
+  dont_initialize();
+}
+
+void Gic::before_end_of_elaboration() {
+  // Unused SPI inputs read low, so that a platform binds only the lines it wires.
+  for (auto& in : spi)
+    if (in.bind_count() == 0) in.bind(tie_low_);
+}
+
+// --- state views -------------------------------------------------------------------------
+
+bool Gic::line(unsigned id) const {
+  return id >= kSpiBase && id - kSpiBase < spi.size() && spi[id - kSpiBase].read();
+}
+
+bool Gic::pending(unsigned id) const {
+  return id < irqs_.size() && (irqs_[id].latch || line(id));
+}
+bool Gic::active(unsigned id) const { return id < irqs_.size() && irqs_[id].active; }
+bool Gic::enabled(unsigned id) const { return id < irqs_.size() && irqs_[id].enabled; }
+
+std::uint32_t Gic::running_priority(unsigned core) const {
+  std::uint32_t rp = kIdlePriority;
+  for (unsigned id : cpus_.at(core).active)
+    if (irqs_[id].priority < rp) rp = irqs_[id].priority;
+  return rp;
+}
+
+unsigned Gic::highest_pending(unsigned core) const {
+  unsigned best = kSpuriousId;
+  for (unsigned id = 0; id < irqs_.size(); ++id) {
+    const Irq& i = irqs_[id];
+    if (!i.enabled || i.active || (i.targets & (1u << core)) == 0 || !pending(id)) continue;
+    if (best == kSpuriousId || i.priority < irqs_[best].priority) best = id;  // ties: lower ID
+  }
+  return best;
+}
+
+bool Gic::deliverable(unsigned core, unsigned id) const {
+  if (id == kSpuriousId || !dist_enabled_ || !cpus_[core].enabled) return false;
+  const std::uint32_t prio = irqs_[id].priority;
+  return prio < cpus_[core].pmr && prio < running_priority(core);
+}
+
+// --- acknowledge / end of interrupt ----------------------------------------------------------
+
+std::uint32_t Gic::acknowledge(unsigned core) {
+  const unsigned id = highest_pending(core);
+  if (!deliverable(core, id)) return kSpuriousId;
+  Irq& i = irqs_[id];
+  i.active = true;
+  i.active_core = core;
+  i.latch = false;  // a level line that stays high keeps it pending (active and pending)
+  cpus_[core].active.push_back(id);
+  ++acks_;
+  changed();
+  return id;
+}
+
+void Gic::end_of_interrupt(unsigned core, std::uint32_t value) {
+  const unsigned id = value & kIdMask;
+  auto& act = cpus_[core].active;
+  for (auto it = act.begin(); it != act.end(); ++it) {
+    if (*it != id) continue;
+    act.erase(it);
+    irqs_[id].active = false;
+    changed();
+    return;
+  }
+  if (id == kSpuriousId) return;  // EOI of a spurious acknowledge: ignored, as the GIC does
+  std::ostringstream msg;
+  msg << name() << ": GICC_EOIR of core " << core << " names interrupt " << id
+      << ", which is not active on that core: ignored";
+  SC_REPORT_WARNING(kReportModel, msg.str().c_str());
+}
+
+// --- outputs -------------------------------------------------------------------------------
+
+void Gic::update_outputs() {
+  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  for (unsigned c = 0; c < cores_; ++c) {
+    CpuIf& cpu = cpus_[c];
+    const bool want = deliverable(c, highest_pending(c));
+    if (!want) {
+      cpu.signalled = false;
+      if (irq[c].read()) irq[c].write(false);  // deasserted at once (e.g. on acknowledge)
+      continue;
+    }
+    if (!cpu.signalled) {
+      cpu.signalled = true;
+      cpu.since = now;
+    }
+    const sc_core::sc_time due = cpu.since + latency_;
+    if (now >= due) {
+      if (!irq[c].read()) irq[c].write(true);
+    } else {
+      update_.notify(due - now);
+    }
+  }
+}
+
+// --- registers -------------------------------------------------------------------------------
+
+std::uint32_t Gic::read_bits(unsigned word, bool (Gic::*bit)(unsigned) const) const {
+  std::uint32_t v = 0;
+  for (unsigned b = 0; b < 32; ++b)
+    if ((this->*bit)(word * 32 + b)) v |= 1u << b;
+  return v;
+}
+
+std::uint8_t Gic::read_byte(std::uint64_t addr) const {
+  if (addr >= GICD_ITARGETSR) return irqs_.at(addr - GICD_ITARGETSR).targets;
+  return irqs_.at(addr - GICD_IPRIORITYR).priority;
+}
+
+void Gic::write_byte(std::uint64_t addr, std::uint8_t v) {
+  if (addr >= GICD_ITARGETSR) {
+    irqs_.at(addr - GICD_ITARGETSR).targets = std::uint8_t(v & ((1u << cores_) - 1));
+  } else {
+    irqs_.at(addr - GICD_IPRIORITYR).priority = std::uint8_t(v & kPriorityMask);
+  }
+  changed();
+}
+
+std::uint32_t Gic::read_bytes(std::uint64_t base, unsigned word) const {
+  std::uint32_t v = 0;
+  for (unsigned b = 0; b < 4; ++b) v |= std::uint32_t{read_byte(base + word * 4 + b)} << (8 * b);
+  return v;
+}
+
+void Gic::declare_dist_registers() {
+  const unsigned words = static_cast<unsigned>(irqs_.size() / 32);
+  dist_regs_.add("GICD_CTLR", GICD_CTLR, Access::ReadWrite)
+      .on_read([this] { return dist_enabled_ ? GICD_CTLR_ENABLE : 0u; })
+      .on_peek([this] { return dist_enabled_ ? GICD_CTLR_ENABLE : 0u; })
+      .on_write([this](std::uint32_t v) {
+        dist_enabled_ = (v & GICD_CTLR_ENABLE) != 0;
+        changed();
+      });
+  dist_regs_.add("GICD_TYPER", GICD_TYPER, Access::ReadOnly,
+                 (words - 1) | ((cores_ - 1) << GICD_TYPER_CPUNUMBER_SHIFT));
+
+  for (unsigned n = 0; n < words; ++n) {
+    const std::string idx = std::to_string(n);
+    auto enabled_bits = [this, n] { return read_bits(n, &Gic::enabled); };
+    auto pending_bits = [this, n] { return read_bits(n, &Gic::pending); };
+    auto active_bits = [this, n] { return read_bits(n, &Gic::active); };
+    // Writes of 1 bits act; 0 bits leave the interrupt alone.
+    auto for_bits = [this, n](std::uint32_t v, auto&& f) {
+      for (unsigned b = 0; b < 32; ++b)
+        if (v & (1u << b)) f(irqs_[n * 32 + b]);
+      changed();
+    };
+    dist_regs_.add("GICD_ISENABLER" + idx, GICD_ISENABLER + 4 * n, Access::ReadWrite)
+        .on_read(enabled_bits).on_peek(enabled_bits)
+        .on_write([for_bits](std::uint32_t v) { for_bits(v, [](Irq& i) { i.enabled = true; }); });
+    dist_regs_.add("GICD_ICENABLER" + idx, GICD_ICENABLER + 4 * n, Access::ReadWrite)
+        .on_read(enabled_bits).on_peek(enabled_bits)
+        .on_write([for_bits](std::uint32_t v) { for_bits(v, [](Irq& i) { i.enabled = false; }); });
+    dist_regs_.add("GICD_ISPENDR" + idx, GICD_ISPENDR + 4 * n, Access::ReadWrite)
+        .on_read(pending_bits).on_peek(pending_bits)
+        .on_write([for_bits](std::uint32_t v) { for_bits(v, [](Irq& i) { i.latch = true; }); });
+    // Clearing the pending state of a level interrupt whose line is high has no lasting
+    // effect: the line keeps it pending.
+    dist_regs_.add("GICD_ICPENDR" + idx, GICD_ICPENDR + 4 * n, Access::ReadWrite)
+        .on_read(pending_bits).on_peek(pending_bits)
+        .on_write([for_bits](std::uint32_t v) { for_bits(v, [](Irq& i) { i.latch = false; }); });
+    dist_regs_.add("GICD_ISACTIVER" + idx, GICD_ISACTIVER + 4 * n, Access::ReadOnly)
+        .on_read(active_bits).on_peek(active_bits);
+    dist_regs_.add("GICD_ICACTIVER" + idx, GICD_ICACTIVER + 4 * n, Access::ReadWrite)
+        .on_read(active_bits).on_peek(active_bits)
+        .on_write([this, n](std::uint32_t v) {
+          for (unsigned b = 0; b < 32; ++b) {
+            const unsigned id = n * 32 + b;
+            if ((v & (1u << b)) == 0 || !irqs_[id].active) continue;
+            auto& act = cpus_[irqs_[id].active_core].active;
+            for (auto it = act.begin(); it != act.end(); ++it)
+              if (*it == id) { act.erase(it); break; }
+            irqs_[id].active = false;
+          }
+          changed();
+        });
+    // Two configuration bits per interrupt: stored, but every SPI is modelled as level.
+    dist_regs_.add("GICD_ICFGR" + std::to_string(2 * n), GICD_ICFGR + 8 * n, Access::ReadWrite);
+    dist_regs_.add("GICD_ICFGR" + std::to_string(2 * n + 1), GICD_ICFGR + 8 * n + 4,
+                   Access::ReadWrite);
+  }
+  for (unsigned n = 0; n < irqs_.size() / 4; ++n) {
+    const std::string idx = std::to_string(n);
+    for (std::uint64_t base : {GICD_IPRIORITYR, GICD_ITARGETSR}) {
+      auto bytes = [this, base, n] { return read_bytes(base, n); };
+      dist_regs_.add((base == GICD_IPRIORITYR ? "GICD_IPRIORITYR" : "GICD_ITARGETSR") + idx,
+                     base + 4 * n, Access::ReadWrite)
+          .on_read(bytes).on_peek(bytes)
+          .on_write([this, base, n](std::uint32_t v) {
+            for (unsigned b = 0; b < 4; ++b)
+              write_byte(base + 4 * n + b, std::uint8_t(v >> (8 * b)));
+          });
+    }
+  }
+}
+
+void Gic::declare_cpu_registers() {
+  for (unsigned c = 0; c < cores_; ++c) {
+    const std::uint64_t w = c * kCpuIfStride;
+    const std::string sfx = "[" + std::to_string(c) + "]";
+    CpuIf& cpu = cpus_[c];
+    auto ctlr = [&cpu] { return cpu.enabled ? GICC_CTLR_ENABLE : 0u; };
+    cpu_regs_.add("GICC_CTLR" + sfx, w + GICC_CTLR, Access::ReadWrite)
+        .on_read(ctlr).on_peek(ctlr)
+        .on_write([this, &cpu](std::uint32_t v) {
+          cpu.enabled = (v & GICC_CTLR_ENABLE) != 0;
+          changed();
+        });
+    auto pmr = [&cpu] { return cpu.pmr; };
+    cpu_regs_.add("GICC_PMR" + sfx, w + GICC_PMR, Access::ReadWrite)
+        .on_read(pmr).on_peek(pmr)
+        .on_write([this, &cpu](std::uint32_t v) {
+          cpu.pmr = v & kPriorityMask;
+          changed();
+        });
+    cpu_regs_.add("GICC_BPR" + sfx, w + GICC_BPR, Access::ReadWrite, 2).writable(0x7);
+    auto peek_iar = [this, c] {
+      const unsigned id = highest_pending(c);
+      return deliverable(c, id) ? id : kSpuriousId;
+    };
+    cpu_regs_.add("GICC_IAR" + sfx, w + GICC_IAR, Access::ReadOnly, kSpuriousId)
+        .on_read([this, c] { return acknowledge(c); })
+        .on_peek(peek_iar);
+    cpu_regs_.add("GICC_EOIR" + sfx, w + GICC_EOIR, Access::WriteOnly)
+        .on_write([this, c](std::uint32_t v) { end_of_interrupt(c, v); });
+    auto rpr = [this, c] { return running_priority(c); };
+    cpu_regs_.add("GICC_RPR" + sfx, w + GICC_RPR, Access::ReadOnly).on_read(rpr).on_peek(rpr);
+    auto hppir = [this, c] { return std::uint32_t{highest_pending(c)}; };
+    cpu_regs_.add("GICC_HPPIR" + sfx, w + GICC_HPPIR, Access::ReadOnly)
+        .on_read(hppir).on_peek(hppir);
+  }
+}
+
+// --- transport -------------------------------------------------------------------------------
+
+bool Gic::byte_field(std::uint64_t addr) const {
+  return addr >= GICD_IPRIORITYR && addr < GICD_ICFGR &&
+         (addr & 0x3ff) < irqs_.size();  // IPRIORITYR and ITARGETSR: one byte per ID
+}
+
+void Gic::byte_access(tlm::tlm_generic_payload& trans) {
+  const std::uint64_t addr = trans.get_address();
+  unsigned char* data = trans.get_data_ptr();
+  for (unsigned b = 0; b < trans.get_data_length(); ++b) {
+    if (trans.is_write()) write_byte(addr + b, data[b]);
+    else data[b] = read_byte(addr + b);
+  }
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
+void Gic::dist_b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  // Byte and halfword accesses to the byte-per-interrupt fields (as Linux's gic driver
+  // writes GICD_ITARGETSR); everything else goes to the 32-bit register bank.
+  const std::uint64_t addr = trans.get_address();
+  const unsigned len = trans.get_data_length();
+  if ((len == 1 || len == 2) && addr % len == 0 && trans.get_byte_enable_ptr() == nullptr &&
+      (trans.get_streaming_width() == 0 || trans.get_streaming_width() >= len) &&
+      byte_field(addr) && byte_field(addr + len - 1) &&
+      (addr & ~0x3ffull) == ((addr + len - 1) & ~0x3ffull) &&
+      trans.get_command() != tlm::TLM_IGNORE_COMMAND) {
+    byte_access(trans);
+    delay += dist_regs_.access_latency();
+    return;
+  }
+  dist_regs_.b_transport(trans, delay);
+}
+
+unsigned int Gic::dist_transport_dbg(tlm::tlm_generic_payload& trans) {
+  return dist_regs_.transport_dbg(trans);
+}
+
+void Gic::cpu_b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  cpu_regs_.b_transport(trans, delay);
+}
+
+unsigned int Gic::cpu_transport_dbg(tlm::tlm_generic_payload& trans) {
+  return cpu_regs_.transport_dbg(trans);
+}
+
+}  // namespace aesvp

@@ -1,0 +1,120 @@
+// Interrupt controller: a simplified ARM GIC (architecture v1/v2) as in the OMAP4430's
+// Cortex-A9 MPCore: a distributor (enable, pending, active, priority, target core per
+// interrupt) and one CPU interface per core (enable, priority mask, acknowledge, end of
+// interrupt, running priority). Shared peripheral interrupts (SPIs) come in as
+// level-sensitive lines; each core gets one IRQ output. Details and deviations from the
+// architecture: docs/cpu-intc-model.md.
+#pragma once
+
+#include "models/core/clock.h"
+#include "models/core/level_signal.h"
+#include "models/core/params.h"
+#include "models/core/register_bank.h"
+
+#include <systemc>
+#include <tlm>
+#include <tlm_utils/simple_target_socket.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace aesvp {
+
+#define AESVP_INTC_PARAMS(X)                                                                   \
+  X(std::uint32_t, spi_count, 128, "lines",                                                    \
+    "OMAP4430 TRM (MPU interrupt mapping): 128 shared peripheral interrupts on the "           \
+    "Cortex-A9 MPCore GIC (GICD_TYPER.ITLinesNumber = 4)",                                     \
+    "number of shared peripheral interrupt inputs (IDs 32 ..)")                                \
+  X(double, clock_mhz, 500.0, "MHz",                                                           \
+    "Linux arch/arm/mach-omap2 OMAP4 clock data: mpu_periphclk = dpll_mpu_ck / 2 clocks the "  \
+    "A9 MPCore private peripherals (GIC, SCU, private timers); MPU at 1 GHz",                  \
+    "GIC clock (PERIPHCLK)")                                                                   \
+  X(std::uint32_t, delivery_cycles, 4, "cycles",                                               \
+    "estimate: input synchroniser (2) + distributor prioritisation (1) + CPU interface (1)",   \
+    "from a pending, enabled, unmasked interrupt to the core's IRQ output going high")         \
+  X(std::uint32_t, access_cycles, 10, "cycles",                                                \
+    "estimate: a Cortex-A9 access to its private peripheral region through the SCU takes "     \
+    "some 20 CPU cycles (about 10 PERIPHCLK cycles)",                                          \
+    "latency of one register access (distributor or CPU interface)")
+
+AESVP_PARAM_GROUP(IntcParams, "intc", AESVP_INTC_PARAMS);
+
+class Gic : public sc_core::sc_module {
+ public:
+  tlm_utils::simple_target_socket<Gic> dist;    // distributor, 4 KiB window
+  tlm_utils::simple_target_socket<Gic> cpu_if;  // CPU interfaces, core n at n * 0x100
+  sc_core::sc_vector<sc_core::sc_in<bool>> spi;  // SPI n = interrupt ID 32 + n; unbound = low
+  sc_core::sc_vector<sc_core::sc_out<bool>> irq;  // one per core
+
+  // `cores`: 1 .. 8 CPU interfaces and IRQ outputs.
+  SC_HAS_PROCESS(Gic);
+  Gic(sc_core::sc_module_name name, const IntcParams& params, unsigned cores);
+
+  unsigned cores() const { return cores_; }
+  unsigned interrupt_count() const { return static_cast<unsigned>(irqs_.size()); }
+  sc_core::sc_time delivery_latency() const { return latency_; }
+
+  // Model-side views (no side effects), for tests and statistics.
+  bool pending(unsigned id) const;
+  bool active(unsigned id) const;
+  bool enabled(unsigned id) const;
+  std::uint32_t running_priority(unsigned core) const;
+  unsigned long acknowledged() const { return acks_; }  // interrupts acknowledged so far
+
+ private:
+  struct Irq {
+    bool enabled = false;
+    bool latch = false;  // software-set pending (GICD_ISPENDR)
+    bool active = false;
+    unsigned active_core = 0;
+    std::uint8_t priority = 0;
+    std::uint8_t targets = 0;
+  };
+  struct CpuIf {
+    bool enabled = false;
+    std::uint32_t pmr = 0;
+    std::vector<unsigned> active;  // acknowledged, not yet ended, in acknowledge order
+    sc_core::sc_time since = sc_core::SC_ZERO_TIME;
+    bool signalled = false;  // a deliverable interrupt exists (since `since`)
+  };
+
+  void before_end_of_elaboration() override;
+  void dist_b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned int dist_transport_dbg(tlm::tlm_generic_payload& trans);
+  void cpu_b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  unsigned int cpu_transport_dbg(tlm::tlm_generic_payload& trans);
+  bool byte_field(std::uint64_t addr) const;
+  void byte_access(tlm::tlm_generic_payload& trans);
+
+  void declare_dist_registers();
+  void declare_cpu_registers();
+  std::uint32_t read_bits(unsigned word, bool (Gic::*bit)(unsigned) const) const;
+  std::uint32_t read_bytes(std::uint64_t base, unsigned word) const;
+  void write_byte(std::uint64_t addr, std::uint8_t v);
+  std::uint8_t read_byte(std::uint64_t addr) const;
+
+  bool line(unsigned id) const;
+  // Highest-priority (then lowest-ID) enabled, pending, not active interrupt targeted at
+  // `core`; kSpuriousId if none.
+  unsigned highest_pending(unsigned core) const;
+  // Whether that interrupt may be signalled / acknowledged now (enables, PMR, running priority).
+  bool deliverable(unsigned core, unsigned id) const;
+  std::uint32_t acknowledge(unsigned core);
+  void end_of_interrupt(unsigned core, std::uint32_t value);
+  void changed() { update_.notify(sc_core::SC_ZERO_TIME); }
+  void update_outputs();
+
+  unsigned cores_;
+  Clock clock_;
+  sc_core::sc_time latency_;
+  std::vector<Irq> irqs_;
+  std::vector<CpuIf> cpus_;
+  bool dist_enabled_ = false;
+  unsigned long acks_ = 0;
+  RegisterBank dist_regs_;
+  RegisterBank cpu_regs_;
+  sc_core::sc_event update_;
+  LevelSignal tie_low_{"tie_low"};
+};
+
+}  // namespace aesvp

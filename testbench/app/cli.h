@@ -1,0 +1,48 @@
+// Command-line and config-file handling shared by the aesvp subcommands: every platform
+// parameter is an option (--group.name=value, or "name = value" under [group] in a config
+// file), plus the common options (--config, --print-config, --profile, --seed, --help).
+#pragma once
+
+#include "models/platform/platform_params.h"
+#include "testbench/app/param_table.h"
+
+#include <boost/program_options.hpp>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace aesvp {
+
+// Thrown for any bad option, value or file: main prints "aesvp: error: <what>" and exits 2.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+struct CommonOptions {
+  PlatformParams params;
+  std::uint64_t seed = 1;
+  bool print_config = false;
+  bool help = false;
+};
+
+class CommandLine {
+ public:
+  // `command_options` are the subcommand's own options (added to --help).
+  CommandLine(std::string command, std::string summary,
+              boost::program_options::options_description command_options);
+
+  // Parses argv (after the subcommand name). Throws UsageError.
+  boost::program_options::variables_map parse(const std::vector<std::string>& args,
+                                              CommonOptions& common);
+
+  void print_help(std::ostream& os) const;
+  // The effective configuration in config-file form (read back by --config).
+  void print_config(std::ostream& os, const CommonOptions& common) const;
+
+ private:
+  std::string command_, summary_;
+  boost::program_options::options_description command_options_;
+};
+
+}  // namespace aesvp

@@ -1,0 +1,21 @@
+// The aesvp subcommands.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace aesvp {
+
+struct Command {
+  std::string name;
+  std::string summary;
+  std::function<int(const std::vector<std::string>& args)> run;  // exit status
+};
+
+const std::vector<Command>& commands();
+
+// The subcommands, one per file.
+int run_command(const std::vector<std::string>& args);
+
+}  // namespace aesvp

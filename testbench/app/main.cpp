@@ -1,0 +1,62 @@
+// aesvp: the program. `aesvp <command> [options]`; each command has --help.
+#include "testbench/app/cli.h"
+#include "testbench/app/commands.h"
+
+#include <systemc>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+// Silence SystemC's banner before the kernel prints it.
+const bool kQuietBanner = [] {
+  setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
+  return true;
+}();
+
+void print_usage(std::ostream& os) {
+  os << "usage: aesvp <command> [options]\n\n"
+        "A virtual platform of a TI OMAP AES accelerator with its system DMA, interrupts and\n"
+        "a Linux-like crypto driver stack.\n\n"
+        "commands:\n";
+  for (const aesvp::Command& c : aesvp::commands()) {
+    os << "  " << c.name << std::string(10 - std::min<std::size_t>(9, c.name.size()), ' ')
+       << c.summary << "\n";
+  }
+  os << "\n`aesvp <command> --help` describes a command's options.\n";
+}
+
+}  // namespace
+
+int sc_main(int argc, char* argv[]) {
+  (void)kQuietBanner;
+  // The program ends its simulations with sc_stop(); that is not news for the user.
+  sc_core::sc_report_handler::set_actions(sc_core::SC_ID_SIMULATION_STOPPED_,
+                                          sc_core::SC_DO_NOTHING);
+  if (argc < 2) {
+    print_usage(std::cerr);
+    return 2;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    print_usage(std::cout);
+    return 0;
+  }
+  for (const aesvp::Command& c : aesvp::commands()) {
+    if (c.name != name) continue;
+    try {
+      return c.run(std::vector<std::string>(argv + 2, argv + argc));
+    } catch (const aesvp::UsageError& e) {
+      std::cerr << "aesvp " << name << ": error: " << e.what() << "\n";
+      return 2;
+    } catch (const std::exception& e) {
+      std::cerr << "aesvp " << name << ": error: " << e.what() << "\n";
+      return 1;
+    }
+  }
+  std::cerr << "aesvp: error: unknown command '" << name << "' (try aesvp --help)\n";
+  return 2;
+}
