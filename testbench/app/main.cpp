@@ -34,7 +34,7 @@ void print_usage(std::ostream& os) {
 int sc_main(int argc, char* argv[]) {
   (void)kQuietBanner;
   // The program ends its simulations with sc_stop(); that is not news for the user.
-  sc_core::sc_report_handler::set_actions(sc_core::SC_ID_SIMULATION_STOPPED_,
+  sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
                                           sc_core::SC_DO_NOTHING);
   if (argc < 2) {
     print_usage(std::cerr);
