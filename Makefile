@@ -1,0 +1,41 @@
+# The two commands of the README:
+#   make run   install what is missing, configure, build, run the main job (aesvp run)
+#   make test  the same set-up, then the whole test suite
+# Works on a fresh Debian 12 machine as root (or with sudo).
+
+BUILD ?= build
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
+
+# Debian packages the build and the tests need (docs/dependencies.md says why each).
+PACKAGES := cmake make g++ pkg-config libsystemc-dev libssl-dev libgtest-dev libgmock-dev \
+            libboost-program-options-dev nlohmann-json3-dev
+
+.PHONY: run test deps configure build clean
+
+run: build
+	$(BUILD)/bin/aesvp run
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+deps:
+	@missing=""; \
+	for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+configure: deps
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+build: configure
+	cmake --build $(BUILD) -j $(JOBS)
+
+clean:
+	rm -rf $(BUILD)
