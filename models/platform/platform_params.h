@@ -17,12 +17,12 @@ namespace aesvp {
 
 #define AESVP_SOC_PARAMS(X)                                                                 \
   X(std::string, profile, "omap4", "", "the SoC this parameter set describes",             \
-    "SoC profile (omap4; am335x and am57x are parameter sets on top of it)")               \
+    "SoC profile (omap4 so far; other SoCs will be parameter sets on top of it)")               \
   X(std::string, timing_mode, "accurate", "",                                              \
     "accurate is the reference; fast is checked against it (docs/timing.md)",             \
     "timing mode: accurate or fast")                                                       \
   X(std::uint32_t, aes_instances, 1, "",                                                   \
-    "OMAP4 has two AES instances (aes1, aes2); one is used unless asked",                 \
+    "OMAP4 device tree: two AES instances (aes1, aes2); one is used unless asked",                 \
     "number of AES instances (1 or 2)")
 
 AESVP_PARAM_GROUP(SocParams, "soc", AESVP_SOC_PARAMS);

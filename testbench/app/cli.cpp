@@ -21,7 +21,7 @@ po::options_description common_description() {
       ("help,h", "show this help")
       ("config", po::value<std::string>(), "read options from this file (config-file form)")
       ("print-config", "print the effective configuration in config-file form and exit")
-      ("profile", po::value<std::string>(), "SoC parameter set: omap4 (default), am335x, am57x")
+      ("profile", po::value<std::string>(), "SoC parameter set (default omap4; see docs/platform.md)")
       ("seed", po::value<std::string>(), "seed of every random choice (default 1)");
   return d;
 }

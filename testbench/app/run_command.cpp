@@ -117,7 +117,7 @@ int run_command(const std::vector<std::string>& args) {
        "bits per AES key: 128, 192, 256 (XTS uses two keys; 128 or 256)")
       ("direction", po::value<std::string>(&direction)->default_value("encrypt"), "encrypt or decrypt")
       ("request-bytes", po::value<std::uint32_t>(&o.request_bytes)->default_value(65536),
-       "bytes per request (a multiple of 16, at most 1 MiB)")
+       "bytes per request (a multiple of 16, at most 1048560: the sDMA counts 65535 frames)")
       ("requests", po::value<std::uint32_t>(&o.requests)->default_value(256), "number of requests");
   CommandLine cli("run",
                   "The main job: DMA-driven AES requests through the simulated OMAP4 platform\n"
@@ -142,8 +142,8 @@ int run_command(const std::vector<std::string>& args) {
     throw UsageError("--key-bits: " + std::to_string(o.key_bits) + " is not 128, 192 or 256");
   if (o.mode == baremetal::CipherMode::Xts && o.key_bits == 192)
     throw UsageError("--key-bits: the OpenSSL reference has no XTS-AES-192; use 128 or 256");
-  if (o.request_bytes == 0 || o.request_bytes % 16 != 0 || o.request_bytes > (1u << 20))
-    throw UsageError("--request-bytes: must be a positive multiple of 16, at most 1048576");
+  if (o.request_bytes == 0 || o.request_bytes % 16 != 0 || o.request_bytes > 65535u * 16)
+    throw UsageError("--request-bytes: must be a positive multiple of 16, at most 1048560");
   if (o.requests == 0) throw UsageError("--requests: must be at least 1");
 
   const auto host_start = std::chrono::steady_clock::now();

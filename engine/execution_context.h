@@ -1,0 +1,28 @@
+// The context the engine's pump runs on. The engine core only knows this interface.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+namespace aesvp::engine {
+
+/// Abstract worker context (the Linux kthread worker).
+///
+/// Contract for implementations:
+///  - post(): queue `work` to run later on the worker, in FIFO order, one item at a time
+///    (never concurrently with another item). Callable from any thread and from inside work.
+///    It must not run `work` synchronously inside post().
+///  - now_ns(): the time as this context sees it (host steady clock, virtual or simulated).
+///  - sleep_ns(): block the *calling* context for `ns` of this context's time. Used by
+///    CryptoEngine::stop() (never called from the worker itself).
+///  - in_worker(): true when the caller is running on the worker.
+class ExecutionContext {
+ public:
+  virtual ~ExecutionContext() = default;
+  virtual void post(std::function<void()> work) = 0;
+  virtual std::uint64_t now_ns() const = 0;
+  virtual void sleep_ns(std::uint64_t ns) = 0;
+  virtual bool in_worker() const = 0;
+};
+
+}  // namespace aesvp::engine
