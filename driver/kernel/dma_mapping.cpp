@@ -64,6 +64,17 @@ void dma_unmap_sg(Kernel& k, Scatterlist& sg, DmaDataDirection dir) {
   k.charge_cycles(dma_unmap_sg_cost(k.params(), sg, dir));
 }
 
+std::uint64_t dma_map_single(Kernel& k, std::uint64_t addr, std::size_t len,
+                             DmaDataDirection dir) {
+  Scatterlist sg = sg_init_one(addr, static_cast<std::uint32_t>(len));
+  return dma_map_sg(k, sg, dir) == 1 ? sg_dma_address(sg[0]) : 0;
+}
+
+void dma_unmap_single(Kernel& k, std::uint64_t dma_addr, std::size_t len, DmaDataDirection dir) {
+  Scatterlist sg = sg_init_one(dma_addr, static_cast<std::uint32_t>(len));
+  dma_unmap_sg(k, sg, dir);
+}
+
 double memcpy_cost(const KernelParams& p, std::size_t len, std::size_t pieces) {
   return p.memcpy_call_cycles * static_cast<double>(pieces) +
          p.memcpy_cycles_per_byte * static_cast<double>(len);

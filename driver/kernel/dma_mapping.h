@@ -22,6 +22,10 @@ int dma_map_sg(Kernel& k, Scatterlist& sg, DmaDataDirection dir);
 // dma_unmap_sg: invalidates again for from-device / bidirectional (speculative prefetches
 // may have refilled lines while the device wrote), nothing for to-device.
 void dma_unmap_sg(Kernel& k, Scatterlist& sg, DmaDataDirection dir);
+// dma_map_single / dma_unmap_single: one buffer (same costs as a one-entry list). Returns the
+// DMA address (the CPU address: no IOMMU).
+std::uint64_t dma_map_single(Kernel& k, std::uint64_t addr, std::size_t len, DmaDataDirection dir);
+void dma_unmap_single(Kernel& k, std::uint64_t dma_addr, std::size_t len, DmaDataDirection dir);
 // Cycles dma_map_sg / dma_unmap_sg charge for `sg` (for tests and formulas).
 double dma_map_sg_cost(const KernelParams& p, const Scatterlist& sg, DmaDataDirection dir);
 double dma_unmap_sg_cost(const KernelParams& p, const Scatterlist& sg, DmaDataDirection dir);

@@ -3,6 +3,8 @@
 #include "models/platform/omap4_map.h"
 #include "models/sdma/omap_sdma_regs.h"
 
+#include <algorithm>
+
 namespace aesvp::kernel {
 
 namespace r = sdma;
@@ -42,10 +44,12 @@ std::uint32_t burst_field(unsigned frame_bytes) {
 
 DmaEngine::DmaEngine(Kernel& k, unsigned irq_line)
     : k_(k), line_(irq_line), base_(omap4::kSdmaBase) {
-  chans_.resize(k.platform().sdma.params().channels);
+  chans_.resize(std::min<std::size_t>(k.platform().sdma.params().channels, 32));
 }
 
-DmaEngine::~DmaEngine() = default;
+DmaEngine::~DmaEngine() {
+  if (probed_) k_.free_irq(irq_id());
+}
 
 unsigned DmaEngine::irq_id() const { return k_.platform().sdma_irq_id(line_); }
 
@@ -221,6 +225,12 @@ int DmaEngine::dmaengine_terminate_all(DmaChan* chan) {
   return 0;
 }
 
+int DmaEngine::dmaengine_terminate_sync(DmaChan* chan) {
+  const int rc = dmaengine_terminate_all(chan);
+  if (rc == 0) k_.tasklet_kill(*chan->tasklet_);
+  return rc;
+}
+
 DmaStatus DmaEngine::dmaengine_tx_status(DmaChan* chan, DmaCookie cookie) const {
   if (chan == nullptr) return DmaStatus::Error;
   auto it = chan->finished_.find(cookie);
@@ -229,7 +239,9 @@ DmaStatus DmaEngine::dmaengine_tx_status(DmaChan* chan, DmaCookie cookie) const 
 
 IrqReturn DmaEngine::irq_handler(unsigned /*irq*/) {
   ++irqs_;
+  const unsigned long faults = k_.mmio_faults();
   std::uint32_t status = k_.readl(glbl(r::irqstatus(line_)));
+  if (k_.mmio_faults() != faults) return IrqReturn::None;  // the sDMA did not answer
   status &= irq_enable_mask_;
   if (status == 0) return IrqReturn::None;
   while (status != 0) {

@@ -124,6 +124,9 @@ class DmaEngine {
   // Stops the channel (clears ENABLE and its status), drops every descriptor without calling
   // its callback, and makes a halted channel usable again.
   int dmaengine_terminate_all(DmaChan* chan);
+  // dmaengine_terminate_sync: terminate_all, then dmaengine_synchronize (waits, in the calling
+  // thread, until the channel's tasklet is neither scheduled nor running).
+  int dmaengine_terminate_sync(DmaChan* chan);
   DmaStatus dmaengine_tx_status(DmaChan* chan, DmaCookie cookie) const;
 
   unsigned irq_line() const { return line_; }

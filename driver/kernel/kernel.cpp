@@ -4,6 +4,7 @@
 #include "models/intc/gic_regs.h"
 #include "models/platform/omap4_map.h"
 
+#include <iterator>
 #include <sstream>
 
 namespace aesvp::kernel {
@@ -25,6 +26,8 @@ std::string process_name(const std::string& name, unsigned id) {
 
 Tasklet::Tasklet(Kernel& k, std::string name, std::function<void()> fn)
     : k_(k), name_(std::move(name)), fn_(std::move(fn)) {}
+
+Tasklet::~Tasklet() { k_.tasklet_unlink(*this); }
 
 void Tasklet::schedule() { k_.tasklet_schedule(*this); }
 
@@ -161,7 +164,18 @@ int Kernel::readl_poll_timeout(std::uint64_t addr, std::uint32_t& value,
 void Kernel::irq_init() {
   if (irq_ready_) return;
   irq_ready_ = true;
-  writel(gic::GICD_CTLR_ENABLE, omap4::kGicDistBase + gic::GICD_CTLR);
+  // gic_dist_init / gic_dist_config: distributor off, every SPI disabled, routed to core 0
+  // with priority 0xa0; then on.
+  const std::uint64_t dist = omap4::kGicDistBase;
+  const unsigned ids = p_.gic.interrupt_count();
+  writel(0, dist + gic::GICD_CTLR);
+  for (unsigned id = gic::kSpiBase; id < ids; id += 4) {
+    writel(0x01010101u, dist + gic::GICD_ITARGETSR + id);
+    writel(0xa0a0a0a0u, dist + gic::GICD_IPRIORITYR + id);
+  }
+  for (unsigned id = gic::kSpiBase; id < ids; id += 32)
+    writel(0xffffffffu, dist + gic::GICD_ICENABLER + id / 8);
+  writel(gic::GICD_CTLR_ENABLE, dist + gic::GICD_CTLR);
   for (unsigned c = 0; c < p_.cpu.cores(); ++c) {
     const std::uint64_t cpuif = omap4::kGicCpuIfBase + gic::kCpuIfStride * c;
     writel(0xf0, cpuif + gic::GICC_PMR);
@@ -197,7 +211,7 @@ int Kernel::request_irq(unsigned irq, IrqHandler handler, const std::string& nam
 }
 
 void Kernel::free_irq(unsigned irq) {
-  if (irqs_.erase(irq) != 0) disable_irq(irq);
+  if (irqs_.erase(irq) != 0 && current() != nullptr) disable_irq(irq);
 }
 
 void Kernel::disable_irq(unsigned irq) {
@@ -273,6 +287,19 @@ void Kernel::tasklet_schedule(Tasklet& t) {
   SoftirqCpu& s = *softirq_.at(c ? c->core() : 0);
   s.pending.push_back(&t);
   notify_at_current(s.raise);
+}
+
+void Kernel::tasklet_unlink(Tasklet& t) {
+  for (auto& s : softirq_) {
+    for (auto it = s->pending.begin(); it != s->pending.end();) {
+      it = *it == &t ? s->pending.erase(it) : std::next(it);
+    }
+  }
+  t.sched_ = false;
+}
+
+void Kernel::tasklet_kill(Tasklet& t) {
+  wait_event([&t] { return !t.sched_ && !t.running_; }, t.done_);
 }
 
 void Kernel::softirq_thread(unsigned core) {

@@ -40,6 +40,7 @@ class Kernel;
 class Tasklet {
  public:
   Tasklet(Kernel& k, std::string name, std::function<void()> fn);
+  ~Tasklet();  // unlinks a still-scheduled tasklet (it does not run)
   Tasklet(const Tasklet&) = delete;
   Tasklet& operator=(const Tasklet&) = delete;
 
@@ -89,21 +90,24 @@ class Kernel {
   sc_core::sc_time now() const;
   // Makes `e` fire at the current context's time (its local time as the delay).
   void notify_at_current(sc_core::sc_event& e) const;
-  // Blocks the current context until pred() holds and the simulated time has reached
-  // `not_before` (the waker's time), re-checking at each `e`.
+  // Blocks the calling context (synchronised first) until pred() holds, re-checking it at
+  // each `e`; a process that is no kernel context waits plainly.
   void wait_event(const std::function<bool()>& pred, sc_core::sc_event& e);
   void sleep(const sc_core::sc_time& t);  // msleep-like: the calling context sleeps
   sc_core::sc_time cycles(double n) const { return p_.cpu.cycles(n); }
 
   // --- generic IRQ layer ------------------------------------------------------------------
-  // Brings up the GIC: distributor on, CPU interfaces of all cores on with priority mask
+  // Brings up the GIC as gic_dist_init / gic_cpu_init do: every SPI disabled, targeted at
+  // core 0, priority 0xa0; distributor on; CPU interfaces of all cores on with priority mask
   // 0xf0. Called by the first request_irq if not done before; MMIO from the current context.
   void irq_init();
   // request_irq: registers `handler` for GIC interrupt ID `irq` and unmasks the line in the
   // GIC (priority 0xa0, target `core`, enable) through MMIO. -EBUSY if taken, -EINVAL for
   // a bad ID.
   int request_irq(unsigned irq, IrqHandler handler, const std::string& name, unsigned core = 0);
-  void free_irq(unsigned irq);     // masks the line, removes the handler
+  // Removes the handler and masks the line (the masking is MMIO: skipped when called
+  // outside a kernel context, e.g. from a destructor after the simulation).
+  void free_irq(unsigned irq);
   void disable_irq(unsigned irq);  // GICD_ICENABLER (MMIO)
   void enable_irq(unsigned irq);   // GICD_ISENABLER (MMIO)
   unsigned long irq_count(unsigned irq) const;  // handled interrupts per ID (/proc/interrupts)
@@ -112,6 +116,8 @@ class Kernel {
 
   // --- softirq / tasklets -------------------------------------------------------------------
   void tasklet_schedule(Tasklet& t);  // same as t.schedule()
+  // tasklet_kill: waits (calling thread) until `t` is neither scheduled nor running.
+  void tasklet_kill(Tasklet& t);
   ExecContext& softirq_context(unsigned core);  // ksoftirqd-like per-core SoftIrq context
 
   // --- MMIO --------------------------------------------------------------------------------
@@ -157,6 +163,7 @@ class Kernel {
   };
 
   void handle_irq(ExecContext& ctx, unsigned core);  // Cpu::set_irq_handler
+  void tasklet_unlink(Tasklet& t);
   void softirq_thread(unsigned core);
   void register_current(ExecContext& ctx);
   ExecContext& mmio_context();

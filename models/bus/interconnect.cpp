@@ -126,6 +126,10 @@ void Interconnect::invalidate_direct_mem_ptr(int port, sc_dt::uint64 start, sc_d
 }
 
 void Interconnect::revoke_dmi(std::uint64_t start, std::uint64_t end) {
+  // Before the end of elaboration no DMI pointer can have been granted, and the multi-socket
+  // bindings are not complete yet.
+  if (sc_core::sc_get_status() & (sc_core::SC_ELABORATION | sc_core::SC_BEFORE_END_OF_ELABORATION))
+    return;
   for (unsigned i = 0; i < from_initiators.size(); ++i)
     from_initiators[i]->invalidate_direct_mem_ptr(start, end);
 }
