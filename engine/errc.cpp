@@ -10,6 +10,7 @@ static_assert(to_int(Errc::NoMem) == -ENOMEM);
 static_assert(to_int(Errc::Busy) == -EBUSY);
 static_assert(to_int(Errc::Inval) == -EINVAL);
 static_assert(to_int(Errc::NoSpc) == -ENOSPC);
+static_assert(to_int(Errc::NoDev) == -ENODEV);
 static_assert(to_int(Errc::BadMsg) == -EBADMSG);
 static_assert(to_int(Errc::Shutdown) == -ESHUTDOWN);
 static_assert(to_int(Errc::TimedOut) == -ETIMEDOUT);
@@ -24,6 +25,7 @@ std::string_view to_string(Errc e) noexcept {
     case Errc::Busy: return "EBUSY";
     case Errc::Inval: return "EINVAL";
     case Errc::NoSpc: return "ENOSPC";
+    case Errc::NoDev: return "ENODEV";
     case Errc::BadMsg: return "EBADMSG";
     case Errc::Shutdown: return "ESHUTDOWN";
     case Errc::TimedOut: return "ETIMEDOUT";

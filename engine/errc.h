@@ -11,6 +11,7 @@ enum class Errc : int {
   Ok = 0,
   Io = -5,            ///< -EIO: hardware or bus error
   NoMem = -12,        ///< -ENOMEM
+  NoDev = -19,        ///< -ENODEV: no device to take the request
   Busy = -16,         ///< -EBUSY: request backlogged / engine already running / stop failed
   Inval = -22,        ///< -EINVAL
   NoSpc = -28,        ///< -ENOSPC: queue (or hardware queue) full

@@ -9,9 +9,12 @@ namespace po = boost::program_options;
 namespace aesvp {
 namespace {
 
-ParamTable table_of(PlatformParams& p) {
+// Every parameter group of the hardware and of the software stack, in one table.
+ParamTable table_of(CommonOptions& c) {
   ParamTable t;
-  p.for_each_group([&](auto& group) { t.add_group(group); });
+  c.params.for_each_group([&](auto& group) { t.add_group(group); });
+  t.add_group(c.kernel);
+  t.add_group(c.driver);
   return t;
 }
 
@@ -42,7 +45,7 @@ CommandLine::CommandLine(std::string command, std::string summary,
       command_options_(std::move(command_options)) {}
 
 po::variables_map CommandLine::parse(const std::vector<std::string>& args, CommonOptions& common) {
-  ParamTable table = table_of(common.params);
+  ParamTable table = table_of(common);
   po::options_description all;
   all.add(common_description()).add(command_options_).add(parameter_description(table));
   po::positional_options_description positional;
@@ -74,6 +77,8 @@ po::variables_map CommandLine::parse(const std::vector<std::string>& args, Commo
   else if (vm.count("soc.profile")) profile = vm["soc.profile"].as<std::string>();
   try {
     apply_profile(common.params, profile);
+    common.kernel = kernel::KernelParams{};
+    common.driver = driver::DriverParams{};
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
@@ -108,7 +113,7 @@ void CommandLine::print_help(std::ostream& os) const {
 }
 
 void CommandLine::print_config(std::ostream& os, const CommonOptions& common) const {
-  PlatformParams copy = common.params;
+  CommonOptions copy = common;
   ParamTable table = table_of(copy);
   os << "# aesvp " << command_ << ": effective configuration (read back with --config FILE)\n";
   os << "seed = " << common.seed << "\n\n";

@@ -3,6 +3,8 @@
 // file), plus the common options (--config, --print-config, --profile, --seed, --help).
 #pragma once
 
+#include "driver/kernel/kernel_params.h"
+#include "driver/omap_aes/driver_params.h"
 #include "models/platform/platform_params.h"
 #include "testbench/app/param_table.h"
 
@@ -20,7 +22,9 @@ struct UsageError : std::runtime_error {
 };
 
 struct CommonOptions {
-  PlatformParams params;
+  PlatformParams params;          // the hardware (models/)
+  kernel::KernelParams kernel;    // software costs of the kernel services (driver/kernel)
+  driver::DriverParams driver;    // the omap-aes driver's options and costs (driver/omap_aes)
   std::uint64_t seed = 1;
   bool print_config = false;
   bool help = false;

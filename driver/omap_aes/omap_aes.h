@@ -1,0 +1,213 @@
+// The omap-aes driver on the crypto engine (Linux drivers/crypto/omap-aes.c, engine era),
+// running on the kernel-services layer over the simulated OMAP4 platform.
+//
+//   OmapAesDriver   the module: registers ecb/cbc/ctr/xts(aes) (SkcipherProvider), keeps the
+//                   list of probed devices (round-robin omap_aes_find_dev), the software
+//                   fallback (OpenSSL EVP, charged at sw_aes_cycles_per_byte).
+//   OmapAesDev      one AES instance (struct omap_aes_dev): its crypto engine on a real-time
+//                   kthread worker, the two sDMA channels, the done tasklet, runtime PM, the
+//                   watchdog, the PIO interrupt handler; implements engine::EngineDriver.
+//
+// Flow and contexts: docs/omap-aes-driver.md. All entry points must be called from a kernel
+// context (Kernel::current() != null): probe and crypt from threads made by spawn_thread.
+#pragma once
+
+#include "driver/kernel/dmaengine.h"
+#include "driver/kernel/kernel.h"
+#include "driver/kernel/kthread_worker.h"
+#include "driver/kernel/runtime_pm.h"
+#include "driver/omap_aes/driver_params.h"
+#include "driver/omap_aes/skcipher.h"
+#include "engine/crypto_engine.h"
+
+#include <systemc>
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace aesvp::driver {
+
+// -ENODEV (engine::Errc has no named value for it).
+inline constexpr Errc kErrNoDev = Errc::NoDev;
+
+// One step of one request, for tests and the timeline (the request id flows through all).
+struct DriverTraceEvent {
+  std::uint64_t id;        // request id
+  const char* step;        // "crypt", "fallback", "transfer", "do_one_req", "write_ctrl",
+                           // "dma_start", "pio_start", "dma_out_callback", "dma_in_error",
+                           // "callback_dropped", "done_task", "timeout", "recover", "finalize"
+  int instance;            // AES instance, -1 before one is chosen
+  sc_core::sc_time at;     // the acting context's time
+  int context_class;       // ContextClass of the acting context, -1 without one
+  Errc err;                // result where it applies (finalize), Ok otherwise
+};
+using DriverTraceHook = std::function<void(const DriverTraceEvent&)>;
+
+struct OmapAesDevStats {
+  std::uint64_t requests = 0;        // do_one_request calls
+  std::uint64_t completed = 0;       // finalized Ok by the driver
+  std::uint64_t failed = 0;          // finalized with an error by the driver
+  std::uint64_t dma_errors = 0;      // descriptor callbacks with a result other than NoError
+  std::uint64_t timeouts = 0;        // watchdog expiries
+  std::uint64_t resets = 0;          // error recoveries (SOFTRESET + terminate)
+  std::uint64_t bounced_in = 0;      // input copied to a bounce buffer
+  std::uint64_t bounced_out = 0;     // output through a bounce buffer
+  std::uint64_t dropped_callbacks = 0;  // fault injection: output callbacks ignored
+  std::uint64_t pio_irqs = 0;        // AES interrupts handled (PIO)
+  std::uint64_t bytes = 0;           // payload bytes of completed requests
+};
+
+class OmapAesDriver;
+
+class OmapAesDev final : public engine::EngineDriver {
+ public:
+  OmapAesDev(OmapAesDriver& drv, unsigned instance);
+  ~OmapAesDev() override;
+  OmapAesDev(const OmapAesDev&) = delete;
+  OmapAesDev& operator=(const OmapAesDev&) = delete;
+
+  // omap_aes_probe for this instance (thread context): runtime PM, DMA channels (PIO if
+  // disabled or not available: then request_irq), engine on an RT kthread worker, done
+  // tasklet, watchdog. 0 or -errno.
+  int probe();
+
+  unsigned instance() const { return instance_; }
+  bool pio_only() const { return pio_only_; }
+  engine::CryptoEngine& engine() { return *engine_; }
+  kernel::KthreadWorker& worker() { return *worker_; }
+  kernel::RuntimePm& runtime_pm() { return *rpm_; }
+  kernel::DmaChan* dma_lch_in() const { return dma_lch_in_; }    // memory -> DATA_IN
+  kernel::DmaChan* dma_lch_out() const { return dma_lch_out_; }  // DATA_OUT -> memory
+  const OmapAesDevStats& stats() const { return stats_; }
+  const Platform::AesResources& resources() const { return res_; }
+
+  // --- fault injection --------------------------------------------------------------------
+  // Suppressed interrupt: the next output-DMA completion callback is ignored, as if the
+  // completion interrupt had been lost; the watchdog then fails the request with -EIO.
+  void drop_next_dma_completion() { drop_callbacks_ += 1; }
+
+  // engine::EngineDriver
+  Errc do_one_request(engine::CryptoEngine& engine, engine::Request& req) override;
+
+ private:
+  struct Active {
+    SkcipherRequest* req = nullptr;
+    std::uint64_t seq = 0;
+    bool completing = false;   // done task or watchdog claimed it
+    Errc err = Errc::Ok;
+    std::uint32_t total = 0;   // bytes the hardware moves (CTR: padded to a block)
+    kernel::Scatterlist in_sg, out_sg;        // what the hardware sees
+    kernel::Scatterlist dst_sg;               // the caller's destination, trimmed (copy-back)
+    std::uint64_t in_buf = 0, out_buf = 0;    // bounce buffers (0: none)
+    bool mapped = false;
+    bool pm_held = false;
+    std::uint64_t pio_in = 0, pio_out = 0;    // PIO byte offsets
+    unsigned long faults_at_start = 0;
+  };
+
+  Errc omap_aes_prepare_req(SkcipherRequest& req);
+  void omap_aes_write_ctrl();
+  Errc omap_aes_crypt_dma_start();
+  void omap_aes_pio_start();
+  void omap_aes_dma_out_callback(std::uint64_t seq, const kernel::DmaengineResult& r);
+  void omap_aes_dma_in_callback(std::uint64_t seq, const kernel::DmaengineResult& r);
+  void omap_aes_done_task();
+  kernel::IrqReturn omap_aes_irq(unsigned irq);
+  void omap_aes_watchdog();
+  void omap_aes_recover();
+  void omap_aes_unmap();
+  void omap_aes_release_buffers();
+  void omap_aes_finish_req(Errc err);
+  void arm_watchdog();
+  void disarm_watchdog();
+  void set_irq_enable(std::uint32_t v);  // IRQENABLE write + shadow
+  void write_mask(std::uint32_t reg, std::uint32_t value, std::uint32_t mask);
+  void trace(std::uint64_t id, const char* step, Errc err = Errc::Ok);
+
+  OmapAesDriver& drv_;
+  kernel::Kernel& k_;
+  const unsigned instance_;
+  const Platform::AesResources res_;
+  bool probed_ = false;
+  bool pio_only_ = false;
+  kernel::DmaChan* dma_lch_in_ = nullptr;
+  kernel::DmaChan* dma_lch_out_ = nullptr;
+  std::unique_ptr<kernel::RuntimePm> rpm_;
+  std::unique_ptr<kernel::Tasklet> done_task_;
+  std::unique_ptr<kernel::KthreadWorker> worker_;   // destroyed after the engine
+  std::unique_ptr<engine::CryptoEngine> engine_;
+  Active cur_;
+  std::uint64_t next_seq_ = 1;
+  std::uint64_t done_seq_ = 0;     // request the scheduled done task is for
+  bool wdt_armed_ = false;
+  std::uint64_t wdt_seq_ = 0;
+  sc_core::sc_event wdt_ev_;
+  unsigned drop_callbacks_ = 0;
+  std::uint32_t irq_enable_ = 0;  // shadow of IRQENABLE (PIO)
+  OmapAesDevStats stats_;
+};
+
+class OmapAesDriver final : public SkcipherProvider {
+ public:
+  // `dma`: the system DMA's dmaengine driver (probed on first channel request).
+  OmapAesDriver(kernel::Kernel& k, kernel::DmaEngine& dma, const DriverParams& params = {});
+  ~OmapAesDriver() override;
+  OmapAesDriver(const OmapAesDriver&) = delete;
+  OmapAesDriver& operator=(const OmapAesDriver&) = delete;
+
+  // Probes every AES instance of the platform (soc.aes_instances), thread context.
+  // 0, or the first error (devices probed before it stay registered).
+  int probe();
+  // Probes one instance only (a second driver object may take another instance, e.g. one on
+  // the DMA path and one on the PIO path in the same system). 0, -EBUSY if already probed.
+  int probe_instance(unsigned instance);
+
+  // SkcipherProvider (omap_aes_setkey, omap_aes_ecb/cbc/ctr/xts_encrypt/decrypt).
+  Errc setkey(CryptoSkcipher& tfm, const std::uint8_t* key, std::size_t len) override;
+  Errc encrypt(SkcipherRequest& req) override { return omap_aes_crypt(req); }
+  Errc decrypt(SkcipherRequest& req) override { return omap_aes_crypt(req); }
+
+  // omap_aes_find_dev: the first device of the list, moved to the tail (round-robin).
+  OmapAesDev* omap_aes_find_dev();
+
+  std::size_t device_count() const { return devs_.size(); }
+  OmapAesDev& device(std::size_t i) { return *devs_.at(i); }
+  kernel::Kernel& kernel() { return k_; }
+  kernel::DmaEngine& dma() { return dma_; }
+  const DriverParams& params() const { return params_; }
+  // The sysfs knobs of omap-aes: fallback_size (minimum 9 upstream; 0 here allowed for tests).
+  void set_fallback_size(std::uint32_t bytes) { params_.aes_fallback_sz = bytes; }
+
+  std::uint64_t fallback_requests() const { return fallback_requests_; }
+  std::uint64_t fallback_bytes() const { return fallback_bytes_; }
+
+  void set_trace_hook(DriverTraceHook hook) { trace_ = std::move(hook); }
+  void trace(std::uint64_t id, const char* step, int instance, Errc err = Errc::Ok);
+
+ private:
+  friend class OmapAesDev;
+  Errc omap_aes_crypt(SkcipherRequest& req);
+  Errc omap_aes_fallback(SkcipherRequest& req);
+
+  kernel::Kernel& k_;
+  kernel::DmaEngine& dma_;
+  DriverParams params_;
+  std::vector<std::unique_ptr<OmapAesDev>> devs_;
+  std::deque<OmapAesDev*> dev_list_;  // round-robin order
+  std::vector<std::unique_ptr<OmapAesDev>> failed_;  // probe failed
+  std::uint64_t fallback_requests_ = 0, fallback_bytes_ = 0;
+  DriverTraceHook trace_;
+};
+
+// Software AES of one request (the fallback's cipher, also usable as a local reference):
+// `in` -> `out` (same size; CTR any length, others a multiple of 16), `iv` updated with the
+// chaining value (CBC, CTR). XTS: key1 || key2, no ciphertext stealing. False on a bad key.
+bool software_crypt(SkcipherMode mode, const std::vector<std::uint8_t>& key, bool encrypt,
+                    std::array<std::uint8_t, 16>& iv, const std::uint8_t* in, std::uint8_t* out,
+                    std::size_t len);
+
+}  // namespace aesvp::driver
