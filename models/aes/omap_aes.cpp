@@ -421,6 +421,11 @@ void OmapAes::update_outputs() {
   if (dma_req_in.read() != req_in) dma_req_in.write(req_in);
   if (dma_req_out.read() != req_out) dma_req_out.write(req_out);
   if (irq.read() != irq_level) irq.write(irq_level);
+  // Observation hook (waveforms).
+  observed_.context_ready = pipeline_idle() && !resetting_;
+  observed_.input_ready = can_take_input();
+  observed_.output_ready = output_ready();
+  observed_.core_busy = core_busy_ || fast_core_free_ > sc_core::sc_time_stamp();
 }
 
 }  // namespace aesvp

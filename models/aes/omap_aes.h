@@ -80,6 +80,17 @@ class OmapAes : public sc_core::sc_module {
   // Register-level view for tests and tracing (debug, no side effects).
   std::uint32_t peek(std::uint32_t offset) const;
 
+  // Observation hook for waveforms (traces/sc/waveform.h): the CTRL status bits and the
+  // core's state, as plain flags that sc_trace can sample. Refreshed whenever the outputs
+  // are (every settle and register write); no behaviour depends on them.
+  struct Observed {
+    bool context_ready = false;  // CTRL.CONTEXT_READY
+    bool input_ready = false;    // CTRL.INPUT_READY
+    bool output_ready = false;   // CTRL.OUTPUT_READY
+    bool core_busy = false;      // a block in the core (fast mode: the core runs ahead)
+  };
+  const Observed& observed() const { return observed_; }
+
  private:
   enum class InBuf { Empty, Loading, Full };
   enum class OutBuf { Empty, Full, Reading };
@@ -164,6 +175,7 @@ class OmapAes : public sc_core::sc_module {
   unsigned beat_ = 0;
 
   sc_core::sc_event wake_;
+  Observed observed_;
 
   // Statistics.
   std::uint64_t blocks_processed_ = 0;

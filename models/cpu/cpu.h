@@ -224,6 +224,12 @@ class Cpu : public sc_core::sc_module {
 
   std::size_t dmi_regions() const { return dmi_.size(); }  // cached DMI grants (tests)
 
+  // Observation hook for waveforms (traces/sc/waveform.h): true while a context of class
+  // `cls` consumes time on `core` (the run segments the run observer reports).
+  const bool& running_flag(unsigned core, ContextClass cls) const {
+    return cores_.at(core).running[class_index(cls)];
+  }
+
  private:
   friend class ExecContext;
   struct Core {
@@ -232,6 +238,7 @@ class Cpu : public sc_core::sc_module {
     ExecContext* last_thread = nullptr; // last thread-class context that held the core
     ExecContext* hardirq = nullptr;
     std::array<sc_core::sc_time, kContextClasses> busy{};
+    std::array<bool, kContextClasses> running{};  // observation hook: class in a run segment
     unsigned long switches = 0, preemptions = 0, irqs = 0;
   };
 

@@ -101,6 +101,9 @@ class OmapSdma : public sc_core::sc_module {
   TimingMode timing_mode() const { return mode_; }
   const Clock& clock() const { return clock_; }
   RegisterBank& register_bank() { return bank_; }
+  // Observation hook for waveforms (traces/sc/waveform.h): true from the start of the
+  // channel (CCR.ENABLE) until it stops (block done, error, software stop or reset).
+  const bool& channel_enabled_flag(unsigned ch) const { return ch_.at(ch).enabled; }
 
  private:
   enum class Sync { None, Element, Frame, Block, Packet };
