@@ -4,7 +4,7 @@ namespace aesvp {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> list = {
-      {"run", "the main job: DMA-driven AES through the simulated platform, verified", run_command},
+      {"hw", "the hardware path alone: bare-metal AES + sDMA requests, verified", hw_command},
   };
   return list;
 }

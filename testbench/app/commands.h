@@ -15,7 +15,7 @@ struct Command {
 
 const std::vector<Command>& commands();
 
-// The subcommands, one per file.
-int run_command(const std::vector<std::string>& args);
+// The subcommands, one per file (<name>_command.cpp).
+int hw_command(const std::vector<std::string>& args);
 
 }  // namespace aesvp

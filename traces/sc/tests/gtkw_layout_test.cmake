@@ -1,13 +1,13 @@
-# traces/gtkwave/aesvp.gtkw resolves every signal of an `aesvp run --vcd` file in GTKWave.
+# traces/gtkwave/aesvp.gtkw resolves every signal of an `aesvp hw --vcd` file in GTKWave.
 # Added by traces/sc/CMakeLists.txt only when gtkwave and xvfb-run (a virtual display) exist.
 # cmake -DAESVP=<aesvp> -DGTKW=<layout> -DGTKWAVE=<gtkwave> -DXVFB_RUN=<xvfb-run> -DWORK=<dir>
 #       -P gtkw_layout_test.cmake
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
-execute_process(COMMAND ${AESVP} run --requests 1 --request-bytes 64 --vcd ${WORK}/run.vcd
+execute_process(COMMAND ${AESVP} hw --requests 1 --request-bytes 64 --vcd ${WORK}/run.vcd
   RESULT_VARIABLE rc OUTPUT_QUIET)
 if(NOT rc EQUAL 0)
-  message(FATAL_ERROR "aesvp run failed (${rc})")
+  message(FATAL_ERROR "aesvp hw failed (${rc})")
 endif()
 file(WRITE ${WORK}/check.tcl
   "foreach s [gtkwave::getDisplayedSignals] { puts \"SIG $s\" }\ngtkwave::/File/Quit\n")

@@ -1,15 +1,15 @@
-# `aesvp run --vcd`: bad options -> one error line, exit 2, no file; a good run writes a VCD.
+# `aesvp hw --vcd`: bad options -> one error line, exit 2, no file; a good run writes a VCD.
 # Run by ctest: cmake -DAESVP=<aesvp binary> -DWORK=<scratch dir> -P waveform_cli_test.cmake
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
 set(small --requests 1 --request-bytes 64)
 
 function(expect_usage_error what)
-  execute_process(COMMAND ${AESVP} run ${small} ${ARGN}
+  execute_process(COMMAND ${AESVP} hw ${small} ${ARGN}
     RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   string(STRIP "${err}" err)
   string(FIND "${err}" "\n" newline)
-  if(NOT rc EQUAL 2 OR NOT newline EQUAL -1 OR NOT err MATCHES "^aesvp run: error: ")
+  if(NOT rc EQUAL 2 OR NOT newline EQUAL -1 OR NOT err MATCHES "^aesvp hw: error: ")
     message(FATAL_ERROR "${what}: expected one error line and exit 2, got ${rc}: '${err}'")
   endif()
   file(GLOB left ${WORK}/bad*)
@@ -28,7 +28,7 @@ expect_usage_error("not BEGIN:END" ${bad} --vcd-window 5us)
 expect_usage_error("window without --vcd" --vcd-window 0:5us)
 expect_usage_error("not .vcd" --vcd ${WORK}/bad.txt)
 
-execute_process(COMMAND ${AESVP} run ${small} --vcd ${WORK}/run.vcd --vcd-signals irq,dma
+execute_process(COMMAND ${AESVP} hw ${small} --vcd ${WORK}/run.vcd --vcd-signals irq,dma
                         --vcd-window 0:100us
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)

@@ -1,6 +1,6 @@
-// `aesvp run`: the main job. Until the driver stack exists it runs bare-metal software on the
-// simulated CPU that encrypts buffers through the AES model with the system DMA (the
-// hardware path of docs/timing.md), verifies every byte against OpenSSL and prints a summary.
+// `aesvp hw`: the hardware path without the driver stack. Bare-metal software on the simulated
+// CPU encrypts buffers through the AES model with the system DMA (docs/timing.md), every byte
+// is verified against OpenSSL, and a summary is printed.
 #include "driver/baremetal/aes_dma_program.h"
 #include "models/platform/platform.h"
 #include "models/sdma/omap_sdma_regs.h"
@@ -110,8 +110,8 @@ class HardwareDemo : public sc_core::sc_module {
 
 }  // namespace
 
-int run_command(const std::vector<std::string>& args) {
-  po::options_description own("Options of aesvp run");
+int hw_command(const std::vector<std::string>& args) {
+  po::options_description own("Options of aesvp hw");
   std::string mode = "xts", direction = "encrypt";
   RunOptions o;
   own.add_options()
@@ -131,10 +131,10 @@ int run_command(const std::vector<std::string>& args) {
        "signal groups: irq,dma,aes,cpu,engine or all")
       ("vcd-window", po::value<std::string>(&vcd_window),
        "record only simulated time BEGIN:END, e.g. 0:200us (END may be empty)");
-  CommandLine cli("run",
-                  "The main job: DMA-driven AES requests through the simulated OMAP4 platform\n"
-                  "(bare-metal software on the CPU programs the AES and two sDMA channels),\n"
-                  "every byte verified against OpenSSL.",
+  CommandLine cli("hw",
+                  "The hardware path without the driver stack: bare-metal software on the CPU\n"
+                  "programs the AES and two sDMA channels for each request, takes the DMA\n"
+                  "interrupt; every byte is verified against OpenSSL.",
                   own);
   CommonOptions common;
   cli.parse(args, common);
@@ -197,7 +197,7 @@ int run_command(const std::vector<std::string>& args) {
     aes_busy += a->core_busy_time();
   }
   const double elapsed = sc_core::sc_time_stamp().to_seconds();
-  std::printf("aesvp run: %s-%u %s, %u requests of %u bytes, %s timing, seed %llu\n",
+  std::printf("aesvp hw: %s-%u %s, %u requests of %u bytes, %s timing, seed %llu\n",
               baremetal::to_string(o.mode), o.key_bits, o.encrypt ? "encrypt" : "decrypt",
               o.requests, o.request_bytes, common.params.soc.timing_mode.c_str(),
               static_cast<unsigned long long>(common.seed));

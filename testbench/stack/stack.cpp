@@ -1,0 +1,32 @@
+#include "testbench/stack/stack.h"
+
+#include <stdexcept>
+
+namespace aesvp::testbench {
+
+Stack::Stack(const StackParams& params)
+    : platform_(std::make_unique<Platform>("platform", params.platform)),
+      kernel_(std::make_unique<kernel::Kernel>(*platform_, params.kernel)),
+      dma_(std::make_unique<kernel::DmaEngine>(*kernel_)),
+      driver_(std::make_unique<driver::OmapAesDriver>(*kernel_, *dma_, params.driver)) {}
+
+Stack::~Stack() = default;
+
+void Stack::run(const std::function<void()>& main, unsigned core) {
+  std::string error;
+  kernel_->spawn_thread("main", ContextClass::Thread, core, [&] {
+    try {
+      const int rc = driver_->probe();
+      if (rc != 0) throw std::runtime_error("omap-aes probe failed: errno " + std::to_string(rc));
+      main();
+    } catch (const std::exception& e) {
+      error = e.what();
+    }
+    kernel_->current()->sync();
+    sc_core::sc_stop();
+  });
+  sc_core::sc_start();
+  if (!error.empty()) throw std::runtime_error(error);
+}
+
+}  // namespace aesvp::testbench

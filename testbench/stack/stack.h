@@ -1,0 +1,47 @@
+// The whole simulated system: the OMAP4 platform and the software stack on it (kernel
+// services, the sDMA's dmaengine driver, the omap-aes driver). Every aesvp command that goes
+// through the driver builds one Stack.
+#pragma once
+
+#include "driver/kernel/dmaengine.h"
+#include "driver/kernel/kernel.h"
+#include "driver/omap_aes/omap_aes.h"
+#include "models/platform/platform.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace aesvp::testbench {
+
+struct StackParams {
+  PlatformParams platform;
+  kernel::KernelParams kernel;
+  driver::DriverParams driver;
+};
+
+class Stack {
+ public:
+  explicit Stack(const StackParams& params);
+  ~Stack();
+  Stack(const Stack&) = delete;
+  Stack& operator=(const Stack&) = delete;
+
+  Platform& platform() { return *platform_; }
+  kernel::Kernel& kernel() { return *kernel_; }
+  kernel::DmaEngine& dma() { return *dma_; }
+  driver::OmapAesDriver& driver() { return *driver_; }
+
+  // Probes the driver, then runs `main` in a user thread (class Thread on `core`); the
+  // simulation stops when `main` returns. Throws std::runtime_error if the probe failed or
+  // `main` threw (its message), after the simulation has stopped.
+  void run(const std::function<void()>& main, unsigned core = 1);
+
+ private:
+  std::unique_ptr<Platform> platform_;
+  std::unique_ptr<kernel::Kernel> kernel_;
+  std::unique_ptr<kernel::DmaEngine> dma_;
+  std::unique_ptr<driver::OmapAesDriver> driver_;
+};
+
+}  // namespace aesvp::testbench
