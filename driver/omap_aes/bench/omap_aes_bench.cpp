@@ -56,7 +56,11 @@ int usage() {
 
 }  // namespace
 
+// Silence SystemC's banner before the kernel prints it (as the aesvp program does).
+static const bool kQuietBanner = setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0) == 0;
+
 int sc_main(int argc, char** argv) {
+  (void)kQuietBanner;
   std::string mode = "accurate";
   unsigned n512 = 2000, depth = 8;
   for (int i = 1; i < argc; ++i) {

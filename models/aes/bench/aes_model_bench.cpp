@@ -149,7 +149,11 @@ double openssl_seconds(const Options& o, const std::vector<std::uint8_t>& src) {
 
 }  // namespace
 
+// Silence SystemC's banner before the kernel prints it (as the aesvp program does).
+static const bool kQuietBanner = setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0) == 0;
+
 int sc_main(int argc, char* argv[]) {
+  (void)kQuietBanner;
   Options opt;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];

@@ -7,6 +7,7 @@
 #include "models/aes/omap_aes.h"
 #include "models/aes/testing/aes_test_bench.h"
 #include "models/aes/tests/aes_vectors.h"
+#include "models/aes/tests/openssl_refs.h"
 #include "models/core/level_signal.h"
 #include "models/testing/sc_test.h"
 
@@ -22,6 +23,8 @@ namespace aesvp::testing {
 
 using test_vectors::Bytes;
 using test_vectors::hex;
+using test_vectors::evp;
+using test_vectors::ref_xts;
 namespace regs = omap_aes;
 
 struct AesTestBench : sc_core::sc_module {
@@ -105,40 +108,6 @@ inline Bytes pio_crypt(AesTestBench& b, const Bytes& in) {
     }
   }
   b.cpu.write(regs::kIrqEnable, 0);
-  return out;
-}
-
-// Independent references.
-inline Bytes evp(const char* name, const Bytes& key, const Bytes& iv, const Bytes& in, bool enc) {
-  EVP_CIPHER* c = EVP_CIPHER_fetch(nullptr, name, nullptr);
-  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
-  Bytes out(in.size() + 32);
-  int l1 = 0, l2 = 0;
-  EXPECT_EQ(EVP_CipherInit_ex2(ctx, c, key.data(), iv.empty() ? nullptr : iv.data(), enc ? 1 : 0, nullptr), 1) << name;
-  EVP_CIPHER_CTX_set_padding(ctx, 0);
-  EXPECT_EQ(EVP_CipherUpdate(ctx, out.data(), &l1, in.data(), static_cast<int>(in.size())), 1);
-  EXPECT_EQ(EVP_CipherFinal_ex(ctx, out.data() + l1, &l2), 1);
-  out.resize(static_cast<std::size_t>(l1 + l2));
-  EVP_CIPHER_CTX_free(ctx);
-  EVP_CIPHER_free(c);
-  return out;
-}
-
-// XTS written here from OpenSSL ECB and its own GF(2^128) doubling (IEEE 1619 5.2).
-inline Bytes ref_xts(const Bytes& k1, const Bytes& k2, const Bytes& n, const Bytes& in, bool enc) {
-  const char* ecb = k1.size() == 16 ? "AES-128-ECB" : k1.size() == 24 ? "AES-192-ECB" : "AES-256-ECB";
-  Bytes t = evp(ecb, k2, {}, n, true);
-  Bytes out;
-  for (std::size_t k = 0; k < in.size(); k += 16) {
-    Bytes x(16);
-    for (int i = 0; i < 16; ++i) x[i] = in[k + i] ^ t[i];
-    x = evp(ecb, k1, {}, x, enc);
-    for (int i = 0; i < 16; ++i) out.push_back(x[i] ^ t[i]);
-    const bool msb = (t[15] & 0x80) != 0;
-    for (int i = 15; i > 0; --i) t[i] = static_cast<std::uint8_t>((t[i] << 1) | (t[i - 1] >> 7));
-    t[0] = static_cast<std::uint8_t>(t[0] << 1);
-    if (msb) t[0] ^= 0x87;
-  }
   return out;
 }
 
