@@ -1,0 +1,70 @@
+#include "testbench/stack/timeline_probe.h"
+
+#include <cstring>
+#include <string>
+
+namespace aesvp::testbench {
+
+traces::Time TimelineProbe::ps(const sc_core::sc_time& t) {
+  return static_cast<traces::Time>(t / sc_core::sc_time(1, sc_core::SC_PS));
+}
+
+TimelineProbe::TimelineProbe(traces::Timeline& timeline, Stack& stack)
+    : tl_(timeline), stack_(stack) {
+  for (unsigned c = 0; c < 4; ++c) class_names_[c] = tl_.name(to_string(static_cast<ContextClass>(c)));
+  request_ = tl_.name("request");
+  queued_ = tl_.name("queued");
+  do_one_ = tl_.name("do_one_request");
+  dma_ = tl_.name("DMA in flight");
+  pio_ = tl_.name("PIO");
+  completion_ = tl_.name("completion");
+  const unsigned instances = stack.platform().params().soc.aes_instances;
+  for (unsigned i = 0; i < instances; ++i) {
+    aes_tracks_.push_back(tl_.track("omap-aes", "aes" + std::to_string(i + 1)));
+    queue_counters_.push_back(tl_.counter_track("engine", "aes" + std::to_string(i + 1) + " queue"));
+  }
+  stack.platform().cpu.set_run_observer(
+      [this](const ExecContext& ctx, const sc_core::sc_time& s, const sc_core::sc_time& e) {
+        on_run(ctx, s, e);
+      });
+  stack.driver().set_trace_hook([this](const driver::DriverTraceEvent& e) { on_driver_step(e); });
+}
+
+void TimelineProbe::on_run(const ExecContext& ctx, const sc_core::sc_time& start,
+                           const sc_core::sc_time& end) {
+  while (context_tracks_.size() <= ctx.id()) context_tracks_.push_back(traces::TrackId{~0u});
+  traces::TrackId& t = context_tracks_[ctx.id()];
+  if (t.value == ~0u) t = tl_.track("CPU" + std::to_string(ctx.core()), ctx.name());
+  tl_.span(t, class_names_[class_index(ctx.context_class())], ps(start), ps(end));
+}
+
+void TimelineProbe::on_driver_step(const driver::DriverTraceEvent& e) {
+  const traces::Time at = ps(e.at);
+  const char* s = e.step;
+  if (e.instance >= 0 && static_cast<std::size_t>(e.instance) < aes_tracks_.size()) {
+    const auto i = static_cast<std::size_t>(e.instance);
+    tl_.instant(aes_tracks_[i], s, at, e.id);
+    tl_.counter(queue_counters_[i], at,
+                static_cast<double>(stack_.driver().device(i).engine().queue_length()));
+  }
+  if (std::strcmp(s, "transfer") == 0) {
+    tl_.async_begin(request_, e.id, at);
+    tl_.async_begin(queued_, e.id, at);
+  } else if (std::strcmp(s, "do_one_req") == 0) {
+    tl_.async_end(queued_, e.id, at);
+    tl_.async_begin(do_one_, e.id, at);
+  } else if (std::strcmp(s, "dma_start") == 0 || std::strcmp(s, "pio_start") == 0) {
+    tl_.async_end(do_one_, e.id, at);
+    tl_.async_begin(s[0] == 'd' ? dma_ : pio_, e.id, at);
+  } else if (std::strcmp(s, "dma_out_callback") == 0) {
+    tl_.async_end(dma_, e.id, at);
+    tl_.async_begin(completion_, e.id, at);
+  } else if (std::strcmp(s, "finalize") == 0) {
+    // Ends whatever phase is open (an error can finalize from any phase); ends without a
+    // matching begin are counted and ignored by the timeline.
+    for (traces::NameId n : {completion_, pio_, dma_, do_one_, queued_}) tl_.async_end(n, e.id, at);
+    tl_.async_end(request_, e.id, at);
+  }
+}
+
+}  // namespace aesvp::testbench

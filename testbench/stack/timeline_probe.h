@@ -1,0 +1,40 @@
+// Feeds a traces::Timeline (Chrome/Perfetto trace events) from a running Stack:
+//  - CPU: every segment of time a context ran, on process "CPU<n>", one thread per context;
+//  - requests: per request id, the driver's phases as nested async spans
+//      request (transfer .. finalize)
+//        queued (transfer .. do_one_request) / do_one_request (.. DMA or PIO start) /
+//        DMA in flight or PIO (.. DMA output callback) / completion (.. finalize)
+//    and each driver step as an instant on process "omap-aes", thread "aes<i>";
+//  - engine: the queue length of each AES instance's engine as a counter.
+// The driver's and the CPU's hooks are only installed when a probe exists: without one the
+// stack pays nothing.
+#pragma once
+
+#include "testbench/stack/stack.h"
+#include "traces/core/timeline.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace aesvp::testbench {
+
+class TimelineProbe {
+ public:
+  TimelineProbe(traces::Timeline& timeline, Stack& stack);
+
+  static traces::Time ps(const sc_core::sc_time& t);
+
+ private:
+  void on_run(const ExecContext& ctx, const sc_core::sc_time& start, const sc_core::sc_time& end);
+  void on_driver_step(const driver::DriverTraceEvent& e);
+
+  traces::Timeline& tl_;
+  Stack& stack_;
+  std::vector<traces::TrackId> context_tracks_;  // by ExecContext id
+  std::vector<traces::TrackId> aes_tracks_;      // by AES instance
+  std::vector<traces::CounterId> queue_counters_;
+  traces::NameId class_names_[4];
+  traces::NameId request_, queued_, do_one_, dma_, pio_, completion_;
+};
+
+}  // namespace aesvp::testbench
