@@ -9,7 +9,7 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 
 # Debian packages the build and the tests need (docs/dependencies.md says why each).
 PACKAGES := cmake make g++ pkg-config libsystemc-dev libssl-dev libgtest-dev libgmock-dev \
-            libboost-program-options-dev nlohmann-json3-dev
+            libboost-program-options-dev nlohmann-json3-dev python3-matplotlib
 
 .PHONY: run test deps configure build clean
 

@@ -15,6 +15,7 @@ ParamTable table_of(CommonOptions& c) {
   c.params.for_each_group([&](auto& group) { t.add_group(group); });
   t.add_group(c.kernel);
   t.add_group(c.driver);
+  t.add_group(c.cryptodev);
   return t;
 }
 
@@ -79,6 +80,7 @@ po::variables_map CommandLine::parse(const std::vector<std::string>& args, Commo
     apply_profile(common.params, profile);
     common.kernel = kernel::KernelParams{};
     common.driver = driver::DriverParams{};
+    common.cryptodev = testbench::CryptodevParams{};
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }

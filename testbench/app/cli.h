@@ -6,6 +6,7 @@
 #include "driver/kernel/kernel_params.h"
 #include "driver/omap_aes/driver_params.h"
 #include "models/platform/platform_params.h"
+#include "testbench/app/cryptodev.h"
 #include "testbench/app/param_table.h"
 
 #include <boost/program_options.hpp>
@@ -25,6 +26,7 @@ struct CommonOptions {
   PlatformParams params;          // the hardware (models/)
   kernel::KernelParams kernel;    // software costs of the kernel services (driver/kernel)
   driver::DriverParams driver;    // the omap-aes driver's options and costs (driver/omap_aes)
+  testbench::CryptodevParams cryptodev;  // the cryptodev-like user path of aesvp speed
   std::uint64_t seed = 1;
   bool print_config = false;
   bool help = false;

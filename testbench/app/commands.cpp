@@ -4,7 +4,10 @@ namespace aesvp {
 
 const std::vector<Command>& commands() {
   static const std::vector<Command> list = {
+      {"run", "the main job: a dm-crypt workload through the simulated stack, every sector verified", run_command},
       {"hw", "the hardware path alone: bare-metal AES + sDMA requests, verified", hw_command},
+      {"speed", "openssl-speed-like sweep of request sizes through the driver stack", speed_command},
+      {"crypt", "pass a plain dm-crypt image through the simulated hardware (cryptsetup plain-mode options)", crypt_command},
   };
   return list;
 }

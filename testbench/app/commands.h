@@ -16,6 +16,9 @@ struct Command {
 const std::vector<Command>& commands();
 
 // The subcommands, one per file (<name>_command.cpp).
+int run_command(const std::vector<std::string>& args);
 int hw_command(const std::vector<std::string>& args);
+int speed_command(const std::vector<std::string>& args);
+int crypt_command(const std::vector<std::string>& args);
 
 }  // namespace aesvp

@@ -1,0 +1,362 @@
+// `aesvp crypt`: pass a cryptsetup plain-mode area of an image through the simulated hardware
+// (docs/crypt.md). The options mirror `cryptsetup open --type plain`; the output holds only
+// the processed area, exactly what dm-crypt would read (--decrypt) or write (--encrypt).
+#include "testbench/app/cli.h"
+#include "testbench/app/commands.h"
+#include "testbench/app/image_crypt.h"
+#include "testbench/dmcrypt/cipher_spec.h"
+#include "testbench/dmcrypt/error.h"
+#include "testbench/dmcrypt/key.h"
+#include "testbench/dmcrypt/mapping.h"
+#include "testbench/stack/stack.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <iostream>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace po = boost::program_options;
+
+namespace aesvp {
+namespace {
+
+std::string errno_text(int e) { return std::strerror(e); }
+
+// A non-negative decimal integer option (boost would wrap "-1" for unsigned types).
+std::uint64_t parse_count(const std::string& option, const std::string& text,
+                          std::uint64_t max = UINT64_MAX) {
+  bool digits = !text.empty();
+  for (const char c : text) digits = digits && c >= '0' && c <= '9';
+  if (digits) {
+    errno = 0;
+    char* end = nullptr;
+    const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+    if (errno == 0 && *end == '\0' && v <= max) return v;
+  }
+  throw UsageError(option + ": '" + text + "' is not a non-negative integer" +
+                   (max == UINT64_MAX ? "" : " up to " + std::to_string(max)));
+}
+
+// POSIX file descriptor that closes itself.
+class Fd {
+ public:
+  explicit Fd(int fd = -1) : fd_(fd) {}
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  int get() const { return fd_; }
+  int release() {
+    const int fd = fd_;
+    fd_ = -1;
+    return fd;
+  }
+
+ private:
+  int fd_;
+};
+
+// Reads exactly `len` bytes at the current position (false at a premature end of file).
+bool read_fully(int fd, std::uint8_t* buf, std::size_t len, std::size_t* got = nullptr) {
+  std::size_t done = 0;
+  while (done < len) {
+    const ssize_t r = ::read(fd, buf + done, len - done);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(errno_text(errno));
+    }
+    if (r == 0) break;
+    done += static_cast<std::size_t>(r);
+  }
+  if (got != nullptr) *got = done;
+  return done == len;
+}
+
+// cryptsetup reads key-size / 8 bytes from --keyfile-offset on and no more (plain mode).
+std::vector<std::uint8_t> read_key_file(const std::string& path, std::uint64_t offset,
+                                        std::size_t key_bytes) {
+  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) throw std::runtime_error("cannot read key file '" + path + "': " + errno_text(errno));
+  struct stat st{};
+  if (::fstat(fd.get(), &st) == 0 && S_ISDIR(st.st_mode))
+    throw std::runtime_error("cannot read key file '" + path + "': " + errno_text(EISDIR));
+  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(offset) + key_bytes);
+  std::size_t got = 0;
+  try {
+    read_fully(fd.get(), bytes.data(), bytes.size(), &got);
+  } catch (const std::runtime_error& e) {
+    throw std::runtime_error("cannot read key file '" + path + "': " + e.what());
+  }
+  bytes.resize(got);
+  return bytes;
+}
+
+// The output is written to a temporary file next to OUTPUT and renamed at the end; any
+// failure removes it, so OUTPUT is never left partial.
+class AtomicOutput {
+ public:
+  explicit AtomicOutput(const std::string& path) : path_(path) {
+    tmp_ = path + ".aesvp-tmp-XXXXXX";
+    std::vector<char> name(tmp_.begin(), tmp_.end());
+    name.push_back('\0');
+    const int fd = ::mkstemp(name.data());
+    if (fd < 0) throw std::runtime_error("cannot write output '" + path + "': " + errno_text(errno));
+    ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    tmp_.assign(name.data());
+    fd_ = fd;
+  }
+  ~AtomicOutput() {
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_) ::unlink(tmp_.c_str());
+  }
+  AtomicOutput(const AtomicOutput&) = delete;
+  AtomicOutput& operator=(const AtomicOutput&) = delete;
+
+  void write(const std::uint8_t* buf, std::size_t len) {
+    std::size_t done = 0;
+    while (done < len) {
+      const ssize_t w = ::write(fd_, buf + done, len - done);
+      if (w < 0) {
+        if (errno == EINTR) continue;
+        throw std::runtime_error("cannot write output '" + path_ + "': " + errno_text(errno));
+      }
+      done += static_cast<std::size_t>(w);
+    }
+  }
+  void commit() {
+    // mkstemp creates 0600; give the file the usual mode (0666 & ~umask).
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    ::fchmod(fd_, 0666 & ~mask);
+    const int fd = fd_;
+    fd_ = -1;
+    if (::close(fd) != 0)
+      throw std::runtime_error("cannot write output '" + path_ + "': " + errno_text(errno));
+    if (::rename(tmp_.c_str(), path_.c_str()) != 0)
+      throw std::runtime_error("cannot write output '" + path_ + "': " + errno_text(errno));
+    committed_ = true;
+  }
+
+ private:
+  std::string path_, tmp_;
+  int fd_ = -1;
+  bool committed_ = false;
+};
+
+std::string bytes_text(std::uint64_t b) {
+  char s[64];
+  if (b >= (1u << 20)) std::snprintf(s, sizeof s, " (%.2f MiB)", static_cast<double>(b) / (1u << 20));
+  else if (b >= 1024) std::snprintf(s, sizeof s, " (%.2f KiB)", static_cast<double>(b) / 1024);
+  else s[0] = '\0';
+  return std::to_string(b) + " bytes" + s;
+}
+
+}  // namespace
+
+int crypt_command(const std::vector<std::string>& args) {
+  po::options_description own("Options of aesvp crypt (cryptsetup plain mode; sectors are 512 bytes)");
+  std::string cipher_text = dmcrypt::kPlainDefaultCipher;
+  std::string key_size_text = std::to_string(dmcrypt::kPlainDefaultKeyBits);
+  std::string key_file, keyfile_offset_text = "0", offset_text = "0", skip_text = "0",
+              size_text = "0", sector_size_text = "512", chunk_text = "1024";
+  own.add_options()
+      ("cipher,c", po::value<std::string>(&cipher_text)->default_value(cipher_text),
+       "cipher specification, e.g. aes-xts-plain64, aes:2-cbc-essiv:sha256, capi:xts(aes)-plain64")
+      ("key-size,s", po::value<std::string>(&key_size_text)->default_value(key_size_text),
+       "total key size in bits (cryptsetup plain default 256, also for XTS: AES-128-XTS)")
+      ("key-file,d", po::value<std::string>(&key_file),
+       "FILE holding the raw key (required): key-size/8 bytes are used, unhashed")
+      ("keyfile-offset", po::value<std::string>(&keyfile_offset_text)->default_value("0"),
+       "bytes of the key file to skip before the key")
+      ("offset,o", po::value<std::string>(&offset_text)->default_value("0"),
+       "start of the encrypted area in the image, in 512-byte sectors")
+      ("skip,p", po::value<std::string>(&skip_text)->default_value("0"),
+       "IV offset: the IV sector of the area's first 512-byte sector")
+      ("size,b", po::value<std::string>(&size_text)->default_value("0"),
+       "length of the area in 512-byte sectors (0: to the end of the image)")
+      ("sector-size", po::value<std::string>(&sector_size_text)->default_value("512"),
+       "encryption sector size: 512, 1024, 2048 or 4096 bytes (one request each)")
+      ("iv-large-sectors", "IV counts sector-size units instead of 512-byte sectors")
+      ("encrypt", "encrypt the area (what dm-crypt writes to the device)")
+      ("decrypt", "decrypt the area (what dm-crypt reads from the device)")
+      ("input", po::value<std::string>(), "input image (also the first positional argument)")
+      ("output", po::value<std::string>(), "output file: the processed area only (also the "
+       "second positional argument)")
+      ("chunk-kib", po::value<std::string>(&chunk_text)->default_value("1024"),
+       "simulated DRAM used per chunk of the image, KiB (rounded down to whole sectors)");
+  CommandLine cli("crypt",
+                  "Passes a plain dm-crypt image through the simulated hardware: the area from\n"
+                  "--offset (for --size sectors, or to the end) goes to the omap-aes driver as\n"
+                  "dm-crypt sends it, one request per encryption sector, and only that area is\n"
+                  "written to OUTPUT.\n"
+                  "usage: aesvp crypt --key-file FILE (--encrypt | --decrypt) [options] INPUT OUTPUT",
+                  own);
+  CommonOptions common;
+  const po::variables_map vm = cli.parse(args, common);
+  if (common.help) {
+    cli.print_help(std::cout);
+    return 0;
+  }
+  if (common.print_config) {
+    cli.print_config(std::cout, common);
+    return 0;
+  }
+
+  // --- options (every refusal here is a usage error: exit 2) ---------------------------
+  const bool enc = vm.count("encrypt") != 0, dec = vm.count("decrypt") != 0;
+  if (enc == dec) throw UsageError("give exactly one of --encrypt and --decrypt");
+  if (!vm.count("input") || !vm.count("output"))
+    throw UsageError("give the INPUT and OUTPUT files");
+  const std::string input = vm["input"].as<std::string>();
+  const std::string output = vm["output"].as<std::string>();
+  if (input.empty() || output.empty()) throw UsageError("INPUT and OUTPUT must not be empty");
+  if (output == "-") throw UsageError("OUTPUT '-' (standard output) is not supported: give a file");
+  if (key_file.empty()) throw UsageError("--key-file FILE is required (plain mode: raw key bytes)");
+
+  dmcrypt::CipherSpec spec;
+  try {
+    spec = dmcrypt::parse_cipher_spec(cipher_text);
+  } catch (const dmcrypt::Error& e) {
+    throw UsageError(e.what());
+  }
+  const auto key_bits = static_cast<std::uint32_t>(parse_count("--key-size", key_size_text, UINT32_MAX));
+  const std::uint64_t keyfile_offset = parse_count("--keyfile-offset", keyfile_offset_text, 1u << 20);
+  dmcrypt::PlainOptions plain;
+  plain.offset = parse_count("--offset", offset_text);
+  plain.skip = parse_count("--skip", skip_text);
+  plain.size = parse_count("--size", size_text);
+  plain.sector_size = static_cast<std::uint32_t>(parse_count("--sector-size", sector_size_text, UINT32_MAX));
+  plain.iv_large_sectors = vm.count("iv-large-sectors") != 0;
+  const std::uint64_t chunk_kib = parse_count("--chunk-kib", chunk_text, 1u << 20);
+  if (chunk_kib == 0) throw UsageError("--chunk-kib: must be at least 1");
+  try {
+    // Key size against the spec before any file is read (same messages as for the real key:
+    // with no key bytes, plain_key_from_file reports a bad size before a short file).
+    if (key_bits % 8 != 0 || !spec.is_valid_key_bytes(key_bits / 8))
+      dmcrypt::plain_key_from_file(spec, key_bits, {});
+    // Sector size, skip alignment, key count, --iv-large-sectors (on a nominal device).
+    dmcrypt::PlainOptions probe = plain;
+    probe.offset = 0;
+    probe.size = 0;
+    dmcrypt::plain_area(8192, probe, spec.keycount);
+  } catch (const dmcrypt::Error& e) {
+    throw UsageError(e.what());
+  }
+
+  // --- key file (unreadable: exit 1; too short: exit 2) ---------------------------------
+  const std::vector<std::uint8_t> key_bytes = read_key_file(key_file, keyfile_offset, key_bits / 8);
+  std::optional<dmcrypt::VolumeKey> key;
+  try {
+    key.emplace(dmcrypt::plain_key_from_file(spec, key_bits, key_bytes, keyfile_offset));
+  } catch (const dmcrypt::Error& e) {
+    throw UsageError("key file '" + key_file + "': " + e.what());
+  }
+
+  // --- input and the area --------------------------------------------------------------
+  Fd in(::open(input.c_str(), O_RDONLY | O_CLOEXEC));
+  if (in.get() < 0) throw std::runtime_error("cannot read input '" + input + "': " + errno_text(errno));
+  struct stat st{};
+  if (::fstat(in.get(), &st) != 0)
+    throw std::runtime_error("cannot read input '" + input + "': " + errno_text(errno));
+  if (S_ISDIR(st.st_mode))
+    throw std::runtime_error("cannot read input '" + input + "': " + errno_text(EISDIR));
+  const off_t end = ::lseek(in.get(), 0, SEEK_END);  // also right for block devices
+  if (end < 0) throw std::runtime_error("cannot read input '" + input + "': " + errno_text(errno));
+  const auto device_bytes = static_cast<std::uint64_t>(end);
+  dmcrypt::PlainArea area;
+  try {
+    area = dmcrypt::plain_area(device_bytes, plain, spec.keycount);
+  } catch (const dmcrypt::Error& e) {
+    throw UsageError("input '" + input + "' (" + std::to_string(device_bytes) + " bytes): " + e.what());
+  }
+  if (::lseek(in.get(), static_cast<off_t>(area.offset_bytes), SEEK_SET) < 0)
+    throw std::runtime_error("cannot read input '" + input + "': " + errno_text(errno));
+  if (area.ignored_tail_bytes != 0) {
+    std::cerr << "aesvp crypt: warning: the last " << area.ignored_tail_bytes << " bytes of '"
+              << input << "' are not a whole 512-byte sector and are not part of the area\n";
+  }
+
+  // --- the run -------------------------------------------------------------------------
+  struct stat ost{};
+  if (::stat(output.c_str(), &ost) == 0 && S_ISDIR(ost.st_mode))
+    throw std::runtime_error("cannot write output '" + output + "': " + errno_text(EISDIR));
+  AtomicOutput out(output);
+  const auto host_start = std::chrono::steady_clock::now();
+  testbench::StackParams sp{common.params, common.kernel, common.driver};
+  testbench::Stack stack(sp);
+  testbench::ImageCryptJob job{*key, area,
+                               enc ? dmcrypt::Direction::encrypt : dmcrypt::Direction::decrypt,
+                               static_cast<std::size_t>(chunk_kib) * 1024};
+  testbench::ImageCryptStats stats;
+  stack.run([&] {
+    stats = testbench::crypt_image(
+        stack, job,
+        [&](std::uint8_t* buf, std::size_t len) {
+          std::size_t got = 0;
+          bool full = false;
+          try {
+            full = read_fully(in.get(), buf, len, &got);
+          } catch (const std::runtime_error& e) {
+            throw std::runtime_error("cannot read input '" + input + "': " + e.what());
+          }
+          if (!full)
+            throw std::runtime_error("cannot read input '" + input + "': it ended early");
+        },
+        [&](const std::uint8_t* buf, std::size_t len) { out.write(buf, len); });
+  });
+  out.commit();
+  const double host_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
+
+  // --- summary ---------------------------------------------------------------------------
+  const dmcrypt::SectorMapping& m = area.mapping;
+  const double sim_s = (stats.finished - stats.started).to_seconds();
+  const std::string key_note =
+      spec.chain == dmcrypt::ChainMode::xts
+          ? " (XTS: 2 x AES-" + std::to_string(key->tfm_key_bytes() * 4) + ")"
+          : "";
+  std::printf("aesvp crypt: %s, %u-bit key%s%s, %s, %s timing\n", spec.canonical().c_str(),
+              key_bits, key_note.c_str(),
+              spec.keycount > 1 ? (", " + std::to_string(spec.keycount) + " key slots").c_str() : "",
+              enc ? "encrypt" : "decrypt", common.params.soc.timing_mode.c_str());
+  std::printf("  area                %s from byte %llu of '%s' (--offset %llu, %llu sectors of "
+              "512 bytes)\n",
+              bytes_text(area.length_bytes).c_str(),
+              static_cast<unsigned long long>(area.offset_bytes), input.c_str(),
+              static_cast<unsigned long long>(plain.offset),
+              static_cast<unsigned long long>(area.sectors512));
+  std::printf("  mapping             sector size %u%s, first IV sector %llu (--skip %llu)\n",
+              m.sector_size, m.iv_large_sectors ? ", IV in sector-size units" : "",
+              static_cast<unsigned long long>(m.iv_sector_of(0)),
+              static_cast<unsigned long long>(m.skip));
+  std::printf("  requests            %llu (one per %u-byte sector), %llu backlogged (EBUSY), "
+              "%llu synchronous; %llu chunk%s through DRAM\n",
+              static_cast<unsigned long long>(stats.sectors), m.sector_size,
+              static_cast<unsigned long long>(stats.busy),
+              static_cast<unsigned long long>(stats.sync),
+              static_cast<unsigned long long>(stats.chunks), stats.chunks == 1 ? "" : "s");
+  std::printf("  simulated time      %.3f ms\n", sim_s * 1e3);
+  if (sim_s > 0) {
+    std::printf("  throughput          %.2f MB/s (simulated, 1 MB = 1e6 bytes)\n",
+                static_cast<double>(stats.bytes) / sim_s / 1e6);
+  }
+  std::printf("  CPU load            %.1f%% (%u cores, average over the run)\n",
+              100.0 * stats.cpu_load, stats.cores);
+  std::printf("  output              '%s', %s\n", output.c_str(), bytes_text(stats.bytes).c_str());
+  std::printf("  host time           %.2f s (%.2f MB per host second)\n", host_s,
+              host_s > 0 ? static_cast<double>(stats.bytes) / host_s / 1e6 : 0.0);
+  return 0;
+}
+
+}  // namespace aesvp

@@ -1,0 +1,153 @@
+#include "testbench/app/image_crypt.h"
+
+#include "driver/kernel/completion.h"
+#include "driver/kernel/dma_mapping.h"
+#include "driver/omap_aes/skcipher.h"
+#include "testbench/stack/sector_cipher.h"
+
+#include <algorithm>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace aesvp::testbench {
+namespace {
+
+using driver::Errc;
+
+// kmalloc'd simulated DRAM, freed on every path.
+class DramBuffer {
+ public:
+  DramBuffer(kernel::Kernel& k, std::size_t len) : k_(k), addr_(k.kmalloc(len)) {
+    if (addr_ == 0) {
+      throw std::runtime_error("cannot allocate " + std::to_string(len) +
+                               " bytes of simulated DRAM (see --dram.size_mib)");
+    }
+  }
+  ~DramBuffer() { k_.kfree(addr_); }
+  DramBuffer(const DramBuffer&) = delete;
+  DramBuffer& operator=(const DramBuffer&) = delete;
+  std::uint64_t address() const { return addr_; }
+
+ private:
+  kernel::Kernel& k_;
+  std::uint64_t addr_;
+};
+
+std::string request_error(std::uint64_t index, const dmcrypt::SectorMapping& m, Errc e,
+                          const char* what) {
+  return "encryption sector " + std::to_string(index) + " (512-byte sector " +
+         std::to_string(m.position512(index)) + " of the area): " + what + " " +
+         std::string(engine::to_string(e));
+}
+
+}  // namespace
+
+ImageCryptStats crypt_image(Stack& stack, const ImageCryptJob& job, const AreaReader& read,
+                            const AreaWriter& write) {
+  kernel::Kernel& k = stack.kernel();
+  const dmcrypt::SectorMapping& mapping = job.area.mapping;
+  const std::uint32_t ss = mapping.sector_size;
+  const bool encrypt = job.direction == dmcrypt::Direction::encrypt;
+  const std::uint64_t length = job.area.length_bytes;
+
+  std::size_t chunk = std::max<std::size_t>(job.chunk_bytes / ss, 1) * ss;
+  chunk = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, length));
+  const std::size_t per_chunk = chunk / ss;
+
+  ImageCryptStats stats;
+  if (length == 0) return stats;
+
+  const SectorCipher cipher(stack.driver(), job.key, mapping);
+  // dm-crypt: writes are encrypted into a separate clone bio (out of place), reads are
+  // decrypted in place in the bio's own pages.
+  const DramBuffer src(k, chunk);
+  std::unique_ptr<DramBuffer> dst_buffer;
+  if (encrypt) dst_buffer = std::make_unique<DramBuffer>(k, chunk);
+  const std::uint64_t dst = encrypt ? dst_buffer->address() : src.address();
+
+  std::unique_ptr<driver::SkcipherRequest[]> reqs(new driver::SkcipherRequest[per_chunk]);
+  kernel::Completion restart(k);  // dm-crypt ctx->restart: a backlogged request was queued
+  kernel::Completion done(k);     // the last request of the chunk finished
+  unsigned pending = 0;
+  Errc failure = Errc::Ok;
+  std::uint64_t failed_index = 0;
+  bool refused = false;
+
+  stats.started = k.now();
+  const CpuLoad load0 = k.cpu().load();
+  std::vector<std::uint8_t> buf;
+  for (std::uint64_t off = 0; off < length; off += chunk) {
+    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, length - off));
+    buf.resize(n);
+    read(buf.data(), n);
+    if (!kernel::place_bytes(k, src.address(), buf))
+      throw std::runtime_error("cannot place data in simulated DRAM");
+
+    const std::uint64_t first = off / ss;
+    const std::size_t count = n / ss;
+    pending = 1;  // the submitter's own reference, as dm-crypt's cc_pending
+    for (std::size_t i = 0; i < count && failure == Errc::Ok; ++i) {
+      driver::SkcipherRequest& req = reqs[i];
+      const std::uint64_t index = first + i;
+      req.id = index + 1;
+      const kernel::Scatterlist s = kernel::sg_init_one(src.address() + i * ss, ss);
+      const kernel::Scatterlist d = kernel::sg_init_one(dst + i * ss, ss);
+      cipher.prepare(req, index, s, d, !encrypt);
+      req.set_callback(true, [&, index](engine::Request&, Errc e) {
+        if (e == Errc::InProgress) {  // kcryptd_async_done: complete(&ctx->restart)
+          restart.complete();
+          return;
+        }
+        if (e != Errc::Ok && failure == Errc::Ok) {
+          failure = e;
+          failed_index = index;
+        }
+        if (--pending == 0) done.complete();
+      });
+      ++pending;
+      const Errc rc =
+          encrypt ? driver::crypto_skcipher_encrypt(req) : driver::crypto_skcipher_decrypt(req);
+      switch (rc) {
+        case Errc::Busy:  // backlogged: wait until it is queued before sending more
+          ++stats.busy;
+          restart.wait_for_completion();
+          break;
+        case Errc::InProgress:
+          break;
+        case Errc::Ok:
+          ++stats.sync;
+          --pending;
+          break;
+        default:  // refused: stop sending, let the queued requests finish
+          --pending;
+          if (failure == Errc::Ok) {
+            failure = rc;
+            failed_index = index;
+            refused = true;
+          }
+          break;
+      }
+    }
+    if (--pending > 0) done.wait_for_completion();
+    if (failure != Errc::Ok) {
+      throw std::runtime_error(request_error(failed_index, mapping, failure,
+                                             refused ? "refused by the driver:" : "failed:"));
+    }
+
+    const std::vector<std::uint8_t> out = kernel::fetch_bytes(k, dst, n);
+    if (out.size() != n) throw std::runtime_error("cannot fetch data from simulated DRAM");
+    write(out.data(), n);
+    stats.bytes += n;
+    stats.sectors += count;
+    ++stats.chunks;
+  }
+  stats.finished = k.now();
+  const CpuLoadReport load = k.cpu().load_since(load0);
+  stats.cpu_load = load.total;
+  stats.cores = load.cores;
+  return stats;
+}
+
+}  // namespace aesvp::testbench

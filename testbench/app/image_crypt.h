@@ -1,0 +1,50 @@
+// The core of `aesvp crypt`: a cryptsetup plain-mode area of an image passed through the
+// simulated driver stack the way dm-crypt sends it: one skcipher request per encryption
+// sector (MAY_BACKLOG, async completion, -EBUSY -> wait for the -EINPROGRESS notification
+// before sending more), chunk by chunk through simulated DRAM. Writes (encrypt) go
+// out of place into a second buffer, reads (decrypt) in place, as dm-crypt does.
+#pragma once
+
+#include "testbench/dmcrypt/key.h"
+#include "testbench/dmcrypt/mapping.h"
+#include "testbench/dmcrypt/reference.h"
+#include "testbench/stack/stack.h"
+
+#include <systemc>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+
+namespace aesvp::testbench {
+
+struct ImageCryptJob {
+  dmcrypt::VolumeKey key;
+  dmcrypt::PlainArea area;
+  dmcrypt::Direction direction = dmcrypt::Direction::decrypt;
+  std::size_t chunk_bytes = 1u << 20;  // simulated DRAM per chunk (rounded down to sectors)
+};
+
+struct ImageCryptStats {
+  std::uint64_t bytes = 0;
+  std::uint64_t sectors = 0;   // encryption sectors = requests
+  std::uint64_t chunks = 0;
+  std::uint64_t busy = 0;      // submissions answered -EBUSY (backlogged)
+  std::uint64_t sync = 0;      // submissions completed synchronously (0)
+  sc_core::sc_time started{sc_core::SC_ZERO_TIME};
+  sc_core::sc_time finished{sc_core::SC_ZERO_TIME};
+  double cpu_load = 0.0;       // all cores, average over [started, finished]
+  unsigned cores = 0;
+};
+
+// Pulls the next `len` bytes of the area into `buf` (throws on failure).
+using AreaReader = std::function<void(std::uint8_t* buf, std::size_t len)>;
+// Takes the next `len` processed bytes (throws on failure).
+using AreaWriter = std::function<void(const std::uint8_t* buf, std::size_t len)>;
+
+// Runs inside Stack::run's main function (a kernel thread, driver probed). Throws
+// std::runtime_error when a request fails (its errno name) or DRAM cannot be allocated.
+ImageCryptStats crypt_image(Stack& stack, const ImageCryptJob& job, const AreaReader& read,
+                            const AreaWriter& write);
+
+}  // namespace aesvp::testbench

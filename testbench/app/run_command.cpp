@@ -1,0 +1,454 @@
+// `aesvp run`: the main job. A dm-crypt volume (testbench/dmcrypt_sim) over the omap-aes
+// driver stack on the simulated OMAP4: a workload of bios (default: write the whole area, then
+// read it back), every sector verified against the OpenSSL reference, a summary on stdout and
+// optionally a statistics JSON and waveforms. See docs/testbench.md.
+#include "testbench/app/cli.h"
+#include "testbench/app/commands.h"
+#include "testbench/dmcrypt/cipher_spec.h"
+#include "testbench/dmcrypt/key.h"
+#include "testbench/dmcrypt_sim/job.h"
+#include "testbench/stack/stack.h"
+#include "testbench/stack/timeline_probe.h"
+#include "traces/core/stats.h"
+#include "traces/core/timeline.h"
+#include "traces/sc/waveform.h"
+
+#include <systemc>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+namespace po = boost::program_options;
+
+namespace aesvp {
+namespace {
+
+// The default timing mode of `aesvp run` (docs/testbench.md: why).
+constexpr const char* kDefaultTimingMode = "fast";
+
+std::vector<std::uint32_t> parse_bio_kib(const std::string& s) {
+  std::vector<std::uint32_t> v;
+  std::stringstream in(s);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    std::size_t used = 0;
+    unsigned long kib = 0;
+    try {
+      kib = std::stoul(item, &used, 10);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (item.empty() || used != item.size() || item[0] == '-' || kib == 0 || kib > 1024)
+      throw UsageError("--bio-kib: '" + item + "' is not a size of 1..1024 KiB (list: 4,16,64)");
+    v.push_back(static_cast<std::uint32_t>(kib * 1024));
+  }
+  if (v.empty()) throw UsageError("--bio-kib: no size given");
+  return v;
+}
+
+std::string join_kib(const std::vector<std::uint32_t>& v) {
+  std::string s;
+  for (auto b : v) s += (s.empty() ? "" : ",") + std::to_string(b / 1024);
+  return s;
+}
+
+std::vector<std::uint8_t> read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw UsageError("--key-file: cannot read '" + path + "'");
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+double us(traces::Time ps) { return static_cast<double>(ps) * 1e-6; }
+
+}  // namespace
+
+namespace {
+bool vm_has_timeline_requests(const std::vector<std::string>& args) {
+  for (const std::string& a : args)
+    if (a.rfind("--timeline-requests", 0) == 0) return true;
+  return false;
+}
+}  // namespace
+
+int run_command(const std::vector<std::string>& args) {
+  po::options_description own("Options of aesvp run");
+  std::string cipher = "aes-xts-plain64", pattern = "seq", bio_kib = "64", key_file, disk_file,
+              stats_file;
+  unsigned key_bits = 0, sector_size = 512, read_percent = 100, queue_depth = 4;
+  std::uint64_t skip = 0, size_mib = 32, mixed_mib = 0;
+  own.add_options()
+      ("cipher", po::value<std::string>(&cipher)->default_value("aes-xts-plain64"),
+       "dm-crypt cipher spec (docs/dmcrypt.md), e.g. aes-cbc-essiv:sha256, aes:2-cbc-plain")
+      ("key-size", po::value<unsigned>(&key_bits),
+       "key size in bits, all key slots (default 512 for xts, 256 otherwise; x keycount)")
+      ("key-file", po::value<std::string>(&key_file),
+       "raw key: the first key-size/8 bytes of FILE (default: a key from the seed)")
+      ("sector-size", po::value<unsigned>(&sector_size)->default_value(512),
+       "encryption sector size: 512..4096, power of two")
+      ("iv-large-sectors", "IV counts sector-size units (sector size > 512 only)")
+      ("skip", po::value<std::uint64_t>(&skip)->default_value(0),
+       "IV offset in 512-byte sectors (multiple of sector-size/512)")
+      ("size-mib", po::value<std::uint64_t>(&size_mib)->default_value(32),
+       "size of the encrypted area in MiB (1..1024)")
+      ("pattern", po::value<std::string>(&pattern)->default_value("seq"), "seq or rand")
+      ("read-percent", po::value<unsigned>(&read_percent)->default_value(100),
+       "100: write the area, then read it back; else write it, then a mixed phase with this "
+       "share of reads")
+      ("mixed-mib", po::value<std::uint64_t>(&mixed_mib)->default_value(0),
+       "bytes of the mixed phase in MiB (0: the area size)")
+      ("bio-kib", po::value<std::string>(&bio_kib)->default_value("64"),
+       "bio size in KiB, or a list drawn uniformly (4,16,64)")
+      ("queue-depth", po::value<unsigned>(&queue_depth)->default_value(4),
+       "bios in flight (kcryptd worker threads), 1..64")
+      ("disk", po::value<std::string>(&disk_file),
+       "back the simulated disk with this host file (created; default: in memory)")
+      ("stats", po::value<std::string>(&stats_file), "write the statistics JSON to FILE")
+      ("stats-normalise", "write host time as null in the statistics (byte-reproducible)")
+      ("inject-corruption", po::value<std::uint64_t>(),
+       "fault injection: after the first phase, flip one byte of this 512-byte sector on the "
+       "disk (the scoreboard must report it; exit 1)");
+  std::string timeline_file, timeline_window;
+  std::uint64_t timeline_requests = 1000;
+  own.add_options()
+      ("timeline", po::value<std::string>(&timeline_file),
+       "write a Chrome/Perfetto trace-event timeline (JSON) to FILE: CPU contexts per core, "
+       "each request's driver phases by request id, engine queue depth")
+      ("timeline-requests", po::value<std::uint64_t>(&timeline_requests)->default_value(1000),
+       "record the phases of the first N requests only (0 = all)")
+      ("timeline-window", po::value<std::string>(&timeline_window),
+       "record only simulated time BEGIN:END, e.g. 0:2ms");
+  std::string vcd, vcd_signals = "all", vcd_window;
+  own.add_options()
+      ("vcd", po::value<std::string>(&vcd), "write waveforms to FILE (.vcd)")
+      ("vcd-signals", po::value<std::string>(&vcd_signals)->default_value("all"),
+       "signal groups: irq,dma,aes,cpu,engine or all")
+      ("vcd-window", po::value<std::string>(&vcd_window),
+       "record only simulated time BEGIN:END, e.g. 0:200us (END may be empty)");
+  CommandLine cli("run",
+                  "The main job: a dm-crypt volume on the simulated OMAP4 AES + sDMA through the\n"
+                  "omap-aes driver and crypto engine. Bios become one skcipher request per\n"
+                  "encryption sector; every sector written and read is verified against OpenSSL.\n"
+                  "Default: write 32 MiB with aes-xts-plain64 (512-bit key), then read it back.",
+                  own);
+  CommonOptions common;
+  const po::variables_map vm = cli.parse(args, common);
+  if (!vm.count("soc.timing_mode")) common.params.soc.timing_mode = kDefaultTimingMode;
+  if (common.help) {
+    cli.print_help(std::cout);
+    return 0;
+  }
+  if (common.print_config) {
+    cli.print_config(std::cout, common);
+    return 0;
+  }
+
+  // --- validate everything before any output file exists ---------------------------------
+  dmcrypt::CipherSpec spec;
+  try {
+    spec = dmcrypt::parse_cipher_spec(cipher);
+  } catch (const dmcrypt::Error& e) {
+    throw UsageError(std::string("--cipher: ") + e.what());
+  }
+  if (!vm.count("key-size"))
+    key_bits = (spec.chain == dmcrypt::ChainMode::xts ? 512u : 256u) * spec.keycount;
+  if (key_bits == 0 || key_bits % 8 != 0)
+    throw UsageError("--key-size: " + std::to_string(key_bits) + " is not a multiple of 8 bits");
+  const bool iv_large = vm.count("iv-large-sectors") != 0;
+  dmcrypt::SectorMapping mapping;
+  mapping.sector_size = sector_size;
+  mapping.iv_large_sectors = iv_large;
+  mapping.skip = skip;
+  mapping.keycount = spec.keycount;
+  try {
+    mapping.validate();
+  } catch (const dmcrypt::Error& e) {
+    throw UsageError(std::string("--sector-size/--skip: ") + e.what());
+  }
+  if (iv_large && sector_size == 512)
+    throw UsageError("--iv-large-sectors: only with a sector size larger than 512 bytes");
+  std::unique_ptr<dmcrypt::VolumeKey> key;
+  try {
+    if (!key_file.empty()) {
+      key = std::make_unique<dmcrypt::VolumeKey>(
+          dmcrypt::plain_key_from_file(spec, key_bits, read_file(key_file)));
+    } else {
+      std::vector<std::uint8_t> bytes(key_bits / 8);
+      std::mt19937_64 g(common.seed ^ 0x6b65792d73656564ull);  // "key-seed"
+      for (auto& b : bytes) b = static_cast<std::uint8_t>(g() >> 56);
+      key = std::make_unique<dmcrypt::VolumeKey>(spec, std::move(bytes));
+    }
+  } catch (const dmcrypt::Error& e) {
+    throw UsageError(std::string(key_file.empty() ? "--key-size: " : "--key-file: ") + e.what());
+  }
+  if (size_mib == 0 || size_mib > 1024)
+    throw UsageError("--size-mib: " + std::to_string(size_mib) + " is not in 1..1024");
+  testbench::Workload w;
+  if (pattern == "seq") w.pattern = testbench::Pattern::Sequential;
+  else if (pattern == "rand") w.pattern = testbench::Pattern::Random;
+  else throw UsageError("--pattern: '" + pattern + "' is not seq or rand");
+  if (read_percent > 100)
+    throw UsageError("--read-percent: " + std::to_string(read_percent) + " is above 100");
+  w.read_percent = read_percent;
+  w.bio_bytes = parse_bio_kib(bio_kib);
+  for (auto b : w.bio_bytes)
+    if (b % sector_size != 0)
+      throw UsageError("--bio-kib: " + std::to_string(b / 1024) +
+                       " KiB is not a multiple of the sector size " + std::to_string(sector_size));
+  if (queue_depth == 0 || queue_depth > 64)
+    throw UsageError("--queue-depth: " + std::to_string(queue_depth) + " is not in 1..64");
+  w.queue_depth = queue_depth;
+  if (mixed_mib > 4096) throw UsageError("--mixed-mib: at most 4096");
+  if (mixed_mib != 0 && read_percent == 100)
+    throw UsageError("--mixed-mib: needs --read-percent below 100");
+  w.mixed_bytes = mixed_mib << 20;
+  w.seed = common.seed;
+  const std::uint64_t area = size_mib << 20;
+  bool inject = vm.count("inject-corruption") != 0;
+  const std::uint64_t inject_sector = inject ? vm["inject-corruption"].as<std::uint64_t>() : 0;
+  if (inject && inject_sector >= area / 512)
+    throw UsageError("--inject-corruption: sector " + std::to_string(inject_sector) +
+                     " is beyond the area (" + std::to_string(area / 512) + " sectors)");
+  const std::uint64_t max_bio = *std::max_element(w.bio_bytes.begin(), w.bio_bytes.end());
+  if (max_bio > area) throw UsageError("--bio-kib: a bio is larger than the area");
+  const std::uint64_t dram = std::uint64_t{common.params.dram.size_mib} << 20;
+  if (2 * max_bio * queue_depth + (4u << 20) > dram)
+    throw UsageError("--queue-depth x --bio-kib: bio buffers need more than the simulated DRAM (" +
+                     std::to_string(common.params.dram.size_mib) + " MiB, --dram.size_mib)");
+  if (common.params.soc.timing_mode != "accurate" && common.params.soc.timing_mode != "fast")
+    throw UsageError("--soc.timing_mode: '" + common.params.soc.timing_mode +
+                     "' is not accurate or fast");
+  traces::WaveformOptions waves;
+  waves.path = vcd;
+  try {
+    waves.groups = traces::parse_signal_groups(vcd_signals);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--vcd-signals: ") + e.what());
+  }
+  try {
+    if (!vcd_window.empty()) waves.window = traces::parse_time_window(vcd_window);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--vcd-window: ") + e.what());
+  }
+  if (vcd.empty() && (vcd_signals != "all" || !vcd_window.empty()))
+    throw UsageError("--vcd-signals and --vcd-window need --vcd FILE");
+  if (!vcd.empty() && (vcd.size() <= 4 || vcd.compare(vcd.size() - 4, 4, ".vcd") != 0))
+    throw UsageError("--vcd: '" + vcd + "' must end in .vcd");
+  auto check_writable = [](const std::string& option, const std::string& file) {
+    namespace fs = std::filesystem;
+    const fs::path parent = fs::absolute(fs::path(file)).parent_path();
+    std::error_code ec;
+    if (!fs::is_directory(parent, ec) || fs::is_directory(fs::path(file), ec))
+      throw UsageError(option + ": cannot write '" + file + "' (no such directory)");
+  };
+  if (!stats_file.empty()) check_writable("--stats", stats_file);
+  traces::TimelineOptions tl_options;
+  if (!timeline_file.empty()) {
+    check_writable("--timeline", timeline_file);
+    if (timeline_requests != 0) tl_options.max_requests = timeline_requests;
+    try {
+      if (!timeline_window.empty()) {
+        const traces::TimeWindow win = traces::parse_time_window(timeline_window);
+        tl_options.window_begin = testbench::TimelineProbe::ps(win.begin);
+        if (win.end != sc_core::sc_max_time())
+          tl_options.window_end = testbench::TimelineProbe::ps(win.end);
+      }
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--timeline-window: ") + e.what());
+    }
+  } else if (!timeline_window.empty() || vm_has_timeline_requests(args)) {
+    throw UsageError("--timeline-requests and --timeline-window need --timeline FILE");
+  }
+
+  // --- run ----------------------------------------------------------------------------------
+  const auto host_start = std::chrono::steady_clock::now();
+  std::unique_ptr<testbench::Disk> disk;
+  if (disk_file.empty()) disk = std::make_unique<testbench::MemoryDisk>(area);
+  else disk = std::make_unique<testbench::FileDisk>(disk_file, area);
+  testbench::Stack stack(testbench::StackParams{common.params, common.kernel, common.driver});
+  testbench::DmCryptJob job(stack, *key, mapping, *disk, w);
+  if (inject)
+    job.between_phases = [&](const testbench::PhaseResult&) {
+      disk->flip_byte(inject_sector * 512 + 7);
+      inject = false;
+    };
+  std::unique_ptr<traces::WaveformRecorder> recorder;
+  if (!vcd.empty()) recorder = std::make_unique<traces::WaveformRecorder>(stack.platform(), waves);
+  // Without --timeline no probe exists and the stack has no trace hooks installed.
+  std::unique_ptr<traces::Timeline> timeline;
+  std::unique_ptr<testbench::TimelineProbe> probe;
+  if (!timeline_file.empty()) {
+    timeline = std::make_unique<traces::Timeline>(tl_options);
+    probe = std::make_unique<testbench::TimelineProbe>(*timeline, stack);
+  }
+  Cpu& cpu = stack.platform().cpu;
+  CpuLoad load0, load1;
+  stack.run([&] {
+    load0 = cpu.load();
+    job.run();
+    load1 = cpu.load();
+  });
+  if (recorder) recorder->close();
+  const double host_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
+
+  // --- summary ------------------------------------------------------------------------------
+  const testbench::DmCryptStats& st = job.target().stats();
+  const testbench::Scoreboard& sb = job.scoreboard();
+  const sc_core::sc_time elapsed = job.end() - job.start();
+  const auto elapsed_ps = static_cast<traces::Time>(elapsed.value());
+  sc_core::sc_time aes_busy;
+  std::uint64_t aes_blocks = 0;
+  for (const auto& a : stack.platform().aes) {
+    aes_busy += a->core_busy_time();
+    aes_blocks += a->blocks_processed();
+  }
+  const sc_core::sc_time dma_busy = stack.platform().sdma.port_busy_time();
+  const CpuLoadReport cpu_load = load_between(load0, load1);
+  const std::string& mode = common.params.soc.timing_mode;
+  std::uint64_t bytes_w = 0, bytes_r = 0;
+  for (const auto& p : job.phases()) {
+    bytes_w += p.bytes_written;
+    bytes_r += p.bytes_read;
+  }
+
+  std::printf("aesvp run: %s, %u-bit key, %llu MiB area, %u-byte sectors%s, skip %llu, seed %llu\n",
+              spec.canonical().c_str(), key_bits, static_cast<unsigned long long>(size_mib),
+              sector_size, iv_large ? " (iv_large_sectors)" : "",
+              static_cast<unsigned long long>(skip), static_cast<unsigned long long>(common.seed));
+  std::printf("  workload            %s, %s, bios of %s KiB, queue depth %u%s\n",
+              read_percent == 100 ? "write the area, then read it back" : "fill, then mixed",
+              testbench::to_string(w.pattern), join_kib(w.bio_bytes).c_str(), queue_depth,
+              read_percent == 100 ? "" : (", " + std::to_string(read_percent) + "% reads").c_str());
+  std::printf("  disk                %s (zero simulated time)\n",
+              disk_file.empty() ? "in memory" : disk_file.c_str());
+  std::printf("  timing mode         %s%s\n", mode.c_str(),
+              vm.count("soc.timing_mode") ? "" : " (the default of aesvp run)");
+  std::printf("  simulated time      %.3f ms\n", elapsed.to_seconds() * 1e3);
+  for (const auto& p : job.phases()) {
+    const double s = p.seconds();
+    char buf[160];
+    if (p.bytes_written != 0 && p.bytes_read != 0)
+      std::snprintf(buf, sizeof buf, "%.2f MB/s write + %.2f MB/s read",
+                    s > 0 ? p.bytes_written / s / 1e6 : 0.0, s > 0 ? p.bytes_read / s / 1e6 : 0.0);
+    else if (p.bytes_written != 0)
+      std::snprintf(buf, sizeof buf, "%.2f MB/s write", s > 0 ? p.bytes_written / s / 1e6 : 0.0);
+    else
+      std::snprintf(buf, sizeof buf, "%.2f MB/s read", s > 0 ? p.bytes_read / s / 1e6 : 0.0);
+    std::printf("  %-19s %s (%.1f MiB in %llu bios, %.3f ms simulated; 1 MB = 1e6 B)\n",
+                ("phase " + p.name).c_str(), buf,
+                static_cast<double>(p.bytes_written + p.bytes_read) / (1 << 20),
+                static_cast<unsigned long long>(p.bios), s * 1e3);
+  }
+  const traces::LatencyRecorder& lat = st.request_latency;
+  std::printf("  request latency     p50 %.2f us, p90 %.2f us, p99 %.2f us, max %.2f us (%zu requests)\n",
+              us(lat.percentile(50)), us(lat.percentile(90)), us(lat.percentile(99)), us(lat.max()),
+              lat.count());
+  const traces::LatencyRecorder& blat = st.bio_latency;
+  std::printf("  bio latency         p50 %.2f us, p99 %.2f us, max %.2f us (%zu bios)\n",
+              us(blat.percentile(50)), us(blat.percentile(99)), us(blat.max()), blat.count());
+  std::printf("  backlog             %llu -EBUSY returns, %llu InProgress notifications (queue_len %u)\n",
+              static_cast<unsigned long long>(st.busy),
+              static_cast<unsigned long long>(st.backlog_notifications), common.driver.queue_len);
+  std::printf("  AES core            busy %.1f%% (%llu blocks)\n",
+              100.0 * traces::utilisation(static_cast<traces::Time>(aes_busy.value()), elapsed_ps),
+              static_cast<unsigned long long>(aes_blocks));
+  std::printf("  sDMA port           busy %.1f%%\n",
+              100.0 * traces::utilisation(static_cast<traces::Time>(dma_busy.value()), elapsed_ps));
+  std::printf("  CPU load            %.1f%% (%u cores, run average): hardirq %.1f%%, softirq %.1f%%, "
+              "rt kthread %.1f%%, thread %.1f%%\n",
+              100.0 * cpu_load.total, cpu_load.cores,
+              100.0 * cpu_load.per_class[class_index(ContextClass::HardIrq)],
+              100.0 * cpu_load.per_class[class_index(ContextClass::SoftIrq)],
+              100.0 * cpu_load.per_class[class_index(ContextClass::RtThread)],
+              100.0 * cpu_load.per_class[class_index(ContextClass::Thread)]);
+  const std::uint64_t requests_verified = sb.sectors_verified();
+  std::printf("  verified            %llu of %llu requests (sectors): %llu written = OpenSSL, "
+              "%llu read back = plaintext\n",
+              static_cast<unsigned long long>(requests_verified),
+              static_cast<unsigned long long>(st.requests_submitted),
+              static_cast<unsigned long long>(sb.sectors_written_verified()),
+              static_cast<unsigned long long>(sb.sectors_read_verified()));
+  const bool exactly_once = st.duplicate_completions == 0 && st.unexpected_notifications == 0 &&
+                            st.requests_completed == st.requests_submitted;
+  const bool ok = sb.clean() && job.bio_errors() == 0 && exactly_once;
+  std::printf("  errors              %llu mismatching sectors, %llu failed bios, %llu failed "
+              "requests%s\n",
+              static_cast<unsigned long long>(sb.sectors_mismatched()),
+              static_cast<unsigned long long>(job.bio_errors()),
+              static_cast<unsigned long long>(st.requests_failed),
+              exactly_once ? "" : ", COMPLETION COUNT WRONG");
+  for (const auto& m : sb.mismatches()) std::printf("    %s\n", m.describe().c_str());
+  std::printf("  host time           %.2f s\n", host_s);
+  if (recorder)
+    std::printf("  waveforms           %s (signals %s)\n", vcd.c_str(),
+                traces::to_string(waves.groups).c_str());
+  if (timeline) {
+    if (!timeline->write_json_file(timeline_file))
+      throw std::runtime_error("cannot write the timeline to '" + timeline_file + "'");
+    std::printf("  timeline            %s (%zu events; open in ui.perfetto.dev or chrome://tracing)\n",
+                timeline_file.c_str(), timeline->event_count());
+  }
+
+  if (!stats_file.empty()) {
+    traces::RunStatistics rs;
+    rs.run("run", common.seed, mode)
+        .simulated_time(elapsed_ps)
+        .host_time(host_s)
+        .bytes("write", bytes_w)
+        .bytes("read", bytes_r)
+        .latency("request", st.request_latency)
+        .latency("bio", st.bio_latency)
+        .hardware_busy("aes", static_cast<traces::Time>(aes_busy.value()))
+        .hardware_busy("sdma_port", static_cast<traces::Time>(dma_busy.value()))
+        .cpu_cores(cpu_load.cores);
+    for (unsigned c = 0; c < cpu_load.cores && c < load1.busy.size(); ++c)
+      for (unsigned k = 0; k < kContextClasses; ++k)
+        rs.cpu_busy(c, to_string(static_cast<ContextClass>(k)),
+                    static_cast<traces::Time>((load1.busy[c][k] - load0.busy[c][k]).value()));
+    traces::RequestCounts counts;
+    counts.submitted = st.requests_submitted;
+    counts.completed = st.requests_completed;
+    counts.failed = st.requests_failed;
+    counts.verified = requests_verified;
+    counts.sectors = sb.sectors_verified() + sb.sectors_mismatched() + sb.sectors_failed();
+    rs.counts(counts)
+        .count("bios", st.bios)
+        .count("bios_failed", st.bios_failed)
+        .count("busy", st.busy)
+        .count("backlog_notifications", st.backlog_notifications)
+        .count("mismatched_sectors", sb.sectors_mismatched());
+    for (const auto& p : job.phases()) {
+      rs.count("phase_" + p.name + "_ps", static_cast<std::uint64_t>((p.end - p.start).value()));
+    }
+    nlohmann::json config = {{"cipher", spec.canonical()},  {"key_bits", key_bits},
+                             {"sector_size", sector_size},  {"iv_large_sectors", iv_large},
+                             {"skip", skip},                {"size_mib", size_mib},
+                             {"pattern", pattern},          {"read_percent", read_percent},
+                             {"mixed_mib", mixed_mib},      {"bio_kib", join_kib(w.bio_bytes)},
+                             {"queue_depth", queue_depth},  {"key_file", !key_file.empty()},
+                             {"disk", disk_file.empty() ? "memory" : "file"}};
+    rs.configuration(config);
+    traces::StatsJsonOptions jo;
+    jo.normalise_host_time = vm.count("stats-normalise") != 0;
+    std::ofstream out(stats_file, std::ios::trunc);
+    out << rs.to_json(jo).dump(2) << "\n";
+    if (!out) throw std::runtime_error("cannot write the statistics to '" + stats_file + "'");
+    std::printf("  statistics          %s\n", stats_file.c_str());
+  }
+  if (!ok)
+    std::fprintf(stderr, "aesvp run: verification failed: %llu mismatching sectors, %llu failed "
+                 "bios%s\n", static_cast<unsigned long long>(sb.sectors_mismatched()),
+                 static_cast<unsigned long long>(job.bio_errors()),
+                 exactly_once ? "" : ", wrong completion counts");
+  return ok ? 0 : 1;
+}
+
+}  // namespace aesvp

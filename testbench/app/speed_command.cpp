@@ -1,0 +1,403 @@
+// `aesvp speed`: an `openssl speed -elapsed -evp`-like sweep of request sizes through the
+// whole simulated stack (cryptodev-like synchronous user path -> skcipher -> omap-aes ->
+// crypto engine -> sDMA + AES -> IRQ -> tasklets -> wake-up), one operation outstanding.
+// Per size: operations for a simulated duration, throughput (kB/s, 1 kB = 1000 B), CPU load;
+// then the run-average CPU load of the whole sweep and the published figures beside it.
+// Every operation is verified against OpenSSL. docs/speed.md.
+#include "testbench/app/cli.h"
+#include "testbench/app/commands.h"
+#include "testbench/app/cryptodev.h"
+#include "testbench/app/openssl_reference.h"
+#include "testbench/stack/stack.h"
+
+#include <nlohmann/json.hpp>
+#include <systemc>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <limits>
+#include <optional>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+namespace po = boost::program_options;
+
+namespace aesvp {
+namespace {
+
+using driver::SkcipherMode;
+
+struct CipherChoice {
+  std::string name;  // e.g. "aes-128-cbc"
+  SkcipherMode mode = SkcipherMode::Cbc;
+  unsigned key_bits = 128;  // per AES key (XTS uses two)
+};
+
+CipherChoice parse_cipher(const std::string& s) {
+  static const char* kModes[] = {"ecb", "cbc", "ctr", "xts"};
+  static const SkcipherMode kM[] = {SkcipherMode::Ecb, SkcipherMode::Cbc, SkcipherMode::Ctr,
+                                    SkcipherMode::Xts};
+  for (unsigned bits : {128u, 192u, 256u}) {
+    for (unsigned m = 0; m < 4; ++m) {
+      if (bits == 192 && kM[m] == SkcipherMode::Xts) continue;  // OpenSSL has no XTS-AES-192
+      if (s == "aes-" + std::to_string(bits) + "-" + kModes[m]) return {s, kM[m], bits};
+    }
+  }
+  throw UsageError("--cipher: '" + s +
+                   "' is not aes-128|192|256-cbc|ctr|ecb or aes-128|256-xts");
+}
+
+baremetal::CipherMode to_ref_mode(SkcipherMode m) {
+  switch (m) {
+    case SkcipherMode::Ecb: return baremetal::CipherMode::Ecb;
+    case SkcipherMode::Cbc: return baremetal::CipherMode::Cbc;
+    case SkcipherMode::Ctr: return baremetal::CipherMode::Ctr;
+    case SkcipherMode::Xts: return baremetal::CipherMode::Xts;
+  }
+  return baremetal::CipherMode::Cbc;
+}
+
+constexpr std::uint32_t kMaxSize = 1048560;  // the sDMA counts at most 65535 frames of 16 B
+
+std::vector<std::uint32_t> parse_sizes(const std::string& s) {
+  std::vector<std::uint32_t> out;
+  std::stringstream ss(s);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    std::size_t pos = 0;
+    unsigned long v = 0;
+    try {
+      v = std::stoul(item, &pos);
+    } catch (const std::exception&) {
+      pos = 0;
+    }
+    if (item.empty() || pos != item.size() || item[0] == '-' || v == 0 || v % 16 != 0 ||
+        v > kMaxSize)
+      throw UsageError("--sizes: '" + item + "' is not a positive multiple of 16 up to " +
+                       std::to_string(kMaxSize) + " (list: e.g. 16,64,256)");
+    out.push_back(static_cast<std::uint32_t>(v));
+  }
+  if (out.empty() || s.back() == ',') throw UsageError("--sizes: '" + s + "' is not a list of sizes");
+  return out;
+}
+
+// Published `openssl speed -elapsed -evp` figures (shared/reference/calibration.md), kB/s.
+struct Published {
+  const char* soc;
+  const char* cipher;
+  std::uint32_t sizes[6];
+  double kbps[6];
+  const char* cpu_load;
+};
+const std::vector<Published>& published() {
+  static const std::vector<Published> t = {
+      {"am335x", "aes-128-cbc", {16, 64, 256, 1024, 8192, 16384}, {2244, 7721, 4342, 11951, 16422, 19027}, "41-42%"},
+      {"am335x", "aes-192-cbc", {16, 64, 256, 1024, 8192, 16384}, {2315, 7259, 4103, 12137, 17239, 18569}, "41-42%"},
+      {"am335x", "aes-256-cbc", {16, 64, 256, 1024, 8192, 16384}, {2292, 7065, 4152, 11621, 16878, 18508}, "41-42%"},
+      {"am57x", "aes-128-cbc", {16, 64, 256, 1024, 8192, 16384}, {4890, 15177, 5314, 14360, 32033, 35297}, "40-42%"},
+      {"am57x", "aes-256-cbc", {16, 64, 256, 1024, 8192, 16384}, {4753, 14158, 5112, 14390, 30581, 33582}, "40-42%"},
+  };
+  return t;
+}
+std::optional<double> published_kbps(const Published& p, std::uint32_t size) {
+  for (int i = 0; i < 6; ++i)
+    if (p.sizes[i] == size) return p.kbps[i];
+  return std::nullopt;
+}
+
+struct SizeResult {
+  std::uint32_t bytes = 0;
+  std::uint64_t ops = 0, hw_ops = 0, sw_ops = 0, verified = 0, errors = 0, aes_blocks = 0;
+  double elapsed_s = 0;
+  CpuLoadReport load;
+  double process_load = 0;  // the user process's own CPU time / elapsed (time(1) style)
+  double kbps() const { return elapsed_s > 0 ? static_cast<double>(ops) * bytes / elapsed_s / 1e3 : 0; }
+};
+
+// Busy time of context `id` in `r` / elapsed.
+double context_load(const CpuLoadReport& r, std::size_t id) {
+  const double e = r.elapsed.to_seconds();
+  return e > 0 && id < r.context_busy.size() ? r.context_busy[id].to_seconds() / e : 0;
+}
+
+std::uint64_t aes_blocks(Platform& p) {
+  std::uint64_t n = 0;
+  for (const auto& a : p.aes) n += a->blocks_processed();
+  return n;
+}
+
+}  // namespace
+
+int speed_command(const std::vector<std::string>& args) {
+  po::options_description own("Options of aesvp speed");
+  std::string cipher_s = "aes-128-cbc", sizes_s = "16,64,256,1024,8192,16384", json_path;
+  double seconds = 0.01;
+  unsigned user_core = 1;
+  bool decrypt = false;
+  own.add_options()
+      ("cipher", po::value<std::string>(&cipher_s)->default_value(cipher_s),
+       "aes-128|192|256-cbc|ctr|ecb, aes-128|256-xts")
+      ("sizes", po::value<std::string>(&sizes_s)->default_value(sizes_s),
+       "request sizes in bytes, comma-separated (multiples of 16)")
+      ("seconds-per-size", po::value<double>(&seconds)->default_value(seconds),
+       "simulated seconds of repeated operations per size (openssl speed -seconds, -elapsed)")
+      ("decrypt", po::bool_switch(&decrypt), "decrypt instead of encrypt (openssl speed -decrypt)")
+      ("user-core", po::value<unsigned>(&user_core)->default_value(user_core),
+       "core the user process (openssl) runs on")
+      ("json", po::value<std::string>(&json_path), "also write the results as JSON to FILE");
+  CommandLine cli("speed",
+                  "An openssl-speed-like sweep (openssl speed -elapsed -evp through cryptodev):\n"
+                  "a user process encrypts one buffer per system call, synchronously, for each\n"
+                  "size; throughput in kB/s (1 kB = 1000 B), CPU load per size and over the\n"
+                  "whole run, published figures beside; every result verified against OpenSSL.",
+                  own);
+  CommonOptions common;
+  cli.parse(args, common);
+  if (common.help) {
+    cli.print_help(std::cout);
+    return 0;
+  }
+  if (common.print_config) {
+    cli.print_config(std::cout, common);
+    return 0;
+  }
+  const CipherChoice cipher = parse_cipher(cipher_s);
+  const std::vector<std::uint32_t> sizes = parse_sizes(sizes_s);
+  if (!(seconds > 0) || seconds > 1000)
+    throw UsageError("--seconds-per-size: must be above 0 and at most 1000");
+  if (user_core >= common.params.cpu.cores)
+    throw UsageError("--user-core: " + std::to_string(user_core) + " is not below cpu.cores = " +
+                     std::to_string(common.params.cpu.cores));
+  const std::uint32_t max_size = *std::max_element(sizes.begin(), sizes.end());
+  // DRAM for the session buffer (the driver may bounce once more).
+  if (static_cast<std::uint64_t>(max_size) * 4 > static_cast<std::uint64_t>(common.params.dram.size_mib) << 20)
+    throw UsageError("--sizes: " + std::to_string(max_size) + " bytes do not fit dram.size_mib");
+
+  std::ofstream json_file;  // opened now: a bad path is a usage error, before the run
+  if (!json_path.empty()) {
+    json_file.open(json_path);
+    if (!json_file) throw UsageError("--json: cannot write '" + json_path + "'");
+  }
+
+  const testbench::CryptodevParams& cdp = common.cryptodev;
+  testbench::StackParams sp{common.params, common.kernel, common.driver};
+  const auto host_start = std::chrono::steady_clock::now();
+  testbench::Stack stack(sp);
+  Platform& p = stack.platform();
+  kernel::Kernel& k = stack.kernel();
+
+  std::vector<SizeResult> results;
+  CpuLoadReport sweep;
+  std::mt19937_64 rng(common.seed);
+  std::vector<std::uint8_t> key(cipher.key_bits / 8 * (cipher.mode == SkcipherMode::Xts ? 2 : 1));
+  for (auto& b : key) b = static_cast<std::uint8_t>(rng());
+  std::uint64_t sleeps = 0;
+  std::size_t user_id = 0;
+
+  stack.run(
+      [&] {
+        ExecContext& self = *k.current();
+        user_id = self.id();
+        testbench::CryptodevSession session(k, stack.driver(), cipher.mode, key, max_size, cdp);
+        const sc_core::sc_time duration = sc_core::sc_time(seconds, sc_core::SC_SEC);
+        self.sync();
+        const CpuLoad start = p.cpu.load();
+        CpuLoad prev = start;
+        for (const std::uint32_t size : sizes) {
+          SizeResult r;
+          r.bytes = size;
+          std::vector<std::uint8_t> buf(size), in;
+          for (auto& b : buf) b = static_cast<std::uint8_t>(rng());
+          std::array<std::uint8_t, 16> iv{};
+          for (auto& b : iv) b = static_cast<std::uint8_t>(rng());
+          const std::uint64_t blocks0 = aes_blocks(p);
+          const sc_core::sc_time t0 = prev.at;
+          do {
+            if (cipher.mode == SkcipherMode::Xts) {  // tweak = sector number
+              iv.fill(0);
+              for (unsigned i = 0; i < 8; ++i) iv[i] = static_cast<std::uint8_t>(r.ops >> (8 * i));
+            }
+            const std::array<std::uint8_t, 16> iv_in = iv;
+            in = buf;
+            // openssl speed encrypts its buffer in place, again and again.
+            const testbench::CryptodevOpResult op = session.crypt(!decrypt, in.data(), buf.data(), size, iv);
+            ++r.ops;
+            (op.hardware ? r.hw_ops : r.sw_ops) += 1;
+            if (op.err != engine::Errc::Ok) {
+              ++r.errors;
+              buf = in;
+            } else if (openssl_crypt(to_ref_mode(cipher.mode), !decrypt, key, iv_in, in) == buf) {
+              ++r.verified;
+            }
+          } while (k.now() - t0 < duration);
+          self.sync();
+          const CpuLoad now = p.cpu.load();
+          r.load = load_between(prev, now);
+          r.elapsed_s = r.load.elapsed.to_seconds();
+          r.process_load = context_load(r.load, user_id);
+          r.aes_blocks = aes_blocks(p) - blocks0;
+          prev = now;
+          results.push_back(r);
+        }
+        sweep = load_between(start, prev);
+        sleeps = session.sleeps();
+      },
+      user_core);
+  const double host_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
+
+  // ---- table --------------------------------------------------------------------------------
+  std::uint64_t all_ops = 0, all_ok = 0, all_err = 0;
+  double min_load = 1, max_load = 0;
+  for (const SizeResult& r : results) {
+    all_ops += r.ops;
+    all_ok += r.verified;
+    all_err += r.errors;
+    min_load = std::min(min_load, r.load.total);
+    max_load = std::max(max_load, r.load.total);
+  }
+  const unsigned cores = p.cpu.cores();
+  std::printf("aesvp speed: %s %s, %zu sizes x %g s simulated, profile %s, %s timing, seed %llu\n",
+              cipher.name.c_str(), decrypt ? "decrypt" : "encrypt", sizes.size(), seconds,
+              common.params.soc.profile.c_str(), common.params.soc.timing_mode.c_str(),
+              static_cast<unsigned long long>(common.seed));
+  std::printf("  path: user process (core %u) -> cryptodev ioctl (copy in/out) -> skcipher -> omap-aes "
+              "(software below %u B) -> engine -> sDMA + AES -> IRQ -> wake-up\n",
+              user_core, common.driver.aes_fallback_sz);
+  std::printf("  CPU %u x %.0f MHz\n\n", cores, common.params.cpu.clock_mhz);
+  std::printf("  %8s %9s %11s %8s %10s %8s %7s %8s %7s\n", "bytes", "ops", "kB/s", "us/op", "path",
+              "AES blks", "CPU%", "core%", "proc%");
+  for (const SizeResult& r : results) {
+    std::string path = r.hw_ops == r.ops ? "hardware" : r.sw_ops == r.ops ? "software" : "mixed";
+    std::string per_core;
+    for (double c : r.load.per_core) {
+      char b[16];
+      std::snprintf(b, sizeof b, "%s%.0f", per_core.empty() ? "" : "/", 100 * c);
+      per_core += b;
+    }
+    std::printf("  %8u %9llu %11.2f %8.2f %10s %8llu %7.1f %8s %7.1f\n", r.bytes,
+                static_cast<unsigned long long>(r.ops), r.kbps(),
+                r.ops ? r.elapsed_s / static_cast<double>(r.ops) * 1e6 : 0.0, path.c_str(),
+                static_cast<unsigned long long>(r.aes_blocks), 100 * r.load.total,
+                per_core.c_str(), 100 * r.process_load);
+  }
+  std::string per_core;
+  for (double c : sweep.per_core) {
+    char b[16];
+    std::snprintf(b, sizeof b, "%s%.1f", per_core.empty() ? "" : "/", 100 * c);
+    per_core += b;
+  }
+  const double sweep_proc = context_load(sweep, user_id);
+  std::printf("\n  (CPU%% = all contexts, busy / (elapsed x %u cores); core%% = per core; proc%% = the "
+              "user process's own CPU time / elapsed, as time(1) reports it)\n", cores);
+  std::printf("  run-average CPU load  %.1f%% over %.3f s simulated (per core %s%%; per-size "
+              "range %.1f-%.1f%%)\n",
+              100 * sweep.total, sweep.elapsed.to_seconds(), per_core.c_str(), 100 * min_load,
+              100 * max_load);
+  std::printf("  run-average proc%%     %.1f%% (the user process alone)\n", 100 * sweep_proc);
+  std::printf("  verified              %llu of %llu operations match OpenSSL%s\n",
+              static_cast<unsigned long long>(all_ok), static_cast<unsigned long long>(all_ops),
+              all_err ? " (some failed in the driver)" : "");
+  std::printf("  user process slept    %llu times (hardware operations)\n",
+              static_cast<unsigned long long>(sleeps));
+
+  // ---- comparison -----------------------------------------------------------------------------
+  std::vector<const Published*> refs;
+  for (const Published& pub : published())
+    if (cipher.name == pub.cipher && !decrypt) refs.push_back(&pub);
+  std::printf("\n  published figures (shared/reference/calibration.md):\n");
+  if (refs.empty()) {
+    std::printf("    none for %s %s\n", cipher.name.c_str(), decrypt ? "decrypt" : "encrypt");
+  } else {
+    const bool own_soc = std::any_of(refs.begin(), refs.end(), [&](const Published* r) {
+      return common.params.soc.profile == r->soc;
+    });
+    if (!own_soc)
+      std::printf("    (other SoCs: profile %s is not calibrated to them; ratio = simulated / "
+                  "published)\n",
+                  common.params.soc.profile.c_str());
+    std::printf("    %8s %11s", "bytes", "sim kB/s");
+    for (const Published* r : refs) std::printf(" %11s %6s", (std::string(r->soc) + " kB/s").c_str(), "ratio");
+    std::printf("\n");
+    for (const SizeResult& r : results) {
+      std::printf("    %8u %11.0f", r.bytes, r.kbps());
+      for (const Published* ref : refs) {
+        const auto v = published_kbps(*ref, r.bytes);
+        if (v) std::printf(" %11.0f %6.2f", *v, r.kbps() / *v);
+        else std::printf(" %11s %6s", "-", "-");
+      }
+      std::printf("\n");
+    }
+    std::printf("    %8s %10.1f%%", "CPU load", 100 * sweep.total);
+    for (const Published* r : refs) std::printf(" %11s %6s", r->cpu_load, "");
+    std::printf("\n    %8s %10.1f%%\n", "proc%", 100 * sweep_proc);
+    std::printf("    (published: one CPU load for the whole run; whether it is all CPU time or the "
+                "process's own is open: docs/speed.md)\n");
+  }
+  if (common.params.soc.profile == "omap4")
+    std::printf("    omap4 (BayLibre note): hardware AES-CBC ~10 MB/s before optimisation, "
+                "software ~25 MB/s\n");
+  std::printf("\n  host time             %.2f s\n", host_s);
+
+  if (!json_path.empty()) {
+    nlohmann::json j;
+    j["command"] = "speed";
+    j["cipher"] = cipher.name;
+    j["direction"] = decrypt ? "decrypt" : "encrypt";
+    j["profile"] = common.params.soc.profile;
+    j["timing_mode"] = common.params.soc.timing_mode;
+    j["seed"] = common.seed;
+    j["seconds_per_size"] = seconds;
+    j["cores"] = cores;
+    j["fallback_below_bytes"] = common.driver.aes_fallback_sz;
+    nlohmann::json params;
+    testbench::CryptodevParams c = cdp;
+    c.for_each([&](const ParamInfo& info, const ParamRef& ref) {
+      std::visit([&](auto* v) { params[info.name] = *v; }, ref);
+    });
+    j["cryptodev"] = params;
+    nlohmann::json rows = nlohmann::json::array();
+    for (const SizeResult& r : results) {
+      nlohmann::json row;
+      row["bytes"] = r.bytes;
+      row["operations"] = r.ops;
+      row["hardware_operations"] = r.hw_ops;
+      row["software_operations"] = r.sw_ops;
+      row["aes_blocks"] = r.aes_blocks;
+      row["verified"] = r.verified;
+      row["errors"] = r.errors;
+      row["elapsed_s"] = r.elapsed_s;
+      row["kB_per_s"] = r.kbps();
+      row["cpu_load"] = r.load.total;
+      row["cpu_load_per_core"] = r.load.per_core;
+      row["process_cpu_load"] = r.process_load;
+      nlohmann::json cls;
+      for (unsigned i = 0; i < kContextClasses; ++i)
+        cls[to_string(static_cast<ContextClass>(i))] = r.load.per_class[i];
+      row["cpu_load_per_class"] = cls;
+      nlohmann::json pub = nlohmann::json::object();
+      for (const Published* ref : refs)
+        if (auto v = published_kbps(*ref, r.bytes)) pub[ref->soc] = {{"kB_per_s", *v}, {"ratio", r.kbps() / *v}};
+      row["published"] = pub;
+      rows.push_back(row);
+    }
+    j["sizes"] = rows;
+    j["run_average_cpu_load"] = sweep.total;
+    j["run_average_cpu_load_per_core"] = sweep.per_core;
+    j["run_average_process_cpu_load"] = sweep_proc;
+    j["run_elapsed_s"] = sweep.elapsed.to_seconds();
+    j["verified"] = all_ok;
+    j["operations"] = all_ops;
+    j["host_seconds"] = host_s;
+    json_file << j.dump(2) << "\n";
+    json_file.close();
+    if (!json_file) throw std::runtime_error("--json: cannot write '" + json_path + "'");
+  }
+  return all_ok == all_ops ? 0 : 1;
+}
+
+}  // namespace aesvp

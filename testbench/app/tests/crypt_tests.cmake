@@ -1,0 +1,162 @@
+# Tests of `aesvp crypt` (included from testbench/app/CMakeLists.txt): every supported cipher
+# spec family against the independent OpenSSL reference plus round trips (crypt_case.cmake),
+# and every refusal (crypt_error.cmake). Small images, fast timing: the suite runs in seconds.
+if(NOT AESVP_BUILD_TESTS)
+  return()
+endif()
+
+add_executable(crypt_reference_tool tests/crypt_reference_tool.cpp)
+target_link_libraries(crypt_reference_tool PRIVATE aesvp_dmcrypt aesvp_warnings)
+set_target_properties(crypt_reference_tool PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+
+set(_crypt_work ${CMAKE_CURRENT_BINARY_DIR}/crypt_tests)
+
+# crypt_case(NAME SPEC KEYBITS EXPECT_BYTES [DEFAULTS] [IMAGE bytes] [AREA opts...] [MAP opts...])
+function(crypt_case name spec keybits expect)
+  cmake_parse_arguments(C "DEFAULTS" "IMAGE" "AREA;MAP" ${ARGN})
+  if(NOT C_IMAGE)
+    set(C_IMAGE 40960)
+  endif()
+  string(REPLACE ";" "|" area "${C_AREA}")
+  string(REPLACE ";" "|" map "${C_MAP}")
+  add_test(NAME app_crypt.${name}
+           COMMAND ${CMAKE_COMMAND} -DAESVP=$<TARGET_FILE:aesvp>
+                   -DREF=$<TARGET_FILE:crypt_reference_tool> -DWORK=${_crypt_work}/${name}
+                   -DSPEC=${spec} -DKEYBITS=${keybits} -DIMAGE_BYTES=${C_IMAGE}
+                   -DAREA_OPTS=${area} -DMAP_OPTS=${map} -DEXPECT_BYTES=${expect}
+                   -DSIM_DEFAULTS=${C_DEFAULTS}
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/crypt_case.cmake)
+  set_tests_properties(app_crypt.${name} PROPERTIES LABELS "app;crypt" TIMEOUT 120)
+endfunction()
+
+# crypt_error(NAME RC REGEX ARGS... [IMAGE bytes] [KEY bytes] [KEEP])
+function(crypt_error name rc regex)
+  cmake_parse_arguments(E "KEEP" "IMAGE;KEY" "ARGS" ${ARGN})
+  string(REPLACE ";" "|" args "${E_ARGS}")
+  set(extra)
+  if(E_IMAGE)
+    list(APPEND extra -DIMAGE_BYTES=${E_IMAGE})
+  endif()
+  if(E_KEY)
+    list(APPEND extra -DKEY_BYTES=${E_KEY})
+  endif()
+  if(E_KEEP)
+    list(APPEND extra -DKEEP_OUTPUT=1)
+  endif()
+  add_test(NAME app_crypt.error.${name}
+           COMMAND ${CMAKE_COMMAND} -DAESVP=$<TARGET_FILE:aesvp>
+                   -DREF=$<TARGET_FILE:crypt_reference_tool> -DWORK=${_crypt_work}/error.${name}
+                   "-DARGS=${args}" -DEXPECT_RC=${rc} "-DEXPECT_REGEX=${regex}" ${extra}
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/crypt_error.cmake)
+  set_tests_properties(app_crypt.error.${name} PROPERTIES LABELS "app;crypt" TIMEOUT 60)
+endfunction()
+
+# --- every spec family, key sizes (40 KiB image = 80 sectors) ---------------------------------
+crypt_case(ecb_128             aes-ecb                 128 40960)
+crypt_case(ecb_256             aes-ecb                 256 40960)
+crypt_case(cbc_plain           aes-cbc-plain           256 40960)
+crypt_case(cbc_plain64_192     aes-cbc-plain64         192 40960)
+crypt_case(cbc_plain64be       aes-cbc-plain64be       128 40960)
+crypt_case(cbc_essiv_sha256    aes-cbc-essiv:sha256    256 40960)
+crypt_case(plain_defaults      aes-cbc-essiv:sha256    256 40960 DEFAULTS)
+crypt_case(cbc_essiv_md5       aes-cbc-essiv:md5       128 40960)
+crypt_case(cbc_benbi           aes-cbc-benbi           256 40960)
+crypt_case(cbc_null            aes-cbc-null            192 40960)
+crypt_case(ctr_plain           aes-ctr-plain           128 40960)
+crypt_case(ctr_plain64         aes-ctr-plain64         256 40960)
+crypt_case(ctr_plain64be       aes-ctr-plain64be       192 40960)
+crypt_case(xts_plain_256       aes-xts-plain           256 40960)
+crypt_case(xts_plain64_512     aes-xts-plain64         512 40960)
+crypt_case(xts_plain64_384     aes-xts-plain64         384 40960)
+crypt_case(xts_plain64be       aes-xts-plain64be       512 40960)
+crypt_case(xts_essiv_sha256    aes-xts-essiv:sha256    512 40960)
+crypt_case(capi_xts_plain64    "capi:xts(aes)-plain64" 512 40960)
+crypt_case(capi_cbc_essiv      "capi:cbc(aes)-essiv:sha256" 256 40960)
+crypt_case(capi_ecb            "capi:ecb(aes)"         128 40960)
+crypt_case(capi_ctr_plain64be  "capi:ctr(aes)-plain64be" 256 40960)
+
+# --- sector sizes and --iv-large-sectors ----------------------------------------------------
+crypt_case(xts_4096            aes-xts-plain64         512 40960 MAP --sector-size 4096)
+crypt_case(xts_4096_large      aes-xts-plain64         512 40960 MAP --sector-size 4096 --iv-large-sectors)
+crypt_case(xts_4096_large_skip aes-xts-plain64         512 40960 MAP --sector-size 4096 --iv-large-sectors --skip 64)
+crypt_case(essiv_4096_large    aes-cbc-essiv:sha256    256 40960 MAP --sector-size 4096 --iv-large-sectors)
+crypt_case(benbi_1024_large    aes-cbc-benbi           128 40960 MAP --sector-size 1024 --iv-large-sectors --skip 6)
+crypt_case(ctr_2048            aes-ctr-plain64         128 40960 MAP --sector-size 2048 --skip 4)
+
+# --- --offset / --skip / --size ------------------------------------------------------------------
+crypt_case(xts_offset_skip_size aes-xts-plain64        512 20480 AREA --offset 3 --size 40 MAP --skip 1000)
+crypt_case(cbc_offset_to_end    aes-cbc-essiv:sha256   256 35840 AREA --offset 10)
+crypt_case(plain_wraps_32bit    aes-cbc-plain          256 32768 AREA --size 64 MAP --skip 4294967280)
+crypt_case(plain64_no_wrap      aes-cbc-plain64        256 32768 AREA --size 64 MAP --skip 4294967280)
+crypt_case(offset_4096          aes-xts-plain64be      512 16384 AREA --offset 8 --size 32 MAP --sector-size 4096 --iv-large-sectors --skip 8)
+crypt_case(odd_tail             aes-xts-plain64        256 40960 IMAGE 41060)
+crypt_case(small_chunks         aes-cbc-plain64        256 40960 MAP --chunk-kib 3)
+
+# --- key count 2 (and 4) --------------------------------------------------------------------------
+crypt_case(keycount2_essiv      aes:2-cbc-essiv:sha256  512 40960)
+crypt_case(keycount2_xts        aes:2-xts-plain64      1024 24576 AREA --offset 1 --size 48 MAP --skip 3)
+crypt_case(keycount4_plain64    aes:4-cbc-plain64       512 40960)
+
+# --- refusals: exit 2 (usage) or 1 (I/O), one line, no output ----------------------------------
+set(_k --key-file @W@/key)
+crypt_error(not_whole_sectors  2 "not a whole number of 4096-byte encryption sectors"
+            IMAGE 10240 ARGS ${_k} --sector-size 4096 --encrypt @W@/image @W@/out)
+crypt_error(size_not_whole     2 "not a whole number of 1024-byte encryption sectors"
+            ARGS ${_k} --sector-size 1024 --size 3 --decrypt @W@/image @W@/out)
+crypt_error(offset_past_end    2 "--offset 16 is at or beyond the end"
+            ARGS ${_k} --offset 16 --decrypt @W@/image @W@/out)
+crypt_error(size_past_end      2 "device too small"
+            ARGS ${_k} --offset 4 --size 13 --decrypt @W@/image @W@/out)
+crypt_error(empty_image        2 "no whole 512-byte sector"
+            IMAGE 100 ARGS ${_k} --decrypt @W@/image @W@/out)
+crypt_error(short_key_file     2 "key file .* needs 32"
+            KEY 31 ARGS ${_k} --decrypt @W@/image @W@/out)
+crypt_error(short_key_offset   2 "holds 24 bytes from offset 40"
+            KEY 64 ARGS ${_k} --keyfile-offset 40 --decrypt @W@/image @W@/out)
+crypt_error(unknown_spec       2 "cipher spec 'aes-foo-plain64'"
+            ARGS ${_k} --cipher aes-foo-plain64 --decrypt @W@/image @W@/out)
+crypt_error(missing_iv_mode    2 "cipher spec 'aes-cbc'"
+            ARGS ${_k} --cipher aes-cbc --decrypt @W@/image @W@/out)
+crypt_error(other_cipher       2 "cipher spec 'twofish-xts-plain64'"
+            ARGS ${_k} --cipher twofish-xts-plain64 --decrypt @W@/image @W@/out)
+crypt_error(bad_essiv_hash     2 "cipher spec 'aes-cbc-essiv:sha1'"
+            ARGS ${_k} --cipher aes-cbc-essiv:sha1 --decrypt @W@/image @W@/out)
+crypt_error(bad_key_size       2 "key of 40 bytes \\(320 bits\\) does not fit"
+            ARGS ${_k} --cipher aes-xts-plain64 --key-size 320 --decrypt @W@/image @W@/out)
+crypt_error(key_size_not_bytes 2 "--key-size 100 is not a positive multiple of 8"
+            ARGS ${_k} --key-size 100 --decrypt @W@/image @W@/out)
+crypt_error(key_size_negative  2 "--key-size: '-256' is not a non-negative integer"
+            ARGS ${_k} --key-size=-256 --decrypt @W@/image @W@/out)
+crypt_error(offset_negative    2 "--offset: '-1' is not a non-negative integer"
+            ARGS ${_k} --offset=-1 --decrypt @W@/image @W@/out)
+crypt_error(sector_size        2 "sector size 1000 is not a power of two"
+            ARGS ${_k} --sector-size 1000 --decrypt @W@/image @W@/out)
+crypt_error(skip_unaligned     2 "IV offset \\(skip\\) 3 is not a multiple"
+            ARGS ${_k} --sector-size 4096 --skip 3 --decrypt @W@/image @W@/out)
+crypt_error(iv_large_512       2 "--iv-large-sectors needs --sector-size larger than 512"
+            ARGS ${_k} --iv-large-sectors --decrypt @W@/image @W@/out)
+crypt_error(both_directions    2 "exactly one of --encrypt and --decrypt"
+            ARGS ${_k} --encrypt --decrypt @W@/image @W@/out)
+crypt_error(no_direction       2 "exactly one of --encrypt and --decrypt"
+            ARGS ${_k} @W@/image @W@/out)
+crypt_error(no_key_file        2 "--key-file FILE is required"
+            ARGS --decrypt @W@/image @W@/out)
+crypt_error(no_output          2 "give the INPUT and OUTPUT files"
+            ARGS ${_k} --decrypt @W@/image)
+crypt_error(unknown_option     2 "unrecognised option '--hash'"
+            ARGS ${_k} --hash sha256 --decrypt @W@/image @W@/out)
+crypt_error(unreadable_key     1 "cannot read key file '.*/nokey': No such file"
+            ARGS --key-file @W@/nokey --decrypt @W@/image @W@/out)
+crypt_error(unreadable_input   1 "cannot read input '.*/missing': No such file"
+            ARGS ${_k} --decrypt @W@/missing @W@/out)
+crypt_error(input_directory    1 "cannot read input '.*': Is a directory"
+            ARGS ${_k} --decrypt @W@ @W@/out)
+crypt_error(unwritable_output  1 "cannot write output '.*/nodir/out': No such file"
+            ARGS ${_k} --decrypt @W@/image @W@/nodir/out)
+crypt_error(output_directory   1 "cannot write output '.*': Is a directory"
+            ARGS ${_k} --decrypt @W@/image @W@)
+crypt_error(keeps_old_output   2 "--offset 16 is at or beyond the end"
+            KEEP ARGS ${_k} --offset 16 --decrypt @W@/image @W@/out)
+# A request that fails in the simulation (the driver's DMA watchdog fires: -EIO).
+crypt_error(request_fails      1 "encryption sector 0 \\(512-byte sector 0 of the area\\): failed: EIO"
+            ARGS ${_k} --driver.dma_timeout_us=0.5 --encrypt @W@/image @W@/out)

@@ -1,0 +1,143 @@
+// aesvp speed through the built program: a short two-size sweep (fast timing) gives sane
+// numbers, the JSON parses and has its fields; bad options exit 2 with one error line.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace {
+
+struct ProgramRun {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream f(path);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+ProgramRun run_speed(const std::string& args, const std::string& tag) {
+  const std::string dir = AESVP_TEST_TMPDIR;
+  const std::string out = dir + "/speed_test_" + tag + ".out", err = dir + "/speed_test_" + tag + ".err";
+  const std::string cmd = std::string("'") + AESVP_PROGRAM + "' speed " + args + " >'" + out +
+                          "' 2>'" + err + "'";
+  const int rc = std::system(cmd.c_str());
+  ProgramRun r;
+  r.status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  r.out = slurp(out);
+  r.err = slurp(err);
+  return r;
+}
+
+int lines(const std::string& s) {
+  int n = 0;
+  for (char c : s) n += c == '\n';
+  return n;
+}
+
+void expect_usage_error(const std::string& args, const std::string& tag, const std::string& what) {
+  const ProgramRun r = run_speed(args, tag);
+  EXPECT_EQ(r.status, 2) << args;
+  EXPECT_EQ(lines(r.err), 1) << r.err;
+  EXPECT_NE(r.err.find("aesvp speed: error: "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find(what), std::string::npos) << r.err;
+  EXPECT_TRUE(r.out.empty()) << r.out;
+}
+
+TEST(Speed, UnknownCipher) { expect_usage_error("--cipher aes-128-gcm", "cipher", "--cipher"); }
+TEST(Speed, NoXts192) { expect_usage_error("--cipher aes-192-xts", "xts192", "--cipher"); }
+TEST(Speed, BadSizeList) {
+  expect_usage_error("--sizes 16,abc", "sizes1", "--sizes");
+  expect_usage_error("--sizes 16,,64", "sizes2", "--sizes");
+  expect_usage_error("--sizes 17", "sizes3", "--sizes");
+  expect_usage_error("--sizes 0", "sizes4", "--sizes");
+  expect_usage_error("--sizes=-16", "sizes5", "--sizes");
+  expect_usage_error("--sizes 64,", "sizes6", "--sizes");
+}
+TEST(Speed, ZeroDuration) {
+  expect_usage_error("--seconds-per-size 0", "dur0", "--seconds-per-size");
+  expect_usage_error("--seconds-per-size -1", "dur1", "--seconds-per-size");
+}
+
+TEST(Speed, UnwritableJson) {
+  expect_usage_error("--json /nonexistent-dir/x.json", "json", "--json");
+}
+
+TEST(Speed, HelpMentionsOptions) {
+  const ProgramRun r = run_speed("--help", "help");
+  EXPECT_EQ(r.status, 0);
+  for (const char* o : {"--cipher", "--sizes", "--seconds-per-size", "--json"})
+    EXPECT_NE(r.out.find(o), std::string::npos) << o;
+}
+
+// One fallback size and two hardware sizes, 2 ms each, fast timing.
+TEST(Speed, ShortSweepIsSaneAndJsonHasTheFields) {
+  const std::string json = std::string(AESVP_TEST_TMPDIR) + "/speed_test.json";
+  std::remove(json.c_str());
+  const ProgramRun r = run_speed("--sizes 64,1024,8192 --seconds-per-size 0.002 --soc.timing_mode=fast --json '" +
+                              json + "'",
+                          "sweep");
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("run-average CPU load"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("am335x"), std::string::npos) << r.out;  // aes-128-cbc has published figures
+  const nlohmann::json j = nlohmann::json::parse(slurp(json));
+  EXPECT_EQ(j.at("command"), "speed");
+  EXPECT_EQ(j.at("cipher"), "aes-128-cbc");
+  for (const char* f : {"timing_mode", "seconds_per_size", "cores", "fallback_below_bytes", "cryptodev",
+                        "run_average_cpu_load", "run_elapsed_s", "verified", "operations", "host_seconds"})
+    EXPECT_TRUE(j.contains(f)) << f;
+  const auto& sizes = j.at("sizes");
+  ASSERT_EQ(sizes.size(), 3u);
+  double min_load = 2, max_load = -1, prev_hw_kbps = 0;
+  for (const auto& s : sizes) {
+    for (const char* f : {"bytes", "operations", "hardware_operations", "software_operations", "aes_blocks",
+                          "verified", "errors", "elapsed_s", "kB_per_s", "cpu_load", "cpu_load_per_core", "process_cpu_load",
+                          "cpu_load_per_class", "published"})
+      EXPECT_TRUE(s.contains(f)) << f;
+    const unsigned bytes = s.at("bytes");
+    const std::uint64_t ops = s.at("operations");
+    EXPECT_GT(ops, 0u);
+    EXPECT_EQ(s.at("verified").get<std::uint64_t>(), ops);
+    EXPECT_EQ(s.at("errors").get<std::uint64_t>(), 0u);
+    EXPECT_GT(s.at("kB_per_s").get<double>(), 0.0);
+    EXPECT_GE(s.at("elapsed_s").get<double>(), 0.002);
+    const double load = s.at("cpu_load");
+    EXPECT_GT(load, 0.0);
+    EXPECT_LE(load, 1.0);
+    min_load = std::min(min_load, load);
+    max_load = std::max(max_load, load);
+    if (bytes < 200) {  // software fallback: no AES block, no sleep
+      EXPECT_EQ(s.at("aes_blocks").get<std::uint64_t>(), 0u);
+      EXPECT_EQ(s.at("software_operations").get<std::uint64_t>(), ops);
+    } else {
+      EXPECT_EQ(s.at("aes_blocks").get<std::uint64_t>(), ops * bytes / 16);
+      EXPECT_EQ(s.at("hardware_operations").get<std::uint64_t>(), ops);
+      EXPECT_GT(s.at("kB_per_s").get<double>(), prev_hw_kbps) << bytes;  // larger -> faster
+      prev_hw_kbps = s.at("kB_per_s");
+    }
+    EXPECT_TRUE(s.at("published").contains("am335x"));
+  }
+  const double avg_proc = j.at("run_average_process_cpu_load");
+  double min_proc = 2, max_proc = -1;
+  for (const auto& s : sizes) {
+    min_proc = std::min(min_proc, s.at("process_cpu_load").get<double>());
+    max_proc = std::max(max_proc, s.at("process_cpu_load").get<double>());
+  }
+  EXPECT_GE(avg_proc, min_proc - 1e-9);
+  EXPECT_LE(avg_proc, max_proc + 1e-9);
+  EXPECT_NEAR(sizes[0].at("process_cpu_load").get<double>(), 1.0, 0.01);  // fallback: all on the CPU
+  const double avg = j.at("run_average_cpu_load");
+  EXPECT_GE(avg, min_load - 1e-9);
+  EXPECT_LE(avg, max_load + 1e-9);
+  EXPECT_LT(min_load, max_load);  // the fallback size loads the CPU more
+}
+
+}  // namespace

@@ -1,0 +1,77 @@
+#include "testbench/dmcrypt_sim/disk.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace aesvp::testbench {
+
+void Disk::check(std::uint64_t offset, std::size_t len) const {
+  if (offset > size() || len > size() - offset)
+    throw std::out_of_range("disk access of " + std::to_string(len) + " bytes at " +
+                            std::to_string(offset) + " beyond the disk size " +
+                            std::to_string(size()));
+}
+
+std::vector<std::uint8_t> Disk::read(std::uint64_t offset, std::size_t len) {
+  std::vector<std::uint8_t> v(len);
+  read(offset, v.data(), len);
+  return v;
+}
+
+void Disk::flip_byte(std::uint64_t offset) {
+  std::uint8_t b = 0;
+  read(offset, &b, 1);
+  b = static_cast<std::uint8_t>(~b);
+  write(offset, &b, 1);
+}
+
+void MemoryDisk::read(std::uint64_t offset, std::uint8_t* out, std::size_t len) {
+  check(offset, len);
+  if (len != 0) std::memcpy(out, data_.data() + offset, len);
+}
+
+void MemoryDisk::write(std::uint64_t offset, const std::uint8_t* in, std::size_t len) {
+  check(offset, len);
+  if (len != 0) std::memcpy(data_.data() + offset, in, len);
+}
+
+FileDisk::FileDisk(const std::string& path, std::uint64_t size) : path_(path), size_(size) {
+  fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0644);
+  if (fd_ < 0)
+    throw std::runtime_error("cannot open disk file '" + path + "': " + std::strerror(errno));
+  if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) {
+    const int e = errno;
+    ::close(fd_);
+    throw std::runtime_error("cannot size disk file '" + path + "': " + std::strerror(e));
+  }
+}
+
+FileDisk::~FileDisk() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void FileDisk::read(std::uint64_t offset, std::uint8_t* out, std::size_t len) {
+  check(offset, len);
+  std::size_t done = 0;
+  while (done < len) {
+    const ssize_t n = ::pread(fd_, out + done, len - done, static_cast<off_t>(offset + done));
+    if (n <= 0) throw std::runtime_error("read error on disk file '" + path_ + "'");
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+void FileDisk::write(std::uint64_t offset, const std::uint8_t* in, std::size_t len) {
+  check(offset, len);
+  std::size_t done = 0;
+  while (done < len) {
+    const ssize_t n = ::pwrite(fd_, in + done, len - done, static_cast<off_t>(offset + done));
+    if (n <= 0) throw std::runtime_error("write error on disk file '" + path_ + "'");
+    done += static_cast<std::size_t>(n);
+  }
+}
+
+}  // namespace aesvp::testbench

@@ -1,0 +1,151 @@
+#!/usr/bin/python3
+"""Turn aesvp outputs into PNG figures (Debian's python3-matplotlib).
+
+  aesvp_plot.py stats STATS.json OUT_PREFIX      latency histogram + utilisation bars
+  aesvp_plot.py timeline TRACE.json OUT_PREFIX   CPU utilisation over time (per context class)
+  aesvp_plot.py speed SPEED.json OUT_PREFIX      throughput against request size
+
+Each writes OUT_PREFIX-<figure>.png and prints the file names.
+"""
+import json
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display needed
+import matplotlib.pyplot as plt  # noqa: E402
+
+
+def fail(msg):
+    print(f"aesvp_plot: error: {msg}", file=sys.stderr)
+    sys.exit(2)
+
+
+def load(path):
+    try:
+        with open(path, encoding="utf-8") as f:
+            return json.load(f)
+    except (OSError, ValueError) as e:
+        fail(f"cannot read {path}: {e}")
+
+
+def save(fig, prefix, name):
+    out = f"{prefix}-{name}.png"
+    fig.tight_layout()
+    fig.savefig(out, dpi=120)
+    plt.close(fig)
+    print(out)
+
+
+def plot_stats(doc, prefix):
+    if doc.get("schema") != "aesvp.run-statistics":
+        fail("not an aesvp run-statistics file (schema field)")
+    for name, lat in doc.get("latency", {}).items():
+        buckets = lat.get("histogram", {}).get("buckets", [])
+        if not buckets:
+            continue
+        fig, ax = plt.subplots(figsize=(7, 4))
+        lows = [b[0] for b in buckets]
+        widths = [b[1] - b[0] for b in buckets]
+        counts = [b[2] for b in buckets]
+        ax.bar(lows, counts, width=widths, align="edge", edgecolor="black", linewidth=0.3)
+        for p in ("p50_us", "p99_us"):
+            if p in lat:
+                ax.axvline(lat[p], linestyle="--", color="red" if p == "p99_us" else "green",
+                           label=f"{p[:-3]} {lat[p]:.1f} us")
+        ax.set_xlabel("latency [us, simulated]")
+        ax.set_ylabel("requests")
+        ax.set_title(f"{name} latency ({lat.get('count', 0)} samples)")
+        ax.legend()
+        save(fig, prefix, f"latency-{name}")
+    util = doc.get("utilisation", {})
+    labels, values = [], []
+    for res, v in sorted(util.get("hardware", {}).items()):
+        labels.append(res)
+        values.append(100.0 * v.get("fraction", 0.0))
+    for cls, v in sorted(util.get("cpu", {}).get("per_context", {}).items()):
+        labels.append(f"cpu {cls}")
+        values.append(100.0 * v.get("fraction", 0.0))
+    if labels:
+        fig, ax = plt.subplots(figsize=(7, 4))
+        ax.barh(labels, values)
+        ax.set_xlabel("busy [% of the run; CPU: of all cores]")
+        ax.set_xlim(0, 100)
+        ax.set_title("utilisation")
+        save(fig, prefix, "utilisation")
+
+
+def plot_timeline(doc, prefix, bins=100):
+    events = doc.get("traceEvents")
+    if events is None:
+        fail("not a Chrome trace-event file (no traceEvents)")
+    spans = [e for e in events if e.get("ph") == "X" and "dur" in e]
+    if not spans:
+        fail("the timeline has no spans")
+    names = {}
+    for e in events:  # process names: CPU tracks are processes named "CPU<n>"
+        if e.get("ph") == "M" and e.get("name") == "process_name":
+            names[e["pid"]] = e["args"]["name"]
+    cpu = [e for e in spans if names.get(e["pid"], "").startswith("CPU")]
+    if not cpu:
+        fail("the timeline has no CPU tracks")
+    cores = len({names[e["pid"]] for e in cpu})
+    t0 = min(e["ts"] for e in cpu)
+    t1 = max(e["ts"] + e["dur"] for e in cpu)
+    width = (t1 - t0) / bins or 1.0
+    classes = sorted({e["name"] for e in cpu})
+    busy = {c: [0.0] * bins for c in classes}
+    for e in cpu:
+        s, end = e["ts"], e["ts"] + e["dur"]
+        b = int((s - t0) / width)
+        while s < end and b < bins:
+            edge = t0 + (b + 1) * width
+            busy[e["name"]][b] += min(end, edge) - s
+            s = min(end, edge)
+            b += 1
+    x = [t0 + (i + 0.5) * width for i in range(bins)]
+    fig, ax = plt.subplots(figsize=(8, 4))
+    ax.stackplot(x, *[[100.0 * v / (width * cores) for v in busy[c]] for c in classes],
+                 labels=classes)
+    ax.set_xlabel("simulated time [us]")
+    ax.set_ylabel(f"CPU busy [% of {cores} cores]")
+    ax.set_ylim(0, 100)
+    ax.legend(loc="upper right")
+    ax.set_title("CPU utilisation over time")
+    save(fig, prefix, "cpu-over-time")
+
+
+def plot_speed(doc, prefix):
+    rows = doc.get("results") or doc.get("rows")
+    if not rows:
+        fail("no 'results' rows in the speed file")
+    size_key = next((k for k in ("size", "bytes", "buffer") if k in rows[0]), None)
+    tput_key = next((k for k in ("kB_per_s", "kb_per_s", "kBps", "throughput_kB_s") if k in rows[0]), None)
+    if size_key is None or tput_key is None:
+        fail("speed rows need a size and a kB/s field")
+    fig, ax = plt.subplots(figsize=(7, 4))
+    ax.plot([r[size_key] for r in rows], [r[tput_key] for r in rows], "o-", label="simulated")
+    ref_key = next((k for k in ("published_kB_per_s", "published") if k in rows[0]), None)
+    if ref_key:
+        pts = [(r[size_key], r[ref_key]) for r in rows if r.get(ref_key)]
+        if pts:
+            ax.plot(*zip(*pts), "s--", label="published")
+    ax.set_xscale("log", base=2)
+    ax.set_xlabel("request size [bytes]")
+    ax.set_ylabel("throughput [kB/s, 1 kB = 1000 B]")
+    ax.set_title(doc.get("cipher", "speed"))
+    ax.legend()
+    save(fig, prefix, "speed")
+
+
+def main(argv):
+    if len(argv) != 4 or argv[1] not in ("stats", "timeline", "speed"):
+        print(__doc__, file=sys.stderr)
+        return 2
+    doc = load(argv[2])
+    {"stats": plot_stats, "timeline": plot_timeline, "speed": plot_speed}[argv[1]](doc, argv[3])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
