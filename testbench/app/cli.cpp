@@ -104,6 +104,7 @@ po::variables_map CommandLine::parse(const std::vector<std::string>& args, Commo
   }
   common.help = vm.count("help") != 0;
   common.print_config = vm.count("print-config") != 0;
+  parsed_ = vm;
   return vm;
 }
 
@@ -114,11 +115,38 @@ void CommandLine::print_help(std::ostream& os) const {
         "--print-config).\n";
 }
 
+namespace {
+
+// The text of an option's value as a config file takes it; false for a value-less flag.
+bool option_text(const boost::any& v, std::string& out) {
+  if (const auto* s = boost::any_cast<std::string>(&v)) out = *s;
+  else if (const auto* u = boost::any_cast<unsigned>(&v)) out = std::to_string(*u);
+  else if (const auto* ul = boost::any_cast<unsigned long>(&v)) out = std::to_string(*ul);
+  else if (const auto* ull = boost::any_cast<unsigned long long>(&v)) out = std::to_string(*ull);
+  else if (const auto* i = boost::any_cast<int>(&v)) out = std::to_string(*i);
+  else if (const auto* d = boost::any_cast<double>(&v)) out = ParamTable::value_text(ParamRef{const_cast<double*>(d)});
+  else if (const auto* b = boost::any_cast<bool>(&v)) out = *b ? "true" : "false";
+  else return false;
+  return true;
+}
+
+}  // namespace
+
 void CommandLine::print_config(std::ostream& os, const CommonOptions& common) const {
   CommonOptions copy = common;
   ParamTable table = table_of(copy);
   os << "# aesvp " << command_ << ": effective configuration (read back with --config FILE)\n";
-  os << "seed = " << common.seed << "\n\n";
+  os << "seed = " << common.seed << "\n";
+  os << "\n# options of aesvp " << command_ << "\n";
+  for (const auto& opt : command_options_.options()) {
+    const std::string& name = opt->long_name();
+    auto it = parsed_.find(name);
+    if (it == parsed_.end()) continue;
+    std::string text;
+    if (option_text(it->second.value(), text)) os << name << " = " << text << "\n";
+    else os << "# " << name << ": a flag, given on the command line\n";
+  }
+  os << "\n";
   table.print(os);
 }
 

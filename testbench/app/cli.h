@@ -49,6 +49,7 @@ class CommandLine {
  private:
   std::string command_, summary_;
   boost::program_options::options_description command_options_;
+  boost::program_options::variables_map parsed_;  // the last parse, for print_config
 };
 
 }  // namespace aesvp
