@@ -9,6 +9,7 @@
 #include "testbench/dmcrypt_sim/job.h"
 #include "testbench/stack/stack.h"
 #include "testbench/stack/timeline_probe.h"
+#include "traces/core/progress.h"
 #include "traces/core/stats.h"
 #include "traces/core/timeline.h"
 #include "traces/sc/waveform.h"
@@ -288,6 +289,24 @@ int run_command(const std::vector<std::string>& args) {
     timeline = std::make_unique<traces::Timeline>(tl_options);
     probe = std::make_unique<testbench::TimelineProbe>(*timeline, stack);
   }
+  // A progress bar on stderr, only on a terminal and only for runs of more than a few host
+  // seconds (traces::ProgressBar decides); fed from a simulated-time ticker that exists only
+  // then, so it costs nothing otherwise.
+  traces::ProgressOptions po_bar;
+  po_bar.label = "aesvp run";
+  traces::ProgressBar bar(po_bar);
+  if (bar.active()) {
+    std::uint64_t total = 0;
+    for (const auto& ph : testbench::make_phases(w, area / mapping.sector_size, mapping.sector_size))
+      for (const auto& b : ph.bios) total += b.sectors;
+    sc_core::sc_spawn([&job, &bar, total] {
+      for (;;) {
+        sc_core::wait(sc_core::sc_time(1, sc_core::SC_MS));
+        bar.update(static_cast<double>(job.target().stats().requests_completed) /
+                   static_cast<double>(total));
+      }
+    });
+  }
   Cpu& cpu = stack.platform().cpu;
   CpuLoad load0, load1;
   stack.run([&] {
@@ -295,6 +314,7 @@ int run_command(const std::vector<std::string>& args) {
     job.run();
     load1 = cpu.load();
   });
+  bar.finish();
   if (recorder) recorder->close();
   const double host_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();

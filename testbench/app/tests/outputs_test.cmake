@@ -1,5 +1,6 @@
 # `aesvp run` outputs: the statistics JSON and the timeline JSON parse and hold what they
-# should, and the plot script turns them into PNG figures.
+# should, the same run gives the same timeline bytes, and the plot script turns them into
+# PNG figures.
 # cmake -DAESVP=<aesvp> -DPLOT=<aesvp_plot.py> -DPYTHON=<python3 with matplotlib or empty> -DWORK=<dir>
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
@@ -30,6 +31,17 @@ string(REGEX MATCHALL "\"name\":\"request\",\"ph\":\"b\"|\"ph\":\"b\",[^}]*\"nam
 list(LENGTH begins nbegins)
 if(NOT nbegins EQUAL 20)
   message(FATAL_ERROR "timeline: ${nbegins} request phases, expected 20")
+endif()
+# Same seed, same timeline bytes (the timeline holds no wall-clock stamp).
+execute_process(COMMAND ${AESVP} run --size-mib 1 --timeline ${WORK}/t2.json --timeline-requests 20
+                RESULT_VARIABLE rc2 OUTPUT_QUIET ERROR_VARIABLE err2)
+if(NOT rc2 EQUAL 0)
+  message(FATAL_ERROR "second aesvp run failed (${rc2}): ${err2}")
+endif()
+file(SHA256 ${WORK}/t.json h1)
+file(SHA256 ${WORK}/t2.json h2)
+if(NOT h1 STREQUAL h2)
+  message(FATAL_ERROR "the same run gave different timeline bytes")
 endif()
 if(PYTHON)
   foreach(kind stats timeline)
