@@ -425,7 +425,9 @@ void OmapAes::update_outputs() {
   observed_.context_ready = pipeline_idle() && !resetting_;
   observed_.input_ready = can_take_input();
   observed_.output_ready = output_ready();
-  observed_.core_busy = core_busy_ || fast_core_free_ > sc_core::sc_time_stamp();
+  const bool busy = core_busy_ || fast_core_free_ > sc_core::sc_time_stamp();
+  if (busy != observed_.core_busy && busy_observer_) busy_observer_(busy);
+  observed_.core_busy = busy;
 }
 
 }  // namespace aesvp

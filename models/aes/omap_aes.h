@@ -21,6 +21,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
+#include <functional>
 #include <deque>
 #include <string>
 
@@ -90,6 +91,10 @@ class OmapAes : public sc_core::sc_module {
     bool core_busy = false;      // a block in the core (fast mode: the core runs ahead)
   };
   const Observed& observed() const { return observed_; }
+  // Observation hook for timelines: called when the core starts or stops holding a block
+  // (at the simulated time the model notices it). No behaviour depends on it.
+  using BusyObserver = std::function<void(bool busy)>;
+  void set_busy_observer(BusyObserver o) { busy_observer_ = std::move(o); }
 
  private:
   enum class InBuf { Empty, Loading, Full };
@@ -176,6 +181,7 @@ class OmapAes : public sc_core::sc_module {
 
   sc_core::sc_event wake_;
   Observed observed_;
+  BusyObserver busy_observer_;
 
   // Statistics.
   std::uint64_t blocks_processed_ = 0;

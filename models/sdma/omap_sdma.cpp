@@ -185,7 +185,7 @@ void OmapSdma::write_ccr(unsigned ch, std::uint32_t v) {
   } else if (!enable && ch_[ch].enabled) {
     // Software stop: a unit already on the port completes (progress updated, no events);
     // nothing further is moved.
-    ch_[ch].enabled = false;
+    set_enabled(ch, false);
   }
 }
 
@@ -247,14 +247,20 @@ void OmapSdma::start_channel(unsigned ch) {
   c.last_level = line_high(ch);
   creg_ref(ch, r::kCcen).set(0);
   creg_ref(ch, r::kCcfn).set(0);
-  c.enabled = true;
+  set_enabled(ch, true);
   const sc_time after = access_delay_ + clock_.cycles(std::uint64_t{params_.start_latency_cycles});
   c.eligible_at = sc_core::sc_time_stamp() + after;
   wake_.notify(after);
 }
 
+void OmapSdma::set_enabled(unsigned ch, bool on) {
+  if (ch_[ch].enabled == on) return;
+  ch_[ch].enabled = on;
+  if (channel_observer_) channel_observer_(ch, on);
+}
+
 void OmapSdma::stop_channel(unsigned ch) {
-  ch_[ch].enabled = false;
+  set_enabled(ch, false);
   Register& ccr = creg_ref(ch, r::kCcr);
   ccr.set(ccr.get() & ~r::kCcrEnable);
 }
@@ -265,6 +271,7 @@ void OmapSdma::soft_reset() {
   irqstatus_.fill(0);
   irqenable_.fill(0);
   update_irq_lines();
+  for (unsigned ch = 0; ch < ch_.size(); ++ch) set_enabled(ch, false);
   for (Channel& c : ch_) c = Channel{};
   rr_next_ = 0;
   in_flight_ = -1;

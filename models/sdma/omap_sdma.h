@@ -22,6 +22,7 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <array>
+#include <functional>
 #include <cstdint>
 #include <vector>
 
@@ -104,6 +105,10 @@ class OmapSdma : public sc_core::sc_module {
   // Observation hook for waveforms (traces/sc/waveform.h): true from the start of the
   // channel (CCR.ENABLE) until it stops (block done, error, software stop or reset).
   const bool& channel_enabled_flag(unsigned ch) const { return ch_.at(ch).enabled; }
+  // Observation hook for timelines: called when a channel starts or stops (at the simulated
+  // time of the change). No behaviour depends on it.
+  using ChannelObserver = std::function<void(unsigned ch, bool active)>;
+  void set_channel_observer(ChannelObserver o) { channel_observer_ = std::move(o); }
 
  private:
   enum class Sync { None, Element, Frame, Block, Packet };
@@ -140,6 +145,7 @@ class OmapSdma : public sc_core::sc_module {
   void write_ccr(unsigned ch, std::uint32_t v);
   void start_channel(unsigned ch);
   void stop_channel(unsigned ch);  // hardware clears ENABLE
+  void set_enabled(unsigned ch, bool on);  // the enabled flag + the observer
   bool refuse(unsigned ch, const char* why);
   void soft_reset();
 
@@ -189,6 +195,7 @@ class OmapSdma : public sc_core::sc_module {
   sc_core::sc_event wake_;
   sc_core::sc_event_or_list wake_on_;  // any request-line change or wake_
   std::vector<unsigned char> buffer_;  // the channel FIFO of one unit
+  ChannelObserver channel_observer_;
 };
 
 }  // namespace aesvp

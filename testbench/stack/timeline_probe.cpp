@@ -18,11 +18,18 @@ TimelineProbe::TimelineProbe(traces::Timeline& timeline, Stack& stack)
   dma_ = tl_.name("DMA in flight");
   pio_ = tl_.name("PIO");
   completion_ = tl_.name("completion");
+  block_ = tl_.name("busy");
+  transfer_ = tl_.name("active");
   const unsigned instances = stack.platform().params().soc.aes_instances;
   for (unsigned i = 0; i < instances; ++i) {
     aes_tracks_.push_back(tl_.track("omap-aes", "aes" + std::to_string(i + 1)));
     queue_counters_.push_back(tl_.counter_track("engine", "aes" + std::to_string(i + 1) + " queue"));
+    aes_core_tracks_.push_back(tl_.track("AES" + std::to_string(i + 1), "core"));
+    aes_busy_since_.push_back(0);
+    stack.platform().aes[i]->set_busy_observer([this, i](bool busy) { on_aes_busy(i, busy); });
   }
+  stack.platform().sdma.set_channel_observer(
+      [this](unsigned ch, bool active) { on_dma_channel(ch, active); });
   stack.platform().cpu.set_run_observer(
       [this](const ExecContext& ctx, const sc_core::sc_time& s, const sc_core::sc_time& e) {
         on_run(ctx, s, e);
@@ -36,6 +43,22 @@ void TimelineProbe::on_run(const ExecContext& ctx, const sc_core::sc_time& start
   traces::TrackId& t = context_tracks_[ctx.id()];
   if (t.value == ~0u) t = tl_.track("CPU" + std::to_string(ctx.core()), ctx.name());
   tl_.span(t, class_names_[class_index(ctx.context_class())], ps(start), ps(end));
+}
+
+void TimelineProbe::on_aes_busy(unsigned instance, bool busy) {
+  const traces::Time now = ps(sc_core::sc_time_stamp());
+  if (busy) aes_busy_since_[instance] = now;
+  else tl_.span(aes_core_tracks_[instance], block_, aes_busy_since_[instance], now);
+}
+
+void TimelineProbe::on_dma_channel(unsigned ch, bool active) {
+  const traces::Time now = ps(sc_core::sc_time_stamp());
+  while (dma_tracks_.size() <= ch) {
+    dma_tracks_.push_back(tl_.track("sDMA", "ch" + std::to_string(dma_tracks_.size())));
+    dma_active_since_.push_back(0);
+  }
+  if (active) dma_active_since_[ch] = now;
+  else tl_.span(dma_tracks_[ch], transfer_, dma_active_since_[ch], now);
 }
 
 void TimelineProbe::on_driver_step(const driver::DriverTraceEvent& e) {

@@ -5,7 +5,8 @@
 //        queued (transfer .. do_one_request) / do_one_request (.. DMA or PIO start) /
 //        DMA in flight or PIO (.. DMA output callback) / completion (.. finalize)
 //    and each driver step as an instant on process "omap-aes", thread "aes<i>";
-//  - engine: the queue length of each AES instance's engine as a counter.
+//  - engine: the queue length of each AES instance's engine as a counter;
+//  - hardware: AES core busy spans on "AES<i>/core", sDMA channel activity on "sDMA/ch<n>".
 // The driver's and the CPU's hooks are only installed when a probe exists: without one the
 // stack pays nothing.
 #pragma once
@@ -27,12 +28,19 @@ class TimelineProbe {
  private:
   void on_run(const ExecContext& ctx, const sc_core::sc_time& start, const sc_core::sc_time& end);
   void on_driver_step(const driver::DriverTraceEvent& e);
+  void on_aes_busy(unsigned instance, bool busy);
+  void on_dma_channel(unsigned ch, bool active);
 
   traces::Timeline& tl_;
   Stack& stack_;
   std::vector<traces::TrackId> context_tracks_;  // by ExecContext id
   std::vector<traces::TrackId> aes_tracks_;      // by AES instance
   std::vector<traces::CounterId> queue_counters_;
+  std::vector<traces::TrackId> aes_core_tracks_;
+  std::vector<traces::Time> aes_busy_since_;
+  std::vector<traces::TrackId> dma_tracks_;  // by sDMA channel (made on first use)
+  std::vector<traces::Time> dma_active_since_;
+  traces::NameId block_, transfer_;
   traces::NameId class_names_[4];
   traces::NameId request_, queued_, do_one_, dma_, pio_, completion_;
 };

@@ -1,6 +1,7 @@
 // A known scenario through the whole stack with a timeline: three CBC requests one after the
 // other. The Chrome JSON parses; each request's phases are balanced, ordered and nested in
-// its "request" span; the CPU tracks show the contexts that ran.
+// its "request" span; the CPU tracks show the contexts that ran; the AES core and the sDMA
+// channels have their own tracks.
 #include "driver/kernel/completion.h"
 #include "driver/kernel/dma_mapping.h"
 #include "models/testing/sc_test.h"
@@ -89,6 +90,10 @@ TEST(TimelineProbe, RequestPhasesNestAndOrder) {
   for (const char* cls : {"hardirq", "softirq", "rt-thread", "thread"}) {
     EXPECT_GT(cpu_spans[cls], 0) << cls;
   }
+  // The AES core was busy for each request (accurate mode: per block) and the two sDMA
+  // channels were active for each request.
+  EXPECT_GE(cpu_spans["busy"], 3);
+  EXPECT_EQ(cpu_spans["active"], 6);
 }
 
 }  // namespace
