@@ -3,6 +3,7 @@
 // the processed area, exactly what dm-crypt would read (--decrypt) or write (--encrypt).
 #include "testbench/app/cli.h"
 #include "testbench/app/commands.h"
+#include "testbench/app/timeline_output.h"
 #include "testbench/app/image_crypt.h"
 #include "testbench/dmcrypt/cipher_spec.h"
 #include "testbench/dmcrypt/error.h"
@@ -195,6 +196,8 @@ int crypt_command(const std::vector<std::string>& args) {
        "second positional argument)")
       ("chunk-kib", po::value<std::string>(&chunk_text)->default_value("1024"),
        "simulated DRAM used per chunk of the image, KiB (rounded down to whole sectors)");
+  TimelineOutput timeline;
+  timeline.add_options(own);
   CommandLine cli("crypt",
                   "Passes a plain dm-crypt image through the simulated hardware: the area from\n"
                   "--offset (for --size sectors, or to the end) goes to the omap-aes driver as\n"
@@ -212,6 +215,7 @@ int crypt_command(const std::vector<std::string>& args) {
     cli.print_config(std::cout, common);
     return 0;
   }
+  timeline.check(args);
 
   // --- options (every refusal here is a usage error: exit 2) ---------------------------
   const bool enc = vm.count("encrypt") != 0, dec = vm.count("decrypt") != 0;
@@ -295,6 +299,7 @@ int crypt_command(const std::vector<std::string>& args) {
   const auto host_start = std::chrono::steady_clock::now();
   testbench::StackParams sp{common.params, common.kernel, common.driver};
   testbench::Stack stack(sp);
+  timeline.attach(stack);  // without --timeline: nothing attached
   testbench::ImageCryptJob job{*key, area,
                                enc ? dmcrypt::Direction::encrypt : dmcrypt::Direction::decrypt,
                                static_cast<std::size_t>(chunk_kib) * 1024};
@@ -356,6 +361,7 @@ int crypt_command(const std::vector<std::string>& args) {
   std::printf("  output              '%s', %s\n", output.c_str(), bytes_text(stats.bytes).c_str());
   std::printf("  host time           %.2f s (%.2f MB per host second)\n", host_s,
               host_s > 0 ? static_cast<double>(stats.bytes) / host_s / 1e6 : 0.0);
+  timeline.finish();
   return 0;
 }
 

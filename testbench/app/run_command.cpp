@@ -8,7 +8,7 @@
 #include "testbench/dmcrypt/key.h"
 #include "testbench/dmcrypt_sim/job.h"
 #include "testbench/stack/stack.h"
-#include "testbench/stack/timeline_probe.h"
+#include "testbench/app/timeline_output.h"
 #include "traces/core/progress.h"
 #include "traces/core/stats.h"
 #include "traces/core/timeline.h"
@@ -71,14 +71,6 @@ double us(traces::Time ps) { return static_cast<double>(ps) * 1e-6; }
 
 }  // namespace
 
-namespace {
-bool vm_has_timeline_requests(const std::vector<std::string>& args) {
-  for (const std::string& a : args)
-    if (a.rfind("--timeline-requests", 0) == 0) return true;
-  return false;
-}
-}  // namespace
-
 int run_command(const std::vector<std::string>& args) {
   po::options_description own("Options of aesvp run");
   std::string cipher = "aes-xts-plain64", pattern = "seq", bio_kib = "64", key_file, disk_file,
@@ -116,16 +108,8 @@ int run_command(const std::vector<std::string>& args) {
       ("inject-corruption", po::value<std::uint64_t>(),
        "fault injection: after the first phase, flip one byte of this 512-byte sector on the "
        "disk (the scoreboard must report it; exit 1)");
-  std::string timeline_file, timeline_window;
-  std::uint64_t timeline_requests = 1000;
-  own.add_options()
-      ("timeline", po::value<std::string>(&timeline_file),
-       "write a Chrome/Perfetto trace-event timeline (JSON) to FILE: CPU contexts per core, "
-       "each request's driver phases by request id, engine queue depth")
-      ("timeline-requests", po::value<std::uint64_t>(&timeline_requests)->default_value(1000),
-       "record the phases of the first N requests only (0 = all)")
-      ("timeline-window", po::value<std::string>(&timeline_window),
-       "record only simulated time BEGIN:END, e.g. 0:2ms");
+  TimelineOutput timeline;
+  timeline.add_options(own);
   std::string vcd, vcd_signals = "all", vcd_window;
   own.add_options()
       ("vcd", po::value<std::string>(&vcd), "write waveforms to FILE (.vcd)")
@@ -242,31 +226,8 @@ int run_command(const std::vector<std::string>& args) {
     throw UsageError("--vcd-signals and --vcd-window need --vcd FILE");
   if (!vcd.empty() && (vcd.size() <= 4 || vcd.compare(vcd.size() - 4, 4, ".vcd") != 0))
     throw UsageError("--vcd: '" + vcd + "' must end in .vcd");
-  auto check_writable = [](const std::string& option, const std::string& file) {
-    namespace fs = std::filesystem;
-    const fs::path parent = fs::absolute(fs::path(file)).parent_path();
-    std::error_code ec;
-    if (!fs::is_directory(parent, ec) || fs::is_directory(fs::path(file), ec))
-      throw UsageError(option + ": cannot write '" + file + "' (no such directory)");
-  };
   if (!stats_file.empty()) check_writable("--stats", stats_file);
-  traces::TimelineOptions tl_options;
-  if (!timeline_file.empty()) {
-    check_writable("--timeline", timeline_file);
-    if (timeline_requests != 0) tl_options.max_requests = timeline_requests;
-    try {
-      if (!timeline_window.empty()) {
-        const traces::TimeWindow win = traces::parse_time_window(timeline_window);
-        tl_options.window_begin = testbench::TimelineProbe::ps(win.begin);
-        if (win.end != sc_core::sc_max_time())
-          tl_options.window_end = testbench::TimelineProbe::ps(win.end);
-      }
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(std::string("--timeline-window: ") + e.what());
-    }
-  } else if (!timeline_window.empty() || vm_has_timeline_requests(args)) {
-    throw UsageError("--timeline-requests and --timeline-window need --timeline FILE");
-  }
+  timeline.check(args);
 
   // --- run ----------------------------------------------------------------------------------
   const auto host_start = std::chrono::steady_clock::now();
@@ -282,13 +243,7 @@ int run_command(const std::vector<std::string>& args) {
     };
   std::unique_ptr<traces::WaveformRecorder> recorder;
   if (!vcd.empty()) recorder = std::make_unique<traces::WaveformRecorder>(stack.platform(), waves);
-  // Without --timeline no probe exists and the stack has no trace hooks installed.
-  std::unique_ptr<traces::Timeline> timeline;
-  std::unique_ptr<testbench::TimelineProbe> probe;
-  if (!timeline_file.empty()) {
-    timeline = std::make_unique<traces::Timeline>(tl_options);
-    probe = std::make_unique<testbench::TimelineProbe>(*timeline, stack);
-  }
+  timeline.attach(stack);  // without --timeline: nothing attached, no trace hooks
   // A progress bar on stderr, only on a terminal and only for runs of more than a few host
   // seconds (traces::ProgressBar decides); fed from a simulated-time ticker that exists only
   // then, so it costs nothing otherwise.
@@ -410,12 +365,7 @@ int run_command(const std::vector<std::string>& args) {
   if (recorder)
     std::printf("  waveforms           %s (signals %s)\n", vcd.c_str(),
                 traces::to_string(waves.groups).c_str());
-  if (timeline) {
-    if (!timeline->write_json_file(timeline_file))
-      throw std::runtime_error("cannot write the timeline to '" + timeline_file + "'");
-    std::printf("  timeline            %s (%zu events; open in ui.perfetto.dev or chrome://tracing)\n",
-                timeline_file.c_str(), timeline->event_count());
-  }
+  timeline.finish();
 
   if (!stats_file.empty()) {
     traces::RunStatistics rs;

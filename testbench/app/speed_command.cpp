@@ -6,6 +6,7 @@
 // Every operation is verified against OpenSSL. docs/speed.md.
 #include "testbench/app/cli.h"
 #include "testbench/app/commands.h"
+#include "testbench/app/timeline_output.h"
 #include "testbench/app/cryptodev.h"
 #include "testbench/app/openssl_reference.h"
 #include "testbench/stack/stack.h"
@@ -149,6 +150,8 @@ int speed_command(const std::vector<std::string>& args) {
       ("user-core", po::value<unsigned>(&user_core)->default_value(user_core),
        "core the user process (openssl) runs on")
       ("json", po::value<std::string>(&json_path), "also write the results as JSON to FILE");
+  TimelineOutput timeline;
+  timeline.add_options(own);
   CommandLine cli("speed",
                   "An openssl-speed-like sweep (openssl speed -elapsed -evp through cryptodev):\n"
                   "a user process encrypts one buffer per system call, synchronously, for each\n"
@@ -165,6 +168,7 @@ int speed_command(const std::vector<std::string>& args) {
     cli.print_config(std::cout, common);
     return 0;
   }
+  timeline.check(args);
   const CipherChoice cipher = parse_cipher(cipher_s);
   const std::vector<std::uint32_t> sizes = parse_sizes(sizes_s);
   if (!(seconds > 0) || seconds > 1000)
@@ -187,6 +191,7 @@ int speed_command(const std::vector<std::string>& args) {
   testbench::StackParams sp{common.params, common.kernel, common.driver};
   const auto host_start = std::chrono::steady_clock::now();
   testbench::Stack stack(sp);
+  timeline.attach(stack);  // without --timeline: nothing attached
   Platform& p = stack.platform();
   kernel::Kernel& k = stack.kernel();
 
@@ -342,6 +347,7 @@ int speed_command(const std::vector<std::string>& args) {
     std::printf("    omap4 (BayLibre note): hardware AES-CBC ~10 MB/s before optimisation, "
                 "software ~25 MB/s\n");
   std::printf("\n  host time             %.2f s\n", host_s);
+  timeline.finish();
 
   if (!json_path.empty()) {
     nlohmann::json j;

@@ -1,0 +1,66 @@
+#include "testbench/app/timeline_output.h"
+
+#include "testbench/app/cli.h"
+#include "traces/sc/waveform.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <stdexcept>
+
+namespace po = boost::program_options;
+
+namespace aesvp {
+
+void check_writable(const std::string& option, const std::string& file) {
+  namespace fs = std::filesystem;
+  const fs::path parent = fs::absolute(fs::path(file)).parent_path();
+  std::error_code ec;
+  if (!fs::is_directory(parent, ec) || fs::is_directory(fs::path(file), ec))
+    throw UsageError(option + ": cannot write '" + file + "' (no such directory)");
+}
+
+void TimelineOutput::add_options(po::options_description& d) {
+  d.add_options()
+      ("timeline", po::value<std::string>(&file_),
+       "write a Chrome/Perfetto trace-event timeline (JSON) to FILE: CPU contexts per core, "
+       "each request's driver phases by request id, engine queue depth, AES core, sDMA channels")
+      ("timeline-requests", po::value<std::uint64_t>(&requests_)->default_value(1000),
+       "record the phases of the first N requests only (0 = all)")
+      ("timeline-window", po::value<std::string>(&window_),
+       "record only simulated time BEGIN:END, e.g. 0:2ms");
+}
+
+void TimelineOutput::check(const std::vector<std::string>& args) {
+  if (file_.empty()) {
+    bool limits = !window_.empty();
+    for (const std::string& a : args) limits = limits || a.rfind("--timeline-requests", 0) == 0;
+    if (limits) throw UsageError("--timeline-requests and --timeline-window need --timeline FILE");
+    return;
+  }
+  check_writable("--timeline", file_);
+  if (requests_ != 0) options_.max_requests = requests_;
+  if (window_.empty()) return;
+  try {
+    const traces::TimeWindow win = traces::parse_time_window(window_);
+    options_.window_begin = testbench::TimelineProbe::ps(win.begin);
+    if (win.end != sc_core::sc_max_time()) options_.window_end = testbench::TimelineProbe::ps(win.end);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--timeline-window: ") + e.what());
+  }
+}
+
+void TimelineOutput::attach(testbench::Stack& stack) {
+  if (file_.empty()) return;
+  timeline_ = std::make_unique<traces::Timeline>(options_);
+  probe_ = std::make_unique<testbench::TimelineProbe>(*timeline_, stack);
+}
+
+void TimelineOutput::finish() {
+  if (!timeline_) return;
+  if (!timeline_->write_json_file(file_))
+    throw std::runtime_error("cannot write the timeline to '" + file_ + "'");
+  std::printf("  timeline            %s (%zu events; open in ui.perfetto.dev or chrome://tracing)\n",
+              file_.c_str(), timeline_->event_count());
+}
+
+}  // namespace aesvp
