@@ -1,4 +1,5 @@
 #include "models/aes/omap_aes.h"
+#include "models/core/observe.h"
 
 #include "models/core/report.h"
 
@@ -422,6 +423,10 @@ void OmapAes::update_outputs() {
   if (dma_req_out.read() != req_out) dma_req_out.write(req_out);
   if (irq.read() != irq_level) irq.write(irq_level);
   // Observation hook (waveforms).
+  AESVP_OBSERVE(refresh_observed());
+}
+
+void OmapAes::refresh_observed() {
   observed_.context_ready = pipeline_idle() && !resetting_;
   observed_.input_ready = can_take_input();
   observed_.output_ready = output_ready();

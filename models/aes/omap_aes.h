@@ -182,6 +182,7 @@ class OmapAes : public sc_core::sc_module {
   sc_core::sc_event wake_;
   Observed observed_;
   BusyObserver busy_observer_;
+  void refresh_observed();
 
   // Statistics.
   std::uint64_t blocks_processed_ = 0;

@@ -1,4 +1,5 @@
 #include "models/cpu/cpu.h"
+#include "models/core/observe.h"
 
 #include "models/core/report.h"
 
@@ -194,16 +195,16 @@ void Cpu::run(ExecContext& c, sc_time t) {
     }
     c.preempt_.cancel();
     c.running_ = true;
-    k.running[class_index(c.cls_)] = true;
+    AESVP_OBSERVE(k.running[class_index(c.cls_)] = true);
     c.run_start_ = sc_core::sc_time_stamp();
     sc_core::wait(remaining, c.preempt_);
     const sc_time end = sc_core::sc_time_stamp();
     const sc_time ran = end - c.run_start_;
     c.running_ = false;
-    k.running[class_index(c.cls_)] = false;
+    AESVP_OBSERVE(k.running[class_index(c.cls_)] = false);
     c.busy_ += ran;
     k.busy[class_index(c.cls_)] += ran;
-    if (run_observer_ && ran != SC_ZERO_TIME) run_observer_(c, c.run_start_, end);
+    AESVP_OBSERVE(if (run_observer_ && ran != SC_ZERO_TIME) run_observer_(c, c.run_start_, end));
     remaining = ran >= remaining ? SC_ZERO_TIME : remaining - ran;
   }
   k.ready.erase(std::find(k.ready.begin(), k.ready.end(), &c));

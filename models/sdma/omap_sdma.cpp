@@ -1,4 +1,5 @@
 #include "models/sdma/omap_sdma.h"
+#include "models/core/observe.h"
 
 #include "models/core/report.h"
 
@@ -256,7 +257,7 @@ void OmapSdma::start_channel(unsigned ch) {
 void OmapSdma::set_enabled(unsigned ch, bool on) {
   if (ch_[ch].enabled == on) return;
   ch_[ch].enabled = on;
-  if (channel_observer_) channel_observer_(ch, on);
+  AESVP_OBSERVE(if (channel_observer_) channel_observer_(ch, on));
 }
 
 void OmapSdma::stop_channel(unsigned ch) {
