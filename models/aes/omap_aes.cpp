@@ -423,7 +423,7 @@ void OmapAes::update_outputs() {
   if (dma_req_out.read() != req_out) dma_req_out.write(req_out);
   if (irq.read() != irq_level) irq.write(irq_level);
   // Observation hook (waveforms).
-  AESVP_OBSERVE(refresh_observed());
+  AESVP_OBSERVE(if (observing_) refresh_observed());
 }
 
 void OmapAes::refresh_observed() {

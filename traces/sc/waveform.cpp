@@ -283,6 +283,7 @@ WaveformRecorder::WaveformRecorder(Platform& platform, WaveformOptions options)
   }
   if (g & kGroupAes) {
     for (unsigned i = 0; i < platform.aes.size(); ++i) {
+      platform.aes[i]->enable_observation();
       const OmapAes::Observed& o = platform.aes[i]->observed();
       const std::string a = "aes.aes" + std::to_string(i + 1) + ".";
       trace_bool(o.context_ready, a + "context_ready");
