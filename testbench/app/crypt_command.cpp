@@ -4,6 +4,7 @@
 #include "testbench/app/cli.h"
 #include "testbench/app/commands.h"
 #include "testbench/app/timeline_output.h"
+#include "traces/core/progress.h"
 #include "testbench/app/image_crypt.h"
 #include "testbench/dmcrypt/cipher_spec.h"
 #include "testbench/dmcrypt/error.h"
@@ -304,6 +305,11 @@ int crypt_command(const std::vector<std::string>& args) {
                                enc ? dmcrypt::Direction::encrypt : dmcrypt::Direction::decrypt,
                                static_cast<std::size_t>(chunk_kib) * 1024};
   testbench::ImageCryptStats stats;
+  // Progress on a terminal for long images (traces::ProgressBar decides when to show it).
+  traces::ProgressOptions bar_options;
+  bar_options.label = "aesvp crypt";
+  traces::ProgressBar bar(bar_options);
+  std::uint64_t written = 0;
   stack.run([&] {
     stats = testbench::crypt_image(
         stack, job,
@@ -318,8 +324,13 @@ int crypt_command(const std::vector<std::string>& args) {
           if (!full)
             throw std::runtime_error("cannot read input '" + input + "': it ended early");
         },
-        [&](const std::uint8_t* buf, std::size_t len) { out.write(buf, len); });
+        [&](const std::uint8_t* buf, std::size_t len) {
+          out.write(buf, len);
+          written += len;
+          bar.update(static_cast<double>(written) / static_cast<double>(area.length_bytes));
+        });
   });
+  bar.finish();
   out.commit();
   const double host_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
