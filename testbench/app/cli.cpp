@@ -108,6 +108,12 @@ po::variables_map CommandLine::parse(const std::vector<std::string>& args, Commo
   return vm;
 }
 
+bool CommandLine::answered(const CommonOptions& common) const {
+  if (common.help) print_help(std::cout);
+  else if (common.print_config) print_config(std::cout, common);
+  return common.help || common.print_config;
+}
+
 void CommandLine::print_help(std::ostream& os) const {
   os << "usage: aesvp " << command_ << " [options]\n\n" << summary_ << "\n\n";
   os << command_options_ << "\n" << common_description() << "\n";

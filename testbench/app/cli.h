@@ -43,6 +43,9 @@ class CommandLine {
                                               CommonOptions& common);
 
   void print_help(std::ostream& os) const;
+  // --help or --print-config: prints the answer on stdout and returns true (the command then
+  // exits 0 without running anything).
+  bool answered(const CommonOptions& common) const;
   // The effective configuration in config-file form (read back by --config).
   void print_config(std::ostream& os, const CommonOptions& common) const;
 

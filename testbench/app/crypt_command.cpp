@@ -3,7 +3,7 @@
 // the processed area, exactly what dm-crypt would read (--decrypt) or write (--encrypt).
 #include "testbench/app/cli.h"
 #include "testbench/app/commands.h"
-#include "testbench/app/timeline_output.h"
+#include "testbench/app/trace_outputs.h"
 #include "traces/core/progress.h"
 #include "testbench/app/image_crypt.h"
 #include "testbench/dmcrypt/cipher_spec.h"
@@ -208,14 +208,7 @@ int crypt_command(const std::vector<std::string>& args) {
                   own);
   CommonOptions common;
   const po::variables_map vm = cli.parse(args, common);
-  if (common.help) {
-    cli.print_help(std::cout);
-    return 0;
-  }
-  if (common.print_config) {
-    cli.print_config(std::cout, common);
-    return 0;
-  }
+  if (cli.answered(common)) return 0;
   timeline.check(args);
 
   // --- options (every refusal here is a usage error: exit 2) ---------------------------

@@ -6,6 +6,7 @@
 #include "models/sdma/omap_sdma_regs.h"
 #include "testbench/app/cli.h"
 #include "testbench/app/commands.h"
+#include "testbench/app/trace_outputs.h"
 #include "testbench/app/openssl_reference.h"
 #include "traces/sc/waveform.h"
 
@@ -123,14 +124,8 @@ int hw_command(const std::vector<std::string>& args) {
        "bytes per request (a multiple of 16, at most 1048560: the sDMA counts 65535 frames)")
       ("requests", po::value<std::uint32_t>(&o.requests)->default_value(256), "number of requests");
   // Waveforms (traces/sc, docs/traces.md "Waveforms (VCD)").
-  std::string vcd, vcd_signals = "all", vcd_window;
-  own.add_options()
-      ("vcd", po::value<std::string>(&vcd), "write waveforms to FILE (.vcd); open with "
-       "gtkwave FILE traces/gtkwave/aesvp.gtkw")
-      ("vcd-signals", po::value<std::string>(&vcd_signals)->default_value("all"),
-       "signal groups: irq,dma,aes,cpu,engine or all")
-      ("vcd-window", po::value<std::string>(&vcd_window),
-       "record only simulated time BEGIN:END, e.g. 0:200us (END may be empty)");
+  WaveformOutput waveforms;
+  waveforms.add_options(own);
   CommandLine cli("hw",
                   "The hardware path without the driver stack: bare-metal software on the CPU\n"
                   "programs the AES and two sDMA channels for each request, takes the DMA\n"
@@ -138,14 +133,7 @@ int hw_command(const std::vector<std::string>& args) {
                   own);
   CommonOptions common;
   cli.parse(args, common);
-  if (common.help) {
-    cli.print_help(std::cout);
-    return 0;
-  }
-  if (common.print_config) {
-    cli.print_config(std::cout, common);
-    return 0;
-  }
+  if (cli.answered(common)) return 0;
   o.mode = parse_mode(mode);
   if (direction != "encrypt" && direction != "decrypt")
     throw UsageError("--direction: '" + direction + "' is not encrypt or decrypt");
@@ -157,31 +145,15 @@ int hw_command(const std::vector<std::string>& args) {
   if (o.request_bytes == 0 || o.request_bytes % 16 != 0 || o.request_bytes > 65535u * 16)
     throw UsageError("--request-bytes: must be a positive multiple of 16, at most 1048560");
   if (o.requests == 0) throw UsageError("--requests: must be at least 1");
-  traces::WaveformOptions waves;
-  waves.path = vcd;
-  try {
-    waves.groups = traces::parse_signal_groups(vcd_signals);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--vcd-signals: ") + e.what());
-  }
-  try {
-    if (!vcd_window.empty()) waves.window = traces::parse_time_window(vcd_window);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--vcd-window: ") + e.what());
-  }
-  if (vcd.empty() && (vcd_signals != "all" || !vcd_window.empty()))
-    throw UsageError("--vcd-signals and --vcd-window need --vcd FILE");
-  if (!vcd.empty() && (vcd.size() <= 4 || vcd.compare(vcd.size() - 4, 4, ".vcd") != 0))
-    throw UsageError("--vcd: '" + vcd + "' must end in .vcd");
+  waveforms.check();
 
   const auto host_start = std::chrono::steady_clock::now();
   Platform platform("platform", common.params);
   HardwareDemo demo("demo", platform, o, common.seed);
-  std::unique_ptr<traces::WaveformRecorder> recorder;  // none: no waveform cost at all
-  if (!vcd.empty()) recorder = std::make_unique<traces::WaveformRecorder>(platform, waves);
+  waveforms.attach(platform);  // without --vcd: no recorder, no cost
   const CpuLoad load0 = platform.cpu.load();
   sc_core::sc_start();
-  if (recorder) recorder->close();
+  waveforms.close();
   const double host_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
   if (!demo.error.empty()) throw std::runtime_error(demo.error);
@@ -222,9 +194,7 @@ int hw_command(const std::vector<std::string>& args) {
               static_cast<unsigned long long>(s.verified), o.requests);
   std::printf("  host time           %.2f s (%.0f blocks per host second)\n", host_s,
               static_cast<double>(blocks) / host_s);
-  if (recorder)
-    std::printf("  waveforms           %s (signals %s)\n", vcd.c_str(),
-                traces::to_string(waves.groups).c_str());
+  waveforms.finish();
   return s.mismatches == 0 ? 0 : 1;
 }
 

@@ -8,7 +8,7 @@
 #include "testbench/dmcrypt/key.h"
 #include "testbench/dmcrypt_sim/job.h"
 #include "testbench/stack/stack.h"
-#include "testbench/app/timeline_output.h"
+#include "testbench/app/trace_outputs.h"
 #include "traces/core/progress.h"
 #include "traces/core/stats.h"
 #include "traces/core/timeline.h"
@@ -110,13 +110,8 @@ int run_command(const std::vector<std::string>& args) {
        "disk (the scoreboard must report it; exit 1)");
   TimelineOutput timeline;
   timeline.add_options(own);
-  std::string vcd, vcd_signals = "all", vcd_window;
-  own.add_options()
-      ("vcd", po::value<std::string>(&vcd), "write waveforms to FILE (.vcd)")
-      ("vcd-signals", po::value<std::string>(&vcd_signals)->default_value("all"),
-       "signal groups: irq,dma,aes,cpu,engine or all")
-      ("vcd-window", po::value<std::string>(&vcd_window),
-       "record only simulated time BEGIN:END, e.g. 0:200us (END may be empty)");
+  WaveformOutput waveforms;
+  waveforms.add_options(own);
   CommandLine cli("run",
                   "The main job: a dm-crypt volume on the simulated OMAP4 AES + sDMA through the\n"
                   "omap-aes driver and crypto engine. Bios become one skcipher request per\n"
@@ -126,14 +121,7 @@ int run_command(const std::vector<std::string>& args) {
   CommonOptions common;
   const po::variables_map vm = cli.parse(args, common);
   if (!vm.count("soc.timing_mode")) common.params.soc.timing_mode = kDefaultTimingMode;
-  if (common.help) {
-    cli.print_help(std::cout);
-    return 0;
-  }
-  if (common.print_config) {
-    cli.print_config(std::cout, common);
-    return 0;
-  }
+  if (cli.answered(common)) return 0;
 
   // --- validate everything before any output file exists ---------------------------------
   dmcrypt::CipherSpec spec;
@@ -210,22 +198,7 @@ int run_command(const std::vector<std::string>& args) {
   if (common.params.soc.timing_mode != "accurate" && common.params.soc.timing_mode != "fast")
     throw UsageError("--soc.timing_mode: '" + common.params.soc.timing_mode +
                      "' is not accurate or fast");
-  traces::WaveformOptions waves;
-  waves.path = vcd;
-  try {
-    waves.groups = traces::parse_signal_groups(vcd_signals);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--vcd-signals: ") + e.what());
-  }
-  try {
-    if (!vcd_window.empty()) waves.window = traces::parse_time_window(vcd_window);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--vcd-window: ") + e.what());
-  }
-  if (vcd.empty() && (vcd_signals != "all" || !vcd_window.empty()))
-    throw UsageError("--vcd-signals and --vcd-window need --vcd FILE");
-  if (!vcd.empty() && (vcd.size() <= 4 || vcd.compare(vcd.size() - 4, 4, ".vcd") != 0))
-    throw UsageError("--vcd: '" + vcd + "' must end in .vcd");
+  waveforms.check();
   if (!stats_file.empty()) check_writable("--stats", stats_file);
   timeline.check(args);
 
@@ -241,8 +214,7 @@ int run_command(const std::vector<std::string>& args) {
       disk->flip_byte(inject_sector * 512 + 7);
       inject = false;
     };
-  std::unique_ptr<traces::WaveformRecorder> recorder;
-  if (!vcd.empty()) recorder = std::make_unique<traces::WaveformRecorder>(stack.platform(), waves);
+  waveforms.attach(stack.platform());  // without --vcd: no recorder, no cost
   timeline.attach(stack);  // without --timeline: nothing attached, no trace hooks
   // A progress bar on stderr, only on a terminal and only for runs of more than a few host
   // seconds (traces::ProgressBar decides); fed from a simulated-time ticker that exists only
@@ -270,7 +242,7 @@ int run_command(const std::vector<std::string>& args) {
     load1 = cpu.load();
   });
   bar.finish();
-  if (recorder) recorder->close();
+  waveforms.close();
   const double host_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
 
@@ -362,9 +334,7 @@ int run_command(const std::vector<std::string>& args) {
               exactly_once ? "" : ", COMPLETION COUNT WRONG");
   for (const auto& m : sb.mismatches()) std::printf("    %s\n", m.describe().c_str());
   std::printf("  host time           %.2f s\n", host_s);
-  if (recorder)
-    std::printf("  waveforms           %s (signals %s)\n", vcd.c_str(),
-                traces::to_string(waves.groups).c_str());
+  waveforms.finish();
   timeline.finish();
 
   if (!stats_file.empty()) {

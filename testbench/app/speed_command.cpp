@@ -6,7 +6,7 @@
 // Every operation is verified against OpenSSL. docs/speed.md.
 #include "testbench/app/cli.h"
 #include "testbench/app/commands.h"
-#include "testbench/app/timeline_output.h"
+#include "testbench/app/trace_outputs.h"
 #include "testbench/app/cryptodev.h"
 #include "testbench/app/openssl_reference.h"
 #include "testbench/stack/stack.h"
@@ -160,14 +160,7 @@ int speed_command(const std::vector<std::string>& args) {
                   own);
   CommonOptions common;
   cli.parse(args, common);
-  if (common.help) {
-    cli.print_help(std::cout);
-    return 0;
-  }
-  if (common.print_config) {
-    cli.print_config(std::cout, common);
-    return 0;
-  }
+  if (cli.answered(common)) return 0;
   timeline.check(args);
   const CipherChoice cipher = parse_cipher(cipher_s);
   const std::vector<std::uint32_t> sizes = parse_sizes(sizes_s);

@@ -1,7 +1,6 @@
-#include "testbench/app/timeline_output.h"
+#include "testbench/app/trace_outputs.h"
 
 #include "testbench/app/cli.h"
-#include "traces/sc/waveform.h"
 
 #include <cstdio>
 #include <filesystem>
@@ -61,6 +60,48 @@ void TimelineOutput::finish() {
     throw std::runtime_error("cannot write the timeline to '" + file_ + "'");
   std::printf("  timeline            %s (%zu events; open in ui.perfetto.dev or chrome://tracing)\n",
               file_.c_str(), timeline_->event_count());
+}
+
+void WaveformOutput::add_options(po::options_description& d) {
+  d.add_options()
+      ("vcd", po::value<std::string>(&file_),
+       "write waveforms to FILE (.vcd); open with gtkwave FILE traces/gtkwave/aesvp.gtkw")
+      ("vcd-signals", po::value<std::string>(&signals_)->default_value("all"),
+       "signal groups: irq,dma,aes,cpu,engine or all")
+      ("vcd-window", po::value<std::string>(&window_),
+       "record only simulated time BEGIN:END, e.g. 0:200us (END may be empty)");
+}
+
+void WaveformOutput::check() {
+  options_.path = file_;
+  try {
+    options_.groups = traces::parse_signal_groups(signals_);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--vcd-signals: ") + e.what());
+  }
+  try {
+    if (!window_.empty()) options_.window = traces::parse_time_window(window_);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(std::string("--vcd-window: ") + e.what());
+  }
+  if (file_.empty() && (signals_ != "all" || !window_.empty()))
+    throw UsageError("--vcd-signals and --vcd-window need --vcd FILE");
+  if (!file_.empty() && (file_.size() <= 4 || file_.compare(file_.size() - 4, 4, ".vcd") != 0))
+    throw UsageError("--vcd: '" + file_ + "' must end in .vcd");
+}
+
+void WaveformOutput::attach(Platform& platform) {
+  if (!file_.empty()) recorder_ = std::make_unique<traces::WaveformRecorder>(platform, options_);
+}
+
+void WaveformOutput::close() {
+  if (recorder_) recorder_->close();
+}
+
+void WaveformOutput::finish() {
+  if (recorder_)
+    std::printf("  waveforms           %s (signals %s)\n", file_.c_str(),
+                traces::to_string(options_.groups).c_str());
 }
 
 }  // namespace aesvp

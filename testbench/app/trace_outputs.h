@@ -1,11 +1,12 @@
-// The --timeline options shared by the commands that run the driver stack (run, crypt,
-// speed): declare them, check them before anything runs, attach the probe to a Stack, and
-// write the file at the end. Without --timeline nothing is attached (no cost).
+// The trace outputs the commands share: --timeline (run, crypt, speed) and --vcd (run, hw).
+// Each declares its options, checks them before anything runs, attaches to the simulation,
+// and finishes its file at the end. Without the option nothing is attached (no cost).
 #pragma once
 
 #include "testbench/stack/stack.h"
 #include "testbench/stack/timeline_probe.h"
 #include "traces/core/timeline.h"
+#include "traces/sc/waveform.h"
 
 #include <boost/program_options.hpp>
 
@@ -32,6 +33,19 @@ class TimelineOutput {
   traces::TimelineOptions options_;
   std::unique_ptr<traces::Timeline> timeline_;
   std::unique_ptr<testbench::TimelineProbe> probe_;
+};
+
+class WaveformOutput {
+ public:
+  void add_options(boost::program_options::options_description& d);
+  void check();  // throws UsageError
+  void attach(Platform& platform);
+  void close();   // ends the file (before the summary)
+  void finish();  // prints the summary line
+ private:
+  std::string file_, signals_ = "all", window_;
+  traces::WaveformOptions options_;
+  std::unique_ptr<traces::WaveformRecorder> recorder_;
 };
 
 // Throws UsageError unless `file` can be created (its directory exists, it is no directory).
