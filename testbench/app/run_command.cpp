@@ -365,6 +365,15 @@ int run_command(const std::vector<std::string>& args) {
         .count("busy", st.busy)
         .count("backlog_notifications", st.backlog_notifications)
         .count("mismatched_sectors", sb.sectors_mismatched());
+    // The engines' own view (one per AES instance): queue high-water mark and backlog.
+    for (std::size_t d = 0; d < stack.driver().device_count(); ++d) {
+      const engine::EngineStats es = stack.driver().device(d).engine().stats();
+      const std::string prefix = "engine_aes" + std::to_string(d + 1) + "_";
+      rs.count(prefix + "queue_high_water", es.queue_high_water)
+          .count(prefix + "dispatched", es.dispatched)
+          .count(prefix + "backlogged", es.backlogged)
+          .count(prefix + "idle_to_busy", es.idle_to_busy);
+    }
     for (const auto& p : job.phases()) {
       rs.count("phase_" + p.name + "_ps", static_cast<std::uint64_t>((p.end - p.start).value()));
     }
