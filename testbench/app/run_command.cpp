@@ -236,8 +236,26 @@ int run_command(const std::vector<std::string>& args) {
   }
   Cpu& cpu = stack.platform().cpu;
   CpuLoad load0, load1;
+  // With --stats: the engines' queue lengths, sampled every 10 us of simulated time into
+  // time-weighted levels (times relative to the job's start, like the statistics).
+  std::vector<traces::LevelTracker> queue_levels;
   stack.run([&] {
     load0 = cpu.load();
+    if (!stats_file.empty()) {
+      queue_levels.resize(stack.driver().device_count());
+      const sc_core::sc_time t0 = sc_core::sc_time_stamp();
+      sc_core::sc_spawn([&stack, &queue_levels, t0] {
+        for (;;) {
+          const auto at = static_cast<traces::Time>((sc_core::sc_time_stamp() - t0) /
+                                                    sc_core::sc_time(1, sc_core::SC_PS));
+          for (std::size_t d = 0; d < queue_levels.size(); ++d) {
+            const double q = static_cast<double>(stack.driver().device(d).engine().queue_length());
+            if (q != queue_levels[d].level()) queue_levels[d].set(at, q);
+          }
+          sc_core::wait(sc_core::sc_time(10, sc_core::SC_US));
+        }
+      });
+    }
     job.run();
     load1 = cpu.load();
   });
@@ -365,6 +383,8 @@ int run_command(const std::vector<std::string>& args) {
         .count("busy", st.busy)
         .count("backlog_notifications", st.backlog_notifications)
         .count("mismatched_sectors", sb.sectors_mismatched());
+    for (std::size_t d = 0; d < queue_levels.size(); ++d)
+      rs.queue_depth("engine_aes" + std::to_string(d + 1), queue_levels[d]);
     // The engines' own view (one per AES instance): queue high-water mark and backlog.
     for (std::size_t d = 0; d < stack.driver().device_count(); ++d) {
       const engine::EngineStats es = stack.driver().device(d).engine().stats();

@@ -17,6 +17,11 @@ string(JSON submitted GET "${stats}" counts requests_submitted)
 if(NOT schema STREQUAL "aesvp.run-statistics" OR NOT verified EQUAL 4096 OR NOT submitted EQUAL 4096)
   message(FATAL_ERROR "statistics: schema '${schema}', verified ${verified}, submitted ${submitted}")
 endif()
+# The engine's queue was sampled (time-weighted) and held requests at some point.
+string(JSON qmax GET "${stats}" queue_depths engine_aes1 max)
+if(qmax LESS 1)
+  message(FATAL_ERROR "statistics: engine queue depth max ${qmax}")
+endif()
 # The summary's verified count is the statistics' one.
 if(NOT out MATCHES "verified +${verified} of ${submitted} requests")
   message(FATAL_ERROR "summary and statistics disagree:\n${out}")
