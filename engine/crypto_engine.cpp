@@ -135,6 +135,12 @@ Errc CryptoEngine::exit() {
   return Errc::Ok;
 }
 
+void CryptoEngine::abandon() {
+  std::lock_guard<std::mutex> lk(m_);
+  running_ = false;
+  exited_ = true;
+}
+
 bool CryptoEngine::running() const {
   std::lock_guard<std::mutex> lk(m_);
   return running_;

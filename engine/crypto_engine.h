@@ -98,6 +98,10 @@ class CryptoEngine {
   /// crypto_engine_exit: stop(); on success the engine never posts to the context again and
   /// cannot be restarted. Returns stop()'s result (Busy: nothing torn down).
   Errc exit();
+  /// Teardown when the execution context can no longer run (e.g. the simulation has ended):
+  /// marks the engine exited at once, without waiting; queued and in-flight requests are
+  /// dropped without completion. The destructor then does not wait either.
+  void abandon();
 
   bool running() const;
   bool busy() const;

@@ -190,10 +190,10 @@ OmapAesDev::OmapAesDev(OmapAesDriver& drv, unsigned instance)
       res_(drv.kernel().platform().aes_resources(instance)) {}
 
 OmapAesDev::~OmapAesDev() {
-  // crypto_engine_exit would wait (on the simulated context) for a busy engine: only tear
-  // the engine down when nothing is left, otherwise leave it (end of simulation).
+  // crypto_engine_exit would wait on the simulated context, which cannot run any more at the
+  // end of a simulation: a busy engine is abandoned (its pending pump work is then ignored).
   if (engine_ && (engine_->busy() || engine_->queue_length() != 0 || engine_->in_flight() != 0)) {
-    (void)engine_.release();
+    engine_->abandon();
   }
 }
 
