@@ -19,6 +19,12 @@ void Stack::run(const std::function<void()>& main, unsigned core) {
       const int rc = driver_->probe();
       if (rc != 0) throw std::runtime_error("omap-aes probe failed: errno " + std::to_string(rc));
       main();
+      // Let each engine's last pump run (busy -> idle), as a driver unload would, so that
+      // nothing is left queued on the kthread workers when the simulation stops.
+      for (std::size_t d = 0; d < driver_->device_count(); ++d) {
+        engine::CryptoEngine& e = driver_->device(d).engine();
+        for (int i = 0; i < 1000 && e.busy(); ++i) kernel_->sleep(sc_core::sc_time(1, sc_core::SC_US));
+      }
     } catch (const std::exception& e) {
       error = e.what();
     }
