@@ -138,14 +138,7 @@ void Timeline::record_span(TrackId t, NameId n, Time begin, Time end, std::uint6
     ++counts_.dropped_window;
     return;
   }
-  if (!room()) {
-    ++counts_.dropped_cap;
-    return;
-  }
-  if (request != kNoRequest && !admit(request)) {
-    ++counts_.dropped_request_limit;
-    return;
-  }
+  if (!admit_event(request)) return;
   const Time b = std::max(begin, w0);
   const Time e = std::min(end, w1);
   Event& ev = push(Phase::kComplete, b, n.value, t.value, request);
@@ -155,11 +148,26 @@ void Timeline::record_span(TrackId t, NameId n, Time begin, Time end, std::uint6
     ev.flags |= kClipped;
     ++counts_.clipped;
   }
-  if (arg != nullptr) {
-    ev.flags |= kHasArg;
-    ev.arg_key = arg->key.value;
-    ev.arg_value = arg->value;
+  set_arg(ev, arg);
+}
+
+bool Timeline::admit_event(std::uint64_t request) {
+  if (!room()) {
+    ++counts_.dropped_cap;
+    return false;
   }
+  if (request != kNoRequest && !admit(request)) {
+    ++counts_.dropped_request_limit;
+    return false;
+  }
+  return true;
+}
+
+void Timeline::set_arg(Event& ev, const Arg* arg) {
+  if (arg == nullptr) return;
+  ev.flags |= kHasArg;
+  ev.arg_key = arg->key.value;
+  ev.arg_value = arg->value;
 }
 
 void Timeline::record_instant(TrackId t, NameId n, Time at, std::uint64_t request,
@@ -172,20 +180,9 @@ void Timeline::record_instant(TrackId t, NameId n, Time at, std::uint64_t reques
     ++counts_.dropped_window;
     return;
   }
-  if (!room()) {
-    ++counts_.dropped_cap;
-    return;
-  }
-  if (request != kNoRequest && !admit(request)) {
-    ++counts_.dropped_request_limit;
-    return;
-  }
+  if (!admit_event(request)) return;
   Event& ev = push(Phase::kInstant, at, n.value, t.value, request);
-  if (arg != nullptr) {
-    ev.flags |= kHasArg;
-    ev.arg_key = arg->key.value;
-    ev.arg_value = arg->value;
-  }
+  set_arg(ev, arg);
 }
 
 void Timeline::record_counter(CounterId c, Time at, double value) {

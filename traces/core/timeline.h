@@ -276,6 +276,10 @@ class Timeline {
   void record_async_instant(NameId n, std::uint64_t request, Time at);
 
   bool admit(std::uint64_t request);
+  // Room under the event cap and (for a request's event) under the request limit; counts
+  // what it drops.
+  bool admit_event(std::uint64_t request);
+  static void set_arg(Event& ev, const Arg* arg);
   bool room() const noexcept { return events_.size() < options_.max_events; }
   Event& push(Phase phase, Time ts, std::uint32_t name, std::uint32_t where,
               std::uint64_t request);
