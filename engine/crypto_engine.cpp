@@ -68,8 +68,7 @@ bool CryptoEngine::finalize_impl(Request& req, Errc err, bool only_in_flight) {
   bool prepared = false;
   {
     std::lock_guard<std::mutex> lk(m_);
-    auto it = std::find_if(in_flight_.begin(), in_flight_.end(),
-                           [&](const InFlight& f) { return f.req == &req; });
+    auto it = find_in_flight_locked(req);
     if (it == in_flight_.end()) {
       if (only_in_flight) return false;
     } else {
@@ -81,8 +80,7 @@ bool CryptoEngine::finalize_impl(Request& req, Errc err, bool only_in_flight) {
   bool post;
   {
     std::lock_guard<std::mutex> lk(m_);
-    auto it = std::find_if(in_flight_.begin(), in_flight_.end(),
-                           [&](const InFlight& f) { return f.req == &req; });
+    auto it = find_in_flight_locked(req);
     if (it != in_flight_.end()) in_flight_.erase(it);
     if (err == Errc::Ok) {
       ++stats_.completed;
@@ -191,130 +189,158 @@ void CryptoEngine::close_busy_period_locked() {
   ++stats_.busy_to_idle;
 }
 
+// The pump, as docs/engine.md "The pump" numbers its steps. Each step is one function; pump()
+// only sequences them. Steps 1-3 run under the lock, 4-6 outside it (driver callbacks and
+// completions never run with the lock held).
 void CryptoEngine::pump() {
   std::unique_lock<std::mutex> lk(m_);
   kick_pending_ = false;
   if (exited_) return;
   ++stats_.pump_runs;
 
-  std::vector<Request*> taken;
-  std::vector<Request*> notify_now;    // backlogged requests that are being dispatched
-  std::vector<Request*> notify_later;  // backlogged requests moved into the queue
   for (;;) {
-    // 1. One request at a time unless the hardware has its own queue.
-    if (!opt_.retry_support && !in_flight_.empty()) break;
-
-    // 2. Nothing to do: go idle once the last request has been finalized.
-    if (queue_.empty() || !running_) {
-      if (!busy_ || !in_flight_.empty()) break;
-      close_busy_period_locked();
-      idling_ = true;
-      lk.unlock();
-      driver_.unprepare_crypt_hardware(*this);
-      lk.lock();
-      idling_ = false;
-      continue;  // requests may have arrived meanwhile
+    if (hardware_full_locked()) break;           // 1
+    if (nothing_to_dispatch_locked()) {          // 2
+      if (!go_idle(lk)) break;
+      continue;  // requests may have arrived while the hardware was unprepared
     }
-
-    // 3. Take requests from the head (policy), noting each backlogged request a dequeue
-    //    moves into the queue.
-    std::size_t n = policy_->select(queue_);
-    n = std::clamp<std::size_t>(n, 1, queue_.size());
-    taken.clear();
-    notify_now.clear();
-    notify_later.clear();
-    for (std::size_t i = 0; i < n; ++i) {
-      if (Request* b = queue_.backlog()) notify_later.push_back(b);
-      taken.push_back(queue_.dequeue());
-    }
-    // A backlogged request that is itself taken (only when the policy takes past the mark,
-    // or queue_len is 0) is told InProgress before dispatch, so that this notification comes
-    // before its final completion.
-    for (auto it = notify_later.begin(); it != notify_later.end();) {
-      if (std::find(taken.begin(), taken.end(), *it) != taken.end()) {
-        notify_now.push_back(*it);
-        it = notify_later.erase(it);
-      } else {
-        ++it;
-      }
-    }
-    Request& req = policy_->assemble(taken);
-    in_flight_.push_back(InFlight{&req, true});
-
-    // 5. Mark busy; prepare the hardware on the idle->busy transition.
-    const bool was_busy = busy_;
-    if (!busy_) {
-      busy_ = true;
-      busy_since_ = ctx_.now_ns();
-      ++stats_.idle_to_busy;
-    }
+    Dispatch d = take_requests_locked();         // 3
+    const bool first_of_busy_period = mark_busy_locked();
     lk.unlock();
-
-    for (Request* r : notify_now) r->notify(Errc::InProgress);
-
-    // 6. prepare_request, do_one_request.
-    Errc err = Errc::Ok;
-    bool prepared = false;
-    if (!was_busy) err = driver_.prepare_crypt_hardware(*this);
-    if (err == Errc::Ok) {
-      err = driver_.prepare_request(*this, req);
-      prepared = err == Errc::Ok;
-    }
-    if (prepared) err = driver_.do_one_request(*this, req);
-
-    const bool accepted = err == Errc::Ok || err == Errc::InProgress;
-    if (!accepted && err == Errc::NoSpc && prepared && opt_.retry_support) {
-      // Hardware queue full: put everything back at the head, in order, as if never taken.
-      lk.lock();
-      auto it = std::find_if(in_flight_.begin(), in_flight_.end(),
-                             [&](const InFlight& f) { return f.req == &req; });
-      const bool held = it != in_flight_.end();
-      if (held) in_flight_.erase(it);
-      lk.unlock();
-      if (held) {
-        driver_.unprepare_request(*this, req);
-        policy_->disassemble(req, taken);
-        lk.lock();
-        for (auto t = taken.rbegin(); t != taken.rend(); ++t) queue_.enqueue_head(**t);
-        if (!notify_later.empty()) queue_.restore_backlog(*notify_later.front());
-        stats_.backlog_notified += notify_now.size();
-        ++stats_.retries;
-        // Retried on the next finalize; with nothing in flight nothing would finalize, so
-        // retry through the worker queue (as Linux does).
-        if (in_flight_.empty() && take_kick_locked()) {
-          lk.unlock();
-          post_pump();
-          lk.lock();
-        }
-        break;
-      }
-      // The driver finalized the request and still returned NoSpc: treat it as done.
-    } else if (!accepted) {
-      // Errors go through the normal finalize path: the engine keeps going.
-      if (!prepared) {
-        // Nothing to unprepare: mark it so before finalizing.
-        std::lock_guard<std::mutex> g(m_);
-        auto it = std::find_if(in_flight_.begin(), in_flight_.end(),
-                               [&](const InFlight& f) { return f.req == &req; });
-        if (it != in_flight_.end()) it->prepared = false;
-      }
-      finalize_impl(req, err, true);
-    }
-
-    // 4. (after acceptance, v6.4+) tell the submitters of backlogged requests.
-    for (Request* r : notify_later) r->notify(Errc::InProgress);
+    for (Request* r : d.notify_now) r->notify(Errc::InProgress);
+    Errc err = prepare_hardware(first_of_busy_period);  // 4
+    if (err == Errc::Ok) err = prepare_and_start(d);    // 5
+    const bool more = settle(d, err);                   // 6
     lk.lock();
-    if (accepted) {
-      ++stats_.dispatched;
-      // Everything held now was accepted (only this pump dispatches).
-      stats_.in_flight_high_water = std::max(stats_.in_flight_high_water, in_flight_.size());
-    }
-    stats_.backlog_notified += notify_now.size() + notify_later.size();
+    if (!more) break;
   }
-
-  const bool batch = opt_.batch_requests;
   lk.unlock();
-  if (batch) driver_.do_batch_requests(*this);
+  run_batch();                                   // 7
+}
+
+bool CryptoEngine::hardware_full_locked() const {
+  // One request at a time unless the hardware has its own queue.
+  return !opt_.retry_support && !in_flight_.empty();
+}
+
+bool CryptoEngine::nothing_to_dispatch_locked() const { return queue_.empty() || !running_; }
+
+bool CryptoEngine::go_idle(std::unique_lock<std::mutex>& lk) {
+  // Idle only once the last request has been finalized (deliberate difference 4).
+  if (!busy_ || !in_flight_.empty()) return false;
+  close_busy_period_locked();
+  idling_ = true;
+  lk.unlock();
+  driver_.unprepare_crypt_hardware(*this);
+  lk.lock();
+  idling_ = false;
+  return true;
+}
+
+CryptoEngine::Dispatch CryptoEngine::take_requests_locked() {
+  Dispatch d;
+  std::size_t n = policy_->select(queue_);
+  n = std::clamp<std::size_t>(n, 1, queue_.size());
+  std::vector<Request*> moved;  // backlogged requests the dequeues move into the queue
+  for (std::size_t i = 0; i < n; ++i) {
+    if (Request* b = queue_.backlog()) moved.push_back(b);
+    d.taken.push_back(queue_.dequeue());
+  }
+  // A backlogged request that is itself taken (only when the policy takes past the mark, or
+  // queue_len is 0) is told InProgress before preparation, so that this notification comes
+  // before its final completion even if preparation fails.
+  for (Request* b : moved) {
+    const bool taken = std::find(d.taken.begin(), d.taken.end(), b) != d.taken.end();
+    (taken ? d.notify_now : d.notify_later).push_back(b);
+  }
+  d.req = &policy_->assemble(d.taken);
+  // Held from here on (a second pump sees step 1), but not prepared: a finalize_request that
+  // races with preparation must not unprepare it.
+  in_flight_.push_back(InFlight{d.req, false});
+  return d;
+}
+
+bool CryptoEngine::mark_busy_locked() {
+  if (busy_) return false;
+  busy_ = true;
+  busy_since_ = ctx_.now_ns();
+  ++stats_.idle_to_busy;
+  return true;
+}
+
+Errc CryptoEngine::prepare_hardware(bool first_of_busy_period) {
+  return first_of_busy_period ? driver_.prepare_crypt_hardware(*this) : Errc::Ok;
+}
+
+Errc CryptoEngine::prepare_and_start(Dispatch& d) {
+  Errc err = driver_.prepare_request(*this, *d.req);
+  if (err != Errc::Ok) return err;
+  {
+    std::lock_guard<std::mutex> lk(m_);
+    d.prepared = true;
+    auto it = find_in_flight_locked(*d.req);
+    if (it != in_flight_.end()) it->prepared = true;
+  }
+  return driver_.do_one_request(*this, *d.req);
+}
+
+bool CryptoEngine::settle(Dispatch& d, Errc err) {
+  const bool accepted = err == Errc::Ok || err == Errc::InProgress;
+  if (!accepted && err == Errc::NoSpc && d.prepared && opt_.retry_support) {
+    if (requeue(d)) return false;
+    // The driver finalized the request and still returned NoSpc: treat it as done.
+  } else if (!accepted) {
+    // Errors go through the normal finalize path (unprepare only if prepared): the engine
+    // keeps going.
+    finalize_impl(*d.req, err, true);
+  }
+  // Accepted, or failed and finalized (the slot is free): the backlogged submitters may send
+  // more (v6.4+ order).
+  for (Request* r : d.notify_later) r->notify(Errc::InProgress);
+  std::lock_guard<std::mutex> lk(m_);
+  if (accepted) {
+    ++stats_.dispatched;
+    // Everything held now was accepted (only this pump dispatches).
+    stats_.in_flight_high_water = std::max(stats_.in_flight_high_water, in_flight_.size());
+  }
+  stats_.backlog_notified += d.notify_now.size() + d.notify_later.size();
+  return true;
+}
+
+bool CryptoEngine::requeue(Dispatch& d) {
+  {
+    std::lock_guard<std::mutex> lk(m_);
+    auto it = find_in_flight_locked(*d.req);
+    if (it == in_flight_.end()) return false;
+    in_flight_.erase(it);
+  }
+  driver_.unprepare_request(*this, *d.req);
+  policy_->disassemble(*d.req, d.taken);
+  bool post;
+  {
+    std::lock_guard<std::mutex> lk(m_);
+    // Back at the head, in order, as if never taken; the notifications still due go out with
+    // the next accepted dispatch.
+    for (auto t = d.taken.rbegin(); t != d.taken.rend(); ++t) queue_.enqueue_head(**t);
+    if (!d.notify_later.empty()) queue_.restore_backlog(*d.notify_later.front());
+    stats_.backlog_notified += d.notify_now.size();
+    ++stats_.retries;
+    // Retried on the next finalize; with nothing in flight nothing would finalize, so retry
+    // through the worker queue (as Linux does).
+    post = in_flight_.empty() && take_kick_locked();
+  }
+  if (post) post_pump();
+  return true;
+}
+
+void CryptoEngine::run_batch() {
+  if (opt_.batch_requests) driver_.do_batch_requests(*this);
+}
+
+std::vector<CryptoEngine::InFlight>::iterator CryptoEngine::find_in_flight_locked(
+    const Request& req) {
+  return std::find_if(in_flight_.begin(), in_flight_.end(),
+                      [&](const InFlight& f) { return f.req == &req; });
 }
 
 }  // namespace aesvp::engine

@@ -117,8 +117,29 @@ class CryptoEngine {
     bool prepared;  // prepare_request succeeded: unprepare_request is due
   };
   struct Liveness;
+  /// What one pump iteration took from the queue and dispatches.
+  struct Dispatch {
+    Request* req = nullptr;              // what the driver gets (policy_->assemble)
+    std::vector<Request*> taken;         // dequeued, in order
+    std::vector<Request*> notify_now;    // backlogged and taken: told before preparation
+    std::vector<Request*> notify_later;  // backlogged, moved into the queue: told after step 6
+    bool prepared = false;               // prepare_request succeeded
+  };
 
+  // The pump and its steps (docs/engine.md, "The pump", steps 1-7).
   void pump();
+  bool hardware_full_locked() const;                 // 1
+  bool nothing_to_dispatch_locked() const;           // 2
+  bool go_idle(std::unique_lock<std::mutex>& lk);    // 2: true if it went idle
+  Dispatch take_requests_locked();                   // 3
+  bool mark_busy_locked();                           // 4: true on idle->busy
+  Errc prepare_hardware(bool first_of_busy_period);  // 4
+  Errc prepare_and_start(Dispatch& d);               // 5
+  bool settle(Dispatch& d, Errc err);                // 6: false = stop pumping
+  bool requeue(Dispatch& d);                         // 6: NoSpc with retry support
+  void run_batch();                                  // 7
+  std::vector<InFlight>::iterator find_in_flight_locked(const Request& req);
+
   /// Finalize path shared by finalize_request and the pump's error path. With
   /// `only_in_flight`, does nothing (returns false) if the request is no longer held.
   bool finalize_impl(Request& req, Errc err, bool only_in_flight);

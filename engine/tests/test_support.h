@@ -114,6 +114,7 @@ class ScriptDriver : public EngineDriver {
     return Errc::Ok;
   }
   Errc do_batch_requests(CryptoEngine&) override {
+    log.add("batch");
     ++batch_calls;
     return Errc::Ok;
   }
