@@ -156,4 +156,23 @@ void CommandLine::print_config(std::ostream& os, const CommonOptions& common) co
   table.print(os);
 }
 
+nlohmann::json CommandLine::configuration_json(const CommonOptions& common) const {
+  CommonOptions copy = common;
+  nlohmann::json parameters = nlohmann::json::object();
+  const ParamTable table = table_of(copy);
+  for (const ParamEntry& e : table.entries())
+    std::visit([&](auto* v) { parameters[e.key] = *v; }, e.ref);
+  nlohmann::json options = nlohmann::json::object();
+  for (const auto& opt : command_options_.options()) {
+    const std::string& name = opt->long_name();
+    auto it = parsed_.find(name);
+    if (it == parsed_.end()) continue;
+    std::string text;
+    options[name] = option_text(it->second.value(), text) ? nlohmann::json(text) : nlohmann::json(true);
+  }
+  return {{"profile", common.params.soc.profile},
+          {"parameters", std::move(parameters)},
+          {"options", std::move(options)}};
+}
+
 }  // namespace aesvp

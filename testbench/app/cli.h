@@ -10,6 +10,7 @@
 #include "testbench/app/param_table.h"
 
 #include <boost/program_options.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <string>
@@ -48,6 +49,11 @@ class CommandLine {
   bool answered(const CommonOptions& common) const;
   // The effective configuration in config-file form (read back by --config).
   void print_config(std::ostream& os, const CommonOptions& common) const;
+  // The same as JSON, for statistics files: {"profile", "parameters": {"group.name": value,
+  // every model parameter}, "options": {"name": value, the command's own options as parsed,
+  // flags as true}}.
+  nlohmann::json configuration_json(const CommonOptions& common) const;
+  const std::string& command() const { return command_; }
 
  private:
   std::string command_, summary_;

@@ -3,6 +3,7 @@
 // the processed area, exactly what dm-crypt would read (--decrypt) or write (--encrypt).
 #include "testbench/app/cli.h"
 #include "testbench/app/commands.h"
+#include "testbench/app/stats_output.h"
 #include "testbench/app/trace_outputs.h"
 #include "traces/core/progress.h"
 #include "testbench/app/image_crypt.h"
@@ -197,6 +198,8 @@ int crypt_command(const std::vector<std::string>& args) {
        "second positional argument)")
       ("chunk-kib", po::value<std::string>(&chunk_text)->default_value("1024"),
        "simulated DRAM used per chunk of the image, KiB (rounded down to whole sectors)");
+  StatsOutput stats_out;
+  stats_out.add_options(own);
   TimelineOutput timeline;
   timeline.add_options(own);
   CommandLine cli("crypt",
@@ -210,6 +213,7 @@ int crypt_command(const std::vector<std::string>& args) {
   const po::variables_map vm = cli.parse(args, common);
   if (cli.answered(common)) return 0;
   timeline.check(args);
+  stats_out.check();
 
   // --- options (every refusal here is a usage error: exit 2) ---------------------------
   const bool enc = vm.count("encrypt") != 0, dec = vm.count("decrypt") != 0;
@@ -303,7 +307,9 @@ int crypt_command(const std::vector<std::string>& args) {
   bar_options.label = "aesvp crypt";
   traces::ProgressBar bar(bar_options);
   std::uint64_t written = 0;
+  CpuLoad load0, load1;
   stack.run([&] {
+    load0 = stack.platform().cpu.load();
     stats = testbench::crypt_image(
         stack, job,
         [&](std::uint8_t* buf, std::size_t len) {
@@ -322,6 +328,7 @@ int crypt_command(const std::vector<std::string>& args) {
           written += len;
           bar.update(static_cast<double>(written) / static_cast<double>(area.length_bytes));
         });
+    load1 = stack.platform().cpu.load();
   });
   bar.finish();
   out.commit();
@@ -366,6 +373,25 @@ int crypt_command(const std::vector<std::string>& args) {
   std::printf("  host time           %.2f s (%.2f MB per host second)\n", host_s,
               host_s > 0 ? static_cast<double>(stats.bytes) / host_s / 1e6 : 0.0);
   timeline.finish();
+  if (stats_out.enabled()) {
+    traces::RunStatistics rs;
+    rs.simulated_time(static_cast<traces::Time>((stats.finished - stats.started).value()))
+        .host_time(host_s)
+        .bytes(enc ? "encrypt" : "decrypt", stats.bytes);
+    add_hardware_busy(rs, stack.platform());
+    add_cpu_busy(rs, load0, load1);
+    traces::RequestCounts counts;
+    counts.submitted = counts.completed = counts.sectors = stats.sectors;
+    rs.counts(counts).count("busy", stats.busy).count("sync", stats.sync).count("chunks", stats.chunks);
+    rs.configuration({{"cipher", spec.canonical()}, {"key_bits", key_bits},
+                      {"direction", enc ? "encrypt" : "decrypt"},
+                      {"sector_size", m.sector_size}, {"iv_large_sectors", m.iv_large_sectors},
+                      {"skip", m.skip}, {"area_bytes", area.length_bytes}});
+    traces::StatsJsonOptions jo;
+    jo.normalise_host_time = stats_out.normalise();
+    stats_out.write(rs.to_json(jo), cli, args, common);
+    std::printf("  statistics          %s\n", stats_out.file().c_str());
+  }
   return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "models/sdma/omap_sdma_regs.h"
 #include "testbench/app/cli.h"
 #include "testbench/app/commands.h"
+#include "testbench/app/stats_output.h"
 #include "testbench/app/trace_outputs.h"
 #include "testbench/app/openssl_reference.h"
 #include "traces/sc/waveform.h"
@@ -126,6 +127,8 @@ int hw_command(const std::vector<std::string>& args) {
   // Waveforms (traces/sc, docs/traces.md "Waveforms (VCD)").
   WaveformOutput waveforms;
   waveforms.add_options(own);
+  StatsOutput stats;
+  stats.add_options(own);
   CommandLine cli("hw",
                   "The hardware path without the driver stack: bare-metal software on the CPU\n"
                   "programs the AES and two sDMA channels for each request, takes the DMA\n"
@@ -146,6 +149,7 @@ int hw_command(const std::vector<std::string>& args) {
     throw UsageError("--request-bytes: must be a positive multiple of 16, at most 1048560");
   if (o.requests == 0) throw UsageError("--requests: must be at least 1");
   waveforms.check();
+  stats.check();
 
   const auto host_start = std::chrono::steady_clock::now();
   Platform platform("platform", common.params);
@@ -195,6 +199,30 @@ int hw_command(const std::vector<std::string>& args) {
   std::printf("  host time           %.2f s (%.0f blocks per host second)\n", host_s,
               static_cast<double>(blocks) / host_s);
   waveforms.finish();
+  if (stats.enabled()) {
+    traces::RunStatistics rs;
+    rs.simulated_time(static_cast<traces::Time>((s.last_end - s.first_start).value()))
+        .host_time(host_s)
+        .bytes(o.encrypt ? "encrypt" : "decrypt", s.bytes);
+    add_hardware_busy(rs, platform);
+    add_cpu_busy(rs, load0, platform.cpu.load());
+    traces::RequestCounts counts;
+    counts.submitted = counts.completed = o.requests;
+    counts.verified = s.verified;
+    rs.counts(counts).count("mismatches", s.mismatches).count("aes_blocks", aes_blocks);
+    rs.configuration({{"mode", mode}, {"key_bits", o.key_bits}, {"direction", direction},
+                      {"request_bytes", o.request_bytes}, {"requests", o.requests}});
+    traces::StatsJsonOptions jo;
+    jo.normalise_host_time = stats.normalise();
+    nlohmann::json j = rs.to_json(jo);
+    // The bare-metal program measures each request itself (no sample store): min/mean/max.
+    j["latency"]["request"] = {{"count", o.requests},
+                               {"min_us", s.min_latency.to_seconds() * 1e6},
+                               {"mean_us", s.busy_latency_sum.to_seconds() * 1e6 / o.requests},
+                               {"max_us", s.max_latency.to_seconds() * 1e6}};
+    stats.write(j, cli, args, common);
+    std::printf("  statistics          %s\n", stats.file().c_str());
+  }
   return s.mismatches == 0 ? 0 : 1;
 }
 

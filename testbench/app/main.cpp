@@ -1,6 +1,7 @@
 // aesvp: the program. `aesvp <command> [options]`; each command has --help.
 #include "testbench/app/cli.h"
 #include "testbench/app/commands.h"
+#include "testbench/app/stats_output.h"
 
 #include <systemc>
 
@@ -26,7 +27,8 @@ void print_usage(std::ostream& os) {
     os << "  " << c.name << std::string(10 - std::min<std::size_t>(9, c.name.size()), ' ')
        << c.summary << "\n";
   }
-  os << "\n`aesvp <command> --help` describes a command's options.\n";
+  os << "\n`aesvp <command> --help` describes a command's options; `aesvp --version` (-V)\n"
+        "prints the version.\n";
 }
 
 }  // namespace
@@ -41,6 +43,10 @@ int sc_main(int argc, char* argv[]) {
     return 2;
   }
   const std::string name = argv[1];
+  if (name == "--version" || name == "-V") {
+    std::cout << "aesvp " << aesvp::tool_version() << "\n";
+    return 0;
+  }
   if (name == "--help" || name == "-h" || name == "help") {
     print_usage(std::cout);
     return 0;

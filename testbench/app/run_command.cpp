@@ -8,6 +8,7 @@
 #include "testbench/dmcrypt/key.h"
 #include "testbench/dmcrypt_sim/job.h"
 #include "testbench/stack/stack.h"
+#include "testbench/app/stats_output.h"
 #include "testbench/app/trace_outputs.h"
 #include "traces/core/progress.h"
 #include "traces/core/stats.h"
@@ -73,8 +74,7 @@ double us(traces::Time ps) { return static_cast<double>(ps) * 1e-6; }
 
 int run_command(const std::vector<std::string>& args) {
   po::options_description own("Options of aesvp run");
-  std::string cipher = "aes-xts-plain64", pattern = "seq", bio_kib = "64", key_file, disk_file,
-              stats_file;
+  std::string cipher = "aes-xts-plain64", pattern = "seq", bio_kib = "64", key_file, disk_file;
   unsigned key_bits = 0, sector_size = 512, read_percent = 100, queue_depth = 4;
   std::uint64_t skip = 0, size_mib = 32, mixed_mib = 0;
   own.add_options()
@@ -103,11 +103,11 @@ int run_command(const std::vector<std::string>& args) {
        "bios in flight (kcryptd worker threads), 1..64")
       ("disk", po::value<std::string>(&disk_file),
        "back the simulated disk with this host file (created; default: in memory)")
-      ("stats", po::value<std::string>(&stats_file), "write the statistics JSON to FILE")
-      ("stats-normalise", "write host time as null in the statistics (byte-reproducible)")
       ("inject-corruption", po::value<std::uint64_t>(),
        "fault injection: after the first phase, flip one byte of this 512-byte sector on the "
        "disk (the scoreboard must report it; exit 1)");
+  StatsOutput stats;
+  stats.add_options(own);
   TimelineOutput timeline;
   timeline.add_options(own);
   WaveformOutput waveforms;
@@ -199,7 +199,7 @@ int run_command(const std::vector<std::string>& args) {
     throw UsageError("--soc.timing_mode: '" + common.params.soc.timing_mode +
                      "' is not accurate or fast");
   waveforms.check();
-  if (!stats_file.empty()) check_writable("--stats", stats_file);
+  stats.check();
   timeline.check(args);
 
   // --- run ----------------------------------------------------------------------------------
@@ -241,7 +241,7 @@ int run_command(const std::vector<std::string>& args) {
   std::vector<traces::LevelTracker> queue_levels;
   stack.run([&] {
     load0 = cpu.load();
-    if (!stats_file.empty()) {
+    if (stats.enabled()) {
       queue_levels.resize(stack.driver().device_count());
       const sc_core::sc_time t0 = sc_core::sc_time_stamp();
       sc_core::sc_spawn([&stack, &queue_levels, t0] {
@@ -355,7 +355,7 @@ int run_command(const std::vector<std::string>& args) {
   waveforms.finish();
   timeline.finish();
 
-  if (!stats_file.empty()) {
+  if (stats.enabled()) {
     traces::RunStatistics rs;
     rs.run("run", common.seed, mode)
         .simulated_time(elapsed_ps)
@@ -363,14 +363,9 @@ int run_command(const std::vector<std::string>& args) {
         .bytes("write", bytes_w)
         .bytes("read", bytes_r)
         .latency("request", st.request_latency)
-        .latency("bio", st.bio_latency)
-        .hardware_busy("aes", static_cast<traces::Time>(aes_busy.value()))
-        .hardware_busy("sdma_port", static_cast<traces::Time>(dma_busy.value()))
-        .cpu_cores(cpu_load.cores);
-    for (unsigned c = 0; c < cpu_load.cores && c < load1.busy.size(); ++c)
-      for (unsigned k = 0; k < kContextClasses; ++k)
-        rs.cpu_busy(c, to_string(static_cast<ContextClass>(k)),
-                    static_cast<traces::Time>((load1.busy[c][k] - load0.busy[c][k]).value()));
+        .latency("bio", st.bio_latency);
+    add_hardware_busy(rs, stack.platform());
+    add_cpu_busy(rs, load0, load1);
     traces::RequestCounts counts;
     counts.submitted = st.requests_submitted;
     counts.completed = st.requests_completed;
@@ -406,11 +401,9 @@ int run_command(const std::vector<std::string>& args) {
                              {"disk", disk_file.empty() ? "memory" : "file"}};
     rs.configuration(config);
     traces::StatsJsonOptions jo;
-    jo.normalise_host_time = vm.count("stats-normalise") != 0;
-    std::ofstream out(stats_file, std::ios::trunc);
-    out << rs.to_json(jo).dump(2) << "\n";
-    if (!out) throw std::runtime_error("cannot write the statistics to '" + stats_file + "'");
-    std::printf("  statistics          %s\n", stats_file.c_str());
+    jo.normalise_host_time = stats.normalise();
+    stats.write(rs.to_json(jo), cli, args, common);
+    std::printf("  statistics          %s\n", stats.file().c_str());
   }
   if (!ok)
     std::fprintf(stderr, "aesvp run: verification failed: %llu mismatching sectors, %llu failed "

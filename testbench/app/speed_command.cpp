@@ -6,6 +6,7 @@
 // Every operation is verified against OpenSSL. docs/speed.md.
 #include "testbench/app/cli.h"
 #include "testbench/app/commands.h"
+#include "testbench/app/stats_output.h"
 #include "testbench/app/trace_outputs.h"
 #include "testbench/app/cryptodev.h"
 #include "testbench/app/openssl_reference.h"
@@ -135,7 +136,7 @@ std::uint64_t aes_blocks(Platform& p) {
 
 int speed_command(const std::vector<std::string>& args) {
   po::options_description own("Options of aesvp speed");
-  std::string cipher_s = "aes-128-cbc", sizes_s = "16,64,256,1024,8192,16384", json_path;
+  std::string cipher_s = "aes-128-cbc", sizes_s = "16,64,256,1024,8192,16384";
   double seconds = 0.01;
   unsigned user_core = 1;
   bool decrypt = false;
@@ -148,8 +149,10 @@ int speed_command(const std::vector<std::string>& args) {
        "simulated seconds of repeated operations per size (openssl speed -seconds, -elapsed)")
       ("decrypt", po::bool_switch(&decrypt), "decrypt instead of encrypt (openssl speed -decrypt)")
       ("user-core", po::value<unsigned>(&user_core)->default_value(user_core),
-       "core the user process (openssl) runs on")
-      ("json", po::value<std::string>(&json_path), "also write the results as JSON to FILE");
+       "core the user process (openssl) runs on");
+  StatsOutput stats;
+  stats.add_options(own);
+  stats.add_alias(own, "json", "the same as --stats FILE (the results per size, and the common part)");
   TimelineOutput timeline;
   timeline.add_options(own);
   CommandLine cli("speed",
@@ -162,6 +165,7 @@ int speed_command(const std::vector<std::string>& args) {
   cli.parse(args, common);
   if (cli.answered(common)) return 0;
   timeline.check(args);
+  stats.check();
   const CipherChoice cipher = parse_cipher(cipher_s);
   const std::vector<std::uint32_t> sizes = parse_sizes(sizes_s);
   if (!(seconds > 0) || seconds > 1000)
@@ -173,12 +177,6 @@ int speed_command(const std::vector<std::string>& args) {
   // DRAM for the session buffer (the driver may bounce once more).
   if (static_cast<std::uint64_t>(max_size) * 4 > static_cast<std::uint64_t>(common.params.dram.size_mib) << 20)
     throw UsageError("--sizes: " + std::to_string(max_size) + " bytes do not fit dram.size_mib");
-
-  std::ofstream json_file;  // opened now: a bad path is a usage error, before the run
-  if (!json_path.empty()) {
-    json_file.open(json_path);
-    if (!json_file) throw UsageError("--json: cannot write '" + json_path + "'");
-  }
 
   const testbench::CryptodevParams& cdp = common.cryptodev;
   testbench::StackParams sp{common.params, common.kernel, common.driver};
@@ -342,7 +340,7 @@ int speed_command(const std::vector<std::string>& args) {
   std::printf("\n  host time             %.2f s\n", host_s);
   timeline.finish();
 
-  if (!json_path.empty()) {
+  if (stats.enabled()) {
     nlohmann::json j;
     j["command"] = "speed";
     j["cipher"] = cipher.name;
@@ -391,10 +389,10 @@ int speed_command(const std::vector<std::string>& args) {
     j["run_elapsed_s"] = sweep.elapsed.to_seconds();
     j["verified"] = all_ok;
     j["operations"] = all_ops;
-    j["host_seconds"] = host_s;
-    json_file << j.dump(2) << "\n";
-    json_file.close();
-    if (!json_file) throw std::runtime_error("--json: cannot write '" + json_path + "'");
+    j["host_seconds"] = stats.normalise() ? nlohmann::json(nullptr) : nlohmann::json(host_s);
+    j["time"] = {{"simulated_s", sweep.elapsed.to_seconds()},
+                 {"host_s", j["host_seconds"]}};
+    stats.write(j, cli, args, common);
   }
   return all_ok == all_ops ? 0 : 1;
 }

@@ -1,0 +1,124 @@
+#include "testbench/app/stats_output.h"
+
+#include "testbench/app/trace_outputs.h"  // check_writable
+#include "traces/core/stats.h"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+namespace po = boost::program_options;
+
+namespace aesvp {
+
+const char* tool_version() { return AESVP_VERSION; }
+
+namespace {
+
+nlohmann::json host_facts(bool normalise) {
+  if (normalise) return {{"name", nullptr}, {"os", nullptr}, {"machine", nullptr}, {"cpus", nullptr}};
+  struct utsname u {};
+  ::uname(&u);
+  return {{"name", u.nodename},
+          {"os", std::string(u.sysname) + " " + u.release},
+          {"machine", u.machine},
+          {"cpus", std::thread::hardware_concurrency()}};
+}
+
+// Sets `key` in `j` unless the command's figures already have it.
+void set_default(nlohmann::json& j, const char* key, nlohmann::json value) {
+  if (!j.contains(key)) j[key] = std::move(value);
+}
+
+}  // namespace
+
+void StatsOutput::add_options(po::options_description& d) {
+  d.add_options()
+      ("stats", po::value<std::string>(&file_),
+       "write the statistics JSON to FILE (docs/traces.md: configuration, figures)")
+      ("stats-normalise", po::bool_switch(&normalise_),
+       "write host time and host facts as null in the statistics (byte-reproducible)");
+}
+
+void StatsOutput::add_alias(po::options_description& d, const char* name, const char* help) {
+  alias_name_ = name;
+  d.add_options()(name, po::value<std::string>(&alias_), help);
+}
+
+void StatsOutput::check() {
+  if (!file_.empty() && !alias_.empty() && file_ != alias_)
+    throw UsageError("--stats and --" + alias_name_ + " name the same output: give one");
+  if (file_.empty()) file_ = alias_;
+  if (!file_.empty()) check_writable(alias_.empty() ? "--stats" : "--" + alias_name_, file_);
+}
+
+void StatsOutput::write(nlohmann::json j, const CommandLine& cli,
+                        const std::vector<std::string>& args, const CommonOptions& common) const {
+  if (file_.empty()) return;
+  set_default(j, "schema", "aesvp.run-statistics");
+  set_default(j, "schema_version", traces::RunStatistics::kSchemaVersion);
+  j["tool"] = {{"name", "aesvp"}, {"version", tool_version()}};
+  // Normalised, the file's own name is "<stats>": two runs differing only in it give the
+  // same bytes.
+  nlohmann::json line = nlohmann::json::array({"aesvp", cli.command()});
+  for (const std::string& a : args) {
+    const std::size_t eq = a.find('=');
+    if (normalise_ && a == file_) line.push_back("<stats>");
+    else if (normalise_ && eq != std::string::npos && a.compare(eq + 1, std::string::npos, file_) == 0)
+      line.push_back(a.substr(0, eq + 1) + "<stats>");
+    else line.push_back(a);
+  }
+  j["command_line"] = std::move(line);
+  j["run"]["command"] = cli.command();
+  j["run"]["seed"] = common.seed;
+  j["run"]["timing_mode"] = common.params.soc.timing_mode;
+  j["run"]["profile"] = common.params.soc.profile;
+  // The command's own summary of its job (e.g. run's cipher, sizes) stays; the complete
+  // configuration is added beside it.
+  nlohmann::json& config = j["configuration"];
+  if (!config.is_object()) config = nlohmann::json::object();
+  const nlohmann::json effective = cli.configuration_json(common);
+  for (auto it = effective.begin(); it != effective.end(); ++it) config[it.key()] = it.value();
+  // The statistics file is the output, not part of the configuration.
+  for (const std::string& own : {std::string("stats"), alias_name_})
+    if (!own.empty()) config["options"].erase(own);
+  j["host"] = host_facts(normalise_);
+
+  const std::string tmp = file_ + ".aesvp-tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << j.dump(2) << "\n";
+    out.close();
+    if (!out) {
+      std::remove(tmp.c_str());
+      throw std::runtime_error("cannot write the statistics to '" + file_ + "'");
+    }
+  }
+  if (std::rename(tmp.c_str(), file_.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw std::runtime_error("cannot write the statistics to '" + file_ + "'");
+  }
+}
+
+void add_cpu_busy(traces::RunStatistics& rs, const CpuLoad& from, const CpuLoad& to) {
+  const auto cores = static_cast<unsigned>(std::min(from.busy.size(), to.busy.size()));
+  rs.cpu_cores(cores);
+  for (unsigned c = 0; c < cores; ++c)
+    for (unsigned k = 0; k < kContextClasses; ++k)
+      rs.cpu_busy(c, to_string(static_cast<ContextClass>(k)),
+                  static_cast<traces::Time>((to.busy[c][k] - from.busy[c][k]).value()));
+}
+
+void add_hardware_busy(traces::RunStatistics& rs, Platform& platform) {
+  sc_core::sc_time aes_busy;
+  for (const auto& a : platform.aes) aes_busy += a->core_busy_time();
+  rs.hardware_busy("aes", static_cast<traces::Time>(aes_busy.value()))
+      .hardware_busy("sdma_port", static_cast<traces::Time>(platform.sdma.port_busy_time().value()));
+}
+
+}  // namespace aesvp
