@@ -56,7 +56,8 @@ Errc CryptoEngine::transfer_request(Request& req) {
     ++stats_.submitted;
     if (err == Errc::Busy) ++stats_.backlogged;
     stats_.queue_high_water = std::max(stats_.queue_high_water, queue_.size());
-    if (!busy_) post = take_kick_locked();
+    // A pump holding the queue for a merge window re-evaluates on every arrival.
+    if (!busy_ || holding_) post = take_kick_locked();
   }
   if (post) post_pump();
   return err;
@@ -175,7 +176,7 @@ bool CryptoEngine::take_kick_locked() {
 void CryptoEngine::post_pump() {
   ctx_.post([live = live_] {
     std::lock_guard<std::mutex> lk(live->m);
-    if (live->engine) live->engine->pump();
+    if (live->engine) live->engine->pump(true);
   });
 }
 
@@ -189,12 +190,35 @@ void CryptoEngine::close_busy_period_locked() {
   ++stats_.busy_to_idle;
 }
 
+bool CryptoEngine::hold_locked() {
+  const std::uint64_t now = ctx_.now_ns();
+  const std::uint64_t until = policy_->hold(queue_, now);
+  if (until == DispatchPolicy::kNoHold || until <= now) {
+    holding_ = false;
+    return false;
+  }
+  if (armed_until_ != until) {
+    // Re-run the pump when the window closes; without delayed work there is no hold.
+    const bool armed = ctx_.post_after(until - now, [live = live_] {
+      std::lock_guard<std::mutex> lk(live->m);
+      if (live->engine) live->engine->pump(false);
+    });
+    if (!armed) {
+      holding_ = false;
+      return false;
+    }
+    armed_until_ = until;
+  }
+  holding_ = true;
+  return true;
+}
+
 // The pump, as docs/engine.md "The pump" numbers its steps. Each step is one function; pump()
 // only sequences them. Steps 1-3 run under the lock, 4-6 outside it (driver callbacks and
 // completions never run with the lock held).
-void CryptoEngine::pump() {
+void CryptoEngine::pump(bool kicked) {
   std::unique_lock<std::mutex> lk(m_);
-  kick_pending_ = false;
+  if (kicked) kick_pending_ = false;
   if (exited_) return;
   ++stats_.pump_runs;
 
@@ -204,6 +228,7 @@ void CryptoEngine::pump() {
       if (!go_idle(lk)) break;
       continue;  // requests may have arrived while the hardware was unprepared
     }
+    if (hold_locked()) break;                    // 3: a merge window holds the queue
     Dispatch d = take_requests_locked();         // 3
     const bool first_of_busy_period = mark_busy_locked();
     lk.unlock();

@@ -127,7 +127,10 @@ class CryptoEngine {
   };
 
   // The pump and its steps (docs/engine.md, "The pump", steps 1-7).
-  void pump();
+  /// `kicked`: run by post_pump (clears the pending kick); false when run by a hold timer.
+  void pump(bool kicked);
+  /// 3: asks the policy whether to hold the queue (merge window); arms the timer. True: hold.
+  bool hold_locked();
   bool hardware_full_locked() const;                 // 1
   bool nothing_to_dispatch_locked() const;           // 2
   bool go_idle(std::unique_lock<std::mutex>& lk);    // 2: true if it went idle
@@ -162,6 +165,8 @@ class CryptoEngine {
   bool idling_ = false;        // unprepare_crypt_hardware running
   bool kick_pending_ = false;  // a pump is posted and has not started yet
   bool exited_ = false;
+  bool holding_ = false;           // the policy holds the queue (merge window open)
+  std::uint64_t armed_until_ = 0;  // window end a hold timer is armed for
   std::uint64_t busy_since_ = 0;
   EngineStats stats_;
 };

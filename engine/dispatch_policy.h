@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 #include "engine/crypto_queue.h"
@@ -25,9 +26,23 @@ namespace aesvp::engine {
 ///     dispatched request with NoSpc (retry support): undo assemble (the engine puts the
 ///     taken requests back at the head, in order; the composite must not complete).
 /// select() and assemble() must not call the engine (its lock is held) and must not block.
+///
+/// Before select(), the pump asks hold(queue, now_ns): a policy that wants to wait for more
+/// requests (a bounded merge window) returns the time until which the head may wait. The
+/// engine honours it only when its context can post delayed work
+/// (ExecutionContext::post_after); it then re-runs the pump at that time and on every new
+/// submission, and asks again. hold() runs with the engine lock held, like select().
 class DispatchPolicy {
  public:
+  /// No hold: dispatch now.
+  static constexpr std::uint64_t kNoHold = 0;
   virtual ~DispatchPolicy() = default;
+  /// Time (context ns) until which the pump should leave the queue alone, or kNoHold.
+  virtual std::uint64_t hold(const CryptoQueue& queue, std::uint64_t now_ns) {
+    (void)queue;
+    (void)now_ns;
+    return kNoHold;
+  }
   virtual std::size_t select(const CryptoQueue& queue) = 0;
   virtual Request& assemble(const std::vector<Request*>& taken) { return *taken.front(); }
   virtual void disassemble(Request& dispatched, const std::vector<Request*>& taken) {

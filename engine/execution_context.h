@@ -16,10 +16,17 @@ namespace aesvp::engine {
 ///  - sleep_ns(): block the *calling* context for `ns` of this context's time. Used by
 ///    CryptoEngine::stop() (never called from the worker itself).
 ///  - in_worker(): true when the caller is running on the worker.
+///  - post_after(): optional (a kernel timer that queues work): queue `work` on the worker
+///    once `delay_ns` of this context's time has passed; false if not supported.
 class ExecutionContext {
  public:
   virtual ~ExecutionContext() = default;
   virtual void post(std::function<void()> work) = 0;
+  virtual bool post_after(std::uint64_t delay_ns, std::function<void()> work) {
+    (void)delay_ns;
+    (void)work;
+    return false;
+  }
   virtual std::uint64_t now_ns() const = 0;
   virtual void sleep_ns(std::uint64_t ns) = 0;
   virtual bool in_worker() const = 0;

@@ -26,6 +26,18 @@ void HostContext::post(std::function<void()> work) {
   if (wake) cv_.notify_one();
 }
 
+bool HostContext::post_after(std::uint64_t delay_ns, std::function<void()> work) {
+  bool wake;
+  {
+    std::lock_guard<std::mutex> lk(m_);
+    timed_.emplace(std::chrono::steady_clock::now() + std::chrono::nanoseconds(delay_ns),
+                   std::move(work));
+    wake = waiting_;  // the worker must recompute its wake-up time
+  }
+  if (wake) cv_.notify_one();
+  return true;
+}
+
 std::uint64_t HostContext::now_ns() const {
   auto d = std::chrono::steady_clock::now() - t0_;
   return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
@@ -42,13 +54,28 @@ void HostContext::drain() {
   idle_cv_.wait(lk, [this] { return q_.empty() && !running_item_; });
 }
 
+void HostContext::release_due_timers_locked() {
+  if (timed_.empty()) return;
+  const auto now = std::chrono::steady_clock::now();
+  while (!timed_.empty() && timed_.begin()->first <= now) {
+    q_.push_back(std::move(timed_.begin()->second));
+    timed_.erase(timed_.begin());
+  }
+}
+
 void HostContext::run() {
   std::unique_lock<std::mutex> lk(m_);
   for (;;) {
-    if (!stop_ && q_.empty()) {
+    release_due_timers_locked();
+    while (!stop_ && q_.empty()) {
       waiting_ = true;
-      cv_.wait(lk, [this] { return stop_ || !q_.empty(); });
+      if (timed_.empty()) {
+        cv_.wait(lk);
+      } else {
+        cv_.wait_until(lk, timed_.begin()->first);
+      }
       waiting_ = false;
+      release_due_timers_locked();
     }
     if (q_.empty()) break;  // stop requested and nothing left
     std::function<void()> work = std::move(q_.front());

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -23,6 +24,9 @@ class HostContext final : public ExecutionContext {
   HostContext& operator=(const HostContext&) = delete;
 
   void post(std::function<void()> work) override;
+  /// Queues `work` once the steady clock passed now + delay_ns (the worker waits for it;
+  /// work still waiting at destruction is dropped).
+  bool post_after(std::uint64_t delay_ns, std::function<void()> work) override;
   std::uint64_t now_ns() const override;
   void sleep_ns(std::uint64_t ns) override;
   bool in_worker() const override;
@@ -34,6 +38,7 @@ class HostContext final : public ExecutionContext {
 
  private:
   void run();
+  void release_due_timers_locked();  // moves due delayed work to the queue
 
   std::string name_;
   std::chrono::steady_clock::time_point t0_;
@@ -41,6 +46,7 @@ class HostContext final : public ExecutionContext {
   std::condition_variable cv_;       // work arrived / stop requested
   std::condition_variable idle_cv_;  // queue drained
   std::deque<std::function<void()>> q_;
+  std::multimap<std::chrono::steady_clock::time_point, std::function<void()>> timed_;
   bool running_item_ = false;
   bool waiting_ = false;  // worker blocked on cv_: post() must wake it
   bool stop_ = false;

@@ -9,7 +9,7 @@
 namespace aesvp::engine {
 
 /// How the per-data-unit IV is derived in bulk mode (as dm-crypt / blk-crypto name them).
-/// Reserved for the bulk-mode study; the engine itself never interprets it.
+/// The engine core never interprets it; merge policies (engine/merge_policy.h) compare it.
 enum class IvKind : std::uint8_t {
   None,       ///< single unit: the request carries its own IV
   Plain,      ///< 32-bit little-endian data-unit number
@@ -19,11 +19,17 @@ enum class IvKind : std::uint8_t {
 };
 
 /// Bulk-mode description of the data a request covers. The default (data_unit_size == 0)
-/// means "the whole request is one unit", the only mode in use today.
+/// means "the whole request is one unit with the IV the request carries". A submitter that
+/// fills it declares that unit i of the request uses the IV derived (iv_kind) from data-unit
+/// number first_data_unit + i * data_unit_step: such requests can be merged, and hardware
+/// with the bulk extension can take several units in one request.
 struct BulkInfo {
   std::uint32_t data_unit_size = 0;    ///< bytes per data unit; 0 = single unit
   std::uint64_t first_data_unit = 0;   ///< number of the first data unit
   IvKind iv_kind = IvKind::None;
+  /// Increment of the data-unit number per unit: 1 in blk-crypto; dm-crypt without
+  /// iv_large_sectors counts 512-byte sectors, so a 4096-byte unit steps it by 8.
+  std::uint32_t data_unit_step = 1;
   bool single_unit() const noexcept { return data_unit_size == 0; }
 };
 

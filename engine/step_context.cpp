@@ -9,9 +9,22 @@ void StepContext::post(std::function<void()> work) {
   ++posted_;
 }
 
+bool StepContext::post_after(std::uint64_t delay_ns, std::function<void()> work) {
+  timed_.emplace(now_ + delay_ns, std::move(work));
+  return true;
+}
+
+void StepContext::advance_ns(std::uint64_t ns) {
+  now_ += ns;
+  while (!timed_.empty() && timed_.begin()->first <= now_) {
+    post(std::move(timed_.begin()->second));
+    timed_.erase(timed_.begin());
+  }
+}
+
 void StepContext::sleep_ns(std::uint64_t ns) {
   if (depth_ == 0) run_all();
-  now_ += ns;
+  advance_ns(ns);
 }
 
 bool StepContext::run_one() {
