@@ -1,6 +1,7 @@
 # The two commands of the README:
 #   make run   install what is missing, configure, build, run the main job (aesvp run)
 #   make test  the same set-up, then the whole test suite
+#   make bench the same set-up, then the host-cost benchmark (docs/performance.md)
 # Works on a fresh Debian 12 machine as root (or with sudo).
 
 BUILD ?= build
@@ -11,13 +12,16 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 PACKAGES := cmake make g++ pkg-config libsystemc-dev libssl-dev libgtest-dev libgmock-dev \
             libboost-program-options-dev nlohmann-json3-dev python3-matplotlib
 
-.PHONY: run test deps configure build clean
+.PHONY: run test bench deps configure build clean
 
 run: build
 	$(BUILD)/bin/aesvp run
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+bench: build
+	$(BUILD)/bin/aesvp bench
 
 deps:
 	@missing=""; \

@@ -8,6 +8,7 @@ const std::vector<Command>& commands() {
       {"hw", "the hardware path alone: bare-metal AES + sDMA requests, verified", hw_command},
       {"speed", "openssl-speed-like sweep of request sizes through the driver stack", speed_command},
       {"crypt", "pass a plain dm-crypt image through the simulated hardware (cryptsetup plain-mode options)", crypt_command},
+      {"bench", "the simulator's host cost: time per request, start-up, RSS, against OpenSSL", bench_command},
   };
   return list;
 }

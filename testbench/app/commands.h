@@ -20,5 +20,6 @@ int run_command(const std::vector<std::string>& args);
 int hw_command(const std::vector<std::string>& args);
 int speed_command(const std::vector<std::string>& args);
 int crypt_command(const std::vector<std::string>& args);
+int bench_command(const std::vector<std::string>& args);
 
 }  // namespace aesvp
