@@ -10,7 +10,8 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=Release
 
 # Debian packages the build and the tests need (docs/dependencies.md says why each).
 PACKAGES := cmake make g++ pkg-config libsystemc-dev libssl-dev libgtest-dev libgmock-dev \
-            libboost-program-options-dev nlohmann-json3-dev python3-matplotlib
+            libboost-program-options-dev nlohmann-json3-dev python3-matplotlib \
+            slurmd slurmctld slurm-client munge
 
 .PHONY: run test bench deps configure build clean
 

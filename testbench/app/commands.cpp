@@ -9,6 +9,7 @@ const std::vector<Command>& commands() {
       {"speed", "openssl-speed-like sweep of request sizes through the driver stack", speed_command},
       {"crypt", "pass a plain dm-crypt image through the simulated hardware (cryptsetup plain-mode options)", crypt_command},
       {"bench", "the simulator's host cost: time per request, start-up, RSS, against OpenSSL", bench_command},
+      {"sweep", "parameter grids and regression farms: run many points locally or on Slurm", sweep_command},
   };
   return list;
 }

@@ -21,5 +21,6 @@ int hw_command(const std::vector<std::string>& args);
 int speed_command(const std::vector<std::string>& args);
 int crypt_command(const std::vector<std::string>& args);
 int bench_command(const std::vector<std::string>& args);
+int sweep_command(const std::vector<std::string>& args);
 
 }  // namespace aesvp

@@ -4,6 +4,9 @@
   aesvp_plot.py stats STATS.json OUT_PREFIX      latency histogram + utilisation bars
   aesvp_plot.py timeline TRACE.json OUT_PREFIX   CPU utilisation over time (per context class)
   aesvp_plot.py speed SPEED.json OUT_PREFIX      throughput against request size
+  aesvp_plot.py sweep RESULTS.json OUT_PREFIX FIGURE X_AXIS [GROUP_AXIS]
+                                                 a figure of `aesvp sweep collect` against
+                                                 one axis, one line per value of another
 
 Each writes OUT_PREFIX-<figure>.png and prints the file names.
 """
@@ -138,7 +141,40 @@ def plot_speed(doc, prefix):
     save(fig, prefix, "speed")
 
 
+def plot_sweep(doc, prefix, figure, x_axis, group_axis=None):
+    cols = doc.get("columns", [])
+    for c in [figure, x_axis] + ([group_axis] if group_axis else []):
+        if c not in cols:
+            fail(f"'{c}' is not a column of the sweep table ({', '.join(cols)})")
+    rows = [r for r in doc["rows"] if r.get("status") == "done" and r.get(figure) is not None]
+    if not rows:
+        fail(f"no finished point has '{figure}'")
+    groups = {}
+    for r in rows:
+        groups.setdefault(r[group_axis] if group_axis else None, []).append(r)
+    fig, ax = plt.subplots(figsize=(7, 4))
+    numeric = all(isinstance(r[x_axis], (int, float)) for r in rows)
+    for g, rs in sorted(groups.items(), key=lambda kv: str(kv[0])):
+        # Points that differ in other axes too are averaged per x value.
+        by_x = {}
+        for r in rs:
+            by_x.setdefault(r[x_axis], []).append(r[figure])
+        xs = sorted(by_x, key=lambda v: v if numeric else str(v))
+        ys = [sum(by_x[x]) / len(by_x[x]) for x in xs]
+        ax.plot(xs if numeric else [str(x) for x in xs], ys, "o-",
+                label=f"{group_axis} = {g}" if group_axis else None)
+    ax.set_xlabel(x_axis)
+    ax.set_ylabel(figure)
+    ax.set_title(f"aesvp sweep: {figure} against {x_axis}" + (f" by {group_axis}" if group_axis else ""))
+    if group_axis:
+        ax.legend()
+    save(fig, prefix, f"sweep-{figure}")
+
+
 def main(argv):
+    if len(argv) in (6, 7) and argv[1] == "sweep":
+        plot_sweep(load(argv[2]), argv[3], *argv[4:])
+        return 0
     if len(argv) != 4 or argv[1] not in ("stats", "timeline", "speed"):
         print(__doc__, file=sys.stderr)
         return 2
