@@ -51,7 +51,11 @@ namespace aesvp {
     "time from the SOFTRESET write to RESETDONE in SYSSTATUS")                                \
   X(std::uint32_t, revision, 0x302, "",                                                       \
     "AM335x reports 3.2 (Linux omap-aes probe message, fact sheet)",                          \
-    "REVISION register value: major in bits 10:8, minor in 5:0")
+    "REVISION register value: major in bits 10:8, minor in 5:0")                              \
+  X(bool, bulk_extension, false, "",                                                          \
+    "BEYOND TI SILICON: aesvp's modelled extension (per-data-unit IVs, as inline-encryption " \
+    "engines do); no TI AES has it",                                                          \
+    "add the bulk registers BULK_CTRL, DU_SIZE, DU_NUM_0/1, BULK_CAPS at 0xa0-0xb0")
 
 AESVP_PARAM_GROUP(AesParams, "aes", AESVP_AES_PARAMS);
 
@@ -114,6 +118,10 @@ class OmapAes : public sc_core::sc_module {
   };
 
   void declare_registers();
+  // Bulk extension (beyond TI silicon, omap_aes_bulk.cpp).
+  void declare_bulk_registers();
+  void latch_units();          // BULK_CTRL/DU_* -> the mode engine, at a context's first block
+  unsigned key2_bits();  // the salt key's size for ESSIV, else the key size
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
 
@@ -158,6 +166,7 @@ class OmapAes : public sc_core::sc_module {
   // Context.
   bool context_valid_ = false;
   bool keys_dirty_ = true;
+  bool units_dirty_ = true;  // bulk registers not yet latched for this context
   unsigned key_bits_ = 0;
   std::uint64_t length_blocks_ = 0;  // 0: no length written since CTRL (blocks as written)
   std::uint64_t blocks_in_ = 0;      // blocks accepted since the last CTRL write
