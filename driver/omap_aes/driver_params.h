@@ -7,6 +7,7 @@
 #include "models/core/params.h"
 
 #include <cstdint>
+#include <string>
 
 namespace aesvp::driver {
 
@@ -75,7 +76,19 @@ namespace aesvp::driver {
   X(std::uint32_t, reset_poll_max, 1000, "reads",                                               \
     "chosen: bound of the SYSSTATUS.RESETDONE poll after a soft reset (each read costs the "   \
     "bus latency; the model resets in aes.softreset time)",                                      \
-    "error recovery: maximum RESETDONE polls")
+    "error recovery: maximum RESETDONE polls")                                                \
+  X(std::string, merge, "off", "",                                                             \
+    "aesvp bulk mode (not in Linux); used only when the AES has the bulk extension",           \
+    "engine merge policy: off, opportunistic, bounded or max (engine/merge_policy.h)")         \
+  X(std::uint32_t, merge_max, 16, "requests",                                                  \
+    "chosen: 16 x 512 B = 8 KiB, two pages of a bio",                                          \
+    "merge policies max and bounded: most requests per dispatch (bounded: target)")            \
+  X(double, merge_wait_us, 20.0, "us",                                                         \
+    "chosen: about one 512-byte request's service time",                                       \
+    "merge policy bounded: longest wait of the head request for more to merge")                \
+  X(std::uint32_t, merge_max_bytes, 65536, "B",                                                \
+    "chosen: 64 KiB, the largest request aesvp speed measures",                                \
+    "largest merged request")
 
 AESVP_PARAM_GROUP(DriverParams, "driver", AESVP_DRIVER_PARAMS);
 

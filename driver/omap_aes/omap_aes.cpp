@@ -256,7 +256,7 @@ int OmapAesDev::probe() {
   opt.name = name + "-engine";
   opt.queue_len = p.queue_len;
   opt.rt = true;
-  engine_ = std::make_unique<engine::CryptoEngine>(*worker_, *this, opt);
+  engine_ = std::make_unique<engine::CryptoEngine>(*worker_, *this, opt, make_policy());
   if (engine_->start() != Errc::Ok) return -kernel::kEINVAL;
 
   // The request watchdog (not in upstream omap-aes): a thread sleeping on the deadline.
@@ -357,7 +357,8 @@ void OmapAesDev::omap_aes_write_ctrl() {
     for (std::uint32_t x = 0; x < kl / 4; ++x)
       k_.writel(word_of(&key[kl + 4 * x]), res_.base + regs::key2_word(x));
   }
-  if (tfm.mode() != SkcipherMode::Ecb) {
+  if (multi_unit(req) || units_on_) omap_aes_write_units(req);
+  if (tfm.mode() != SkcipherMode::Ecb && !multi_unit(req)) {
     for (std::uint32_t x = 0; x < 4; ++x) k_.writel(word_of(&req.iv[4 * x]), res_.base + regs::iv_in(x));
   }
   std::uint32_t ctrl = regs::ctrl_key_size(static_cast<std::uint32_t>(kl * 8)) << regs::kCtrlKeySizeShift;
@@ -516,7 +517,7 @@ void OmapAesDev::omap_aes_done_task() {
   if (err == Errc::Ok) {
     if (cur_.out_buf != 0) kernel::sg_copy_from_buffer(k_, cur_.dst_sg, cur_.out_buf, req.cryptlen);
     const SkcipherMode m = req.tfm->mode();
-    if (m == SkcipherMode::Cbc || m == SkcipherMode::Ctr) {
+    if ((m == SkcipherMode::Cbc || m == SkcipherMode::Ctr) && !multi_unit(req)) {
       for (std::uint32_t i = 0; i < 4; ++i) {
         const std::uint32_t w = k_.readl(res_.base + regs::iv_in(i));
         std::memcpy(&req.iv[4 * i], &w, 4);
@@ -671,9 +672,12 @@ Errc OmapAesDriver::omap_aes_crypt(SkcipherRequest& req) {
       kernel::sg_total_len(req.destination()) < req.cryptlen) {
     return Errc::Inval;
   }
-  if (req.cryptlen < params_.aes_fallback_sz) return omap_aes_fallback(req);
+  const bool units = req.bulk.data_unit_size != 0 && req.cryptlen > req.bulk.data_unit_size;
+  if (req.cryptlen < params_.aes_fallback_sz && !units) return omap_aes_fallback(req);
   OmapAesDev* dd = omap_aes_find_dev();
   if (dd == nullptr) return kErrNoDev;
+  // Several data units need the bulk extension (users ask multi_unit() first).
+  if (units && !dd->can_run_units(*req.tfm, req.bulk.iv_kind)) return Errc::Inval;
   req.driver_ctx = dd;
   trace(req.id, "transfer", static_cast<int>(dd->instance()));
   return dd->engine().transfer_request(req);  // omap_aes_handle_queue

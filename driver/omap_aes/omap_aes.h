@@ -19,6 +19,7 @@
 #include "driver/omap_aes/driver_params.h"
 #include "driver/omap_aes/skcipher.h"
 #include "engine/crypto_engine.h"
+#include "engine/merge_policy.h"
 
 #include <systemc>
 
@@ -59,11 +60,12 @@ struct OmapAesDevStats {
   std::uint64_t dropped_callbacks = 0;  // fault injection: output callbacks ignored
   std::uint64_t pio_irqs = 0;        // AES interrupts handled (PIO)
   std::uint64_t bytes = 0;           // payload bytes of completed requests
+  std::uint64_t multi_unit = 0;      // requests run as several data units (bulk extension)
 };
 
 class OmapAesDriver;
 
-class OmapAesDev final : public engine::EngineDriver {
+class OmapAesDev final : public engine::EngineDriver, public engine::MergeAdapter {
  public:
   OmapAesDev(OmapAesDriver& drv, unsigned instance);
   ~OmapAesDev() override;
@@ -93,6 +95,16 @@ class OmapAesDev final : public engine::EngineDriver {
   // engine::EngineDriver
   Errc do_one_request(engine::CryptoEngine& engine, engine::Request& req) override;
 
+  // engine::MergeAdapter (aesvp bulk mode, omap_aes_bulk.cpp): with the AES bulk extension
+  // the engine merges consecutive data units into one composite SkcipherRequest.
+  bool describe(const engine::Request& req, engine::MergeView& out) const override;
+  engine::MergeLimits limits() const override;
+  std::unique_ptr<engine::Request> combine(const std::vector<engine::Request*>& members) override;
+  // The merge policy when one is installed (statistics), else null.
+  const engine::MergePolicy* merge_policy() const { return merge_policy_; }
+  // Can this device run `req` as several data units (bulk extension, CBC/XTS, IV kind)?
+  bool can_run_units(const CryptoSkcipher& tfm, engine::IvKind kind) const;
+
  private:
   struct Active {
     SkcipherRequest* req = nullptr;
@@ -111,6 +123,9 @@ class OmapAesDev final : public engine::EngineDriver {
 
   Errc omap_aes_prepare_req(SkcipherRequest& req);
   void omap_aes_write_ctrl();
+  bool multi_unit(const SkcipherRequest& req) const;
+  void omap_aes_write_units(const SkcipherRequest& req);  // bulk registers (+ ESSIV salt key)
+  std::unique_ptr<engine::DispatchPolicy> make_policy();
   Errc omap_aes_crypt_dma_start();
   void omap_aes_pio_start();
   void omap_aes_dma_out_callback(std::uint64_t seq, const kernel::DmaengineResult& r);
@@ -149,6 +164,8 @@ class OmapAesDev final : public engine::EngineDriver {
   unsigned drop_callbacks_ = 0;
   std::uint32_t irq_enable_ = 0;  // shadow of IRQENABLE (PIO)
   OmapAesDevStats stats_;
+  engine::MergePolicy* merge_policy_ = nullptr;  // owned by the engine
+  bool units_on_ = false;  // BULK_CTRL.ENABLE as last written
 };
 
 class OmapAesDriver final : public SkcipherProvider {
@@ -170,6 +187,7 @@ class OmapAesDriver final : public SkcipherProvider {
   Errc setkey(CryptoSkcipher& tfm, const std::uint8_t* key, std::size_t len) override;
   Errc encrypt(SkcipherRequest& req) override { return omap_aes_crypt(req); }
   Errc decrypt(SkcipherRequest& req) override { return omap_aes_crypt(req); }
+  bool multi_unit(const CryptoSkcipher& tfm, engine::IvKind kind) const override;
 
   // omap_aes_find_dev: the first device of the list, moved to the tail (round-robin).
   OmapAesDev* omap_aes_find_dev();

@@ -43,6 +43,9 @@ class CryptoSkcipher {
   bool has_key() const { return !key_.empty(); }
   // Bytes of one AES key (XTS: half of the transform key).
   std::size_t aes_key_len() const { return mode_ == SkcipherMode::Xts ? key_.size() / 2 : key_.size(); }
+  // ESSIV salt key (Linux: the essiv(cbc(aes),hash) template derives it from the key); set by
+  // the user of a transform whose requests describe ESSIV data units. Empty otherwise.
+  std::vector<std::uint8_t> essiv_salt;
   static constexpr std::size_t kIvSize = 16;     // crypto_skcipher_ivsize (0 for ECB in Linux)
   static constexpr std::size_t kBlockSize = 16;  // AES block (CTR: chunk size; block size 1)
 
@@ -98,6 +101,14 @@ class SkcipherProvider {
   virtual Errc setkey(CryptoSkcipher& tfm, const std::uint8_t* key, std::size_t len) = 0;
   virtual Errc encrypt(SkcipherRequest& req) = 0;
   virtual Errc decrypt(SkcipherRequest& req) = 0;
+  // aesvp bulk mode (not in Linux): can a request of this transform carry several data units
+  // (Request::bulk, cryptlen a multiple of data_unit_size) with IVs of `kind`? Users that get
+  // false send one request per data unit.
+  virtual bool multi_unit(const CryptoSkcipher& tfm, engine::IvKind kind) const {
+    (void)tfm;
+    (void)kind;
+    return false;
+  }
 };
 
 // crypto_skcipher_setkey: sizes 16/24/32 (XTS: 32/48/64), else Inval (the key is then unset).

@@ -84,7 +84,8 @@ LevelSignal& Platform::wire(const std::string& name) {
 Platform::AesResources Platform::aes_resources(unsigned instance) const {
   if (instance >= aes.size()) throw std::out_of_range("no such AES instance");
   const omap4::AesInstance& r = omap4::kAes[instance];
-  return {r.base, omap4::kGicSpiBase + r.irq_spi, r.dma_tx, r.dma_rx};
+  return {r.base, omap4::kGicSpiBase + r.irq_spi, r.dma_tx, r.dma_rx,
+          aes[instance]->params().bulk_extension};
 }
 
 }  // namespace aesvp

@@ -35,6 +35,7 @@ class Platform : public sc_core::sc_module {
     unsigned irq_id;  // GIC interrupt ID
     unsigned dma_tx;  // sDMA request line: memory -> DATA_IN
     unsigned dma_rx;  // sDMA request line: DATA_OUT -> memory
+    bool bulk_units = false;  // the modelled bulk extension (beyond TI silicon) is present
   };
   AesResources aes_resources(unsigned instance) const;
   unsigned sdma_irq_id(unsigned line) const { return omap4::kGicSpiBase + omap4::kSdmaIrqSpi[line]; }

@@ -74,7 +74,8 @@ double us(traces::Time ps) { return static_cast<double>(ps) * 1e-6; }
 
 int run_command(const std::vector<std::string>& args) {
   po::options_description own("Options of aesvp run");
-  std::string cipher = "aes-xts-plain64", pattern = "seq", bio_kib = "64", key_file, disk_file;
+  std::string cipher = "aes-xts-plain64", pattern = "seq", bio_kib = "64", key_file, disk_file,
+              bulk = "off";
   unsigned key_bits = 0, sector_size = 512, read_percent = 100, queue_depth = 4;
   std::uint64_t skip = 0, size_mib = 32, mixed_mib = 0;
   own.add_options()
@@ -99,6 +100,9 @@ int run_command(const std::vector<std::string>& args) {
        "bytes of the mixed phase in MiB (0: the area size)")
       ("bio-kib", po::value<std::string>(&bio_kib)->default_value("64"),
        "bio size in KiB, or a list drawn uniformly (4,16,64)")
+      ("bulk", po::value<std::string>(&bulk)->default_value("off"),
+       "bulk mode: off, or engine (turns on the AES bulk extension, BEYOND TI SILICON, and the "
+       "engine merge policy driver.merge, opportunistic unless set; docs/bulk-mode.md)")
       ("queue-depth", po::value<unsigned>(&queue_depth)->default_value(4),
        "bios in flight (kcryptd worker threads), 1..64")
       ("disk", po::value<std::string>(&disk_file),
@@ -122,6 +126,12 @@ int run_command(const std::vector<std::string>& args) {
   const po::variables_map vm = cli.parse(args, common);
   if (!vm.count("soc.timing_mode")) common.params.soc.timing_mode = kDefaultTimingMode;
   if (cli.answered(common)) return 0;
+  if (bulk == "engine") {
+    common.params.aes.bulk_extension = true;
+    if (common.driver.merge == "off") common.driver.merge = "opportunistic";
+  } else if (bulk != "off") {
+    throw UsageError("--bulk: '" + bulk + "' is not off or engine");
+  }
 
   // --- validate everything before any output file exists ---------------------------------
   dmcrypt::CipherSpec spec;
@@ -325,6 +335,25 @@ int run_command(const std::vector<std::string>& args) {
   std::printf("  AES core            busy %.1f%% (%llu blocks)\n",
               100.0 * traces::utilisation(static_cast<traces::Time>(aes_busy.value()), elapsed_ps),
               static_cast<unsigned long long>(aes_blocks));
+  for (std::size_t d = 0; d < stack.driver().device_count(); ++d) {
+    const engine::MergePolicy* mp = stack.driver().device(d).merge_policy();
+    if (mp == nullptr) continue;
+    const engine::MergeStats ms = mp->stats();
+    std::string refused;
+    for (std::size_t r = 0; r < engine::kMergeRefusalCount; ++r)
+      if (ms.refused[r] != 0)
+        refused += " " + std::string(engine::to_string(static_cast<engine::MergeRefusal>(r))) + "=" +
+                   std::to_string(ms.refused[r]);
+    std::printf("  engine merging      aes%zu %s: %llu dispatches for %llu requests (%.2f per dispatch), "
+                "%llu composites; refused:%s\n",
+                d, std::string(engine::to_string(mp->config().mode)).c_str(),
+                static_cast<unsigned long long>(ms.dispatches),
+                static_cast<unsigned long long>(ms.dispatches - ms.merges + ms.merged_requests),
+                ms.dispatches ? static_cast<double>(ms.dispatches - ms.merges + ms.merged_requests) /
+                                    static_cast<double>(ms.dispatches)
+                              : 0.0,
+                static_cast<unsigned long long>(ms.merges), refused.empty() ? " none" : refused.c_str());
+  }
   std::printf("  sDMA port           busy %.1f%%\n",
               100.0 * traces::utilisation(static_cast<traces::Time>(dma_busy.value()), elapsed_ps));
   std::printf("  CPU load            %.1f%% (%u cores, run average): hardirq %.1f%%, softirq %.1f%%, "

@@ -23,6 +23,7 @@ SectorCipher::SectorCipher(driver::SkcipherProvider& provider, const dmcrypt::Vo
     if (driver::crypto_skcipher_setkey(*tfm, k.data(), k.size()) != driver::Errc::Ok) {
       throw dmcrypt::KeyError("the driver refused a key of " + std::to_string(k.size()) + " bytes");
     }
+    tfm->essiv_salt = ivgen_.salt(i);  // for hardware that derives ESSIV IVs (bulk mode)
     tfms_.push_back(std::move(tfm));
   }
 }
@@ -35,6 +36,31 @@ void SectorCipher::prepare(driver::SkcipherRequest& req, std::uint64_t index,
   req.tfm = tfms_.at(slot).get();
   if (in_place) req.set_crypt_inplace(src, mapping_.sector_size, iv.data());
   else req.set_crypt(src, dst, mapping_.sector_size, iv.data());
+  req.bulk = bulk_info(index);
+}
+
+engine::IvKind SectorCipher::unit_iv_kind() const {
+  switch (ivgen_.mode()) {
+    case dmcrypt::IvMode::plain: return engine::IvKind::Plain;
+    case dmcrypt::IvMode::plain64: return engine::IvKind::Plain64;
+    case dmcrypt::IvMode::plain64be: return engine::IvKind::Plain64Be;
+    case dmcrypt::IvMode::essiv: return engine::IvKind::Essiv;
+    default: return engine::IvKind::None;
+  }
+}
+
+engine::BulkInfo SectorCipher::bulk_info(std::uint64_t index) const {
+  engine::BulkInfo b;
+  const engine::IvKind kind = unit_iv_kind();
+  const driver::SkcipherMode m = tfms_.front()->mode();
+  // Data units only where the IV is a function of the sector number alone (CBC/XTS).
+  if (kind == engine::IvKind::None || (m != driver::SkcipherMode::Cbc && m != driver::SkcipherMode::Xts))
+    return b;
+  b.data_unit_size = mapping_.sector_size;
+  b.first_data_unit = mapping_.iv_sector_of(index);
+  b.iv_kind = kind;
+  b.data_unit_step = mapping_.iv_large_sectors ? 1 : mapping_.sector_size / 512;
+  return b;
 }
 
 }  // namespace aesvp::testbench

@@ -26,6 +26,11 @@ class SectorCipher {
   // the key slot's transform, the sector's IV, src -> dst (in place when src == dst is asked).
   void prepare(driver::SkcipherRequest& req, std::uint64_t index, const kernel::Scatterlist& src,
                const kernel::Scatterlist& dst, bool in_place) const;
+  // aesvp bulk mode: the data-unit description of sector `index` (what Request::bulk says:
+  // unit size = sector size, unit number = the IV sector, its step per sector and IV kind);
+  // single-unit (data_unit_size 0) for specs whose IV the hardware cannot derive.
+  engine::BulkInfo bulk_info(std::uint64_t index) const;
+  engine::IvKind unit_iv_kind() const;
 
  private:
   dmcrypt::SectorMapping mapping_;
