@@ -24,7 +24,7 @@ namespace aesvp::driver {
     "software fallback fixed cost per request")                                                 \
   X(std::uint32_t, queue_len, 10, "requests",                                                   \
     "Linux omap-aes: engine queue CRYPTO_ENGINE_MAX_QLEN = 10, changed by sysfs queue_len",     \
-    "engine queue length per instance")                                                         \
+    "engine queue length per instance", AESVP_RANGE(1, 1000000))                                                         \
   X(bool, use_dma, true, "",                                                                    \
     "Linux omap-aes uses DMA whenever the channels can be had; PIO (pio_only) otherwise",       \
     "DMA path (true) or IRQ-driven PIO path (false)")                                           \
@@ -75,7 +75,7 @@ namespace aesvp::driver {
   X(std::uint32_t, reset_poll_max, 1000, "reads",                                               \
     "chosen: bound of the SYSSTATUS.RESETDONE poll after a soft reset (each read costs the "   \
     "bus latency; the model resets in aes.softreset time)",                                      \
-    "error recovery: maximum RESETDONE polls")
+    "error recovery: maximum RESETDONE polls", AESVP_RANGE(1, 1000000000))
 
 AESVP_PARAM_GROUP(DriverParams, "driver", AESVP_DRIVER_PARAMS);
 

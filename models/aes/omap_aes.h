@@ -51,7 +51,7 @@ namespace aesvp {
     "time from the SOFTRESET write to RESETDONE in SYSSTATUS")                                \
   X(std::uint32_t, revision, 0x302, "",                                                       \
     "AM335x reports 3.2 (Linux omap-aes probe message, fact sheet)",                          \
-    "REVISION register value: major in bits 10:8, minor in 5:0")
+    "REVISION register value: major in bits 10:8, minor in 5:0", AESVP_RANGE(0, 0xffffffffu))
 
 AESVP_PARAM_GROUP(AesParams, "aes", AESVP_AES_PARAMS);
 

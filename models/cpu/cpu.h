@@ -36,7 +36,7 @@ namespace aesvp {
 
 #define AESVP_CPU_PARAMS(X)                                                                    \
   X(std::uint32_t, cores, 2, "cores",                                                          \
-    "OMAP4430 TRM: MPU subsystem = dual-core ARM Cortex-A9 MPCore", "number of CPU cores")     \
+    "OMAP4430 TRM: MPU subsystem = dual-core ARM Cortex-A9 MPCore", "number of CPU cores", AESVP_RANGE(1, 8))     \
   X(double, clock_mhz, 1000.0, "MHz",                                                          \
     "PandaBoard (OMAP4430): Cortex-A9 cores at 1 GHz (OPP-Turbo 1008 MHz, rounded)",           \
     "CPU clock; software costs are given in cycles of it")                                     \

@@ -24,7 +24,7 @@ namespace aesvp {
   X(std::uint32_t, spi_count, 128, "lines",                                                    \
     "OMAP4430 TRM (MPU interrupt mapping): 128 shared peripheral interrupts on the "           \
     "Cortex-A9 MPCore GIC (GICD_TYPER.ITLinesNumber = 4)",                                     \
-    "number of shared peripheral interrupt inputs (IDs 32 ..)")                                \
+    "number of shared peripheral interrupt inputs (IDs 32 ..)", AESVP_RANGE(1, 988))                                \
   X(double, clock_mhz, 500.0, "MHz",                                                           \
     "Linux arch/arm/mach-omap2 OMAP4 clock data: mpu_periphclk = dpll_mpu_ck / 2 clocks the "  \
     "A9 MPCore private peripherals (GIC, SCU, private timers); MPU at 1 GHz",                  \

@@ -16,7 +16,7 @@ namespace aesvp {
 #define AESVP_DRAM_PARAMS(X)                                                              \
   X(std::uint32_t, size_mib, 64, "MiB",                                                   \
     "enough for the driver's buffers and in-flight bios; OMAP4 boards have 1 GiB",        \
-    "simulated DRAM size")                                                                \
+    "simulated DRAM size", AESVP_RANGE(1, 2048))                                                                \
   X(double, read_access_ns, 60.0, "ns",                                                   \
     "LPDDR2-400 through the OMAP4 EMIF: typical loaded first-beat latency (estimate)",    \
     "latency of one read access")                                                         \

@@ -1,5 +1,6 @@
 #include "models/platform/platform.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace aesvp {
@@ -17,6 +18,30 @@ sc_time cycles(double mhz, double n) { return sc_time(n * 1000.0 / mhz, SC_NS); 
 
 }  // namespace
 
+void Platform::check_params(const PlatformParams& p) {
+  if (p.soc.aes_instances < 1 || p.soc.aes_instances > 2)
+    throw std::invalid_argument("soc.aes_instances must be 1 or 2");
+  if (p.soc.timing_mode != "accurate" && p.soc.timing_mode != "fast")
+    throw std::invalid_argument("soc.timing_mode: '" + p.soc.timing_mode + "' is not accurate or fast");
+  unsigned spi_needed = 0, lines_needed = 0;
+  for (unsigned spi : omap4::kSdmaIrqSpi) spi_needed = std::max(spi_needed, spi + 1);
+  for (unsigned i = 0; i < p.soc.aes_instances; ++i) {
+    spi_needed = std::max(spi_needed, omap4::kAes[i].irq_spi + 1);
+    lines_needed = std::max({lines_needed, omap4::kAes[i].dma_tx, omap4::kAes[i].dma_rx});
+  }
+  if (p.intc.spi_count < spi_needed)
+    throw std::invalid_argument("intc.spi_count: " + std::to_string(p.intc.spi_count) +
+                                " is too few for the wiring (the devices use SPIs up to " +
+                                std::to_string(spi_needed - 1) + ")");
+  if (p.sdma.request_lines < lines_needed)
+    throw std::invalid_argument("sdma.request_lines: " + std::to_string(p.sdma.request_lines) +
+                                " is too few for the wiring (the AES instances use lines up to " +
+                                std::to_string(lines_needed) + ")");
+  if (p.sdma.channels < 2 * p.soc.aes_instances)
+    throw std::invalid_argument("sdma.channels: " + std::to_string(p.sdma.channels) +
+                                " is too few (two per AES instance)");
+}
+
 Platform::Platform(sc_core::sc_module_name name, const PlatformParams& params)
     : sc_core::sc_module(name),
       params_(params),
@@ -26,9 +51,7 @@ Platform::Platform(sc_core::sc_module_name name, const PlatformParams& params)
       cpu("cpu", params.cpu, mode_),
       gic("gic", params.intc, params.cpu.cores),
       sdma("sdma", params.sdma, mode_) {
-  if (params.soc.aes_instances < 1 || params.soc.aes_instances > 2) {
-    throw std::invalid_argument("soc.aes_instances must be 1 or 2");
-  }
+  check_params(params);
   const sc_time l4 = cycles(params.bus.l3_clock_mhz, params.bus.l4_bridge_cycles);
 
   // Memory map.
@@ -47,7 +70,7 @@ Platform::Platform(sc_core::sc_module_name name, const PlatformParams& params)
   sdma.bus.bind(bus.from_initiators);
 
   // Interrupts: device lines -> GIC SPIs -> one line per core.
-  std::vector<sc_core::sc_signal_in_if<bool>*> spi(omap4::kGicSpis, &tie_low_);
+  std::vector<sc_core::sc_signal_in_if<bool>*> spi(gic.spi.size(), &tie_low_);
   for (unsigned l = 0; l < 4; ++l) {
     LevelSignal& w = wire("sdma_irq_l" + std::to_string(l));
     sdma.irq[l].bind(w);

@@ -25,6 +25,10 @@ namespace aesvp {
 class Platform : public sc_core::sc_module {
  public:
   Platform(sc_core::sc_module_name name, const PlatformParams& params);
+  // The structural checks the wiring needs beyond each parameter's own range (interrupt and
+  // DMA request lines of every device present, the timing mode); throws
+  // std::invalid_argument with one line. Callers check before elaboration.
+  static void check_params(const PlatformParams& params);
 
   const PlatformParams& params() const { return params_; }
   TimingMode timing_mode() const { return mode_; }

@@ -23,7 +23,7 @@ namespace aesvp {
     "timing mode: accurate or fast")                                                       \
   X(std::uint32_t, aes_instances, 1, "",                                                   \
     "OMAP4 device tree: two AES instances (aes1, aes2); one is used unless asked",                 \
-    "number of AES instances (1 or 2)")
+    "number of AES instances (1 or 2)", AESVP_RANGE(1, 2))
 
 AESVP_PARAM_GROUP(SocParams, "soc", AESVP_SOC_PARAMS);
 

@@ -34,10 +34,10 @@ namespace aesvp {
     "sDMA clock; every cycle count below is in periods of this clock")                       \
   X(std::uint32_t, channels, 32, "",                                                          \
     "OMAP4 TRM / Linux omap-dma (dma-channels = 32); at most 32 (one IRQSTATUS bit each)",    \
-    "logical channels with a register set")                                                 \
+    "logical channels with a register set", AESVP_RANGE(1, 32))                                                 \
   X(std::uint32_t, request_lines, 127, "",                                                    \
     "OMAP4 TRM / Linux omap-dma (dma-requests = 127)",                                        \
-    "hardware request lines; dma_req has request_lines + 1 inputs (index 0 = no sync)")      \
+    "hardware request lines; dma_req has request_lines + 1 inputs (index 0 = no sync)", AESVP_RANGE(1, 127))      \
   X(std::uint32_t, start_latency_cycles, 8, "cycles",                                         \
     "estimate: channel context load and request-port arming after CCR.ENABLE, a few L3 "     \
     "cycles",                                                                                 \
