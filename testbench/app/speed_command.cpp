@@ -7,6 +7,7 @@
 #include "testbench/app/cli.h"
 #include "testbench/app/commands.h"
 #include "testbench/app/stats_output.h"
+#include "testbench/app/output_files.h"
 #include "testbench/app/trace_outputs.h"
 #include "testbench/app/cryptodev.h"
 #include "testbench/app/openssl_reference.h"
@@ -164,8 +165,10 @@ int speed_command(const std::vector<std::string>& args) {
   CommonOptions common;
   cli.parse(args, common);
   if (cli.answered(common)) return 0;
-  timeline.check(args);
-  stats.check();
+  OutputFiles outputs;
+  cli.declare_inputs(outputs);
+  stats.check(outputs);
+  timeline.check(args, outputs);
   const CipherChoice cipher = parse_cipher(cipher_s);
   const std::vector<std::uint32_t> sizes = parse_sizes(sizes_s);
   if (!(seconds > 0) || seconds > 1000)
@@ -339,6 +342,7 @@ int speed_command(const std::vector<std::string>& args) {
                 "software ~25 MB/s\n");
   std::printf("\n  host time             %.2f s\n", host_s);
   timeline.finish();
+  timeline.write(outputs);
 
   if (stats.enabled()) {
     nlohmann::json j;
@@ -392,9 +396,13 @@ int speed_command(const std::vector<std::string>& args) {
     j["host_seconds"] = stats.normalise() ? nlohmann::json(nullptr) : nlohmann::json(host_s);
     j["time"] = {{"simulated_s", sweep.elapsed.to_seconds()},
                  {"host_s", j["host_seconds"]}};
-    stats.write(j, cli, args, common);
+    stats.write(outputs, j, cli, args, common);
   }
-  return all_ok == all_ops ? 0 : 1;
+  if (all_ok != all_ops)
+    throw std::runtime_error(std::to_string(all_ops - all_ok) + " of " + std::to_string(all_ops) +
+                             " operations failed or did not match OpenSSL");
+  outputs.commit();
+  return 0;
 }
 
 }  // namespace aesvp

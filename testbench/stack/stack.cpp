@@ -14,6 +14,7 @@ Stack::~Stack() = default;
 
 void Stack::run(const std::function<void()>& main, unsigned core) {
   std::string error;
+  bool returned = false;
   kernel_->spawn_thread("main", ContextClass::Thread, core, [&] {
     try {
       const int rc = driver_->probe();
@@ -25,14 +26,17 @@ void Stack::run(const std::function<void()>& main, unsigned core) {
         engine::CryptoEngine& e = driver_->device(d).engine();
         for (int i = 0; i < 1000 && e.busy(); ++i) kernel_->sleep(sc_core::sc_time(1, sc_core::SC_US));
       }
+      returned = true;
     } catch (const std::exception& e) {
       error = e.what();
+      returned = true;
     }
     kernel_->current()->sync();
     sc_core::sc_stop();
   });
   sc_core::sc_start();
   if (!error.empty()) throw std::runtime_error(error);
+  if (!returned) throw std::runtime_error(kSimulationStalled);
 }
 
 }  // namespace aesvp::testbench

@@ -14,6 +14,11 @@
 
 namespace aesvp::testbench {
 
+// The message of a simulation that stopped because nothing was left to simulate while the
+// job still waited (a lost completion or interrupt): a failed run, never a success.
+inline constexpr const char* kSimulationStalled =
+    "the simulation ran out of events with requests outstanding (a completion or interrupt was lost)";
+
 struct StackParams {
   PlatformParams platform;
   kernel::KernelParams kernel;
@@ -33,8 +38,9 @@ class Stack {
   driver::OmapAesDriver& driver() { return *driver_; }
 
   // Probes the driver, then runs `main` in a user thread (class Thread on `core`); the
-  // simulation stops when `main` returns. Throws std::runtime_error if the probe failed or
-  // `main` threw (its message), after the simulation has stopped.
+  // simulation stops when `main` returns. Throws std::runtime_error if the probe failed,
+  // `main` threw (its message), or the simulation ran dry before `main` returned
+  // (kSimulationStalled), after the simulation has stopped.
   void run(const std::function<void()>& main, unsigned core = 1);
 
  private:

@@ -149,11 +149,11 @@ crypt_error(unreadable_key     1 "cannot read key file '.*/nokey': No such file"
             ARGS --key-file @W@/nokey --decrypt @W@/image @W@/out)
 crypt_error(unreadable_input   1 "cannot read input '.*/missing': No such file"
             ARGS ${_k} --decrypt @W@/missing @W@/out)
-crypt_error(input_directory    1 "cannot read input '.*': Is a directory"
+crypt_error(input_directory    2 "input '.*' is a directory"
             ARGS ${_k} --decrypt @W@ @W@/out)
-crypt_error(unwritable_output  1 "cannot write output '.*/nodir/out': No such file"
+crypt_error(unwritable_output  2 "output: cannot write '.*/nodir/out': no such directory"
             ARGS ${_k} --decrypt @W@/image @W@/nodir/out)
-crypt_error(output_directory   1 "cannot write output '.*': Is a directory"
+crypt_error(output_directory   2 "output: '.*' is a directory"
             ARGS ${_k} --decrypt @W@/image @W@)
 crypt_error(keeps_old_output   2 "--offset 16 is at or beyond the end"
             KEEP ARGS ${_k} --offset 16 --decrypt @W@/image @W@/out)
