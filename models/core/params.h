@@ -10,8 +10,8 @@
 // Every numeric parameter has a valid range, checked when a value is set (command line,
 // config file) before anything is elaborated. Without a declared range it follows from the
 // unit: a frequency ("MHz") must be above 0, anything else (cycles, ns, bytes, costs) at
-// least 0, and at most 1e9 (ParamRange::kDefaultMax). Counts that must be at least 1 or have a structural limit
-// declare theirs with AESVP_RANGE(lo, hi) or AESVP_ABOVE(lo).
+// least 0, and at most 1e9 (ParamRange::kDefaultMax). Counts that must be at least 1 or
+// have a structural limit declare theirs with AESVP_RANGE(lo, hi) or AESVP_ABOVE(lo).
 #pragma once
 
 #include <cstdint>
