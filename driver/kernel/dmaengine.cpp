@@ -1,6 +1,5 @@
 #include "driver/kernel/dmaengine.h"
 
-#include "models/platform/omap4_map.h"
 #include "models/sdma/omap_sdma_regs.h"
 
 #include <algorithm>
@@ -43,15 +42,15 @@ std::uint32_t burst_field(unsigned frame_bytes) {
 }  // namespace
 
 DmaEngine::DmaEngine(Kernel& k, unsigned irq_line)
-    : k_(k), line_(irq_line), base_(omap4::kSdmaBase) {
-  chans_.resize(std::min<std::size_t>(k.platform().sdma.params().channels, 32));
+    : k_(k), line_(irq_line), base_(k.device_tree().dma.base) {
+  chans_.resize(std::min<std::size_t>(k.device_tree().dma.channels, 32));
 }
 
 DmaEngine::~DmaEngine() {
   if (probed_) k_.free_irq(irq_id());
 }
 
-unsigned DmaEngine::irq_id() const { return k_.platform().sdma_irq_id(line_); }
+unsigned DmaEngine::irq_id() const { return k_.device_tree().dma.irqs.at(line_); }
 
 std::uint64_t DmaEngine::chan_reg(const DmaChan& c, std::uint32_t reg) const {
   return base_ + r::channel_reg(c.ch_, reg);
@@ -61,7 +60,7 @@ std::uint64_t DmaEngine::glbl(std::uint32_t reg) const { return base_ + reg; }
 
 int DmaEngine::probe() {
   if (probed_) return 0;
-  if (line_ >= r::kIrqLines) return -kEINVAL;
+  if (line_ >= r::kIrqLines || line_ >= k_.device_tree().dma.irqs.size()) return -kEINVAL;
   k_.writel(0, glbl(r::irqenable(line_)));
   k_.writel(0xffffffffu, glbl(r::irqstatus(line_)));
   const int rc =
@@ -146,6 +145,20 @@ DmaAsyncTxDescriptor* DmaEngine::dmaengine_prep_slave_sg(DmaChan* chan, const Sc
   d->cen = burst;
   chan->allocated_.push_back(std::move(d));
   return chan->allocated_.back().get();
+}
+
+std::uint32_t DmaEngine::dma_get_max_seg_size(const DmaChan* chan) const {
+  // One entry is one sDMA block: at most CFN_MAX frames of width x maxburst bytes (the
+  // channel's slave configuration; one element per frame before it is configured).
+  if (chan == nullptr) return 0;
+  const DmaSlaveConfig& cfg = chan->cfg_;
+  const bool to_dev = cfg.direction == DmaTransferDirection::MemToDev;
+  const unsigned frame = chan->configured_
+                             ? (to_dev ? cfg.dst_addr_width * cfg.dst_maxburst
+                                       : cfg.src_addr_width * cfg.src_maxburst)
+                             : 1;
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(std::uint64_t{r::kCfnMask} * frame,
+                                                            0xffffffffu));
 }
 
 DmaCookie DmaEngine::dmaengine_submit(DmaAsyncTxDescriptor* tx) {

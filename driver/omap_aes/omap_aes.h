@@ -1,5 +1,6 @@
 // The omap-aes driver on the crypto engine (Linux drivers/crypto/omap-aes.c, engine era),
-// running on the kernel-services layer over the simulated OMAP4 platform.
+// running on the kernel-services layer; it knows the SoC only through the device description
+// (instances, base addresses, interrupt numbers, DMA request lines) and the dmaengine API.
 //
 //   OmapAesDriver   the module: registers ecb/cbc/ctr/xts(aes) (SkcipherProvider), keeps the
 //                   list of probed devices (round-robin omap_aes_find_dev), the software
@@ -83,7 +84,7 @@ class OmapAesDev final : public engine::EngineDriver {
   kernel::DmaChan* dma_lch_in() const { return dma_lch_in_; }    // memory -> DATA_IN
   kernel::DmaChan* dma_lch_out() const { return dma_lch_out_; }  // DATA_OUT -> memory
   const OmapAesDevStats& stats() const { return stats_; }
-  const Platform::AesResources& resources() const { return res_; }
+  const AesNode& resources() const { return res_; }
 
   // --- fault injection --------------------------------------------------------------------
   // Suppressed interrupt: the next output-DMA completion callback is ignored, as if the
@@ -111,6 +112,7 @@ class OmapAesDev final : public engine::EngineDriver {
 
   Errc omap_aes_prepare_req(SkcipherRequest& req);
   void omap_aes_write_ctrl();
+  Errc omap_aes_dma_config();  // dmaengine_slave_config of both channels
   Errc omap_aes_crypt_dma_start();
   void omap_aes_pio_start();
   void omap_aes_dma_out_callback(std::uint64_t seq, const kernel::DmaengineResult& r);
@@ -131,9 +133,10 @@ class OmapAesDev final : public engine::EngineDriver {
   OmapAesDriver& drv_;
   kernel::Kernel& k_;
   const unsigned instance_;
-  const Platform::AesResources res_;
+  const AesNode res_;  // from the device description
   bool probed_ = false;
   bool pio_only_ = false;
+  std::uint32_t max_seg_ = 0xfffffff0u;  // longest scatterlist entry (DMA provider's limit)
   kernel::DmaChan* dma_lch_in_ = nullptr;
   kernel::DmaChan* dma_lch_out_ = nullptr;
   std::unique_ptr<kernel::RuntimePm> rpm_;

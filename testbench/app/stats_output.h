@@ -28,6 +28,10 @@ class StatsOutput {
   // Another option name for the same file (speed's --json).
   void add_alias(boost::program_options::options_description& d, const char* name,
                  const char* help);
+  // The file to write when neither option names one (speed --compare); before check().
+  void set_default_file(const std::string& f) {
+    if (file_.empty() && alias_.empty()) alias_ = f;
+  }
   // Throws UsageError for an unwritable file; call before anything runs.
   void check();
   bool enabled() const { return !file_.empty() || !alias_.empty(); }
