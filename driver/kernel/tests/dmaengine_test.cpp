@@ -294,7 +294,7 @@ TEST(DmaEngineTest, MaxSegmentSizeFollowsTheFrameCounter) {
     dma_map_sg(k, big, DmaDataDirection::ToDevice);
     over = rig.dma.dmaengine_prep_slave_sg(rig.tx, big, DmaTransferDirection::MemToDev);
   });
-  sc_core::sc_start(us(2000));
+  sc_core::sc_start(us(50000));  // mapping 2 x 1 MiB costs milliseconds of cache maintenance
   EXPECT_EQ(max_seg, 65535u * 16u);
   EXPECT_NE(at_limit, nullptr);
   EXPECT_EQ(over, nullptr);
