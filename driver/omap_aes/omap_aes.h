@@ -4,7 +4,7 @@
 //
 //   OmapAesDriver   the module: registers ecb/cbc/ctr/xts(aes) (SkcipherProvider), keeps the
 //                   list of probed devices (round-robin omap_aes_find_dev), the software
-//                   fallback (OpenSSL EVP, charged at sw_aes_cycles_per_byte).
+//                   fallback for short requests (fallback.h/.cpp).
 //   OmapAesDev      one AES instance (struct omap_aes_dev): its crypto engine on a real-time
 //                   kthread worker, the two sDMA channels, the done tasklet, runtime PM, the
 //                   watchdog, the PIO interrupt handler; implements engine::EngineDriver.
@@ -205,12 +205,5 @@ class OmapAesDriver final : public SkcipherProvider {
   std::uint64_t fallback_requests_ = 0, fallback_bytes_ = 0;
   DriverTraceHook trace_;
 };
-
-// Software AES of one request (the fallback's cipher, also usable as a local reference):
-// `in` -> `out` (same size; CTR any length, others a multiple of 16), `iv` updated with the
-// chaining value (CBC, CTR). XTS: key1 || key2, no ciphertext stealing. False on a bad key.
-bool software_crypt(SkcipherMode mode, const std::vector<std::uint8_t>& key, bool encrypt,
-                    std::array<std::uint8_t, 16>& iv, const std::uint8_t* in, std::uint8_t* out,
-                    std::size_t len);
 
 }  // namespace aesvp::driver
