@@ -9,6 +9,11 @@ add_executable(crypt_reference_tool tests/crypt_reference_tool.cpp)
 target_link_libraries(crypt_reference_tool PRIVATE aesvp_dmcrypt aesvp_warnings)
 set_target_properties(crypt_reference_tool PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
 
+# The independent reference (shares no code with testbench/dmcrypt): grades both of the above.
+add_executable(dmcrypt_oracle tests/dmcrypt_oracle/dmcrypt_oracle.cpp)
+target_link_libraries(dmcrypt_oracle PRIVATE OpenSSL::Crypto aesvp_warnings)
+set_target_properties(dmcrypt_oracle PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+
 set(_crypt_work ${CMAKE_CURRENT_BINARY_DIR}/crypt_tests)
 
 # crypt_case(NAME SPEC KEYBITS EXPECT_BYTES [DEFAULTS] [IMAGE bytes] [AREA opts...] [MAP opts...])
@@ -22,6 +27,7 @@ function(crypt_case name spec keybits expect)
   add_test(NAME app_crypt.${name}
            COMMAND ${CMAKE_COMMAND} -DAESVP=$<TARGET_FILE:aesvp>
                    -DREF=$<TARGET_FILE:crypt_reference_tool> -DWORK=${_crypt_work}/${name}
+                   -DORACLE=$<TARGET_FILE:dmcrypt_oracle>
                    -DSPEC=${spec} -DKEYBITS=${keybits} -DIMAGE_BYTES=${C_IMAGE}
                    -DAREA_OPTS=${area} -DMAP_OPTS=${map} -DEXPECT_BYTES=${expect}
                    -DSIM_DEFAULTS=${C_DEFAULTS}
