@@ -103,6 +103,20 @@ crypt_case(keycount2_essiv      aes:2-cbc-essiv:sha256  512 40960)
 crypt_case(keycount2_xts        aes:2-xts-plain64      1024 24576 AREA --offset 1 --size 48 MAP --skip 3)
 crypt_case(keycount4_plain64    aes:4-cbc-plain64       512 40960)
 
+# --- known-answer images (checked in; published vectors and the independent oracle) ---------------
+file(GLOB _kats LIST_DIRECTORIES true ${CMAKE_CURRENT_SOURCE_DIR}/tests/dmcrypt_oracle/kat/*)
+foreach(_kat IN LISTS _kats)
+  if(IS_DIRECTORY ${_kat})
+    get_filename_component(_name ${_kat} NAME)
+    add_test(NAME app_crypt.kat.${_name}
+             COMMAND ${CMAKE_COMMAND} -DAESVP=$<TARGET_FILE:aesvp>
+                     -DREF=$<TARGET_FILE:crypt_reference_tool> -DORACLE=$<TARGET_FILE:dmcrypt_oracle>
+                     -DKAT=${_kat} -DWORK=${_crypt_work}/kat.${_name}
+                     -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/crypt_kat.cmake)
+    set_tests_properties(app_crypt.kat.${_name} PROPERTIES LABELS "app;crypt" TIMEOUT 60)
+  endif()
+endforeach()
+
 # --- refusals: exit 2 (usage) or 1 (I/O), one line, no output ----------------------------------
 set(_k --key-file @W@/key)
 crypt_error(not_whole_sectors  2 "not a whole number of 4096-byte encryption sectors"
