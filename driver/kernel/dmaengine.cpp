@@ -223,11 +223,11 @@ int DmaEngine::dmaengine_terminate_all(DmaChan* chan) {
   stop(c);
   auto drop = [&c](std::deque<std::unique_ptr<DmaChan::Desc>>& q) {
     for (auto& d : q)
-      if (d->cookie > 0) c.finished_[d->cookie] = DmaStatus::Error;
+      if (d->cookie > 0) c.finish(d->cookie, false);
     q.clear();
   };
   if (c.active_) {
-    c.finished_[c.active_->cookie] = DmaStatus::Error;
+    c.finish(c.active_->cookie, false);
     c.active_.reset();
   }
   drop(c.allocated_);
@@ -244,10 +244,18 @@ int DmaEngine::dmaengine_terminate_sync(DmaChan* chan) {
   return rc;
 }
 
+void DmaChan::finish(DmaCookie cookie, bool ok) {
+  if (!ok) {
+    errored_.insert(cookie);
+    if (errored_.size() > kErrorHistory) errored_.erase(errored_.begin());
+  }
+  if (cookie > completed_cookie_) completed_cookie_ = cookie;
+}
+
 DmaStatus DmaEngine::dmaengine_tx_status(DmaChan* chan, DmaCookie cookie) const {
   if (chan == nullptr) return DmaStatus::Error;
-  auto it = chan->finished_.find(cookie);
-  return it == chan->finished_.end() ? DmaStatus::InProgress : it->second;
+  if (cookie <= 0 || cookie > chan->completed_cookie_) return DmaStatus::InProgress;
+  return chan->errored_.count(cookie) != 0 ? DmaStatus::Error : DmaStatus::Complete;
 }
 
 IrqReturn DmaEngine::irq_handler(unsigned /*irq*/) {
@@ -300,7 +308,7 @@ void DmaEngine::complete_active(DmaChan& c, DmaengineResult res) {
   c.active_->result = res;
   const bool ok = res.result == DmaTxResult::NoError;
   ++(ok ? c.completed_ : c.errors_);
-  c.finished_[c.active_->cookie] = ok ? DmaStatus::Complete : DmaStatus::Error;
+  c.finish(c.active_->cookie, ok);
   c.done_.push_back(std::move(c.active_));
   c.tasklet_->schedule();  // vchan_cookie_complete
 }

@@ -17,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -92,7 +93,14 @@ class DmaChan {
   std::size_t sgidx_ = 0;
   bool halted_ = false;
   DmaCookie next_cookie_ = 1;
-  std::map<DmaCookie, DmaStatus> finished_;
+  // Completion as Linux's dma_cookie_status sees it: every cookie up to completed_cookie_
+  // has finished (descriptors finish in cookie order, or all at once on terminate); the
+  // recent ones that finished with an error are remembered (bounded: nothing per transfer
+  // grows with the run).
+  DmaCookie completed_cookie_ = 0;
+  std::set<DmaCookie> errored_;
+  static constexpr std::size_t kErrorHistory = 64;
+  void finish(DmaCookie cookie, bool ok);
   unsigned long completed_ = 0, errors_ = 0, irqs_ = 0;
   std::unique_ptr<Tasklet> tasklet_;
 };

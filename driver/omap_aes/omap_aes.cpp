@@ -145,7 +145,9 @@ int OmapAesDev::probe() {
   engine_ = std::make_unique<engine::CryptoEngine>(*worker_, *this, opt);
   if (engine_->start() != Errc::Ok) return -kernel::kEINVAL;
 
-  // The request watchdog (not in upstream omap-aes): a thread sleeping on the deadline.
+  // The request watchdog (not in upstream omap-aes): a kernel timer per request deadline
+  // whose expiry wakes a thread (recovery does MMIO, which a timer callback may not).
+  wdt_ = std::make_unique<kernel::KernelTimer>(name + "-wdt-timer", [this] { wdt_work_.notify(); });
   k_.spawn_thread(name + "-wdt", ContextClass::Thread, core, [this] { omap_aes_watchdog(); });
   probed_ = true;
   return 0;
@@ -470,20 +472,17 @@ void OmapAesDev::omap_aes_recover() {
 void OmapAesDev::arm_watchdog() {
   wdt_armed_ = true;
   wdt_seq_ = cur_.seq;
-  wdt_ev_.cancel();
-  const ExecContext* c = k_.current();
-  const sc_core::sc_time local = c != nullptr ? c->local_time() : sc_core::SC_ZERO_TIME;
-  wdt_ev_.notify(sc_core::sc_time(drv_.params().dma_timeout_us, sc_core::SC_US) + local);
+  wdt_->mod_timer(k_.now() + sc_core::sc_time(drv_.params().dma_timeout_us, sc_core::SC_US));
 }
 
 void OmapAesDev::disarm_watchdog() {
   wdt_armed_ = false;
-  wdt_ev_.cancel();
+  wdt_->del_timer();
 }
 
 void OmapAesDev::omap_aes_watchdog() {
   for (;;) {
-    k_.current()->wait(wdt_ev_);
+    k_.current()->wait(wdt_work_);
     if (!wdt_armed_ || cur_.req == nullptr || cur_.completing || wdt_seq_ != cur_.seq) continue;
     cur_.completing = true;
     wdt_armed_ = false;

@@ -17,6 +17,7 @@
 #include "driver/kernel/kernel.h"
 #include "driver/kernel/kthread_worker.h"
 #include "driver/kernel/runtime_pm.h"
+#include "driver/kernel/timer.h"
 #include "driver/omap_aes/driver_params.h"
 #include "driver/omap_aes/skcipher.h"
 #include "engine/crypto_engine.h"
@@ -148,7 +149,8 @@ class OmapAesDev final : public engine::EngineDriver {
   std::uint64_t done_seq_ = 0;     // request the scheduled done task is for
   bool wdt_armed_ = false;
   std::uint64_t wdt_seq_ = 0;
-  sc_core::sc_event wdt_ev_;
+  std::unique_ptr<kernel::KernelTimer> wdt_;  // the request deadline
+  sc_core::sc_event wdt_work_;                 // the expired deadline wakes the watchdog thread
   unsigned drop_callbacks_ = 0;
   std::uint32_t irq_enable_ = 0;  // shadow of IRQENABLE (PIO)
   OmapAesDevStats stats_;
