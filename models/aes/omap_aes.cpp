@@ -225,6 +225,7 @@ void OmapAes::soft_reset() {
   key_bits_ = 0;
   length_blocks_ = blocks_in_ = blocks_out_ = 0;
   std::fill(std::begin(data_in_words_), std::end(data_in_words_), 0u);
+  in_next_ = out_next_ = 0;
   resetting_ = true;
   reset_done_at_ = beat_end() + softreset_time();
   update_outputs();
@@ -299,7 +300,9 @@ sc_time OmapAes::beat_end() const {
   return access_start_ + stall_ + latency_ * static_cast<double>(beat_ + 1);
 }
 
-void OmapAes::write_data_in(unsigned word, std::uint32_t v) {
+void OmapAes::write_data_in(unsigned addressed, std::uint32_t v) {
+  const unsigned word = addressed == 0 ? in_next_ : addressed;
+  in_next_ = (word + 1) % 4;
   data_in_words_[word] = v;
   if (word != 3) return;
   // DATA_IN_3 completes a block.
@@ -343,7 +346,9 @@ std::uint32_t OmapAes::peek_data_out(unsigned word) const {
   return 0;
 }
 
-std::uint32_t OmapAes::read_data_out(unsigned word) {
+std::uint32_t OmapAes::read_data_out(unsigned addressed) {
+  const unsigned word = addressed == 0 ? out_next_ : addressed;
+  out_next_ = (word + 1) % 4;
   const std::uint32_t v = peek_data_out(word);
   if (word != 3) return v;
   // Reading DATA_OUT_3 consumes the output block.
