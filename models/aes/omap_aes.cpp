@@ -224,6 +224,7 @@ void OmapAes::clear_state() {
   key_bits_ = 0;
   length_blocks_ = blocks_in_ = blocks_out_ = 0;
   std::fill(std::begin(data_in_words_), std::end(data_in_words_), 0u);
+  in_next_ = out_next_ = 0;
 }
 
 void OmapAes::flush_pipeline() {
@@ -291,7 +292,10 @@ sc_time OmapAes::compute_block(const AesBlock& in, AesBlock& out) {
   return t;
 }
 
-void OmapAes::write_data_in(unsigned word, const RegAccess& a) {
+void OmapAes::write_data_in(unsigned addressed, const RegAccess& a) {
+  // DATA_IN_0 is also the FIFO port: repeated writes to it walk the block's words.
+  const unsigned word = addressed == 0 ? in_next_ : addressed;
+  in_next_ = (word + 1) % 4;
   data_in_words_[word] = a.data;
   if (word != 3) return;
   // DATA_IN_3 completes a block; it is in the input buffer when the beat ends.
@@ -333,7 +337,10 @@ std::uint32_t OmapAes::peek_data_out(unsigned word) const {
   return 0;
 }
 
-std::uint32_t OmapAes::read_data_out(unsigned word, RegAccess& a) {
+std::uint32_t OmapAes::read_data_out(unsigned addressed, RegAccess& a) {
+  // DATA_OUT_0 is also the FIFO port: repeated reads of it walk the block's words.
+  const unsigned word = addressed == 0 ? out_next_ : addressed;
+  out_next_ = (word + 1) % 4;
   const std::uint32_t v = peek_data_out(word);
   if (word != 3) return v;
   // Reading DATA_OUT_3 consumes the output block.

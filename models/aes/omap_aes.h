@@ -176,6 +176,9 @@ class OmapAes : public sc_core::sc_module {
   std::uint64_t blocks_in_ = 0;      // blocks accepted since the last CTRL write
   std::uint64_t blocks_out_ = 0;     // blocks read out since the last CTRL write
   std::uint32_t data_in_words_[4] = {0, 0, 0, 0};
+  // The data window is also a FIFO port: DATA_x_0 accessed again and again walks through
+  // the block's words (an EDMA3 slave channel writes and reads the FIFO address only).
+  unsigned in_next_ = 0, out_next_ = 0;
 
   // Accurate pipeline: input buffer, core, output buffer.
   InBuf in_state_ = InBuf::Empty;

@@ -440,7 +440,7 @@ unsigned Edma3::param_set_of(unsigned ch) const {
   return std::min<unsigned>(dchmap_[ch] >> 5, params_.param_sets - 1);
 }
 
-bool Edma3::build_tr(unsigned ch, Tr& tr) {
+Edma3::SetKind Edma3::build_tr(unsigned ch, Tr& tr) {
   const unsigned set = param_set_of(ch);
   const std::uint32_t opt = param_word(set, r::kOpt);
   const std::uint32_t abcnt = param_word(set, r::kABCnt);
@@ -450,7 +450,12 @@ bool Edma3::build_tr(unsigned ch, Tr& tr) {
   std::uint32_t src = param_word(set, r::kSrc), dst = param_word(set, r::kDst);
   std::uint32_t acnt = abcnt & 0xffffu, bcnt = abcnt >> 16;
   std::uint32_t ccnt = param_word(set, r::kCcnt) & 0xffffu;
-  if (acnt == 0 || bcnt == 0 || ccnt == 0) return false;  // null or dummy set
+  if (acnt == 0 && bcnt == 0 && ccnt == 0) return SetKind::Null;
+  if (acnt == 0 || bcnt == 0 || ccnt == 0) {
+    // A dummy set: no transfer, no completion; the set is linked as if exhausted.
+    if ((opt & r::kOptStatic) == 0) this->link(set);
+    return SetKind::Dummy;
+  }
 
   tr.channel = ch;
   tr.opt = opt;
@@ -481,16 +486,21 @@ bool Edma3::build_tr(unsigned ch, Tr& tr) {
     --ccnt;
   }
   tr.final = ccnt == 0;
-  if ((opt & r::kOptStatic) != 0) return true;  // static set: never updated nor linked
+  if ((opt & r::kOptStatic) != 0) return SetKind::Transfer;  // static: never updated nor linked
   if (!tr.final) {
     set_param_word(set, r::kSrc, src);
     set_param_word(set, r::kDst, dst);
     set_param_word(set, r::kABCnt, r::ab_cnt(acnt, bcnt));
     set_param_word(set, r::kCcnt, ccnt);
-    return true;
+    return SetKind::Transfer;
   }
-  // Exhausted: link (reload the set from the one LINK addresses) or load the null set.
-  const std::uint32_t to = link & 0xffffu;
+  this->link(set);
+  return SetKind::Transfer;
+}
+
+void Edma3::link(unsigned set) {
+  // Exhausted: reload the set from the one LINK addresses, or load the null set.
+  const std::uint32_t to = param_word(set, r::kLinkBcntrld) & 0xffffu;
   const bool valid_link = to >= r::kParam0 && (to - r::kParam0) % r::kParamSetBytes == 0 &&
                           (to - r::kParam0) / r::kParamSetBytes < params_.param_sets;
   if (to != r::kNullLink && valid_link) {
@@ -506,7 +516,6 @@ bool Edma3::build_tr(unsigned ch, Tr& tr) {
     for (unsigned w = 0; w < 8; ++w) param_[set * 8 + w] = 0;
     set_param_word(set, r::kLinkBcntrld, r::kNullLink);
   }
-  return true;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -571,14 +580,12 @@ void Edma3::tc_thread(unsigned t) {
     queue.pop_front();
     const Bits bit = Bits{1} << ch;
     Tr tr;
-    const bool ok = build_tr(ch, tr);
+    const SetKind kind = build_tr(ch, tr);
     ser_ &= ~bit;  // the TR is submitted: the channel may take a new event
     const unsigned long rises_before = rises_[ch];
     service_events();  // an entry of the queue is free
-    if (!ok) {
-      missed(ch);  // the event hit a null or dummy set
-      continue;
-    }
+    if (kind == SetKind::Null) missed(ch);  // the event hit the null set
+    if (kind != SetKind::Transfer) continue;
     const bool early = (tr.opt & r::kOptTccmode) != 0;
     if (early) complete(tr);
     tc.busy = true;
