@@ -1,5 +1,6 @@
 #include "models/aes/aes_modes.h"
 
+#include <algorithm>
 #include <cstring>
 #include <stdexcept>
 
@@ -33,10 +34,48 @@ void ctr_increment(AesBlock& ctr, unsigned width_bits) {
   }
 }
 
+AesBlock unit_iv_block(UnitIvKind kind, std::uint64_t n) {
+  AesBlock iv{};
+  switch (kind) {
+    case UnitIvKind::Plain:
+      for (unsigned i = 0; i < 4; ++i) iv[i] = static_cast<std::uint8_t>(n >> (8 * i));
+      break;
+    case UnitIvKind::Plain64:
+    case UnitIvKind::Essiv:
+      for (unsigned i = 0; i < 8; ++i) iv[i] = static_cast<std::uint8_t>(n >> (8 * i));
+      break;
+    case UnitIvKind::Plain64Be:
+      for (unsigned i = 0; i < 8; ++i) iv[15 - i] = static_cast<std::uint8_t>(n >> (8 * i));
+      break;
+  }
+  return iv;
+}
+
 void AesModeEngine::start(const AesModeSpec& spec, const AesBlock& iv) {
   spec_ = spec;
   iv_ = iv;
   tweak_started_ = false;
+  units_ = AesUnitSpec{};
+}
+
+bool AesModeEngine::start_units(const AesUnitSpec& units) {
+  units_ = AesUnitSpec{};
+  if (!units.enabled || units.unit_blocks == 0 || units.step_log2 > 63) return false;
+  if (spec_.chaining != AesChaining::Cbc && spec_.chaining != AesChaining::Xts) return false;
+  units_ = units;
+  unit_block_ = 0;
+  unit_no_ = units.first_unit;
+  return true;
+}
+
+void AesModeEngine::begin_unit() {
+  iv_ = unit_iv_block(units_.iv_kind, unit_no_);
+  if (spec_.chaining == AesChaining::Xts) {
+    key2_.encrypt(iv_.data(), iv_.data());  // T = E_K2(IV of the unit), j = 0
+    tweak_started_ = true;
+  } else if (units_.iv_kind == UnitIvKind::Essiv) {
+    key2_.encrypt(iv_.data(), iv_.data());  // E_salt(plain64 of the unit)
+  }
 }
 
 void AesModeEngine::start_tweak() {
@@ -54,6 +93,27 @@ static void xor_blocks(std::uint8_t* dst, const std::uint8_t* a, std::size_t n) 
 }
 
 void AesModeEngine::process(const std::uint8_t* in, std::uint8_t* out, std::size_t blocks) {
+  if (!units_.enabled) {
+    process_run(in, out, blocks);
+    return;
+  }
+  constexpr std::size_t B = AesBlockCipher::kBlock;
+  while (blocks > 0) {
+    if (unit_block_ == 0) begin_unit();
+    const std::size_t run = std::min<std::size_t>(blocks, units_.unit_blocks - unit_block_);
+    process_run(in, out, run);
+    in += run * B;
+    out += run * B;
+    blocks -= run;
+    unit_block_ += static_cast<std::uint32_t>(run);
+    if (unit_block_ == units_.unit_blocks) {
+      unit_block_ = 0;
+      unit_no_ += std::uint64_t{1} << units_.step_log2;
+    }
+  }
+}
+
+void AesModeEngine::process_run(const std::uint8_t* in, std::uint8_t* out, std::size_t blocks) {
   constexpr std::size_t B = AesBlockCipher::kBlock;
   if (blocks == 0) return;
   switch (spec_.chaining) {

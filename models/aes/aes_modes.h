@@ -31,6 +31,23 @@ struct AesModeSpec {
   std::uint32_t xts_j = 0;        // XTS mode 2: block index j inside the data unit
 };
 
+// --- Bulk extension (beyond TI silicon, off by default; see docs/omap-aes-model.md) ---------
+// The core derives each data unit's IV from a data-unit number, as inline-encryption engines
+// do: unit i of a request uses number n + i * 2^step_log2.
+enum class UnitIvKind : std::uint8_t { Plain = 1, Plain64 = 2, Plain64Be = 3, Essiv = 4 };
+
+struct AesUnitSpec {
+  bool enabled = false;
+  std::uint32_t unit_blocks = 0;  // 16-byte blocks per data unit (> 0 when enabled)
+  std::uint64_t first_unit = 0;   // n
+  unsigned step_log2 = 0;         // the number advances by 2^step_log2 per unit
+  UnitIvKind iv_kind = UnitIvKind::Plain64;
+};
+
+// The 16-byte IV block of data-unit number `n` (dm-crypt's plain / plain64 / plain64be; ESSIV
+// encrypts the plain64 block with the salt key afterwards).
+AesBlock unit_iv_block(UnitIvKind kind, std::uint64_t n);
+
 // Multiplies an XTS tweak by alpha in GF(2^128) (IEEE 1619: byte 0 is least significant,
 // reduction polynomial x^128 + x^7 + x^2 + x + 1).
 void xts_mul_alpha(AesBlock& t);
@@ -61,15 +78,35 @@ class AesModeEngine {
   // XTS modes 2 and 3 compute the initial tweak before the first block (it costs the core
   // one more block time).
   bool initial_tweak_pending() const {
-    return spec_.chaining == AesChaining::Xts && !tweak_started_ && spec_.xts_mode != 1;
+    return spec_.chaining == AesChaining::Xts && !tweak_started_ && spec_.xts_mode != 1 &&
+           !units_.enabled;
   }
 
   // Processes `blocks` whole blocks (in and out may alias). Throws std::logic_error when
   // a needed key is missing.
   void process(const std::uint8_t* in, std::uint8_t* out, std::size_t blocks);
 
+  // Bulk extension: after start(), derive the IV of every data unit (CBC: the chaining value,
+  // ESSIV encrypted with key2 as the salt key; XTS: T = E_K2(IV) per unit, j = 0). Only CBC
+  // and XTS; false (units off) for other modes or a zero unit size.
+  bool start_units(const AesUnitSpec& units);
+  bool units_active() const { return units_.enabled; }
+  // The next block starts a unit whose IV costs the core one block time (XTS tweak, ESSIV).
+  bool unit_iv_pending() const {
+    return units_.enabled && unit_block_ == 0 &&
+           (spec_.chaining == AesChaining::Xts || units_.iv_kind == UnitIvKind::Essiv);
+  }
+  // The number of the unit the next block belongs to (or follows, at a unit boundary).
+  std::uint64_t next_unit() const { return unit_no_; }
+
  private:
   void start_tweak();
+  void process_run(const std::uint8_t* in, std::uint8_t* out, std::size_t blocks);
+  void begin_unit();
+
+  AesUnitSpec units_;
+  std::uint32_t unit_block_ = 0;  // block index inside the current unit
+  std::uint64_t unit_no_ = 0;
 
   AesBlockCipher key1_, key2_;
   AesModeSpec spec_;

@@ -95,6 +95,9 @@ inline constexpr std::uint32_t kSysconfigSoftreset = 1u << 1;  // self-clearing
 inline constexpr std::uint32_t kSysconfigDmaReqDataInEn = 1u << 5;   // DMA request "tx" (into DATA_IN)
 inline constexpr std::uint32_t kSysconfigDmaReqDataOutEn = 1u << 6;  // DMA request "rx" (out of DATA_OUT)
 inline constexpr std::uint32_t kSysstatusResetDone = 1u << 0;
+// SYSCONFIG bits 7:0 are stored (AUTOIDLE, SIDLE, the DMA request enables, ...); SOFTRESET
+// self-clears and never reads back once the reset is done.
+inline constexpr std::uint32_t kSysconfigWritable = 0xffu & ~kSysconfigSoftreset;
 
 // --- IRQSTATUS / IRQENABLE (level status; writes clear nothing) ---------------------------------------
 inline constexpr std::uint32_t kIrqContextIn = 1u << 0;  // a new context can be loaded
@@ -103,5 +106,34 @@ inline constexpr std::uint32_t kIrqDataOut = 1u << 2;    // an output block is r
 inline constexpr std::uint32_t kIrqAll = kIrqContextIn | kIrqDataIn | kIrqDataOut;
 
 inline constexpr std::uint32_t kBlockBytes = 16;
+
+// --- Bulk extension: BEYOND TI SILICON ------------------------------------------------------------
+// Registers of aesvp's modelled per-data-unit IV extension (no TI AES has them). They exist
+// only when the model's aes.bulk_extension parameter is on; otherwise these offsets are holes
+// like the rest of 0x94-0xff. See docs/omap-aes-model.md, "Bulk extension".
+inline constexpr std::uint32_t kBulkCtrl = 0xa0;  // RW, reset 0
+inline constexpr std::uint32_t kDuSize = 0xa4;    // RW, reset 0: data-unit size in bytes
+inline constexpr std::uint32_t kDuNum0 = 0xa8;    // RW, reset 0: data-unit number, low 32 bits
+inline constexpr std::uint32_t kDuNum1 = 0xac;    // RW, reset 0: data-unit number, high 32 bits
+inline constexpr std::uint32_t kBulkCaps = 0xb0;  // RO: what the extension supports
+// BULK_CTRL fields.
+inline constexpr std::uint32_t kBulkEnable = 1u << 0;  // derive each unit's IV (CBC, XTS only)
+inline constexpr std::uint32_t kBulkIvKindShift = 1;   // 3:1
+inline constexpr std::uint32_t kBulkIvKindMask = 7u << kBulkIvKindShift;
+inline constexpr std::uint32_t kBulkIvPlain = 1;       // IV_KIND values (dm-crypt names)
+inline constexpr std::uint32_t kBulkIvPlain64 = 2;
+inline constexpr std::uint32_t kBulkIvPlain64Be = 3;
+inline constexpr std::uint32_t kBulkIvEssiv = 4;       // CBC only: salt key in KEY2
+inline constexpr std::uint32_t kBulkStepShift = 4;     // 9:4: number step = 2^STEP per unit
+inline constexpr std::uint32_t kBulkStepMask = 0x3fu << kBulkStepShift;
+inline constexpr std::uint32_t kBulkSaltKeySizeShift = 10;  // 11:10: KEY2 size for ESSIV
+inline constexpr std::uint32_t kBulkSaltKeySizeMask = 3u << kBulkSaltKeySizeShift;
+inline constexpr std::uint32_t kBulkCtrlMask = 0xfffu;
+// BULK_CAPS value: bit 0 present; bits 4-7 IV kinds plain/plain64/plain64be/essiv; bit 8
+// CBC, bit 9 XTS; bits 31:16 the largest DU_SIZE in 16-byte blocks (DU_SIZE <= 64 KiB).
+inline constexpr std::uint32_t kBulkCapsPresent = 1u << 0;
+inline constexpr std::uint32_t kBulkMaxDuBytes = 65536;
+inline constexpr std::uint32_t kBulkCapsValue =
+    kBulkCapsPresent | (0xfu << 4) | (1u << 8) | (1u << 9) | ((kBulkMaxDuBytes / 16) << 16);
 
 }  // namespace aesvp::omap_aes

@@ -2,6 +2,7 @@
 
 #include "models/platform/platform.h"
 #include "testbench/app/output_files.h"
+#include "testbench/app/software_profile.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -34,7 +35,8 @@ po::options_description common_description() {
       ("help,h", "show this help")
       ("config", po::value<std::string>(), "read options from this file (config-file form)")
       ("print-config", "print the effective configuration in config-file form and exit")
-      ("profile", po::value<std::string>(), "SoC parameter set (default omap4; see docs/platform.md)")
+      ("profile", po::value<std::string>(),
+       "SoC profile: omap4 (default, uncalibrated), am335x, am57x (docs/calibration.md)")
       ("seed", po::value<std::string>(), "seed of every random choice (default 1)");
   return d;
 }
@@ -162,9 +164,7 @@ po::variables_map CommandLine::parse(const std::vector<std::string>& args, Commo
   else if (vm.count("soc.profile")) profile = vm["soc.profile"].as<std::string>();
   try {
     apply_profile(common.params, profile);
-    common.kernel = kernel::KernelParams{};
-    common.driver = driver::DriverParams{};
-    common.cryptodev = testbench::CryptodevParams{};
+    apply_software_profile(profile, common.kernel, common.driver, common.cryptodev);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
@@ -238,6 +238,7 @@ void CommandLine::print_config(std::ostream& os, const CommonOptions& common) co
   CommonOptions copy = common;
   ParamTable table = table_of(copy);
   os << "# aesvp " << command_ << ": effective configuration (read back with --config FILE)\n";
+  os << "# profile " << profile_description(common.params.soc.profile) << "\n";
   os << "seed = " << common.seed << "\n";
   os << "\n# options of aesvp " << command_ << "\n";
   for (const auto& opt : command_options_.options()) {

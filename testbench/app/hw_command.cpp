@@ -57,7 +57,7 @@ class HardwareDemo : public sc_core::sc_module {
         o_(o),
         rng_(seed),
         ctx_(p.cpu.create_context("baremetal", ContextClass::Thread, 0)),
-        program_(p, ctx_) {
+        program_(p.device_tree(), p.cpu, ctx_) {
     sc_core::sc_spawn([this] { main(); });
   }
   const Summary& summary() const { return s_; }

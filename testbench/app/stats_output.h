@@ -29,6 +29,10 @@ class StatsOutput {
   // Another option name for the same file (speed's --json).
   void add_alias(boost::program_options::options_description& d, const char* name,
                  const char* help);
+  // The file to write when neither option names one (speed --compare); before check().
+  void set_default_file(const std::string& f) {
+    if (file_.empty() && alias_.empty()) alias_ = f;
+  }
   // Declares the file with the command's outputs (OutputFiles::add: throws UsageError for a
   // refused file); call before anything runs.
   void check(OutputFiles& outputs);

@@ -6,13 +6,16 @@ namespace aesvp::testbench {
 
 Stack::Stack(const StackParams& params)
     : platform_(std::make_unique<Platform>("platform", params.platform)),
-      kernel_(std::make_unique<kernel::Kernel>(*platform_, params.kernel)),
+      kernel_(std::make_unique<kernel::Kernel>(platform_->cpu, platform_->device_tree(), params.kernel)),
       dma_(std::make_unique<kernel::DmaEngine>(*kernel_)),
       driver_(std::make_unique<driver::OmapAesDriver>(*kernel_, *dma_, params.driver)) {}
 
 Stack::~Stack() = default;
 
+unsigned Stack::default_user_core() const { return platform_->cpu.cores() > 1 ? 1 : 0; }
+
 void Stack::run(const std::function<void()>& main, unsigned core) {
+  if (core == kDefaultCore) core = default_user_core();
   std::string error;
   bool returned = false;
   kernel_->spawn_thread("main", ContextClass::Thread, core, [&] {

@@ -9,6 +9,11 @@ add_executable(crypt_reference_tool tests/crypt_reference_tool.cpp)
 target_link_libraries(crypt_reference_tool PRIVATE aesvp_dmcrypt aesvp_warnings)
 set_target_properties(crypt_reference_tool PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
 
+# The independent reference (shares no code with testbench/dmcrypt): grades both of the above.
+add_executable(dmcrypt_oracle tests/dmcrypt_oracle/dmcrypt_oracle.cpp)
+target_link_libraries(dmcrypt_oracle PRIVATE OpenSSL::Crypto aesvp_warnings)
+set_target_properties(dmcrypt_oracle PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+
 set(_crypt_work ${CMAKE_CURRENT_BINARY_DIR}/crypt_tests)
 
 # crypt_case(NAME SPEC KEYBITS EXPECT_BYTES [DEFAULTS] [IMAGE bytes] [AREA opts...] [MAP opts...])
@@ -22,6 +27,7 @@ function(crypt_case name spec keybits expect)
   add_test(NAME app_crypt.${name}
            COMMAND ${CMAKE_COMMAND} -DAESVP=$<TARGET_FILE:aesvp>
                    -DREF=$<TARGET_FILE:crypt_reference_tool> -DWORK=${_crypt_work}/${name}
+                   -DORACLE=$<TARGET_FILE:dmcrypt_oracle>
                    -DSPEC=${spec} -DKEYBITS=${keybits} -DIMAGE_BYTES=${C_IMAGE}
                    -DAREA_OPTS=${area} -DMAP_OPTS=${map} -DEXPECT_BYTES=${expect}
                    -DSIM_DEFAULTS=${C_DEFAULTS}
@@ -96,6 +102,20 @@ crypt_case(small_chunks         aes-cbc-plain64        256 40960 MAP --chunk-kib
 crypt_case(keycount2_essiv      aes:2-cbc-essiv:sha256  512 40960)
 crypt_case(keycount2_xts        aes:2-xts-plain64      1024 24576 AREA --offset 1 --size 48 MAP --skip 3)
 crypt_case(keycount4_plain64    aes:4-cbc-plain64       512 40960)
+
+# --- known-answer images (checked in; published vectors and the independent oracle) ---------------
+file(GLOB _kats LIST_DIRECTORIES true ${CMAKE_CURRENT_SOURCE_DIR}/tests/dmcrypt_oracle/kat/*)
+foreach(_kat IN LISTS _kats)
+  if(IS_DIRECTORY ${_kat})
+    get_filename_component(_name ${_kat} NAME)
+    add_test(NAME app_crypt.kat.${_name}
+             COMMAND ${CMAKE_COMMAND} -DAESVP=$<TARGET_FILE:aesvp>
+                     -DREF=$<TARGET_FILE:crypt_reference_tool> -DORACLE=$<TARGET_FILE:dmcrypt_oracle>
+                     -DKAT=${_kat} -DWORK=${_crypt_work}/kat.${_name}
+                     -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/crypt_kat.cmake)
+    set_tests_properties(app_crypt.kat.${_name} PROPERTIES LABELS "app;crypt" TIMEOUT 60)
+  endif()
+endforeach()
 
 # --- refusals: exit 2 (usage) or 1 (I/O), one line, no output ----------------------------------
 set(_k --key-file @W@/key)
