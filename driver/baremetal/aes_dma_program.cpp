@@ -21,11 +21,9 @@ const char* to_string(CipherMode m) {
   return "?";
 }
 
-AesDmaProgram::AesDmaProgram(Platform& platform, ExecContext& ctx, unsigned aes_instance)
-    : p_(platform),
-      ctx_(ctx),
-      aes_(platform.aes_resources(aes_instance)),
-      sdma_base_(omap4::kSdmaBase) {}
+AesDmaProgram::AesDmaProgram(const DeviceTree& dt, Cpu& cpu, ExecContext& ctx,
+                             unsigned aes_instance)
+    : dt_(dt), cpu_(cpu), ctx_(ctx), aes_(dt.aes.at(aes_instance)), sdma_base_(dt.dma.base) {}
 
 std::uint32_t AesDmaProgram::rd(std::uint64_t addr) {
   std::uint32_t v = 0;
@@ -56,16 +54,16 @@ void AesDmaProgram::init() {
     ctx_.sleep(sc_core::sc_time(100, sc_core::SC_NS));
   }
   // GIC: route the sDMA line L0 to core 0 and enable it.
-  const unsigned id = p_.sdma_irq_id(kIrqLine);
-  const std::uint64_t dist = omap4::kGicDistBase;
-  const std::uint64_t cpuif = omap4::kGicCpuIfBase + gic::kCpuIfStride * ctx_.core();
+  const unsigned id = dt_.dma.irqs.at(kIrqLine);
+  const std::uint64_t dist = dt_.intc.base;
+  const std::uint64_t cpuif = dt_.intc.cpu_if_base + dt_.intc.cpu_if_stride * ctx_.core();
   wr(dist + gic::GICD_IPRIORITYR + (id & ~3u), 0xa0u << (8 * (id % 4)));
   wr(dist + gic::GICD_ITARGETSR + (id & ~3u), (1u << ctx_.core()) << (8 * (id % 4)));
   wr(dist + gic::GICD_ISENABLER + 4 * (id / 32), 1u << (id % 32));
   wr(dist + gic::GICD_CTLR, gic::GICD_CTLR_ENABLE);
   wr(cpuif + gic::GICC_PMR, 0xf0);
   wr(cpuif + gic::GICC_CTLR, gic::GICC_CTLR_ENABLE);
-  p_.cpu.set_irq_handler([this](ExecContext& c, unsigned core) { on_irq(c, core); });
+  cpu_.set_irq_handler([this](ExecContext& c, unsigned core) { on_irq(c, core); });
   // Both channels report to line L0.
   wr(sdma_base_ + sdma::irqenable(kIrqLine), (1u << kInChannel) | (1u << kOutChannel));
 }
@@ -76,10 +74,10 @@ void AesDmaProgram::on_irq(ExecContext& c, unsigned core) {
     c.read32(a, v);
     return v;
   };
-  const std::uint64_t cpuif = omap4::kGicCpuIfBase + gic::kCpuIfStride * core;
+  const std::uint64_t cpuif = dt_.intc.cpu_if_base + dt_.intc.cpu_if_stride * core;
   const std::uint32_t id = read(cpuif + gic::GICC_IAR) & gic::kIdMask;
   if (id == gic::kSpuriousId) return;
-  if (id == p_.sdma_irq_id(kIrqLine)) {
+  if (id == dt_.dma.irqs.at(kIrqLine)) {
     const std::uint32_t pending = read(sdma_base_ + sdma::irqstatus(kIrqLine));
     for (unsigned ch : {kInChannel, kOutChannel}) {
       if ((pending & (1u << ch)) == 0) continue;
@@ -153,10 +151,10 @@ AesJobResult AesDmaProgram::run(const AesJob& job) {
     wr(reg(sdma::kCcr), ccr);
   };
   const std::uint32_t errors = sdma::kIrqTransErr | sdma::kIrqMisalignedErr;
-  const std::uint32_t ccr_in = sdma::ccr_request(aes_.dma_tx) | sdma::kCcrFs |
+  const std::uint32_t ccr_in = sdma::ccr_request(aes_.dma_in) | sdma::kCcrFs |
                                sdma::ccr_src_amode(sdma::kAmodePostIncrement) |
                                sdma::ccr_dst_amode(sdma::kAmodeConstant);
-  const std::uint32_t ccr_out = sdma::ccr_request(aes_.dma_rx) | sdma::kCcrFs |
+  const std::uint32_t ccr_out = sdma::ccr_request(aes_.dma_out) | sdma::kCcrFs |
                                 sdma::kCcrTriggerSrc | sdma::ccr_src_amode(sdma::kAmodeConstant) |
                                 sdma::ccr_dst_amode(sdma::kAmodePostIncrement);
   setup(kInChannel, job.src, a + regs::kDataInOut0, ccr_in, errors);

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "models/cpu/cpu.h"
-#include "models/platform/platform.h"
+#include "models/core/device_tree.h"
 
 #include <systemc>
 
@@ -43,8 +43,9 @@ struct BusFault : std::runtime_error {
 
 class AesDmaProgram {
  public:
-  // `ctx`: the thread context the program runs in (its SystemC thread calls run()).
-  AesDmaProgram(Platform& platform, ExecContext& ctx, unsigned aes_instance = 0);
+  // `ctx`: the thread context the program runs in (its SystemC thread calls run()); `dt`:
+  // the SoC's device description (addresses, interrupt numbers, request lines).
+  AesDmaProgram(const DeviceTree& dt, Cpu& cpu, ExecContext& ctx, unsigned aes_instance = 0);
 
   // Resets the AES and the sDMA, configures the GIC and installs the IRQ handler.
   void init();
@@ -61,9 +62,10 @@ class AesDmaProgram {
   void wr(std::uint64_t addr, std::uint32_t v);
   void on_irq(ExecContext& ctx, unsigned core);
 
-  Platform& p_;
+  const DeviceTree dt_;
+  Cpu& cpu_;
   ExecContext& ctx_;
-  Platform::AesResources aes_;
+  AesNode aes_;
   std::uint64_t sdma_base_;
   sc_core::sc_event done_;
   bool done_flag_ = false;

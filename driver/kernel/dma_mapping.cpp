@@ -89,30 +89,69 @@ bool sim_memcpy(Kernel& k, std::uint64_t dst, std::uint64_t src, std::size_t len
 
 namespace {
 
-// Walks `sg` against a linear buffer; `to_buffer` = sg -> buffer.
-std::size_t sg_copy(Kernel& k, const Scatterlist& sg, std::uint64_t buf, std::size_t len,
-                    bool to_buffer) {
-  std::size_t done = 0, pieces = 0;
-  ExecContext& m = memory_port(k);
-  std::vector<std::uint8_t> tmp;
+// The one scatterlist walker: calls `piece(address, buffer_offset, n)` for each contiguous
+// piece of the bytes [skip, skip + len) of `sg`, in order, until `piece` returns false. Returns
+// the bytes covered and counts the pieces.
+template <typename Piece>
+std::size_t sg_walk(const Scatterlist& sg, std::uint64_t skip, std::size_t len,
+                    std::size_t& pieces, Piece&& piece) {
+  std::size_t done = 0;
+  pieces = 0;
   for (const auto& e : sg.entries()) {
     if (done >= len) break;
-    const std::size_t n = std::min<std::size_t>(e.length, len - done);
-    tmp.resize(n);
-    const bool ok = to_buffer
-                        ? m.read_memory(e.address, tmp.data(), n) &&
-                              m.write_memory(buf + done, tmp.data(), n)
-                        : m.read_memory(buf + done, tmp.data(), n) &&
-                              m.write_memory(e.address, tmp.data(), n);
-    if (!ok) break;
+    if (skip >= e.length) {
+      skip -= e.length;
+      continue;
+    }
+    const std::size_t n = static_cast<std::size_t>(
+        std::min<std::uint64_t>(e.length - skip, len - done));
+    if (!piece(e.address + skip, done, n)) break;
     done += n;
     ++pieces;
+    skip = 0;
   }
+  return done;
+}
+
+// sg <-> a linear buffer in simulated memory; `to_buffer` = sg -> buffer.
+std::size_t sg_copy(Kernel& k, const Scatterlist& sg, std::uint64_t buf, std::size_t len,
+                    bool to_buffer) {
+  ExecContext& m = memory_port(k);
+  std::vector<std::uint8_t> tmp;
+  std::size_t pieces = 0;
+  const std::size_t done =
+      sg_walk(sg, 0, len, pieces, [&](std::uint64_t addr, std::size_t off, std::size_t n) {
+        tmp.resize(n);
+        return to_buffer ? m.read_memory(addr, tmp.data(), n) &&
+                               m.write_memory(buf + off, tmp.data(), n)
+                         : m.read_memory(buf + off, tmp.data(), n) &&
+                               m.write_memory(addr, tmp.data(), n);
+      });
   k.charge_cycles(memcpy_cost(k.params(), done, pieces));
   return done;
 }
 
 }  // namespace
+
+std::size_t sg_pcopy_to_buffer(Kernel& k, const Scatterlist& sg, std::uint8_t* buf,
+                               std::size_t buflen, std::uint64_t skip) {
+  ExecContext& m = memory_port(k);
+  std::size_t pieces = 0;
+  return sg_walk(sg, skip, buflen, pieces,
+                 [&](std::uint64_t addr, std::size_t off, std::size_t n) {
+                   return m.read_memory(addr, buf + off, n);
+                 });
+}
+
+std::size_t sg_pcopy_from_buffer(Kernel& k, const Scatterlist& sg, const std::uint8_t* buf,
+                                 std::size_t buflen, std::uint64_t skip) {
+  ExecContext& m = memory_port(k);
+  std::size_t pieces = 0;
+  return sg_walk(sg, skip, buflen, pieces,
+                 [&](std::uint64_t addr, std::size_t off, std::size_t n) {
+                   return m.write_memory(addr, buf + off, n);
+                 });
+}
 
 std::size_t sg_copy_to_buffer(Kernel& k, const Scatterlist& sg, std::uint64_t buf,
                               std::size_t len) {
@@ -145,23 +184,12 @@ std::vector<std::uint8_t> fetch_bytes(Kernel& k, std::uint64_t src, std::size_t 
 }
 
 bool sg_place_bytes(Kernel& k, const Scatterlist& sg, const std::vector<std::uint8_t>& data) {
-  std::size_t off = 0;
-  for (const auto& e : sg.entries()) {
-    if (off >= data.size()) break;
-    const std::size_t n = std::min<std::size_t>(e.length, data.size() - off);
-    if (!memory_port(k).write_memory(e.address, data.data() + off, n)) return false;
-    off += n;
-  }
-  return off == data.size();
+  return sg_pcopy_from_buffer(k, sg, data.data(), data.size(), 0) == data.size();
 }
 
 std::vector<std::uint8_t> sg_fetch_bytes(Kernel& k, const Scatterlist& sg) {
-  std::vector<std::uint8_t> v;
-  for (const auto& e : sg.entries()) {
-    std::vector<std::uint8_t> part(e.length);
-    if (!memory_port(k).read_memory(e.address, part.data(), e.length)) return {};
-    v.insert(v.end(), part.begin(), part.end());
-  }
+  std::vector<std::uint8_t> v(static_cast<std::size_t>(sg_total_len(sg)));
+  if (sg_pcopy_to_buffer(k, sg, v.data(), v.size(), 0) != v.size()) return {};
   return v;
 }
 

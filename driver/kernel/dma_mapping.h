@@ -39,6 +39,14 @@ std::size_t sg_copy_to_buffer(Kernel& k, const Scatterlist& sg, std::uint64_t bu
                               std::size_t len);
 std::size_t sg_copy_from_buffer(Kernel& k, const Scatterlist& sg, std::uint64_t buf,
                                 std::size_t len);
+// sg_pcopy_to_buffer / sg_pcopy_from_buffer: between the bytes [skip, skip + buflen) of a
+// scatterlist and a buffer the CPU holds (registers, a stack buffer, the software cipher's
+// work area: host memory here); return the bytes copied. Zero time and nothing charged: the
+// caller charges the CPU work it models around the copy (PIO loop, software AES).
+std::size_t sg_pcopy_to_buffer(Kernel& k, const Scatterlist& sg, std::uint8_t* buf,
+                               std::size_t buflen, std::uint64_t skip);
+std::size_t sg_pcopy_from_buffer(Kernel& k, const Scatterlist& sg, const std::uint8_t* buf,
+                                 std::size_t buflen, std::uint64_t skip);
 // copy_from_user / copy_to_user like: between host memory (the user's buffer) and simulated
 // memory, charged like memcpy.
 bool copy_from_host(Kernel& k, std::uint64_t dst, const void* src, std::size_t len);

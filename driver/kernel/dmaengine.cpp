@@ -1,6 +1,5 @@
 #include "driver/kernel/dmaengine.h"
 
-#include "models/platform/omap4_map.h"
 #include "models/sdma/omap_sdma_regs.h"
 
 #include <algorithm>
@@ -43,15 +42,15 @@ std::uint32_t burst_field(unsigned frame_bytes) {
 }  // namespace
 
 DmaEngine::DmaEngine(Kernel& k, unsigned irq_line)
-    : k_(k), line_(irq_line), base_(omap4::kSdmaBase) {
-  chans_.resize(std::min<std::size_t>(k.platform().sdma.params().channels, 32));
+    : k_(k), line_(irq_line), base_(k.device_tree().dma.base) {
+  chans_.resize(std::min<std::size_t>(k.device_tree().dma.channels, 32));
 }
 
 DmaEngine::~DmaEngine() {
   if (probed_) k_.free_irq(irq_id());
 }
 
-unsigned DmaEngine::irq_id() const { return k_.platform().sdma_irq_id(line_); }
+unsigned DmaEngine::irq_id() const { return k_.device_tree().dma.irqs.at(line_); }
 
 std::uint64_t DmaEngine::chan_reg(const DmaChan& c, std::uint32_t reg) const {
   return base_ + r::channel_reg(c.ch_, reg);
@@ -61,7 +60,7 @@ std::uint64_t DmaEngine::glbl(std::uint32_t reg) const { return base_ + reg; }
 
 int DmaEngine::probe() {
   if (probed_) return 0;
-  if (line_ >= r::kIrqLines) return -kEINVAL;
+  if (line_ >= r::kIrqLines || line_ >= k_.device_tree().dma.irqs.size()) return -kEINVAL;
   k_.writel(0, glbl(r::irqenable(line_)));
   k_.writel(0xffffffffu, glbl(r::irqstatus(line_)));
   const int rc =
@@ -148,6 +147,20 @@ DmaAsyncTxDescriptor* DmaEngine::dmaengine_prep_slave_sg(DmaChan* chan, const Sc
   return chan->allocated_.back().get();
 }
 
+std::uint32_t DmaEngine::dma_get_max_seg_size(const DmaChan* chan) const {
+  // One entry is one sDMA block: at most CFN_MAX frames of width x maxburst bytes (the
+  // channel's slave configuration; one element per frame before it is configured).
+  if (chan == nullptr) return 0;
+  const DmaSlaveConfig& cfg = chan->cfg_;
+  const bool to_dev = cfg.direction == DmaTransferDirection::MemToDev;
+  const unsigned frame = chan->configured_
+                             ? (to_dev ? cfg.dst_addr_width * cfg.dst_maxburst
+                                       : cfg.src_addr_width * cfg.src_maxburst)
+                             : 1;
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(std::uint64_t{r::kCfnMask} * frame,
+                                                            0xffffffffu));
+}
+
 DmaCookie DmaEngine::dmaengine_submit(DmaAsyncTxDescriptor* tx) {
   if (tx == nullptr || tx->chan == nullptr) return -kEINVAL;
   k_.charge_cycles(k_.params().dma_submit_cycles);
@@ -210,11 +223,11 @@ int DmaEngine::dmaengine_terminate_all(DmaChan* chan) {
   stop(c);
   auto drop = [&c](std::deque<std::unique_ptr<DmaChan::Desc>>& q) {
     for (auto& d : q)
-      if (d->cookie > 0) c.finished_[d->cookie] = DmaStatus::Error;
+      if (d->cookie > 0) c.finish(d->cookie, false);
     q.clear();
   };
   if (c.active_) {
-    c.finished_[c.active_->cookie] = DmaStatus::Error;
+    c.finish(c.active_->cookie, false);
     c.active_.reset();
   }
   drop(c.allocated_);
@@ -231,10 +244,18 @@ int DmaEngine::dmaengine_terminate_sync(DmaChan* chan) {
   return rc;
 }
 
+void DmaChan::finish(DmaCookie cookie, bool ok) {
+  if (!ok) {
+    errored_.insert(cookie);
+    if (errored_.size() > kErrorHistory) errored_.erase(errored_.begin());
+  }
+  if (cookie > completed_cookie_) completed_cookie_ = cookie;
+}
+
 DmaStatus DmaEngine::dmaengine_tx_status(DmaChan* chan, DmaCookie cookie) const {
   if (chan == nullptr) return DmaStatus::Error;
-  auto it = chan->finished_.find(cookie);
-  return it == chan->finished_.end() ? DmaStatus::InProgress : it->second;
+  if (cookie <= 0 || cookie > chan->completed_cookie_) return DmaStatus::InProgress;
+  return chan->errored_.count(cookie) != 0 ? DmaStatus::Error : DmaStatus::Complete;
 }
 
 IrqReturn DmaEngine::irq_handler(unsigned /*irq*/) {
@@ -287,7 +308,7 @@ void DmaEngine::complete_active(DmaChan& c, DmaengineResult res) {
   c.active_->result = res;
   const bool ok = res.result == DmaTxResult::NoError;
   ++(ok ? c.completed_ : c.errors_);
-  c.finished_[c.active_->cookie] = ok ? DmaStatus::Complete : DmaStatus::Error;
+  c.finish(c.active_->cookie, ok);
   c.done_.push_back(std::move(c.active_));
   c.tasklet_->schedule();  // vchan_cookie_complete
 }

@@ -1,4 +1,5 @@
-// A DMA engine over the OMAP sDMA: the parts of Linux's dmaengine client API, omap-dma and
+// A DMA engine over the OMAP sDMA (found through the device description: base, interrupt
+// lines, channels): the parts of Linux's dmaengine client API, omap-dma and
 // virt-dma that the omap-aes driver needs. Slave channels by request line, slave_config,
 // prep_slave_sg -> descriptor with a completion callback and a result, submit,
 // issue_pending (programs the channel through MMIO and enables it; a multi-entry
@@ -16,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -91,7 +93,14 @@ class DmaChan {
   std::size_t sgidx_ = 0;
   bool halted_ = false;
   DmaCookie next_cookie_ = 1;
-  std::map<DmaCookie, DmaStatus> finished_;
+  // Completion as Linux's dma_cookie_status sees it: every cookie up to completed_cookie_
+  // has finished (descriptors finish in cookie order, or all at once on terminate); the
+  // recent ones that finished with an error are remembered (bounded: nothing per transfer
+  // grows with the run).
+  DmaCookie completed_cookie_ = 0;
+  std::set<DmaCookie> errored_;
+  static constexpr std::size_t kErrorHistory = 64;
+  void finish(DmaCookie cookie, bool ok);
   unsigned long completed_ = 0, errors_ = 0, irqs_ = 0;
   std::unique_ptr<Tasklet> tasklet_;
 };
@@ -119,6 +128,9 @@ class DmaEngine {
   DmaAsyncTxDescriptor* dmaengine_prep_slave_sg(DmaChan* chan, const Scatterlist& sg,
                                                 DmaTransferDirection dir,
                                                 unsigned long flags = 0);
+  // dma_get_max_seg_size: the longest scatterlist entry prep_slave_sg accepts on `chan`
+  // with its current slave configuration (bytes; 0 for a null channel).
+  std::uint32_t dma_get_max_seg_size(const DmaChan* chan) const;
   DmaCookie dmaengine_submit(DmaAsyncTxDescriptor* tx);
   void dma_async_issue_pending(DmaChan* chan);
   // Stops the channel (clears ENABLE and its status), drops every descriptor without calling

@@ -2,7 +2,6 @@
 
 #include "models/core/report.h"
 #include "models/intc/gic_regs.h"
-#include "models/platform/omap4_map.h"
 
 #include <iterator>
 #include <sstream>
@@ -33,12 +32,12 @@ void Tasklet::schedule() { k_.tasklet_schedule(*this); }
 
 // --- Kernel: construction -------------------------------------------------------------------
 
-Kernel::Kernel(Platform& platform, const KernelParams& params)
-    : p_(platform), params_(params), alloc_(platform.dram_base(), platform.dram_size()) {
-  p_.cpu.set_irq_handler([this](ExecContext& c, unsigned core) { handle_irq(c, core); });
-  for (unsigned core = 0; core < p_.cpu.cores(); ++core) {
+Kernel::Kernel(Cpu& cpu, const DeviceTree& dt, const KernelParams& params)
+    : cpu_(cpu), dt_(dt), params_(params), alloc_(dt.dram_base, dt.dram_size) {
+  cpu_.set_irq_handler([this](ExecContext& c, unsigned core) { handle_irq(c, core); });
+  for (unsigned core = 0; core < cpu_.cores(); ++core) {
     auto s = std::make_unique<SoftirqCpu>();
-    s->ctx = &p_.cpu.create_context("core" + std::to_string(core) + ".softirq",
+    s->ctx = &cpu_.create_context("core" + std::to_string(core) + ".softirq",
                                     ContextClass::SoftIrq, core);
     softirq_.push_back(std::move(s));
     sc_core::sc_process_handle h = sc_core::sc_spawn(
@@ -48,7 +47,7 @@ Kernel::Kernel(Platform& platform, const KernelParams& params)
   }
 }
 
-Kernel::~Kernel() { p_.cpu.set_irq_handler(nullptr); }
+Kernel::~Kernel() { cpu_.set_irq_handler(nullptr); }
 
 // --- contexts -------------------------------------------------------------------------------
 
@@ -66,7 +65,7 @@ void Kernel::register_current(ExecContext& ctx) {
 
 ExecContext& Kernel::spawn_thread(const std::string& name, ContextClass cls, unsigned core,
                                   std::function<void()> fn) {
-  ExecContext& ctx = p_.cpu.create_context(name, cls, core);
+  ExecContext& ctx = cpu_.create_context(name, cls, core);
   sc_core::sc_process_handle h = sc_core::sc_spawn(
       [this, fn = std::move(fn)] {
         fn();
@@ -115,13 +114,19 @@ ExecContext& Kernel::mmio_context() {
   SC_REPORT_ERROR(kReportKernel, "MMIO from a SystemC process that is no kernel context");
   // Reached only when errors do not throw: account the access to a context of its own.
   if (fallback_ == nullptr)
-    fallback_ = &p_.cpu.create_context("kernel.untracked", ContextClass::Thread, 0);
+    fallback_ = &cpu_.create_context("kernel.untracked", ContextClass::Thread, 0);
   return *fallback_;
+}
+
+void Kernel::charge_mmio_path(ExecContext& ctx) const {
+  if (params_.mmio_path_ns > 0) ctx.charge(sc_time(params_.mmio_path_ns, sc_core::SC_NS));
 }
 
 std::uint32_t Kernel::readl(std::uint64_t addr) {
   std::uint32_t v = 0;
-  if (mmio_context().read32(addr, v) != tlm::TLM_OK_RESPONSE) {
+  ExecContext& ctx = mmio_context();
+  charge_mmio_path(ctx);
+  if (ctx.read32(addr, v) != tlm::TLM_OK_RESPONSE) {
     ++mmio_faults_;
     fault_flag_ = true;
     last_fault_addr_ = addr;
@@ -131,7 +136,9 @@ std::uint32_t Kernel::readl(std::uint64_t addr) {
 }
 
 void Kernel::writel(std::uint32_t value, std::uint64_t addr) {
-  if (mmio_context().write32(addr, value) != tlm::TLM_OK_RESPONSE) {
+  ExecContext& ctx = mmio_context();
+  charge_mmio_path(ctx);
+  if (ctx.write32(addr, value) != tlm::TLM_OK_RESPONSE) {
     ++mmio_faults_;
     fault_flag_ = true;
     last_fault_addr_ = addr;
@@ -166,8 +173,8 @@ void Kernel::irq_init() {
   irq_ready_ = true;
   // gic_dist_init / gic_dist_config: distributor off, every SPI disabled, routed to core 0
   // with priority 0xa0; then on.
-  const std::uint64_t dist = omap4::kGicDistBase;
-  const unsigned ids = p_.gic.interrupt_count();
+  const std::uint64_t dist = dt_.intc.base;
+  const unsigned ids = dt_.intc.lines;
   writel(0, dist + gic::GICD_CTLR);
   for (unsigned id = gic::kSpiBase; id < ids; id += 4) {
     writel(0x01010101u, dist + gic::GICD_ITARGETSR + id);
@@ -176,8 +183,8 @@ void Kernel::irq_init() {
   for (unsigned id = gic::kSpiBase; id < ids; id += 32)
     writel(0xffffffffu, dist + gic::GICD_ICENABLER + id / 8);
   writel(gic::GICD_CTLR_ENABLE, dist + gic::GICD_CTLR);
-  for (unsigned c = 0; c < p_.cpu.cores(); ++c) {
-    const std::uint64_t cpuif = omap4::kGicCpuIfBase + gic::kCpuIfStride * c;
+  for (unsigned c = 0; c < cpu_.cores(); ++c) {
+    const std::uint64_t cpuif = dt_.intc.cpu_if_base + dt_.intc.cpu_if_stride * c;
     writel(0xf0, cpuif + gic::GICC_PMR);
     writel(gic::GICC_CTLR_ENABLE, cpuif + gic::GICC_CTLR);
   }
@@ -194,8 +201,8 @@ std::uint32_t Kernel::rmw_byte(std::uint64_t reg_base, unsigned irq, std::uint8_
 
 int Kernel::request_irq(unsigned irq, IrqHandler handler, const std::string& name,
                         unsigned core) {
-  if (irq < gic::kSpiBase || irq >= p_.gic.interrupt_count() || !handler ||
-      core >= p_.cpu.cores())
+  if (irq < gic::kSpiBase || irq >= dt_.intc.lines || !handler ||
+      core >= cpu_.cores())
     return -kEINVAL;
   if (irqs_.count(irq) != 0) return -kEBUSY;
   irq_init();
@@ -203,7 +210,7 @@ int Kernel::request_irq(unsigned irq, IrqHandler handler, const std::string& nam
   d.handler = std::move(handler);
   d.name = name;
   d.core = core;
-  const std::uint64_t dist = omap4::kGicDistBase;
+  const std::uint64_t dist = dt_.intc.base;
   rmw_byte(dist + gic::GICD_IPRIORITYR, irq, 0xa0);
   rmw_byte(dist + gic::GICD_ITARGETSR, irq, static_cast<std::uint8_t>(1u << core));
   enable_irq(irq);
@@ -215,11 +222,11 @@ void Kernel::free_irq(unsigned irq) {
 }
 
 void Kernel::disable_irq(unsigned irq) {
-  writel(1u << (irq % 32), omap4::kGicDistBase + gic::GICD_ICENABLER + 4 * (irq / 32));
+  writel(1u << (irq % 32), dt_.intc.base + gic::GICD_ICENABLER + 4 * (irq / 32));
 }
 
 void Kernel::enable_irq(unsigned irq) {
-  writel(1u << (irq % 32), omap4::kGicDistBase + gic::GICD_ISENABLER + 4 * (irq / 32));
+  writel(1u << (irq % 32), dt_.intc.base + gic::GICD_ISENABLER + 4 * (irq / 32));
 }
 
 unsigned long Kernel::irq_count(unsigned irq) const {
@@ -229,7 +236,7 @@ unsigned long Kernel::irq_count(unsigned irq) const {
 
 void Kernel::handle_irq(ExecContext& ctx, unsigned core) {
   register_current(ctx);
-  const std::uint64_t cpuif = omap4::kGicCpuIfBase + gic::kCpuIfStride * core;
+  const std::uint64_t cpuif = dt_.intc.cpu_if_base + dt_.intc.cpu_if_stride * core;
   bool first = true;
   // gic_handle_irq: acknowledge and handle until the CPU interface has nothing left.
   for (;; first = false) {

@@ -1,6 +1,7 @@
 // The kernel-services layer: one Kernel per Platform. It knows which simulated execution
 // context (ExecContext of the CPU model) the running SystemC process is, creates kernel and
 // user threads, owns the generic IRQ layer (GIC acknowledge / dispatch / end of interrupt),
+// knows the SoC only through its device description (DeviceTree),
 // softirq and tasklets, MMIO accessors with bus-fault reporting and the DRAM allocator.
 // Every software step runs in its proper context and charges its cost (KernelParams) there.
 // See docs/kernel-services.md.
@@ -8,8 +9,8 @@
 
 #include "driver/kernel/kernel_params.h"
 #include "driver/kernel/memory.h"
+#include "models/core/device_tree.h"
 #include "models/cpu/cpu.h"
-#include "models/platform/platform.h"
 
 #include <systemc>
 
@@ -65,13 +66,15 @@ class Tasklet {
 
 class Kernel {
  public:
-  explicit Kernel(Platform& platform, const KernelParams& params = {});
+  // `dt`: the SoC's device description (addresses, interrupt numbers, DMA request lines,
+  // instances), built by the platform; the kernel keeps a copy.
+  Kernel(Cpu& cpu, const DeviceTree& dt, const KernelParams& params = {});
   Kernel(const Kernel&) = delete;
   Kernel& operator=(const Kernel&) = delete;
   ~Kernel();
 
-  Platform& platform() { return p_; }
-  Cpu& cpu() { return p_.cpu; }
+  const DeviceTree& device_tree() const { return dt_; }
+  Cpu& cpu() { return cpu_; }
   const KernelParams& params() const { return params_; }
 
   // --- contexts -------------------------------------------------------------------------
@@ -94,7 +97,7 @@ class Kernel {
   // each `e`; a process that is no kernel context waits plainly.
   void wait_event(const std::function<bool()>& pred, sc_core::sc_event& e);
   void sleep(const sc_core::sc_time& t);  // msleep-like: the calling context sleeps
-  sc_core::sc_time cycles(double n) const { return p_.cpu.cycles(n); }
+  sc_core::sc_time cycles(double n) const { return cpu_.cycles(n); }
 
   // --- generic IRQ layer ------------------------------------------------------------------
   // Brings up the GIC as gic_dist_init / gic_cpu_init do: every SPI disabled, targeted at
@@ -167,9 +170,11 @@ class Kernel {
   void softirq_thread(unsigned core);
   void register_current(ExecContext& ctx);
   ExecContext& mmio_context();
+  void charge_mmio_path(ExecContext& ctx) const;  // KernelParams::mmio_path_ns
   std::uint32_t rmw_byte(std::uint64_t reg_base, unsigned irq, std::uint8_t value);
 
-  Platform& p_;
+  Cpu& cpu_;
+  const DeviceTree dt_;
   KernelParams params_;
   std::unordered_map<const sc_core::sc_object*, ExecContext*> proc_ctx_;
   std::map<unsigned, IrqDesc> irqs_;

@@ -122,7 +122,15 @@ namespace aesvp::kernel {
     "runtime suspend (charged to the pm workqueue thread)")                                   \
   X(double, autosuspend_delay_ms, 1000.0, "ms",                                                \
     "Linux omap-aes: DEFAULT_AUTOSUSPEND_DELAY = 1000 ms (pm_runtime_set_autosuspend_delay)",  \
-    "inactivity before a runtime-PM device with autosuspend is suspended")
+    "inactivity before a runtime-PM device with autosuspend is suspended")                     \
+  X(double, mmio_path_ns, 0.0, "ns",                                                           \
+    "fitted per SoC (docs/calibration.md): the MPU subsystem's path to the L3/L4 "             \
+    "interconnect (asynchronous bridge, clock-domain crossings) that the interconnect model "  \
+    "does not contain; ARMv7 readl()/writel() end/start with a barrier (DSB) that waits for "  \
+    "the access to complete, so a write costs the round trip like a read. 0 on omap4 "         \
+    "(uncalibrated)",                                                                          \
+    "extra latency of each readl/writel (not the interrupt controller's CPU interface, which "  \
+    "sits inside the MPU subsystem), charged to the accessing context (the core stalls)")
 
 AESVP_PARAM_GROUP(KernelParams, "kernel", AESVP_KERNEL_PARAMS);
 

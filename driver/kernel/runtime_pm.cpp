@@ -18,6 +18,17 @@ RuntimePm::RuntimePm(Kernel& k, const std::string& name, unsigned core)
     : k_(k),
       name_(name),
       delay_(k.params().autosuspend_delay_ms, sc_core::SC_MS),
+      timer_(name + ".autosuspend",
+             [this] {
+               // As rpm_suspend does: busy again since the timer was armed -> re-arm.
+               const sc_time expiry = last_busy_ + delay_;
+               if (expiry > sc_core::sc_time_stamp()) {
+                 timer_.mod_timer(expiry);
+                 return;
+               }
+               suspend_due_ = true;
+               suspend_work_.notify();  // the PM thread runs at the expiry time
+             }),
       ctx_(k.spawn_thread(name + ".pm_wq", ContextClass::Thread, core, [this] { pm_thread(); })) {}
 
 void RuntimePm::set_callbacks(std::function<int()> runtime_suspend,
@@ -30,8 +41,7 @@ void RuntimePm::pm_runtime_mark_last_busy() { last_busy_ = k_.now(); }
 
 int RuntimePm::pm_runtime_get_sync() {
   ++usage_;
-  timer_armed_ = false;  // a pending autosuspend is cancelled
-  timer_changed_.notify(SC_ZERO_TIME);
+  timer_.del_timer();  // a pending autosuspend is cancelled
   // A suspend in progress finishes first (rpm_resume waits for it).
   if (status_ == RpmStatus::Suspending)
     k_.wait_event([this] { return status_ != RpmStatus::Suspending; }, status_changed_);
@@ -55,30 +65,16 @@ int RuntimePm::pm_runtime_put_autosuspend() {
   k_.charge_cycles(k_.params().rpm_put_cycles);
   pm_runtime_mark_last_busy();
   if (usage_ > 0) --usage_;
-  if (usage_ == 0 && status_ == RpmStatus::Active) {
-    timer_armed_ = true;
-    k_.notify_at_current(timer_changed_);
-  }
+  if (usage_ == 0 && status_ == RpmStatus::Active) timer_.mod_timer(last_busy_ + delay_);
   return 0;
 }
 
 void RuntimePm::pm_thread() {
   for (;;) {
-    ctx_.wait_until([this] { return timer_armed_; }, timer_changed_);
-    // The autosuspend timer: expires at last_busy + delay unless re-armed or cancelled.
-    bool expired = false;
-    while (timer_armed_) {
-      const sc_time now = ctx_.current_time();
-      const sc_time expiry = last_busy_ + delay_;
-      if (now >= expiry) {
-        expired = true;
-        break;
-      }
-      ctx_.sync();
-      sc_core::wait(expiry - sc_core::sc_time_stamp(), timer_changed_);
-    }
-    if (!expired || usage_ != 0 || status_ != RpmStatus::Active) continue;
-    timer_armed_ = false;
+    ctx_.wait_until([this] { return suspend_due_; }, suspend_work_);
+    suspend_due_ = false;
+    // rpm_suspend re-checks: a get since the expiry keeps the device up.
+    if (usage_ != 0 || status_ != RpmStatus::Active) continue;
     status_ = RpmStatus::Suspending;
     status_changed_.notify(SC_ZERO_TIME);
     ctx_.charge_cycles(k_.params().rpm_suspend_cycles);

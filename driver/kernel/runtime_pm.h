@@ -1,10 +1,12 @@
 // Runtime PM of one device (the parts of Linux runtime PM omap-aes uses): usage count,
 // pm_runtime_get_sync (resumes a suspended device in the caller's context, charging
-// rpm_resume_cycles), pm_runtime_put_autosuspend (the device is suspended by the PM
-// workqueue thread after autosuspend_delay of inactivity), counters.
+// rpm_resume_cycles), pm_runtime_put_autosuspend (the autosuspend timer, a KernelTimer,
+// expires after autosuspend_delay of inactivity and wakes the PM workqueue thread, which
+// suspends the device), counters.
 #pragma once
 
 #include "driver/kernel/kernel.h"
+#include "driver/kernel/timer.h"
 
 #include <systemc>
 
@@ -41,6 +43,7 @@ class RuntimePm {
   sc_core::sc_time last_busy() const { return last_busy_; }
   sc_core::sc_time suspended_at() const { return suspended_at_; }  // of the last suspend
   ExecContext& pm_context() { return ctx_; }
+  const KernelTimer& autosuspend_timer() const { return timer_; }
 
  private:
   void pm_thread();
@@ -51,12 +54,13 @@ class RuntimePm {
   sc_core::sc_time delay_;
   RpmStatus status_ = RpmStatus::Suspended;
   int usage_ = 0;
-  bool timer_armed_ = false;
+  bool suspend_due_ = false;  // the autosuspend timer expired; the PM thread acts on it
   sc_core::sc_time last_busy_{sc_core::SC_ZERO_TIME};
   sc_core::sc_time suspended_at_{sc_core::SC_ZERO_TIME};
   unsigned long resumes_ = 0, suspends_ = 0;
-  sc_core::sc_event timer_changed_;
+  sc_core::sc_event suspend_work_;  // queue_work(pm_wq) of the expired timer
   sc_core::sc_event status_changed_;
+  KernelTimer timer_;
   ExecContext& ctx_;
 };
 

@@ -18,14 +18,15 @@ namespace aesvp::driver {
   X(double, sw_aes_cycles_per_byte, 40.0, "cycles/B",                                          \
     "BayLibre OMAP4 talk (shared/reference/calibration.md): ~25 MB/s software AES on the CPU " \
     "= 40 cycles/B at 1 GHz",                                                                   \
-    "software fallback AES cost per byte (charged to the submitter)")                          \
+    "software fallback AES cost per byte with a 128-bit key (10 rounds; 192 and 256-bit keys "  \
+    "cost 12/10 and 14/10 of it), charged to the submitter")                          \
   X(std::uint32_t, fallback_call_cycles, 600, "cycles",                                         \
     "estimate: skcipher_request_set_sync_tfm/callback/crypt + crypto_skcipher_encrypt of the " \
     "fallback tfm + its walk set-up (skcipher_walk_virt, kmap) once per request",             \
     "software fallback fixed cost per request")                                                 \
   X(std::uint32_t, queue_len, 10, "requests",                                                   \
     "Linux omap-aes: engine queue CRYPTO_ENGINE_MAX_QLEN = 10, changed by sysfs queue_len",     \
-    "engine queue length per instance")                                                         \
+    "engine queue length per instance", AESVP_RANGE(1, 1000000))                                                         \
   X(bool, use_dma, true, "",                                                                    \
     "Linux omap-aes uses DMA whenever the channels can be had; PIO (pio_only) otherwise",       \
     "DMA path (true) or IRQ-driven PIO path (false)")                                           \
@@ -76,19 +77,19 @@ namespace aesvp::driver {
   X(std::uint32_t, reset_poll_max, 1000, "reads",                                               \
     "chosen: bound of the SYSSTATUS.RESETDONE poll after a soft reset (each read costs the "   \
     "bus latency; the model resets in aes.softreset time)",                                      \
-    "error recovery: maximum RESETDONE polls")                                                \
+    "error recovery: maximum RESETDONE polls", AESVP_RANGE(1, 1000000000))                                                \
   X(std::string, merge, "off", "",                                                             \
     "aesvp bulk mode (not in Linux); used only when the AES has the bulk extension",           \
     "engine merge policy: off, opportunistic, bounded or max (engine/merge_policy.h)")         \
   X(std::uint32_t, merge_max, 16, "requests",                                                  \
     "chosen: 16 x 512 B = 8 KiB, two pages of a bio",                                          \
-    "merge policies max and bounded: most requests per dispatch (bounded: target)")            \
+    "merge policies max and bounded: most requests per dispatch (bounded: target)", AESVP_RANGE(1, 4096))            \
   X(double, merge_wait_us, 20.0, "us",                                                         \
     "chosen: about one 512-byte request's service time",                                       \
     "merge policy bounded: longest wait of the head request for more to merge")                \
   X(std::uint32_t, merge_max_bytes, 65536, "B",                                                \
     "chosen: 64 KiB, the largest request aesvp speed measures",                                \
-    "largest merged request")
+    "largest merged request", AESVP_RANGE(16, 16777216))
 
 AESVP_PARAM_GROUP(DriverParams, "driver", AESVP_DRIVER_PARAMS);
 

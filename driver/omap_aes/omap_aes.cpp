@@ -5,8 +5,6 @@
 #include "driver/kernel/dma_mapping.h"
 #include "models/aes/omap_aes_regs.h"
 
-#include <openssl/evp.h>
-
 #include <algorithm>
 #include <cstring>
 
@@ -20,8 +18,6 @@ using kernel::Scatterlist;
 namespace {
 
 constexpr std::uint32_t kBlock = regs::kBlockBytes;
-// The sDMA counts frames (one 16-byte block each) in 16 bits: one entry moves at most this.
-constexpr std::uint32_t kMaxEntryBytes = 65535u * kBlock;
 constexpr std::uint32_t kDmaEnables = regs::kSysconfigDmaReqDataInEn | regs::kSysconfigDmaReqDataOutEn;
 
 std::uint32_t word_of(const std::uint8_t* b) {
@@ -32,10 +28,11 @@ std::uint32_t word_of(const std::uint8_t* b) {
 
 std::uint32_t round_up_block(std::uint32_t len) { return (len + kBlock - 1) / kBlock * kBlock; }
 
-// Adds [addr, addr + len) to `sg`, split into entries the sDMA can move in one go.
-void push_split(Scatterlist& sg, std::uint64_t addr, std::uint64_t len) {
+// Adds [addr, addr + len) to `sg`, split into entries of at most `max_seg` bytes (the DMA
+// provider's dma_get_max_seg_size).
+void push_split(Scatterlist& sg, std::uint64_t addr, std::uint64_t len, std::uint32_t max_seg) {
   while (len > 0) {
-    const std::uint32_t n = static_cast<std::uint32_t>(std::min<std::uint64_t>(len, kMaxEntryBytes));
+    const std::uint32_t n = static_cast<std::uint32_t>(std::min<std::uint64_t>(len, max_seg));
     sg.push_back(addr, n);
     addr += n;
     len -= n;
@@ -44,12 +41,12 @@ void push_split(Scatterlist& sg, std::uint64_t addr, std::uint64_t len) {
 
 // The first `len` bytes of `sg` as a new list (the caller's list is never modified: it is
 // mapped and unmapped through this copy). False if `sg` is shorter than `len`.
-bool trim_sg(const Scatterlist& sg, std::uint64_t len, Scatterlist& out) {
+bool trim_sg(const Scatterlist& sg, std::uint64_t len, std::uint32_t max_seg, Scatterlist& out) {
   out = Scatterlist();
   for (const auto& e : sg.entries()) {
     if (len == 0) break;
     const std::uint64_t n = std::min<std::uint64_t>(e.length, len);
-    if (n > 0) push_split(out, e.address, n);
+    if (n > 0) push_split(out, e.address, n, max_seg);
     len -= n;
   }
   return len == 0;
@@ -63,123 +60,7 @@ bool sg_aligned(const Scatterlist& sg) {
   return true;
 }
 
-// Zero-time access to the bytes [off, off + len) of a scatterlist (what the CPU loads and
-// stores; the caller charges the cost).
-void sg_read(kernel::Kernel& k, const Scatterlist& sg, std::uint64_t off, std::uint8_t* dst,
-             std::size_t len) {
-  for (const auto& e : sg.entries()) {
-    if (len == 0) return;
-    if (off >= e.length) {
-      off -= e.length;
-      continue;
-    }
-    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(e.length - off, len));
-    const auto bytes = kernel::fetch_bytes(k, e.address + off, n);
-    std::copy(bytes.begin(), bytes.end(), dst);
-    dst += n;
-    len -= n;
-    off = 0;
-  }
-}
-
-void sg_write(kernel::Kernel& k, const Scatterlist& sg, std::uint64_t off, const std::uint8_t* src,
-              std::size_t len) {
-  for (const auto& e : sg.entries()) {
-    if (len == 0) return;
-    if (off >= e.length) {
-      off -= e.length;
-      continue;
-    }
-    const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(e.length - off, len));
-    kernel::place_bytes(k, e.address + off, std::vector<std::uint8_t>(src, src + n));
-    src += n;
-    len -= n;
-    off = 0;
-  }
-}
-
-const EVP_CIPHER* evp_cipher(SkcipherMode m, std::size_t klen) {
-  const int i = klen == 16 ? 0 : klen == 24 ? 1 : klen == 32 ? 2 : -1;
-  if (i < 0) return nullptr;
-  switch (m) {
-    case SkcipherMode::Ecb:
-    case SkcipherMode::Xts:
-      return i == 0 ? EVP_aes_128_ecb() : i == 1 ? EVP_aes_192_ecb() : EVP_aes_256_ecb();
-    case SkcipherMode::Cbc:
-      return i == 0 ? EVP_aes_128_cbc() : i == 1 ? EVP_aes_192_cbc() : EVP_aes_256_cbc();
-    case SkcipherMode::Ctr:
-      return i == 0 ? EVP_aes_128_ctr() : i == 1 ? EVP_aes_192_ctr() : EVP_aes_256_ctr();
-  }
-  return nullptr;
-}
-
-bool evp_crypt(const EVP_CIPHER* c, const std::uint8_t* key, const std::uint8_t* iv, bool enc,
-               const std::uint8_t* in, std::uint8_t* out, std::size_t len) {
-  EVP_CIPHER_CTX* ctx = EVP_CIPHER_CTX_new();
-  if (ctx == nullptr) return false;
-  int n1 = 0, n2 = 0;
-  bool ok = EVP_CipherInit_ex(ctx, c, nullptr, key, iv, enc ? 1 : 0) == 1 &&
-            EVP_CIPHER_CTX_set_padding(ctx, 0) == 1 &&
-            EVP_CipherUpdate(ctx, out, &n1, in, static_cast<int>(len)) == 1 &&
-            EVP_CipherFinal_ex(ctx, out + n1, &n2) == 1;
-  EVP_CIPHER_CTX_free(ctx);
-  return ok && static_cast<std::size_t>(n1 + n2) == len;
-}
-
-// XTS (IEEE 1619, whole blocks) from AES-ECB: T = E_k2(n); C = E_k1(P ^ T) ^ T; T *= alpha.
-bool xts_crypt(const std::vector<std::uint8_t>& key, bool enc, const std::uint8_t* iv,
-               const std::uint8_t* in, std::uint8_t* out, std::size_t len) {
-  const std::size_t kl = key.size() / 2;
-  const EVP_CIPHER* c = evp_cipher(SkcipherMode::Ecb, kl);
-  if (c == nullptr || len % kBlock != 0) return false;
-  std::uint8_t t[16];
-  if (!evp_crypt(c, key.data() + kl, nullptr, true, iv, t, 16)) return false;
-  std::vector<std::uint8_t> x(len);
-  std::vector<std::uint8_t> tw(len);
-  for (std::size_t off = 0; off < len; off += kBlock) {
-    std::memcpy(&tw[off], t, 16);
-    for (int i = 0; i < 16; ++i) x[off + i] = static_cast<std::uint8_t>(in[off + i] ^ t[i]);
-    const std::uint8_t carry = t[15] >> 7;
-    for (int i = 15; i > 0; --i) t[i] = static_cast<std::uint8_t>((t[i] << 1) | (t[i - 1] >> 7));
-    t[0] = static_cast<std::uint8_t>((t[0] << 1) ^ (carry ? 0x87 : 0));
-  }
-  if (!evp_crypt(c, key.data(), nullptr, enc, x.data(), x.data(), len)) return false;
-  for (std::size_t i = 0; i < len; ++i) out[i] = static_cast<std::uint8_t>(x[i] ^ tw[i]);
-  return true;
-}
-
-void ctr_add(std::array<std::uint8_t, 16>& ctr, std::uint64_t n) {
-  for (int i = 15; i >= 0 && n != 0; --i) {
-    const std::uint64_t s = ctr[static_cast<std::size_t>(i)] + (n & 0xff);
-    ctr[static_cast<std::size_t>(i)] = static_cast<std::uint8_t>(s);
-    n = (n >> 8) + (s >> 8);
-  }
-}
-
 }  // namespace
-
-bool software_crypt(SkcipherMode mode, const std::vector<std::uint8_t>& key, bool encrypt,
-                    std::array<std::uint8_t, 16>& iv, const std::uint8_t* in, std::uint8_t* out,
-                    std::size_t len) {
-  if (!valid_key_len(mode, key.size())) return false;
-  if (len == 0) return true;
-  if (mode == SkcipherMode::Xts) return xts_crypt(key, encrypt, iv.data(), in, out, len);
-  if (mode != SkcipherMode::Ctr && len % kBlock != 0) return false;
-  std::array<std::uint8_t, 16> last{};
-  if (mode == SkcipherMode::Cbc && !encrypt) std::memcpy(last.data(), in + len - 16, 16);
-  const EVP_CIPHER* c = evp_cipher(mode, key.size());
-  if (!evp_crypt(c, key.data(), mode == SkcipherMode::Ecb ? nullptr : iv.data(), encrypt, in, out,
-                 len)) {
-    return false;
-  }
-  if (mode == SkcipherMode::Cbc) {
-    if (encrypt) std::memcpy(last.data(), out + len - 16, 16);
-    iv = last;
-  } else if (mode == SkcipherMode::Ctr) {
-    ctr_add(iv, (len + kBlock - 1) / kBlock);
-  }
-  return true;
-}
 
 // =====================================================================================
 // OmapAesDev
@@ -187,7 +68,7 @@ bool software_crypt(SkcipherMode mode, const std::vector<std::uint8_t>& key, boo
 
 OmapAesDev::OmapAesDev(OmapAesDriver& drv, unsigned instance)
     : drv_(drv), k_(drv.kernel()), instance_(instance),
-      res_(drv.kernel().platform().aes_resources(instance)) {}
+      res_(drv.kernel().device_tree().aes.at(instance)) {}
 
 OmapAesDev::~OmapAesDev() {
   // crypto_engine_exit would wait on the simulated context, which cannot run any more at the
@@ -231,17 +112,22 @@ int OmapAesDev::probe() {
   // option disables DMA or the channels cannot be had.
   pio_only_ = !p.use_dma;
   if (!pio_only_) {
-    dma_lch_in_ = drv_.dma().dma_request_chan(res_.dma_tx);
-    dma_lch_out_ = drv_.dma().dma_request_chan(res_.dma_rx);
-    if (dma_lch_in_ == nullptr || dma_lch_out_ == nullptr) {
+    dma_lch_in_ = drv_.dma().dma_request_chan(res_.dma_in);
+    dma_lch_out_ = drv_.dma().dma_request_chan(res_.dma_out);
+    if (dma_lch_in_ == nullptr || dma_lch_out_ == nullptr || omap_aes_dma_config() != Errc::Ok) {
       if (dma_lch_in_ != nullptr) drv_.dma().dma_release_channel(dma_lch_in_);
       if (dma_lch_out_ != nullptr) drv_.dma().dma_release_channel(dma_lch_out_);
       dma_lch_in_ = dma_lch_out_ = nullptr;
       pio_only_ = true;
     }
   }
+  if (!pio_only_) {
+    // Segment limit of the scatterlists the DMA provider accepts (dma_get_max_seg_size).
+    max_seg_ = std::min(drv_.dma().dma_get_max_seg_size(dma_lch_in_),
+                        drv_.dma().dma_get_max_seg_size(dma_lch_out_)) / kBlock * kBlock;
+  }
   if (pio_only_) {
-    const int rc = k_.request_irq(res_.irq_id, [this](unsigned irq) { return omap_aes_irq(irq); },
+    const int rc = k_.request_irq(res_.irq, [this](unsigned irq) { return omap_aes_irq(irq); },
                                   name, p.irq_core);
     if (rc != 0) return rc;
   }
@@ -259,7 +145,9 @@ int OmapAesDev::probe() {
   engine_ = std::make_unique<engine::CryptoEngine>(*worker_, *this, opt, make_policy());
   if (engine_->start() != Errc::Ok) return -kernel::kEINVAL;
 
-  // The request watchdog (not in upstream omap-aes): a thread sleeping on the deadline.
+  // The request watchdog (not in upstream omap-aes): a kernel timer per request deadline
+  // whose expiry wakes a thread (recovery does MMIO, which a timer callback may not).
+  wdt_ = std::make_unique<kernel::KernelTimer>(name + "-wdt-timer", [this] { wdt_work_.notify(); });
   k_.spawn_thread(name + "-wdt", ContextClass::Thread, core, [this] { omap_aes_watchdog(); });
   probed_ = true;
   return 0;
@@ -313,7 +201,8 @@ Errc OmapAesDev::omap_aes_prepare_req(SkcipherRequest& req) {
   const std::uint32_t len = req.cryptlen;
   cur_.total = round_up_block(len);
   Scatterlist in, out;
-  if (!trim_sg(req.src, len, in) || !trim_sg(req.destination(), len, out)) return Errc::Inval;
+  if (!trim_sg(req.src, len, max_seg_, in) || !trim_sg(req.destination(), len, max_seg_, out))
+    return Errc::Inval;
   cur_.dst_sg = out;
   const bool padded = cur_.total != len;
 
@@ -326,7 +215,7 @@ Errc OmapAesDev::omap_aes_prepare_req(SkcipherRequest& req) {
     kernel::sg_copy_to_buffer(k_, in, buf, len);
     if (padded) kernel::place_bytes(k_, buf + len, std::vector<std::uint8_t>(cur_.total - len, 0));
     cur_.in_sg = Scatterlist();
-    push_split(cur_.in_sg, buf, cur_.total);
+    push_split(cur_.in_sg, buf, cur_.total, max_seg_);
     ++stats_.bounced_in;
   } else {
     cur_.in_sg = in;
@@ -337,7 +226,7 @@ Errc OmapAesDev::omap_aes_prepare_req(SkcipherRequest& req) {
     if (buf == 0) return Errc::NoMem;
     cur_.out_buf = buf;
     cur_.out_sg = Scatterlist();
-    push_split(cur_.out_sg, buf, cur_.total);
+    push_split(cur_.out_sg, buf, cur_.total, max_seg_);
     ++stats_.bounced_out;
   } else {
     cur_.out_sg = out;
@@ -384,20 +273,7 @@ Errc OmapAesDev::omap_aes_crypt_dma_start() {
   }
   cur_.mapped = true;
 
-  kernel::DmaSlaveConfig cin;
-  cin.direction = DmaTransferDirection::MemToDev;
-  cin.dst_addr = res_.base + regs::kDataInOut0;
-  cin.dst_addr_width = 4;
-  cin.dst_maxburst = 4;  // one AES block per DMA request
-  kernel::DmaSlaveConfig cout;
-  cout.direction = DmaTransferDirection::DevToMem;
-  cout.src_addr = res_.base + regs::kDataInOut0;
-  cout.src_addr_width = 4;
-  cout.src_maxburst = 4;
-  if (dma.dmaengine_slave_config(dma_lch_in_, cin) != 0 ||
-      dma.dmaengine_slave_config(dma_lch_out_, cout) != 0) {
-    return Errc::Inval;
-  }
+  if (omap_aes_dma_config() != Errc::Ok) return Errc::Inval;
   kernel::DmaAsyncTxDescriptor* tx_in =
       dma.dmaengine_prep_slave_sg(dma_lch_in_, cur_.in_sg, DmaTransferDirection::MemToDev);
   kernel::DmaAsyncTxDescriptor* tx_out =
@@ -419,6 +295,25 @@ Errc OmapAesDev::omap_aes_crypt_dma_start() {
   k_.writel(req.cryptlen, res_.base + regs::kCLength0);
   k_.writel(0, res_.base + regs::kCLength1);
   write_mask(regs::kSysconfig, kDmaEnables, kDmaEnables);
+  return Errc::Ok;
+}
+
+Errc OmapAesDev::omap_aes_dma_config() {
+  kernel::DmaSlaveConfig cin;
+  cin.direction = DmaTransferDirection::MemToDev;
+  cin.dst_addr = res_.base + regs::kDataInOut0;
+  cin.dst_addr_width = 4;
+  cin.dst_maxburst = 4;  // one AES block per DMA request
+  kernel::DmaSlaveConfig cout;
+  cout.direction = DmaTransferDirection::DevToMem;
+  cout.src_addr = res_.base + regs::kDataInOut0;
+  cout.src_addr_width = 4;
+  cout.src_maxburst = 4;
+  kernel::DmaEngine& dma = drv_.dma();
+  if (dma.dmaengine_slave_config(dma_lch_in_, cin) != 0 ||
+      dma.dmaengine_slave_config(dma_lch_out_, cout) != 0) {
+    return Errc::Inval;
+  }
   return Errc::Ok;
 }
 
@@ -472,7 +367,7 @@ kernel::IrqReturn OmapAesDev::omap_aes_irq(unsigned /*irq*/) {
     set_irq_enable(0);
     k_.charge_cycles(drv_.params().pio_block_cycles);
     std::uint8_t blk[16];
-    sg_read(k_, cur_.in_sg, cur_.pio_in, blk, 16);
+    kernel::sg_pcopy_to_buffer(k_, cur_.in_sg, blk, sizeof blk, cur_.pio_in);
     for (std::uint32_t i = 0; i < 4; ++i) k_.writel(word_of(&blk[4 * i]), b + regs::data_in_out(i));
     cur_.pio_in += 16;
     status &= ~regs::kIrqDataIn;
@@ -486,7 +381,7 @@ kernel::IrqReturn OmapAesDev::omap_aes_irq(unsigned /*irq*/) {
       const std::uint32_t w = k_.readl(b + regs::data_in_out(i));
       std::memcpy(&blk[4 * i], &w, 4);
     }
-    sg_write(k_, cur_.out_sg, cur_.pio_out, blk, 16);
+    kernel::sg_pcopy_from_buffer(k_, cur_.out_sg, blk, sizeof blk, cur_.pio_out);
     cur_.pio_out += 16;
     status &= ~regs::kIrqDataOut;
     k_.writel(status, b + regs::kIrqStatus);
@@ -578,20 +473,17 @@ void OmapAesDev::omap_aes_recover() {
 void OmapAesDev::arm_watchdog() {
   wdt_armed_ = true;
   wdt_seq_ = cur_.seq;
-  wdt_ev_.cancel();
-  const ExecContext* c = k_.current();
-  const sc_core::sc_time local = c != nullptr ? c->local_time() : sc_core::SC_ZERO_TIME;
-  wdt_ev_.notify(sc_core::sc_time(drv_.params().dma_timeout_us, sc_core::SC_US) + local);
+  wdt_->mod_timer(k_.now() + sc_core::sc_time(drv_.params().dma_timeout_us, sc_core::SC_US));
 }
 
 void OmapAesDev::disarm_watchdog() {
   wdt_armed_ = false;
-  wdt_ev_.cancel();
+  wdt_->del_timer();
 }
 
 void OmapAesDev::omap_aes_watchdog() {
   for (;;) {
-    k_.current()->wait(wdt_ev_);
+    k_.current()->wait(wdt_work_);
     if (!wdt_armed_ || cur_.req == nullptr || cur_.completing || wdt_seq_ != cur_.seq) continue;
     cur_.completing = true;
     wdt_armed_ = false;
@@ -616,7 +508,7 @@ OmapAesDriver::OmapAesDriver(kernel::Kernel& k, kernel::DmaEngine& dma, const Dr
 OmapAesDriver::~OmapAesDriver() = default;
 
 int OmapAesDriver::probe() {
-  const unsigned n = static_cast<unsigned>(k_.platform().aes.size());
+  const unsigned n = static_cast<unsigned>(k_.device_tree().aes.size());
   for (unsigned i = 0; i < n; ++i) {
     const int rc = probe_instance(i);
     if (rc != 0 && rc != -kernel::kEBUSY) return rc;
@@ -625,7 +517,7 @@ int OmapAesDriver::probe() {
 }
 
 int OmapAesDriver::probe_instance(unsigned instance) {
-  if (instance >= k_.platform().aes.size()) return -kernel::kENODEV;
+  if (instance >= k_.device_tree().aes.size()) return -kernel::kENODEV;
   for (const auto& d : devs_)
     if (d->instance() == instance) return -kernel::kEBUSY;
   auto dev = std::make_unique<OmapAesDev>(*this, instance);
@@ -681,22 +573,6 @@ Errc OmapAesDriver::omap_aes_crypt(SkcipherRequest& req) {
   req.driver_ctx = dd;
   trace(req.id, "transfer", static_cast<int>(dd->instance()));
   return dd->engine().transfer_request(req);  // omap_aes_handle_queue
-}
-
-Errc OmapAesDriver::omap_aes_fallback(SkcipherRequest& req) {
-  trace(req.id, "fallback", -1);
-  const std::size_t len = req.cryptlen;
-  std::vector<std::uint8_t> in(len), out(len);
-  sg_read(k_, req.src, 0, in.data(), len);
-  if (!software_crypt(req.tfm->mode(), req.tfm->key(), req.dir == CryptDirection::Encrypt, req.iv,
-                      in.data(), out.data(), len)) {
-    return Errc::Inval;
-  }
-  k_.charge_cycles(params_.fallback_call_cycles + params_.sw_aes_cycles_per_byte * static_cast<double>(len));
-  sg_write(k_, req.destination(), 0, out.data(), len);
-  ++fallback_requests_;
-  fallback_bytes_ += len;
-  return Errc::Ok;
 }
 
 }  // namespace aesvp::driver

@@ -1,9 +1,10 @@
 // The omap-aes driver on the crypto engine (Linux drivers/crypto/omap-aes.c, engine era),
-// running on the kernel-services layer over the simulated OMAP4 platform.
+// running on the kernel-services layer; it knows the SoC only through the device description
+// (instances, base addresses, interrupt numbers, DMA request lines) and the dmaengine API.
 //
 //   OmapAesDriver   the module: registers ecb/cbc/ctr/xts(aes) (SkcipherProvider), keeps the
 //                   list of probed devices (round-robin omap_aes_find_dev), the software
-//                   fallback (OpenSSL EVP, charged at sw_aes_cycles_per_byte).
+//                   fallback for short requests (fallback.h/.cpp).
 //   OmapAesDev      one AES instance (struct omap_aes_dev): its crypto engine on a real-time
 //                   kthread worker, the two sDMA channels, the done tasklet, runtime PM, the
 //                   watchdog, the PIO interrupt handler; implements engine::EngineDriver.
@@ -16,6 +17,7 @@
 #include "driver/kernel/kernel.h"
 #include "driver/kernel/kthread_worker.h"
 #include "driver/kernel/runtime_pm.h"
+#include "driver/kernel/timer.h"
 #include "driver/omap_aes/driver_params.h"
 #include "driver/omap_aes/skcipher.h"
 #include "engine/crypto_engine.h"
@@ -85,7 +87,7 @@ class OmapAesDev final : public engine::EngineDriver, public engine::MergeAdapte
   kernel::DmaChan* dma_lch_in() const { return dma_lch_in_; }    // memory -> DATA_IN
   kernel::DmaChan* dma_lch_out() const { return dma_lch_out_; }  // DATA_OUT -> memory
   const OmapAesDevStats& stats() const { return stats_; }
-  const Platform::AesResources& resources() const { return res_; }
+  const AesNode& resources() const { return res_; }
 
   // --- fault injection --------------------------------------------------------------------
   // Suppressed interrupt: the next output-DMA completion callback is ignored, as if the
@@ -126,6 +128,7 @@ class OmapAesDev final : public engine::EngineDriver, public engine::MergeAdapte
   bool multi_unit(const SkcipherRequest& req) const;
   void omap_aes_write_units(const SkcipherRequest& req);  // bulk registers (+ ESSIV salt key)
   std::unique_ptr<engine::DispatchPolicy> make_policy();
+  Errc omap_aes_dma_config();  // dmaengine_slave_config of both channels
   Errc omap_aes_crypt_dma_start();
   void omap_aes_pio_start();
   void omap_aes_dma_out_callback(std::uint64_t seq, const kernel::DmaengineResult& r);
@@ -146,9 +149,10 @@ class OmapAesDev final : public engine::EngineDriver, public engine::MergeAdapte
   OmapAesDriver& drv_;
   kernel::Kernel& k_;
   const unsigned instance_;
-  const Platform::AesResources res_;
+  const AesNode res_;  // from the device description
   bool probed_ = false;
   bool pio_only_ = false;
+  std::uint32_t max_seg_ = 0xfffffff0u;  // longest scatterlist entry (DMA provider's limit)
   kernel::DmaChan* dma_lch_in_ = nullptr;
   kernel::DmaChan* dma_lch_out_ = nullptr;
   std::unique_ptr<kernel::RuntimePm> rpm_;
@@ -160,7 +164,8 @@ class OmapAesDev final : public engine::EngineDriver, public engine::MergeAdapte
   std::uint64_t done_seq_ = 0;     // request the scheduled done task is for
   bool wdt_armed_ = false;
   std::uint64_t wdt_seq_ = 0;
-  sc_core::sc_event wdt_ev_;
+  std::unique_ptr<kernel::KernelTimer> wdt_;  // the request deadline
+  sc_core::sc_event wdt_work_;                 // the expired deadline wakes the watchdog thread
   unsigned drop_callbacks_ = 0;
   std::uint32_t irq_enable_ = 0;  // shadow of IRQENABLE (PIO)
   OmapAesDevStats stats_;
@@ -220,12 +225,5 @@ class OmapAesDriver final : public SkcipherProvider {
   std::uint64_t fallback_requests_ = 0, fallback_bytes_ = 0;
   DriverTraceHook trace_;
 };
-
-// Software AES of one request (the fallback's cipher, also usable as a local reference):
-// `in` -> `out` (same size; CTR any length, others a multiple of 16), `iv` updated with the
-// chaining value (CBC, CTR). XTS: key1 || key2, no ciphertext stealing. False on a bad key.
-bool software_crypt(SkcipherMode mode, const std::vector<std::uint8_t>& key, bool encrypt,
-                    std::array<std::uint8_t, 16>& iv, const std::uint8_t* in, std::uint8_t* out,
-                    std::size_t len);
 
 }  // namespace aesvp::driver

@@ -63,79 +63,69 @@ sc_time OmapAes::core_time_per_block(unsigned key_bits) const {
 void OmapAes::declare_registers() {
   for (std::uint32_t x = 0; x < regs::kKeyWords; ++x) {
     // Keys are write-only: a read answers TLM_COMMAND_ERROR_RESPONSE.
-    bank_.add("KEY2_" + std::to_string(x), regs::key2_word(x), Access::WriteOnly)
-        .on_write([this, x](std::uint32_t v) {
-          bank_.at(regs::key2_word(x)).set(v);
-          keys_dirty_ = true;
-        });
-    bank_.add("KEY1_" + std::to_string(x), regs::key1_word(x), Access::WriteOnly)
-        .on_write([this, x](std::uint32_t v) {
-          bank_.at(regs::key1_word(x)).set(v);
-          keys_dirty_ = true;
-        });
+    auto write_key = [this](RegAccess& a) {
+      keys_dirty_ = true;
+      return a.merged();
+    };
+    bank_.add("KEY2_" + std::to_string(x), regs::key2_word(x), Access::WriteOnly).on_write(write_key);
+    bank_.add("KEY1_" + std::to_string(x), regs::key1_word(x), Access::WriteOnly).on_write(write_key);
   }
   for (unsigned w = 0; w < 4; ++w) {
     // The IV registers are the live chaining value of the engine.
-    auto read_iv = [this, w]() { return block_word(engine_.iv(), w); };
     bank_.add("IV_IN_" + std::to_string(w), regs::iv_in(w), Access::ReadWrite)
-        .on_read(read_iv)
-        .on_peek(read_iv)
-        .on_write([this, w](std::uint32_t v) {
+        .value([this, w] { return block_word(engine_.iv(), w); })
+        .on_write([this, w](RegAccess& a) {
           AesBlock iv = engine_.iv();
-          set_block_word(iv, w, v);
+          set_block_word(iv, w, a.data);
           engine_.set_iv(iv);
+          return a.stored;
         });
   }
   bank_.add("CTRL", regs::kCtrl, Access::ReadWrite)
-      .on_read([this]() { return ctrl_value(); })
-      .on_peek([this]() { return ctrl_value(); })
-      .on_write([this](std::uint32_t v) { write_ctrl(v); });
-  bank_.add("C_LENGTH_0", regs::kCLength0, Access::ReadWrite).on_write([this](std::uint32_t v) {
-    bank_.at(regs::kCLength0).set(v);
-    write_length();
-  });
-  bank_.add("C_LENGTH_1", regs::kCLength1, Access::ReadWrite).on_write([this](std::uint32_t v) {
-    bank_.at(regs::kCLength1).set(v);
-    write_length();
-  });
+      .value([this] { return ctrl_value(); })
+      .writable(~regs::kCtrlStatusBits)
+      .on_write([this](RegAccess& a) { return write_ctrl(a.data); });
+  for (std::uint64_t off : {regs::kCLength0, regs::kCLength1}) {
+    bank_.add(off == regs::kCLength0 ? "C_LENGTH_0" : "C_LENGTH_1", off, Access::ReadWrite)
+        .on_write([this, off](RegAccess& a) {
+          const std::uint64_t other = bank_.at(off == regs::kCLength0 ? regs::kCLength1 : regs::kCLength0).get();
+          write_length(off == regs::kCLength0 ? (other << 32) | a.data
+                                              : (std::uint64_t{a.data} << 32) | other);
+          return a.data;
+        });
+  }
   bank_.add("AUTH_LENGTH", regs::kAuthLength, Access::ReadWrite);
   for (unsigned w = 0; w < 4; ++w) {
     bank_.add("DATA_IN_OUT_" + std::to_string(w), regs::data_in_out(w), Access::ReadWrite)
-        .on_read([this, w]() { return read_data_out(w); })
-        .on_peek([this, w]() { return peek_data_out(w); })
-        .on_write([this, w](std::uint32_t v) { write_data_in(w, v); });
+        .value([this, w] { return peek_data_out(w); })
+        .on_read([this, w](RegAccess& a) { return read_data_out(w, a); })
+        .on_write([this, w](RegAccess& a) {
+          write_data_in(w, a);
+          return a.stored;
+        });
   }
   for (unsigned w = 0; w < 4; ++w) {
     bank_.add("TAG_OUT_" + std::to_string(w), regs::tag_out(w), Access::ReadOnly);  // GCM/CCM: not modelled
   }
   bank_.add("REVISION", regs::kRevision, Access::ReadOnly, params_.revision);
   bank_.add("SYSCONFIG", regs::kSysconfig, Access::ReadWrite)
-      .on_read([this]() {
-        return sysconfig_reg_->get() | (resetting_ ? regs::kSysconfigSoftreset : 0u);
-      })
-      .on_peek([this]() {
-        return sysconfig_reg_->get() | (resetting_ ? regs::kSysconfigSoftreset : 0u);
-      })
-      .on_write([this](std::uint32_t v) { write_sysconfig(v); });
+      .value([this] { return sysconfig_reg_->get() | (resetting_ ? regs::kSysconfigSoftreset : 0u); })
+      .writable(regs::kSysconfigWritable)
+      .on_write([this](RegAccess& a) { return write_sysconfig(a); })
+      .after_write([this](const RegAccess&) { update_outputs(); });
   if (params_.bulk_extension) declare_bulk_registers();
   bank_.add("SYSSTATUS", regs::kSysstatus, Access::ReadOnly, regs::kSysstatusResetDone)
-      .on_read([this]() { return resetting_ ? 0u : regs::kSysstatusResetDone; })
-      .on_peek([this]() { return resetting_ ? 0u : regs::kSysstatusResetDone; });
+      .value([this] { return resetting_ ? 0u : regs::kSysstatusResetDone; });
   // Level status: writes change nothing (Linux writes back status & ~bit).
   bank_.add("IRQSTATUS", regs::kIrqStatus, Access::ReadWrite)
-      .on_read([this]() { return irq_status(); })
-      .on_peek([this]() { return irq_status(); })
-      .on_write([](std::uint32_t) {});
-  bank_.add("IRQENABLE", regs::kIrqEnable, Access::ReadWrite).on_write([this](std::uint32_t v) {
-    irqenable_reg_->set(v & regs::kIrqAll);
-    update_outputs();
-  });
+      .value([this] { return irq_status(); })
+      .on_write([](RegAccess& a) { return a.stored; });
+  bank_.add("IRQENABLE", regs::kIrqEnable, Access::ReadWrite)
+      .writable(regs::kIrqAll)
+      .after_write([this](const RegAccess&) { update_outputs(); });
 }
 
-std::uint32_t OmapAes::peek(std::uint32_t offset) const {
-  const Register* reg = const_cast<RegisterBank&>(bank_).find(offset);
-  return reg != nullptr ? reg->peek() : 0;
-}
+std::uint32_t OmapAes::peek(std::uint32_t offset) const { return bank_.peek(offset); }
 
 std::uint32_t OmapAes::ctrl_value() const {
   std::uint32_t v = ctrl_reg_->get() & ~regs::kCtrlStatusBits;
@@ -157,8 +147,7 @@ void OmapAes::warn_model(const std::string& what) const {
   SC_REPORT_WARNING(kReportModel, (std::string(name()) + ": " + what).c_str());
 }
 
-void OmapAes::write_ctrl(std::uint32_t v) {
-  ctrl_reg_->set(v & ~regs::kCtrlStatusBits);
+std::uint32_t OmapAes::write_ctrl(std::uint32_t v) {
   if (!pipeline_idle()) {
     warn_model("CTRL written while blocks are in flight: they are discarded");
     flush_pipeline();
@@ -197,25 +186,35 @@ void OmapAes::write_ctrl(std::uint32_t v) {
   blocks_in_ = blocks_out_ = 0;
   length_blocks_ = 0;
   update_outputs();
+  return v & ~regs::kCtrlStatusBits;  // the status bits are computed, never stored
 }
 
-void OmapAes::write_length() {
-  const std::uint64_t bytes = (std::uint64_t{bank_.at(regs::kCLength1).get()} << 32) |
-                              bank_.at(regs::kCLength0).get();
+void OmapAes::write_length(std::uint64_t bytes) {
   length_blocks_ = (bytes + regs::kBlockBytes - 1) / regs::kBlockBytes;
   update_outputs();
 }
 
-void OmapAes::write_sysconfig(std::uint32_t v) {
-  if ((v & regs::kSysconfigSoftreset) != 0) {
-    soft_reset();
-    return;
-  }
-  sysconfig_reg_->set(v & 0xffu & ~regs::kSysconfigSoftreset);
+std::uint32_t OmapAes::write_sysconfig(const RegAccess& a) {
+  if ((a.data & regs::kSysconfigSoftreset) == 0) return a.merged();
+  soft_reset(a.end);  // every register back to its reset value, SYSCONFIG included
+  return sysconfig_reg_->reset_value();
+}
+
+void OmapAes::reset() {
+  clear_state();
+  resetting_ = false;
+  wake_.cancel();  // nothing is in flight any more
   update_outputs();
 }
 
-void OmapAes::soft_reset() {
+void OmapAes::soft_reset(const sc_time& at) {
+  clear_state();
+  resetting_ = true;
+  reset_done_at_ = at + softreset_time();
+  update_outputs();
+}
+
+void OmapAes::clear_state() {
   bank_.reset();
   flush_pipeline();
   fast_core_free_ = SC_ZERO_TIME;
@@ -225,9 +224,7 @@ void OmapAes::soft_reset() {
   key_bits_ = 0;
   length_blocks_ = blocks_in_ = blocks_out_ = 0;
   std::fill(std::begin(data_in_words_), std::end(data_in_words_), 0u);
-  resetting_ = true;
-  reset_done_at_ = beat_end() + softreset_time();
-  update_outputs();
+  in_next_ = out_next_ = 0;
 }
 
 void OmapAes::flush_pipeline() {
@@ -295,22 +292,19 @@ sc_time OmapAes::compute_block(const AesBlock& in, AesBlock& out) {
   return t;
 }
 
-sc_time OmapAes::beat_end() const {
-  return access_start_ + stall_ + latency_ * static_cast<double>(beat_ + 1);
-}
-
-void OmapAes::write_data_in(unsigned word, std::uint32_t v) {
-  data_in_words_[word] = v;
+void OmapAes::write_data_in(unsigned addressed, const RegAccess& a) {
+  // DATA_IN_0 is also the FIFO port: repeated writes to it walk the block's words.
+  const unsigned word = addressed == 0 ? in_next_ : addressed;
+  in_next_ = (word + 1) % 4;
+  data_in_words_[word] = a.data;
   if (word != 3) return;
-  // DATA_IN_3 completes a block.
+  // DATA_IN_3 completes a block; it is in the input buffer when the beat ends.
   AesBlock b;
   for (unsigned w = 0; w < 4; ++w) set_block_word(b, w, data_in_words_[w]);
-  accept_block(b);
-  ++beat_;
+  accept_block(b, a.end);
 }
 
-void OmapAes::accept_block(const AesBlock& in) {
-  const sc_time arrival = beat_end();
+void OmapAes::accept_block(const AesBlock& in, const sc_time& arrival) {
   if (!context_valid_) {
     warn_model("DATA_IN block written without a valid context (write CTRL first): dropped");
     return;
@@ -343,24 +337,25 @@ std::uint32_t OmapAes::peek_data_out(unsigned word) const {
   return 0;
 }
 
-std::uint32_t OmapAes::read_data_out(unsigned word) {
+std::uint32_t OmapAes::read_data_out(unsigned addressed, RegAccess& a) {
+  // DATA_OUT_0 is also the FIFO port: repeated reads of it walk the block's words.
+  const unsigned word = addressed == 0 ? out_next_ : addressed;
+  out_next_ = (word + 1) % 4;
   const std::uint32_t v = peek_data_out(word);
   if (word != 3) return v;
   // Reading DATA_OUT_3 consumes the output block.
   if (!fast_queue_.empty()) {
-    const sc_time start = beat_end() - latency_;
     const sc_time ready = fast_queue_.front().ready;
-    if (ready > start) stall_ += ready - start;  // extends the transport delay
+    if (ready > a.time) a.stall += ready - a.time;  // the beat waits for the block
     fast_queue_.pop_front();
     ++blocks_out_;
   } else if (out_state_ == OutBuf::Full) {
     out_state_ = OutBuf::Reading;
-    out_release_ = beat_end();
+    out_release_ = a.end;
     ++blocks_out_;
   } else {
     warn_model("DATA_OUT_3 read with no output block ready: returns 0");
   }
-  ++beat_;
   update_outputs();  // lowers dma_req_out inside the servicing read
   return v;
 }
@@ -369,11 +364,7 @@ std::uint32_t OmapAes::read_data_out(unsigned word) {
 
 void OmapAes::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
   settle();  // the access sees the settled state of now
-  access_start_ = sc_core::sc_time_stamp() + delay;
-  stall_ = SC_ZERO_TIME;
-  beat_ = 0;
   bank_.b_transport(trans, delay);
-  delay += stall_;
   settle();
 }
 

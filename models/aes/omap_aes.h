@@ -51,7 +51,7 @@ namespace aesvp {
     "time from the SOFTRESET write to RESETDONE in SYSSTATUS")                                \
   X(std::uint32_t, revision, 0x302, "",                                                       \
     "AM335x reports 3.2 (Linux omap-aes probe message, fact sheet)",                          \
-    "REVISION register value: major in bits 10:8, minor in 5:0")                              \
+    "REVISION register value: major in bits 10:8, minor in 5:0", AESVP_RANGE(0, 0xffffffffu)) \
   X(bool, bulk_extension, false, "",                                                          \
     "BEYOND TI SILICON: aesvp's modelled extension (per-data-unit IVs, as inline-encryption " \
     "engines do); no TI AES has it",                                                          \
@@ -84,6 +84,11 @@ class OmapAes : public sc_core::sc_module {
 
   // Register-level view for tests and tracing (debug, no side effects).
   std::uint32_t peek(std::uint32_t offset) const;
+
+  // Hard reset (power-on, e.g. the power domain cycled): registers and data path as after
+  // construction, RESETDONE already set; statistics are kept. Takes no simulated time; the
+  // outputs follow at once. Call it from the simulation (not during elaboration).
+  void reset();
 
   // Observation hook for waveforms (traces/sc/waveform.h): the CTRL status bits and the
   // core's state, as plain flags that sc_trace can sample. Refreshed whenever the outputs
@@ -125,29 +130,28 @@ class OmapAes : public sc_core::sc_module {
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
 
-  // Register behaviour.
-  void write_ctrl(std::uint32_t v);
-  void write_sysconfig(std::uint32_t v);
-  void write_length();
-  void write_data_in(unsigned word, std::uint32_t v);
-  std::uint32_t read_data_out(unsigned word);
+  // Register behaviour: each write returns the value the register stores.
+  std::uint32_t write_ctrl(std::uint32_t v);
+  std::uint32_t write_sysconfig(const RegAccess& a);
+  void write_length(std::uint64_t bytes);
+  void write_data_in(unsigned word, const RegAccess& a);
+  std::uint32_t read_data_out(unsigned word, RegAccess& a);
   std::uint32_t peek_data_out(unsigned word) const;
   std::uint32_t ctrl_value() const;
   std::uint32_t irq_status() const;
-  void soft_reset();
+  void soft_reset(const sc_core::sc_time& at);  // SYSCONFIG.SOFTRESET written, beat ends `at`
+  void clear_state();  // what both resets clear
 
   // Data path.
   bool fast_path() const;
   bool can_take_input() const;
   bool output_ready() const;
   bool pipeline_idle() const;
-  void accept_block(const AesBlock& in);
+  void accept_block(const AesBlock& in, const sc_core::sc_time& arrival);
   sc_core::sc_time compute_block(const AesBlock& in, AesBlock& out);  // returns its core time
   void load_keys();
   void flush_pipeline();
 
-  // Time of the current beat's end (what the transport delay says), see b_transport.
-  sc_core::sc_time beat_end() const;
   // Settles every state change due now, updates the outputs, re-arms the wake-up event.
   void settle();
   void update_outputs();
@@ -158,7 +162,7 @@ class OmapAes : public sc_core::sc_module {
   Clock clock_;
   sc_core::sc_time latency_;
   RegisterBank bank_;
-  Register* ctrl_reg_ = nullptr;  // registers the data path reads often (map nodes are stable)
+  Register* ctrl_reg_ = nullptr;  // registers the data path reads often
   Register* sysconfig_reg_ = nullptr;
   Register* irqenable_reg_ = nullptr;
   AesModeEngine engine_;
@@ -172,6 +176,9 @@ class OmapAes : public sc_core::sc_module {
   std::uint64_t blocks_in_ = 0;      // blocks accepted since the last CTRL write
   std::uint64_t blocks_out_ = 0;     // blocks read out since the last CTRL write
   std::uint32_t data_in_words_[4] = {0, 0, 0, 0};
+  // The data window is also a FIFO port: DATA_x_0 accessed again and again walks through
+  // the block's words (an EDMA3 slave channel writes and reads the FIFO address only).
+  unsigned in_next_ = 0, out_next_ = 0;
 
   // Accurate pipeline: input buffer, core, output buffer.
   InBuf in_state_ = InBuf::Empty;
@@ -191,11 +198,6 @@ class OmapAes : public sc_core::sc_module {
   // Soft reset.
   bool resetting_ = false;
   sc_core::sc_time reset_done_at_;
-
-  // The transaction being served (hooks have no delay argument).
-  sc_core::sc_time access_start_;
-  sc_core::sc_time stall_;
-  unsigned beat_ = 0;
 
   sc_core::sc_event wake_;
   Observed observed_;

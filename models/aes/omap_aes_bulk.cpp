@@ -22,17 +22,15 @@ unsigned key_bits_of(std::uint32_t size_field) {
 void OmapAes::declare_bulk_registers() {
   // Settings are latched at a context's first block; a write also re-arms the latch so that
   // registers written after CTRL (before the data) count.
-  auto settings = [this](std::uint32_t offset, std::uint32_t mask) {
-    return [this, offset, mask](std::uint32_t v) {
-      bank_.at(offset).set(v & mask);
-      units_dirty_ = true;
-      keys_dirty_ = true;  // the salt key size may have changed
-    };
+  auto settings = [this](RegAccess& a) {
+    units_dirty_ = true;
+    keys_dirty_ = true;  // the salt key size may have changed
+    return a.merged();
   };
   bank_.add("BULK_CTRL", regs::kBulkCtrl, Access::ReadWrite)
-      .on_write(settings(regs::kBulkCtrl, regs::kBulkCtrlMask));
-  bank_.add("DU_SIZE", regs::kDuSize, Access::ReadWrite)
-      .on_write(settings(regs::kDuSize, 0xffffffffu));
+      .writable(regs::kBulkCtrlMask)
+      .on_write(settings);
+  bank_.add("DU_SIZE", regs::kDuSize, Access::ReadWrite).on_write(settings);
   // DU_NUM reads back the number of the next unit (like IV_IN after CBC: ready for chaining).
   auto read_num = [this](unsigned half) {
     return [this, half]() {
@@ -43,14 +41,8 @@ void OmapAes::declare_bulk_registers() {
       return static_cast<std::uint32_t>(half == 0 ? n : n >> 32);
     };
   };
-  bank_.add("DU_NUM_0", regs::kDuNum0, Access::ReadWrite)
-      .on_read(read_num(0))
-      .on_peek(read_num(0))
-      .on_write(settings(regs::kDuNum0, 0xffffffffu));
-  bank_.add("DU_NUM_1", regs::kDuNum1, Access::ReadWrite)
-      .on_read(read_num(1))
-      .on_peek(read_num(1))
-      .on_write(settings(regs::kDuNum1, 0xffffffffu));
+  bank_.add("DU_NUM_0", regs::kDuNum0, Access::ReadWrite).value(read_num(0)).on_write(settings);
+  bank_.add("DU_NUM_1", regs::kDuNum1, Access::ReadWrite).value(read_num(1)).on_write(settings);
   bank_.add("BULK_CAPS", regs::kBulkCaps, Access::ReadOnly, regs::kBulkCapsValue);
 }
 

@@ -95,6 +95,9 @@ inline constexpr std::uint32_t kSysconfigSoftreset = 1u << 1;  // self-clearing
 inline constexpr std::uint32_t kSysconfigDmaReqDataInEn = 1u << 5;   // DMA request "tx" (into DATA_IN)
 inline constexpr std::uint32_t kSysconfigDmaReqDataOutEn = 1u << 6;  // DMA request "rx" (out of DATA_OUT)
 inline constexpr std::uint32_t kSysstatusResetDone = 1u << 0;
+// SYSCONFIG bits 7:0 are stored (AUTOIDLE, SIDLE, the DMA request enables, ...); SOFTRESET
+// self-clears and never reads back once the reset is done.
+inline constexpr std::uint32_t kSysconfigWritable = 0xffu & ~kSysconfigSoftreset;
 
 // --- IRQSTATUS / IRQENABLE (level status; writes clear nothing) ---------------------------------------
 inline constexpr std::uint32_t kIrqContextIn = 1u << 0;  // a new context can be loaded

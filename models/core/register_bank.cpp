@@ -12,32 +12,35 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
               "TLM data arrays are read as host-order 32-bit words: little-endian hosts only");
 
 RegisterBank::RegisterBank(const sc_core::sc_object& owner, std::uint64_t size)
-    : owner_(owner), size_(size) {}
+    : owner_(owner), size_(size), index_((size + 3) / 4, nullptr) {}
 
 Register& RegisterBank::add(std::string name, std::uint64_t offset, Access access,
                             std::uint32_t reset) {
-  if (offset % 4 != 0 || offset + 4 > size_ || regs_.count(offset) != 0) {
+  if (offset % 4 != 0 || offset + 4 > size_ || index_[offset / 4] != nullptr) {
     std::ostringstream msg;
     msg << owner_.name() << ": register " << name << " at 0x" << std::hex << offset
         << " is misaligned, outside the window or declared twice";
     throw std::logic_error(msg.str());
   }
-  return regs_.emplace(offset, Register(std::move(name), offset, access, reset)).first->second;
+  Register& reg = regs_.emplace_back(std::move(name), offset, access, reset);
+  index_[offset / 4] = &reg;
+  return reg;
 }
 
 Register& RegisterBank::at(std::uint64_t offset) {
-  auto it = regs_.find(offset);
-  if (it == regs_.end()) throw std::out_of_range("no register at this offset");
-  return it->second;
+  Register* reg = find(offset);
+  if (reg == nullptr) throw std::out_of_range("no register at this offset");
+  return *reg;
 }
 
-Register* RegisterBank::find(std::uint64_t offset) {
-  auto it = regs_.find(offset);
-  return it == regs_.end() ? nullptr : &it->second;
+const Register& RegisterBank::at(std::uint64_t offset) const {
+  const Register* reg = find(offset);
+  if (reg == nullptr) throw std::out_of_range("no register at this offset");
+  return *reg;
 }
 
 void RegisterBank::reset() {
-  for (auto& [offset, reg] : regs_) reg.reset();
+  for (Register& reg : regs_) reg.reset();
 }
 
 bool RegisterBank::check(tlm::tlm_generic_payload& trans) {
@@ -91,18 +94,34 @@ void RegisterBank::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
   const unsigned len = trans.get_data_length();
   const unsigned width = trans.get_streaming_width() == 0 ? len : trans.get_streaming_width();
   unsigned char* data = trans.get_data_ptr();
-  for (unsigned pos = 0; pos < len; pos += 4) {
-    Register& reg = regs_.at(addr + pos % width);
-    std::uint32_t word;
-    if (trans.is_write()) {
-      std::memcpy(&word, data + pos, 4);
-      reg.bus_write(word);
-    } else {
-      word = reg.bus_read();
-      std::memcpy(data + pos, &word, 4);
+  const bool write = trans.is_write();
+  // Beats follow each other: beat k starts when beat k-1 (and any stall in it) ended.
+  RegAccess a;
+  a.time = sc_core::sc_time_stamp() + delay;
+  a.end = a.time + latency_;
+  sc_core::sc_time stalled = sc_core::SC_ZERO_TIME;
+  for (unsigned beat = 0, pos = 0; pos < len; ++beat) {
+    if (beat != 0) {
+      a.time = a.end;
+      a.end = a.time + latency_;
+    }
+    for (unsigned off = 0; off < width; off += 4, pos += 4) {
+      Register& reg = *index_[(addr + off) / 4];
+      a.stall = sc_core::SC_ZERO_TIME;
+      if (write) {
+        std::memcpy(&a.data, data + pos, 4);
+        reg.bus_write(a);
+      } else {
+        const std::uint32_t word = reg.bus_read(a);
+        std::memcpy(data + pos, &word, 4);
+      }
+      if (a.stall != sc_core::SC_ZERO_TIME) {
+        stalled += a.stall;
+        a.end += a.stall;
+      }
     }
   }
-  delay += latency_ * static_cast<double>(len / width);
+  delay += latency_ * static_cast<double>(len / width) + stalled;
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
@@ -119,7 +138,7 @@ unsigned int RegisterBank::transport_dbg(tlm::tlm_generic_payload& trans) {
     std::uint32_t word;
     if (trans.is_write()) {
       std::memcpy(&word, data + done, 4);
-      reg->set(word);
+      reg->set(word);  // a debug write stores without hooks
     } else {
       word = reg->peek();
       std::memcpy(data + done, &word, 4);

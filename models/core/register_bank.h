@@ -1,39 +1,71 @@
 // Memory-mapped 32-bit registers, each declared once (name, offset, access, reset value,
-// read/write behaviour), and the TLM target logic that serves them:
+// read/write/peek behaviour), and the TLM target logic that serves them:
 //   - 32-bit words only: an access is a whole number of aligned words, possibly several
 //     consecutive registers in one burst, or a FIFO burst (streaming width < length)
 //     that repeats a window of registers (how a DMA moves one AES block per request);
 //   - holes, misaligned addresses, odd sizes, byte enables, writes to read-only and reads
 //     of write-only registers get the TLM error response and one clear warning, and
 //     nothing of that access takes effect.
+// Dispatch is a flat table indexed by word offset: O(1) per word, no search.
 #pragma once
 
 #include <systemc>
 #include <tlm>
 
 #include <cstdint>
+#include <deque>
 #include <functional>
-#include <map>
 #include <string>
+#include <vector>
 
 namespace aesvp {
 
 enum class Access { ReadOnly, WriteOnly, ReadWrite };
 
+// One word of a bus access as a register hook sees it. Hooks keep no per-transaction state
+// of their own: everything about the access is here.
+struct RegAccess {
+  std::uint32_t data = 0;        // write: the word written; read: unused on entry
+  std::uint32_t stored = 0;      // the register's stored value before the access
+  std::uint32_t byte_enables = 0xffffffffu;  // enabled bytes as a bit mask (the bank
+                                             // rejects partial words, so all four today)
+  std::uint32_t writable = 0xffffffffu;      // the register's writable mask
+  sc_core::sc_time time;  // annotated time at which this beat starts
+                          // (sc_time_stamp() + delay, plus earlier beats and stalls)
+  sc_core::sc_time end;   // annotated time at which this beat ends (time + access latency)
+  // A hook that has to wait (a FIFO read whose data is not ready yet) adds the wait here;
+  // the bank adds it to the transport delay and to the time of every later beat.
+  sc_core::sc_time stall;
+
+  // What a plain write stores: the writable bits from `data`, the others kept.
+  std::uint32_t merged() const {
+    const std::uint32_t m = writable & byte_enables;
+    return (stored & ~m) | (data & m);
+  }
+};
+
 class Register {
  public:
-  using ReadHook = std::function<std::uint32_t()>;
-  using WriteHook = std::function<void(std::uint32_t)>;
+  // Computes the value of a register whose content is live state (status, a counter of the
+  // model): used by bus reads and debug peeks alike, so it must have no side effects.
+  using ValueFn = std::function<std::uint32_t()>;
+  // A read with side effects (a FIFO pop, an interrupt acknowledge): returns the value read.
+  // Debug peeks use the value function (or the stored value) instead.
+  using ReadHook = std::function<std::uint32_t(RegAccess&)>;
+  // A write: acts on the access and returns the value to store (`a.merged()` for the
+  // plain behaviour, `a.stored` to keep the register as it was).
+  using WriteHook = std::function<std::uint32_t(RegAccess&)>;
+  // Runs after a bus write has stored its value: for effects that depend on the new value
+  // (re-evaluating an interrupt or a DMA request output).
+  using AfterWrite = std::function<void(const RegAccess&)>;
 
   Register(std::string name, std::uint64_t offset, Access access, std::uint32_t reset)
       : name_(std::move(name)), offset_(offset), access_(access), reset_(reset), value_(reset) {}
 
-  // A read hook computes the value a bus read returns (status registers, FIFOs). It may
-  // have side effects; debug reads use the peek hook (or the stored value) instead.
+  Register& value(ValueFn f) { value_fn_ = std::move(f); return *this; }
   Register& on_read(ReadHook h) { read_ = std::move(h); return *this; }
-  // A write hook replaces the default "store the written value" (masked).
   Register& on_write(WriteHook h) { write_ = std::move(h); return *this; }
-  Register& on_peek(ReadHook h) { peek_ = std::move(h); return *this; }
+  Register& after_write(AfterWrite h) { after_ = std::move(h); return *this; }
   // Bits that a plain write changes; the others keep their value.
   Register& writable(std::uint32_t mask) { mask_ = mask; return *this; }
 
@@ -41,18 +73,26 @@ class Register {
   std::uint64_t offset() const { return offset_; }
   Access access() const { return access_; }
   std::uint32_t reset_value() const { return reset_; }
+  std::uint32_t writable_mask() const { return mask_; }
 
   // Model-side access to the stored value: no hooks, no access checks.
   std::uint32_t get() const { return value_; }
   void set(std::uint32_t v) { value_ = v; }
   void reset() { value_ = reset_; }
 
-  std::uint32_t bus_read() { return read_ ? read_() : value_; }
-  void bus_write(std::uint32_t v) {
-    if (write_) write_(v);
-    else value_ = (value_ & ~mask_) | (v & mask_);
+  // The value a debug read sees: no side effects.
+  std::uint32_t peek() const { return value_fn_ ? value_fn_() : value_; }
+  std::uint32_t bus_read(RegAccess& a) {
+    a.stored = value_;
+    if (read_) return read_(a);
+    return peek();
   }
-  std::uint32_t peek() const { return peek_ ? peek_() : value_; }
+  void bus_write(RegAccess& a) {
+    a.stored = value_;
+    a.writable = mask_;
+    value_ = write_ ? write_(a) : a.merged();
+    if (after_) after_(a);
+  }
 
  private:
   std::string name_;
@@ -61,18 +101,44 @@ class Register {
   std::uint32_t reset_;
   std::uint32_t value_;
   std::uint32_t mask_ = 0xffffffffu;
-  ReadHook read_, peek_;
+  ValueFn value_fn_;
+  ReadHook read_;
   WriteHook write_;
+  AfterWrite after_;
 };
+
+// A write hook for a register whose state lives in the model (bit sets, strobes, fields
+// of a model struct): `f(word)` acts on the written word; the register stores nothing.
+template <typename F>
+Register::WriteHook acts_on(F f) {
+  return [f](RegAccess& a) {
+    f(a.data);
+    return a.stored;
+  };
+}
 
 class RegisterBank {
  public:
   // `owner` names the device in reports; `size` is the width of its address window.
   RegisterBank(const sc_core::sc_object& owner, std::uint64_t size);
+  RegisterBank(const RegisterBank&) = delete;
+  RegisterBank& operator=(const RegisterBank&) = delete;
 
+  // References stay valid for the bank's lifetime.
   Register& add(std::string name, std::uint64_t offset, Access access, std::uint32_t reset = 0);
   Register& at(std::uint64_t offset);  // throws std::out_of_range for a hole
-  Register* find(std::uint64_t offset);
+  const Register& at(std::uint64_t offset) const;
+  Register* find(std::uint64_t offset) {
+    return offset % 4 == 0 && offset < size_ ? index_[offset / 4] : nullptr;
+  }
+  const Register* find(std::uint64_t offset) const {
+    return offset % 4 == 0 && offset < size_ ? index_[offset / 4] : nullptr;
+  }
+  // Debug view of one register (its peek value); 0 for a hole.
+  std::uint32_t peek(std::uint64_t offset) const {
+    const Register* r = find(offset);
+    return r != nullptr ? r->peek() : 0;
+  }
 
   void reset();  // every register to its reset value (no hooks run)
 
@@ -84,7 +150,8 @@ class RegisterBank {
   unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
 
   std::uint64_t size() const { return size_; }
-  const std::map<std::uint64_t, Register>& registers() const { return regs_; }
+  // Registers in declaration order.
+  const std::deque<Register>& registers() const { return regs_; }
 
  private:
   // Checks the access shape and every register it touches; on failure rejects it.
@@ -92,7 +159,8 @@ class RegisterBank {
 
   const sc_core::sc_object& owner_;
   std::uint64_t size_;
-  std::map<std::uint64_t, Register> regs_;
+  std::deque<Register> regs_;      // stable addresses
+  std::vector<Register*> index_;   // one slot per 32-bit word of the window; null = hole
   sc_core::sc_time latency_{sc_core::SC_ZERO_TIME};
 };
 

@@ -45,7 +45,7 @@ void ExecContext::sync() {
 
 tlm::tlm_response_status ExecContext::access(tlm::tlm_command cmd, std::uint64_t addr,
                                              void* data, unsigned len) {
-  tlm::tlm_generic_payload t;
+  tlm::tlm_generic_payload& t = trans_;
   t.set_command(cmd);
   t.set_address(addr);
   t.set_data_ptr(static_cast<unsigned char*>(data));
@@ -256,7 +256,7 @@ bool Cpu::copy(bool write, std::uint64_t addr, unsigned char* data, std::size_t 
         break;
       }
     }
-    tlm::tlm_generic_payload t;
+    tlm::tlm_generic_payload& t = copy_trans_;
     t.set_command(write ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
     t.set_address(addr);
     if (hit == nullptr) {

@@ -36,7 +36,7 @@ namespace aesvp {
 
 #define AESVP_CPU_PARAMS(X)                                                                    \
   X(std::uint32_t, cores, 2, "cores",                                                          \
-    "OMAP4430 TRM: MPU subsystem = dual-core ARM Cortex-A9 MPCore", "number of CPU cores")     \
+    "OMAP4430 TRM: MPU subsystem = dual-core ARM Cortex-A9 MPCore", "number of CPU cores", AESVP_RANGE(1, 8))     \
   X(double, clock_mhz, 1000.0, "MHz",                                                          \
     "PandaBoard (OMAP4430): Cortex-A9 cores at 1 GHz (OPP-Turbo 1008 MHz, rounded)",           \
     "CPU clock; software costs are given in cycles of it")                                     \
@@ -154,6 +154,9 @@ class ExecContext {
   sc_core::sc_event preempt_;   // it lost the core
   unsigned long preemptions_ = 0;
   unsigned long switches_in_ = 0;
+  // Reused by every access of this context (one at a time): constructing a generic payload
+  // allocates its extension array on the heap.
+  tlm::tlm_generic_payload trans_;
 };
 
 // Snapshot of the CPU's busy-time counters (take one with Cpu::load()).
@@ -261,6 +264,7 @@ class Cpu : public sc_core::sc_module {
   IrqHandler irq_handler_;
   RunObserver run_observer_;
   std::vector<tlm::tlm_dmi> dmi_;
+  tlm::tlm_generic_payload copy_trans_;  // reused by copy() (DMI look-ups, debug transport)
   LevelSignal tie_low_{"tie_low"};
 };
 

@@ -126,29 +126,25 @@ void Edma3::declare_registers() {
   for (unsigned ch = 0; ch < r::kMaxChannels; ++ch) {
     dchmap_[ch] = ch << 5;  // channel n -> PaRAM set n at reset
     cc_bank_.add("DCHMAP" + std::to_string(ch), r::dchmap(ch), Access::ReadWrite, ch << 5)
-        .on_read([this, ch] { return dchmap_[ch]; })
-        .on_peek([this, ch] { return dchmap_[ch]; })
-        .on_write([this, ch](std::uint32_t v) { dchmap_[ch] = v & kDchmapWritable; });
+        .value([this, ch] { return dchmap_[ch]; })
+        .on_write(acts_on([this, ch](std::uint32_t v) { dchmap_[ch] = v & kDchmapWritable; }));
   }
   for (unsigned q = 0; q < r::kQdmaChannels; ++q) {
     cc_bank_.add("QCHMAP" + std::to_string(q), r::qchmap(q), Access::ReadWrite)
-        .on_read([this, q] { return qchmap_[q]; })
-        .on_peek([this, q] { return qchmap_[q]; })
-        .on_write([this, q](std::uint32_t v) { qchmap_[q] = v & kQchmapWritable; });
+        .value([this, q] { return qchmap_[q]; })
+        .on_write(acts_on([this, q](std::uint32_t v) { qchmap_[q] = v & kQchmapWritable; }));
   }
   for (unsigned n = 0; n < r::kMaxChannels / 8; ++n) {
     cc_bank_.add("DMAQNUM" + std::to_string(n), r::dmaqnum(8 * n), Access::ReadWrite)
-        .on_read([this, n] { return dmaqnum_[n]; })
-        .on_peek([this, n] { return dmaqnum_[n]; })
-        .on_write([this, n](std::uint32_t v) { dmaqnum_[n] = v & kQueueFields; });
+        .value([this, n] { return dmaqnum_[n]; })
+        .on_write(acts_on([this, n](std::uint32_t v) { dmaqnum_[n] = v & kQueueFields; }));
   }
   auto stored = [this](const char* name, std::uint32_t off, std::uint32_t* field,
                        std::uint32_t mask, std::uint32_t reset) {
     *field = reset;
     cc_bank_.add(name, off, Access::ReadWrite, reset)
-        .on_read([field] { return *field; })
-        .on_peek([field] { return *field; })
-        .on_write([field, mask](std::uint32_t v) { *field = v & mask; });
+        .value([field] { return *field; })
+        .on_write(acts_on([field, mask](std::uint32_t v) { *field = v & mask; }));
   };
   std::uint32_t queue_mask = 0;
   for (unsigned q = 0; q < params_.queues; ++q) queue_mask |= 0x7u << (4 * q);
@@ -161,10 +157,10 @@ void Edma3::declare_registers() {
 
   // Error registers: read views and write-1-to-clear companions.
   auto read_only = [this](const char* name, std::uint32_t off, std::function<std::uint32_t()> f) {
-    cc_bank_.add(name, off, Access::ReadOnly).on_read(f).on_peek(f);
+    cc_bank_.add(name, off, Access::ReadOnly).value(f);
   };
   auto write_only = [this](const char* name, std::uint32_t off, std::function<void(std::uint32_t)> f) {
-    cc_bank_.add(name, off, Access::WriteOnly).on_write(std::move(f));
+    cc_bank_.add(name, off, Access::WriteOnly).on_write(acts_on(std::move(f)));
   };
   read_only("EMR", r::kEmr, [this] { return half(emr_, false); });
   read_only("EMRH", r::kEmrh, [this] { return half(emr_, true); });
@@ -181,23 +177,20 @@ void Edma3::declare_registers() {
   for (unsigned g = 0; g < r::kRegions; ++g) {
     const std::string n = std::to_string(g);
     cc_bank_.add("DRAE" + n, r::drae(g), Access::ReadWrite)
-        .on_read([this, g] { return half(drae_[g], false); })
-        .on_peek([this, g] { return half(drae_[g], false); })
-        .on_write([this, g](std::uint32_t v) {
+        .value([this, g] { return half(drae_[g], false); })
+        .on_write(acts_on([this, g](std::uint32_t v) {
           drae_[g] = (drae_[g] & ~Bits{0xffffffffu}) | v;
           update_interrupts();
-        });
+        }));
     cc_bank_.add("DRAEH" + n, r::draeh(g), Access::ReadWrite)
-        .on_read([this, g] { return half(drae_[g], true); })
-        .on_peek([this, g] { return half(drae_[g], true); })
-        .on_write([this, g](std::uint32_t v) {
+        .value([this, g] { return half(drae_[g], true); })
+        .on_write(acts_on([this, g](std::uint32_t v) {
           drae_[g] = (drae_[g] & Bits{0xffffffffu}) | widen(v, true);
           update_interrupts();
-        });
+        }));
     cc_bank_.add("QRAE" + n, r::qrae(g), Access::ReadWrite)
-        .on_read([this, g] { return qrae_[g]; })
-        .on_peek([this, g] { return qrae_[g]; })
-        .on_write([this, g](std::uint32_t v) { qrae_[g] = v & 0xffu; });
+        .value([this, g] { return qrae_[g]; })
+        .on_write(acts_on([this, g](std::uint32_t v) { qrae_[g] = v & 0xffu; }));
   }
   for (unsigned q = 0; q < params_.queues; ++q) {
     auto qstat = [this, q] {
@@ -249,12 +242,12 @@ void Edma3::declare_channel_window(std::uint32_t base, int region) {
       Register& reg = cc_bank_.add(prefix + name + (high ? "H" : ""), base + off + (high ? r::kHigh : 0), a);
       if (state != nullptr) {
         auto rd = [this, state, region, high] { return half(*state & region_mask(region), high); };
-        reg.on_read(rd).on_peek(rd);
+        reg.value(rd);
       }
       if (write) {
-        reg.on_write([this, write, region, high](std::uint32_t v) {
+        reg.on_write(acts_on([this, write, region, high](std::uint32_t v) {
           write(widen(v, high) & region_mask(region));
-        });
+        }));
       }
     }
   };
@@ -290,21 +283,21 @@ void Edma3::declare_channel_window(std::uint32_t base, int region) {
     ipr_ &= ~b;
     update_interrupts();
   });
-  cc_bank_.add(prefix + "IEVAL", base + r::kIeval, Access::WriteOnly).on_write([](std::uint32_t) {});
+  cc_bank_.add(prefix + "IEVAL", base + r::kIeval, Access::WriteOnly).on_write(acts_on([](std::uint32_t) {}));
   // QDMA channel registers: enables stored, no QDMA trigger modelled (events read 0).
   const auto qmask = [this, region] {
     return region < 0 ? 0xffu : qrae_[static_cast<unsigned>(region)];
   };
   auto zero = [] { return 0u; };
-  cc_bank_.add(prefix + "QER", base + r::kQer, Access::ReadOnly).on_read(zero).on_peek(zero);
+  cc_bank_.add(prefix + "QER", base + r::kQer, Access::ReadOnly).value(zero);
   auto qeer = [this, qmask] { return qeer_ & qmask(); };
-  cc_bank_.add(prefix + "QEER", base + r::kQeer, Access::ReadOnly).on_read(qeer).on_peek(qeer);
+  cc_bank_.add(prefix + "QEER", base + r::kQeer, Access::ReadOnly).value(qeer);
   cc_bank_.add(prefix + "QEECR", base + r::kQeecr, Access::WriteOnly)
-      .on_write([this, qmask](std::uint32_t v) { qeer_ &= ~(v & qmask()); });
+      .on_write(acts_on([this, qmask](std::uint32_t v) { qeer_ &= ~(v & qmask()); }));
   cc_bank_.add(prefix + "QEESR", base + r::kQeesr, Access::WriteOnly)
-      .on_write([this, qmask](std::uint32_t v) { qeer_ |= v & qmask(); });
-  cc_bank_.add(prefix + "QSER", base + r::kQser, Access::ReadOnly).on_read(zero).on_peek(zero);
-  cc_bank_.add(prefix + "QSECR", base + r::kQsecr, Access::WriteOnly).on_write([](std::uint32_t) {});
+      .on_write(acts_on([this, qmask](std::uint32_t v) { qeer_ |= v & qmask(); }));
+  cc_bank_.add(prefix + "QSER", base + r::kQser, Access::ReadOnly).value(zero);
+  cc_bank_.add(prefix + "QSECR", base + r::kQsecr, Access::WriteOnly).on_write(acts_on([](std::uint32_t) {}));
 }
 
 void Edma3::declare_param_sets() {
@@ -316,9 +309,8 @@ void Edma3::declare_param_sets() {
       std::uint32_t* word = &param_[s * 8 + w];
       cc_bank_.add("PaRAM" + std::to_string(s) + "." + kWords[w], r::param(s) + 4 * w,
                    Access::ReadWrite)
-          .on_read([word] { return *word; })
-          .on_peek([word] { return *word; })
-          .on_write([word, mask](std::uint32_t v) { *word = v & mask; });
+          .value([word] { return *word; })
+          .on_write(acts_on([word, mask](std::uint32_t v) { *word = v & mask; }));
     }
   }
 }
@@ -347,23 +339,23 @@ void Edma3::declare_tc_registers(unsigned t) {
   auto tcstat = [&tc] {
     return tc.busy ? (r::kTcStatProgBusy | r::kTcStatSrcActv | (1u << r::kTcStatDstActvShift)) : 0u;
   };
-  b.add("TCSTAT", r::kTcStat, Access::ReadOnly).on_read(tcstat).on_peek(tcstat);
+  b.add("TCSTAT", r::kTcStat, Access::ReadOnly).value(tcstat);
   auto errstat = [&tc] { return tc.errstat; };
-  b.add("ERRSTAT", r::kTcErrStat, Access::ReadOnly).on_read(errstat).on_peek(errstat);
+  b.add("ERRSTAT", r::kTcErrStat, Access::ReadOnly).value(errstat);
   auto erren = [&tc] { return tc.erren; };
-  b.add("ERREN", r::kTcErrEn, Access::ReadWrite).on_read(erren).on_peek(erren)
-      .on_write([this, &tc](std::uint32_t v) {
+  b.add("ERREN", r::kTcErrEn, Access::ReadWrite).value(erren)
+      .on_write(acts_on([this, &tc](std::uint32_t v) {
         tc.erren = v & r::kTcErrAll;
         update_interrupts();
-      });
-  b.add("ERRCLR", r::kTcErrClr, Access::WriteOnly).on_write([this, &tc](std::uint32_t v) {
+      }));
+  b.add("ERRCLR", r::kTcErrClr, Access::WriteOnly).on_write(acts_on([this, &tc](std::uint32_t v) {
     tc.errstat &= ~v;
     if (tc.errstat == 0) tc.errdet = 0;
     update_interrupts();
-  });
+  }));
   auto errdet = [&tc] { return tc.errdet; };
-  b.add("ERRDET", r::kTcErrDet, Access::ReadOnly).on_read(errdet).on_peek(errdet);
-  b.add("ERRCMD", r::kTcErrCmd, Access::WriteOnly).on_write([](std::uint32_t) {});
+  b.add("ERRDET", r::kTcErrDet, Access::ReadOnly).value(errdet);
+  b.add("ERRCMD", r::kTcErrCmd, Access::WriteOnly).on_write(acts_on([](std::uint32_t) {}));
   b.add("RDRATE", r::kTcRdRate, Access::ReadWrite).writable(0x7u);
 }
 
@@ -448,7 +440,7 @@ unsigned Edma3::param_set_of(unsigned ch) const {
   return std::min<unsigned>(dchmap_[ch] >> 5, params_.param_sets - 1);
 }
 
-bool Edma3::build_tr(unsigned ch, Tr& tr) {
+Edma3::SetKind Edma3::build_tr(unsigned ch, Tr& tr) {
   const unsigned set = param_set_of(ch);
   const std::uint32_t opt = param_word(set, r::kOpt);
   const std::uint32_t abcnt = param_word(set, r::kABCnt);
@@ -458,7 +450,12 @@ bool Edma3::build_tr(unsigned ch, Tr& tr) {
   std::uint32_t src = param_word(set, r::kSrc), dst = param_word(set, r::kDst);
   std::uint32_t acnt = abcnt & 0xffffu, bcnt = abcnt >> 16;
   std::uint32_t ccnt = param_word(set, r::kCcnt) & 0xffffu;
-  if (acnt == 0 || bcnt == 0 || ccnt == 0) return false;  // null or dummy set
+  if (acnt == 0 && bcnt == 0 && ccnt == 0) return SetKind::Null;
+  if (acnt == 0 || bcnt == 0 || ccnt == 0) {
+    // A dummy set: no transfer, no completion; the set is linked as if exhausted.
+    if ((opt & r::kOptStatic) == 0) this->link(set);
+    return SetKind::Dummy;
+  }
 
   tr.channel = ch;
   tr.opt = opt;
@@ -489,16 +486,21 @@ bool Edma3::build_tr(unsigned ch, Tr& tr) {
     --ccnt;
   }
   tr.final = ccnt == 0;
-  if ((opt & r::kOptStatic) != 0) return true;  // static set: never updated nor linked
+  if ((opt & r::kOptStatic) != 0) return SetKind::Transfer;  // static: never updated nor linked
   if (!tr.final) {
     set_param_word(set, r::kSrc, src);
     set_param_word(set, r::kDst, dst);
     set_param_word(set, r::kABCnt, r::ab_cnt(acnt, bcnt));
     set_param_word(set, r::kCcnt, ccnt);
-    return true;
+    return SetKind::Transfer;
   }
-  // Exhausted: link (reload the set from the one LINK addresses) or load the null set.
-  const std::uint32_t to = link & 0xffffu;
+  this->link(set);
+  return SetKind::Transfer;
+}
+
+void Edma3::link(unsigned set) {
+  // Exhausted: reload the set from the one LINK addresses, or load the null set.
+  const std::uint32_t to = param_word(set, r::kLinkBcntrld) & 0xffffu;
   const bool valid_link = to >= r::kParam0 && (to - r::kParam0) % r::kParamSetBytes == 0 &&
                           (to - r::kParam0) / r::kParamSetBytes < params_.param_sets;
   if (to != r::kNullLink && valid_link) {
@@ -514,7 +516,6 @@ bool Edma3::build_tr(unsigned ch, Tr& tr) {
     for (unsigned w = 0; w < 8; ++w) param_[set * 8 + w] = 0;
     set_param_word(set, r::kLinkBcntrld, r::kNullLink);
   }
-  return true;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -579,14 +580,12 @@ void Edma3::tc_thread(unsigned t) {
     queue.pop_front();
     const Bits bit = Bits{1} << ch;
     Tr tr;
-    const bool ok = build_tr(ch, tr);
+    const SetKind kind = build_tr(ch, tr);
     ser_ &= ~bit;  // the TR is submitted: the channel may take a new event
     const unsigned long rises_before = rises_[ch];
     service_events();  // an entry of the queue is free
-    if (!ok) {
-      missed(ch);  // the event hit a null or dummy set
-      continue;
-    }
+    if (kind == SetKind::Null) missed(ch);  // the event hit the null set
+    if (kind != SetKind::Transfer) continue;
     const bool early = (tr.opt & r::kOptTccmode) != 0;
     if (early) complete(tr);
     tc.busy = true;

@@ -168,8 +168,11 @@ class Edma3 : public sc_core::sc_module {
   void set_param_word(unsigned set, std::uint32_t word, std::uint32_t v);
   unsigned param_set_of(unsigned ch) const;
   // Builds the next TR of `ch` from its PaRAM set and updates the set (counts, addresses,
-  // link). False if the set is a null / dummy set (the event is then missed).
-  bool build_tr(unsigned ch, Tr& tr);
+  // link). A dummy set (a count zero, not all) gives no TR but is linked; an event on a
+  // null set (all counts zero) is missed.
+  enum class SetKind { Transfer, Dummy, Null };
+  SetKind build_tr(unsigned ch, Tr& tr);
+  void link(unsigned set);  // reload from LINK, or the null set
   void missed(unsigned ch);
 
   // Completion and interrupts.

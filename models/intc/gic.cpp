@@ -3,6 +3,7 @@
 #include "models/core/report.h"
 #include "models/intc/gic_regs.h"
 
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -21,6 +22,10 @@ Gic::Gic(sc_core::sc_module_name name, const IntcParams& params, unsigned cores)
       clock_(params.clock_mhz),
       latency_(clock_.cycles(std::uint64_t{params.delivery_cycles})),
       irqs_(kSpiBase + (params.spi_count + 31) / 32 * 32),
+      enabled_{std::vector<std::uint32_t>(irqs_.size() / 32)},
+      latch_{std::vector<std::uint32_t>(irqs_.size() / 32)},
+      active_{std::vector<std::uint32_t>(irqs_.size() / 32)},
+      line_seen_{std::vector<std::uint32_t>(irqs_.size() / 32)},
       cpus_(cores),
       dist_regs_(*this, kDistSize),
       cpu_regs_(*this, kCpuIfStride * (cores == 0 ? 1 : cores)) {
@@ -30,8 +35,7 @@ Gic::Gic(sc_core::sc_module_name name, const IntcParams& params, unsigned cores)
         << ") and at most 988 SPIs (not " << params.spi_count << ")";
     SC_REPORT_ERROR(kReportConfig, msg.str().c_str());
   }
-  // Interrupts 0-31 (SGIs, PPIs) have no input line; they target every core at reset.
-  for (unsigned id = 0; id < kSpiBase; ++id) irqs_[id].targets = std::uint8_t((1u << cores_) - 1);
+  clear_state();
 
   dist.register_b_transport(this, &Gic::dist_b_transport);
   dist.register_transport_dbg(this, &Gic::dist_transport_dbg);
@@ -45,7 +49,6 @@ Gic::Gic(sc_core::sc_module_name name, const IntcParams& params, unsigned cores)
 
   SC_METHOD(update_outputs);
   sensitive << update_;
-  for (auto& in : spi) sensitive << in;
   dont_initialize();
 }
 
@@ -55,6 +58,42 @@ void Gic::before_end_of_elaboration() {
     if (in.bind_count() == 0) in.bind(tie_low_);
 }
 
+void Gic::end_of_elaboration() {
+  // One small method per input, so that a level change costs O(1) plus one output update.
+  for (unsigned n = 0; n < spi.size(); ++n) {
+    sc_core::sc_spawn_options opts;
+    opts.spawn_method();
+    opts.dont_initialize();
+    opts.set_sensitivity(&spi[n].value_changed_event());
+    sc_core::sc_spawn([this, n] { line_changed(n); },
+                      sc_core::sc_gen_unique_name("spi_changed"), &opts);
+    line_seen_.set(kSpiBase + n, spi[n].read());
+  }
+}
+
+void Gic::line_changed(unsigned n) {
+  line_seen_.set(kSpiBase + n, spi[n].read());
+  update_outputs();
+}
+
+void Gic::clear_state() {
+  for (Irq& i : irqs_) i = Irq{};
+  enabled_.clear();
+  latch_.clear();
+  active_.clear();
+  // Interrupts 0-31 (SGIs, PPIs) have no input line; they target every core at reset.
+  for (unsigned id = 0; id < kSpiBase; ++id) irqs_[id].targets = std::uint8_t((1u << cores_) - 1);
+  for (CpuIf& c : cpus_) c = CpuIf{};
+  dist_enabled_ = false;
+  dist_regs_.reset();
+  cpu_regs_.reset();
+}
+
+void Gic::reset() {
+  clear_state();
+  changed();  // the IRQ outputs fall at once
+}
+
 // --- state views -------------------------------------------------------------------------
 
 bool Gic::line(unsigned id) const {
@@ -62,10 +101,10 @@ bool Gic::line(unsigned id) const {
 }
 
 bool Gic::pending(unsigned id) const {
-  return id < irqs_.size() && (irqs_[id].latch || line(id));
+  return id < irqs_.size() && (latch_.test(id) || line(id));
 }
-bool Gic::active(unsigned id) const { return id < irqs_.size() && irqs_[id].active; }
-bool Gic::enabled(unsigned id) const { return id < irqs_.size() && irqs_[id].enabled; }
+bool Gic::active(unsigned id) const { return id < irqs_.size() && active_.test(id); }
+bool Gic::enabled(unsigned id) const { return id < irqs_.size() && enabled_.test(id); }
 
 std::uint32_t Gic::running_priority(unsigned core) const {
   std::uint32_t rp = kIdlePriority;
@@ -76,10 +115,17 @@ std::uint32_t Gic::running_priority(unsigned core) const {
 
 unsigned Gic::highest_pending(unsigned core) const {
   unsigned best = kSpuriousId;
-  for (unsigned id = 0; id < irqs_.size(); ++id) {
-    const Irq& i = irqs_[id];
-    if (!i.enabled || i.active || (i.targets & (1u << core)) == 0 || !pending(id)) continue;
-    if (best == kSpuriousId || i.priority < irqs_[best].priority) best = id;  // ties: lower ID
+  for (unsigned w = 0; w < enabled_.words.size(); ++w) {
+    // Enabled, not active, and possibly pending (a latch, or a line seen high; the line
+    // itself is read below, as it may have changed in this delta cycle).
+    std::uint32_t cand = enabled_.words[w] & ~active_.words[w] &
+                         (latch_.words[w] | line_seen_.words[w]);
+    for (; cand != 0; cand &= cand - 1) {
+      const unsigned id = w * 32 + static_cast<unsigned>(__builtin_ctz(cand));
+      const Irq& i = irqs_[id];
+      if ((i.targets & (1u << core)) == 0 || !pending(id)) continue;
+      if (best == kSpuriousId || i.priority < irqs_[best].priority) best = id;  // ties: lower ID
+    }
   }
   return best;
 }
@@ -95,23 +141,26 @@ bool Gic::deliverable(unsigned core, unsigned id) const {
 std::uint32_t Gic::acknowledge(unsigned core) {
   const unsigned id = highest_pending(core);
   if (!deliverable(core, id)) return kSpuriousId;
-  Irq& i = irqs_[id];
-  i.active = true;
-  i.active_core = core;
-  i.latch = false;  // a level line that stays high keeps it pending (active and pending)
+  irqs_[id].active_core = core;
+  active_.set(id, true);
+  latch_.set(id, false);  // a level line that stays high keeps it pending (active and pending)
   cpus_[core].active.push_back(id);
   ++acks_;
   changed();
   return id;
 }
 
+void Gic::deactivate(unsigned id) {
+  if (!active_.test(id)) return;
+  auto& act = cpus_[irqs_[id].active_core].active;
+  act.erase(std::find(act.begin(), act.end(), id));
+  active_.set(id, false);
+}
+
 void Gic::end_of_interrupt(unsigned core, std::uint32_t value) {
   const unsigned id = value & kIdMask;
-  auto& act = cpus_[core].active;
-  for (auto it = act.begin(); it != act.end(); ++it) {
-    if (*it != id) continue;
-    act.erase(it);
-    irqs_[id].active = false;
+  if (id < irqs_.size() && active_.test(id) && irqs_[id].active_core == core) {
+    deactivate(id);
     changed();
     return;
   }
@@ -179,55 +228,48 @@ std::uint32_t Gic::read_bytes(std::uint64_t base, unsigned word) const {
 void Gic::declare_dist_registers() {
   const unsigned words = static_cast<unsigned>(irqs_.size() / 32);
   dist_regs_.add("GICD_CTLR", GICD_CTLR, Access::ReadWrite)
-      .on_read([this] { return dist_enabled_ ? GICD_CTLR_ENABLE : 0u; })
-      .on_peek([this] { return dist_enabled_ ? GICD_CTLR_ENABLE : 0u; })
-      .on_write([this](std::uint32_t v) {
-        dist_enabled_ = (v & GICD_CTLR_ENABLE) != 0;
+      .value([this] { return dist_enabled_ ? GICD_CTLR_ENABLE : 0u; })
+      .on_write([this](RegAccess& a) {
+        dist_enabled_ = (a.data & GICD_CTLR_ENABLE) != 0;
         changed();
+        return a.stored;
       });
   dist_regs_.add("GICD_TYPER", GICD_TYPER, Access::ReadOnly,
                  (words - 1) | ((cores_ - 1) << GICD_TYPER_CPUNUMBER_SHIFT));
 
   for (unsigned n = 0; n < words; ++n) {
     const std::string idx = std::to_string(n);
+    // Writes of 1 bits act; 0 bits leave the interrupt alone. The state lives in irqs_.
+    auto bits = [this, n](auto&& f) {
+      return [this, n, f](RegAccess& a) {
+        for (unsigned b = 0; b < 32; ++b)
+          if (a.data & (1u << b)) f(n * 32 + b);
+        changed();
+        return a.stored;
+      };
+    };
     auto enabled_bits = [this, n] { return read_bits(n, &Gic::enabled); };
     auto pending_bits = [this, n] { return read_bits(n, &Gic::pending); };
     auto active_bits = [this, n] { return read_bits(n, &Gic::active); };
-    // Writes of 1 bits act; 0 bits leave the interrupt alone.
-    auto for_bits = [this, n](std::uint32_t v, auto&& f) {
-      for (unsigned b = 0; b < 32; ++b)
-        if (v & (1u << b)) f(irqs_[n * 32 + b]);
-      changed();
-    };
     dist_regs_.add("GICD_ISENABLER" + idx, GICD_ISENABLER + 4 * n, Access::ReadWrite)
-        .on_read(enabled_bits).on_peek(enabled_bits)
-        .on_write([for_bits](std::uint32_t v) { for_bits(v, [](Irq& i) { i.enabled = true; }); });
+        .value(enabled_bits)
+        .on_write(bits([this](unsigned id) { enabled_.set(id, true); }));
     dist_regs_.add("GICD_ICENABLER" + idx, GICD_ICENABLER + 4 * n, Access::ReadWrite)
-        .on_read(enabled_bits).on_peek(enabled_bits)
-        .on_write([for_bits](std::uint32_t v) { for_bits(v, [](Irq& i) { i.enabled = false; }); });
+        .value(enabled_bits)
+        .on_write(bits([this](unsigned id) { enabled_.set(id, false); }));
     dist_regs_.add("GICD_ISPENDR" + idx, GICD_ISPENDR + 4 * n, Access::ReadWrite)
-        .on_read(pending_bits).on_peek(pending_bits)
-        .on_write([for_bits](std::uint32_t v) { for_bits(v, [](Irq& i) { i.latch = true; }); });
+        .value(pending_bits)
+        .on_write(bits([this](unsigned id) { latch_.set(id, true); }));
     // Clearing the pending state of a level interrupt whose line is high has no lasting
     // effect: the line keeps it pending.
     dist_regs_.add("GICD_ICPENDR" + idx, GICD_ICPENDR + 4 * n, Access::ReadWrite)
-        .on_read(pending_bits).on_peek(pending_bits)
-        .on_write([for_bits](std::uint32_t v) { for_bits(v, [](Irq& i) { i.latch = false; }); });
+        .value(pending_bits)
+        .on_write(bits([this](unsigned id) { latch_.set(id, false); }));
     dist_regs_.add("GICD_ISACTIVER" + idx, GICD_ISACTIVER + 4 * n, Access::ReadOnly)
-        .on_read(active_bits).on_peek(active_bits);
+        .value(active_bits);
     dist_regs_.add("GICD_ICACTIVER" + idx, GICD_ICACTIVER + 4 * n, Access::ReadWrite)
-        .on_read(active_bits).on_peek(active_bits)
-        .on_write([this, n](std::uint32_t v) {
-          for (unsigned b = 0; b < 32; ++b) {
-            const unsigned id = n * 32 + b;
-            if ((v & (1u << b)) == 0 || !irqs_[id].active) continue;
-            auto& act = cpus_[irqs_[id].active_core].active;
-            for (auto it = act.begin(); it != act.end(); ++it)
-              if (*it == id) { act.erase(it); break; }
-            irqs_[id].active = false;
-          }
-          changed();
-        });
+        .value(active_bits)
+        .on_write(bits([this](unsigned id) { deactivate(id); }));
     // Two configuration bits per interrupt: stored, but every SPI is modelled as level.
     dist_regs_.add("GICD_ICFGR" + std::to_string(2 * n), GICD_ICFGR + 8 * n, Access::ReadWrite);
     dist_regs_.add("GICD_ICFGR" + std::to_string(2 * n + 1), GICD_ICFGR + 8 * n + 4,
@@ -236,13 +278,13 @@ void Gic::declare_dist_registers() {
   for (unsigned n = 0; n < irqs_.size() / 4; ++n) {
     const std::string idx = std::to_string(n);
     for (std::uint64_t base : {GICD_IPRIORITYR, GICD_ITARGETSR}) {
-      auto bytes = [this, base, n] { return read_bytes(base, n); };
       dist_regs_.add((base == GICD_IPRIORITYR ? "GICD_IPRIORITYR" : "GICD_ITARGETSR") + idx,
                      base + 4 * n, Access::ReadWrite)
-          .on_read(bytes).on_peek(bytes)
-          .on_write([this, base, n](std::uint32_t v) {
+          .value([this, base, n] { return read_bytes(base, n); })
+          .on_write([this, base, n](RegAccess& a) {
             for (unsigned b = 0; b < 4; ++b)
-              write_byte(base + 4 * n + b, std::uint8_t(v >> (8 * b)));
+              write_byte(base + 4 * n + b, std::uint8_t(a.data >> (8 * b)));
+            return a.stored;
           });
     }
   }
@@ -253,35 +295,37 @@ void Gic::declare_cpu_registers() {
     const std::uint64_t w = c * kCpuIfStride;
     const std::string sfx = "[" + std::to_string(c) + "]";
     CpuIf& cpu = cpus_[c];
-    auto ctlr = [&cpu] { return cpu.enabled ? GICC_CTLR_ENABLE : 0u; };
     cpu_regs_.add("GICC_CTLR" + sfx, w + GICC_CTLR, Access::ReadWrite)
-        .on_read(ctlr).on_peek(ctlr)
-        .on_write([this, &cpu](std::uint32_t v) {
-          cpu.enabled = (v & GICC_CTLR_ENABLE) != 0;
+        .value([&cpu] { return cpu.enabled ? GICC_CTLR_ENABLE : 0u; })
+        .on_write([this, &cpu](RegAccess& a) {
+          cpu.enabled = (a.data & GICC_CTLR_ENABLE) != 0;
           changed();
+          return a.stored;
         });
-    auto pmr = [&cpu] { return cpu.pmr; };
     cpu_regs_.add("GICC_PMR" + sfx, w + GICC_PMR, Access::ReadWrite)
-        .on_read(pmr).on_peek(pmr)
-        .on_write([this, &cpu](std::uint32_t v) {
-          cpu.pmr = v & kPriorityMask;
+        .value([&cpu] { return cpu.pmr; })
+        .on_write([this, &cpu](RegAccess& a) {
+          cpu.pmr = a.data & kPriorityMask;
           changed();
+          return a.stored;
         });
-    cpu_regs_.add("GICC_BPR" + sfx, w + GICC_BPR, Access::ReadWrite, 2).writable(0x7);
-    auto peek_iar = [this, c] {
-      const unsigned id = highest_pending(c);
-      return deliverable(c, id) ? id : kSpuriousId;
-    };
+    cpu_regs_.add("GICC_BPR" + sfx, w + GICC_BPR, Access::ReadWrite, kBprReset).writable(kBprMask);
+    // A read acknowledges; a debug read shows what a read would return.
     cpu_regs_.add("GICC_IAR" + sfx, w + GICC_IAR, Access::ReadOnly, kSpuriousId)
-        .on_read([this, c] { return acknowledge(c); })
-        .on_peek(peek_iar);
+        .value([this, c] {
+          const unsigned id = highest_pending(c);
+          return deliverable(c, id) ? id : kSpuriousId;
+        })
+        .on_read([this, c](RegAccess&) { return acknowledge(c); });
     cpu_regs_.add("GICC_EOIR" + sfx, w + GICC_EOIR, Access::WriteOnly)
-        .on_write([this, c](std::uint32_t v) { end_of_interrupt(c, v); });
-    auto rpr = [this, c] { return running_priority(c); };
-    cpu_regs_.add("GICC_RPR" + sfx, w + GICC_RPR, Access::ReadOnly).on_read(rpr).on_peek(rpr);
-    auto hppir = [this, c] { return std::uint32_t{highest_pending(c)}; };
+        .on_write([this, c](RegAccess& a) {
+          end_of_interrupt(c, a.data);
+          return a.stored;
+        });
+    cpu_regs_.add("GICC_RPR" + sfx, w + GICC_RPR, Access::ReadOnly)
+        .value([this, c] { return running_priority(c); });
     cpu_regs_.add("GICC_HPPIR" + sfx, w + GICC_HPPIR, Access::ReadOnly)
-        .on_read(hppir).on_peek(hppir);
+        .value([this, c] { return std::uint32_t{highest_pending(c)}; });
   }
 }
 

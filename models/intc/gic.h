@@ -15,6 +15,7 @@
 #include <tlm>
 #include <tlm_utils/simple_target_socket.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -24,7 +25,7 @@ namespace aesvp {
   X(std::uint32_t, spi_count, 128, "lines",                                                    \
     "OMAP4430 TRM (MPU interrupt mapping): 128 shared peripheral interrupts on the "           \
     "Cortex-A9 MPCore GIC (GICD_TYPER.ITLinesNumber = 4)",                                     \
-    "number of shared peripheral interrupt inputs (IDs 32 ..)")                                \
+    "number of shared peripheral interrupt inputs (IDs 32 ..)", AESVP_RANGE(1, 988))                                \
   X(double, clock_mhz, 500.0, "MHz",                                                           \
     "Linux arch/arm/mach-omap2 OMAP4 clock data: mpu_periphclk = dpll_mpu_ck / 2 clocks the "  \
     "A9 MPCore private peripherals (GIC, SCU, private timers); MPU at 1 GHz",                  \
@@ -61,14 +62,25 @@ class Gic : public sc_core::sc_module {
   std::uint32_t running_priority(unsigned core) const;
   unsigned long acknowledged() const { return acks_; }  // interrupts acknowledged so far
 
+  // Hard reset (power-on): distributor and CPU interfaces as after construction; the IRQ
+  // outputs fall one delta later. Call it from the simulation (not during elaboration).
+  void reset();
+
  private:
   struct Irq {
-    bool enabled = false;
-    bool latch = false;  // software-set pending (GICD_ISPENDR)
-    bool active = false;
     unsigned active_core = 0;
     std::uint8_t priority = 0;
     std::uint8_t targets = 0;
+  };
+  // One bit per interrupt ID, 32 IDs per word (the layout of the GICD bit registers).
+  struct IdBits {
+    std::vector<std::uint32_t> words;
+    bool test(unsigned id) const { return (words[id / 32] >> (id % 32)) & 1u; }
+    void set(unsigned id, bool on) {
+      if (on) words[id / 32] |= 1u << (id % 32);
+      else words[id / 32] &= ~(1u << (id % 32));
+    }
+    void clear() { std::fill(words.begin(), words.end(), 0u); }
   };
   struct CpuIf {
     bool enabled = false;
@@ -79,6 +91,8 @@ class Gic : public sc_core::sc_module {
   };
 
   void before_end_of_elaboration() override;
+  void end_of_elaboration() override;
+  void line_changed(unsigned spi_index);  // one SC_METHOD per SPI input
   void dist_b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned int dist_transport_dbg(tlm::tlm_generic_payload& trans);
   void cpu_b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
@@ -101,6 +115,8 @@ class Gic : public sc_core::sc_module {
   bool deliverable(unsigned core, unsigned id) const;
   std::uint32_t acknowledge(unsigned core);
   void end_of_interrupt(unsigned core, std::uint32_t value);
+  void deactivate(unsigned id);  // active -> inactive, off its core's active list
+  void clear_state();
   void changed() { update_.notify(sc_core::SC_ZERO_TIME); }
   void update_outputs();
 
@@ -108,6 +124,10 @@ class Gic : public sc_core::sc_module {
   Clock clock_;
   sc_core::sc_time latency_;
   std::vector<Irq> irqs_;
+  // Interrupt state as bitmaps, so that finding the highest pending interrupt costs one
+  // step per word plus one per candidate, not one per ID.
+  IdBits enabled_, latch_, active_;  // latch_: software-set pending (GICD_ISPENDR)
+  IdBits line_seen_;  // SPI lines seen high by line_changed (a hint: lines are read directly)
   std::vector<CpuIf> cpus_;
   bool dist_enabled_ = false;
   unsigned long acks_ = 0;

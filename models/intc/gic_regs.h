@@ -34,6 +34,8 @@ inline constexpr std::uint64_t GICC_RPR = 0x14;    // running priority (0xff whe
 inline constexpr std::uint64_t GICC_HPPIR = 0x18;  // highest-priority pending interrupt ID
 
 inline constexpr std::uint32_t GICC_CTLR_ENABLE = 1u << 0;
+inline constexpr std::uint32_t kBprReset = 2;    // GICC_BPR reset value (Cortex-A9 MPCore)
+inline constexpr std::uint32_t kBprMask = 0x7;   // GICC_BPR: binary point in bits 2:0
 
 // Interrupt IDs: 0-15 SGIs, 16-31 PPIs, 32 + n is shared peripheral interrupt (SPI) n.
 inline constexpr unsigned kSpiBase = 32;

@@ -46,50 +46,47 @@ void OmapIntc::before_end_of_elaboration() {
 
 void OmapIntc::declare_registers() {
   bank_.add("REVISION", r::kRevision, Access::ReadOnly, kRevisionValue);
-  bank_.add("SYSCONFIG", r::kSysconfig, Access::ReadWrite).on_write([this](std::uint32_t v) {
-    if (v & r::kSysconfigSoftreset) soft_reset();
-    else bank_.at(r::kSysconfig).set(v & kSysconfigWritable);
-  });
+  bank_.add("SYSCONFIG", r::kSysconfig, Access::ReadWrite)
+      .writable(kSysconfigWritable)
+      .on_write([this](RegAccess& a) {
+        if ((a.data & r::kSysconfigSoftreset) == 0) return a.merged();
+        soft_reset();  // every register back to its reset value, this one included
+        return bank_.at(r::kSysconfig).reset_value();
+      });
   bank_.add("SYSSTATUS", r::kSysstatus, Access::ReadOnly, r::kSysstatusResetDone)
-      .on_read([this] {
+      .value([this] {
         return sc_core::sc_time_stamp() >= reset_done_at_ ? r::kSysstatusResetDone : 0u;
       });
   bank_.add("SIR_IRQ", r::kSirIrq, Access::ReadOnly, r::kSpuriousFlag)
-      .on_read([this] { return sir(false); })
-      .on_peek([this] { return sir(false); });
+      .value([this] { return sir(false); });
   bank_.add("SIR_FIQ", r::kSirFiq, Access::ReadOnly, r::kSpuriousFlag)
-      .on_read([this] { return sir(true); })
-      .on_peek([this] { return sir(true); });
+      .value([this] { return sir(true); });
   // CONTROL: write-only strobes (a read of a write-only register is a command error).
-  bank_.add("CONTROL", r::kControl, Access::WriteOnly).on_write([this](std::uint32_t v) {
+  bank_.add("CONTROL", r::kControl, Access::WriteOnly).on_write(acts_on([this](std::uint32_t v) {
     if (v & r::kControlNewIrqAgr) new_agreement(false);
     if (v & r::kControlNewFiqAgr) new_agreement(true);
-  });
+  }));
   // PROTECTION is stored; a TLM payload carries no privilege level, so it is not enforced.
   bank_.add("PROTECTION", r::kProtection, Access::ReadWrite).writable(r::kProtectionOn);
   bank_.add("IDLE", r::kIdle, Access::ReadWrite).writable(kIdleWritable);
   bank_.add("IRQ_PRIORITY", r::kIrqPriority, Access::ReadOnly, r::kSpuriousFlag)
-      .on_read([this] { return sorted_priority(false); })
-      .on_peek([this] { return sorted_priority(false); });
+      .value([this] { return sorted_priority(false); });
   bank_.add("FIQ_PRIORITY", r::kFiqPriority, Access::ReadOnly, r::kSpuriousFlag)
-      .on_read([this] { return sorted_priority(true); })
-      .on_peek([this] { return sorted_priority(true); });
+      .value([this] { return sorted_priority(true); });
   bank_.add("THRESHOLD", r::kThreshold, Access::ReadWrite, r::kThresholdDisabled)
-      .on_read([this] { return threshold_; })
-      .on_peek([this] { return threshold_; })
-      .on_write([this](std::uint32_t v) {
+      .value([this] { return threshold_; })
+      .on_write(acts_on([this](std::uint32_t v) {
         threshold_ = v & r::kThresholdMask;
         changed();
-      });
+      }));
   for (unsigned b = 0; b < r::kBanks; ++b) declare_bank_registers(b);
   for (unsigned m = 0; m < r::kLines; ++m) {
     bank_.add("ILR" + std::to_string(m), r::ilr(m), Access::ReadWrite)
-        .on_read([this, m] { return ilr_[m]; })
-        .on_peek([this, m] { return ilr_[m]; })
-        .on_write([this, m](std::uint32_t v) {
+        .value([this, m] { return ilr_[m]; })
+        .on_write(acts_on([this, m](std::uint32_t v) {
           ilr_[m] = v & kIlrWritable;
           changed();
-        });
+        }));
   }
 }
 
@@ -98,41 +95,35 @@ void OmapIntc::declare_bank_registers(unsigned b) {
   auto add = [&](const char* name, std::uint32_t reg, Access a, std::uint32_t reset = 0) -> Register& {
     return bank_.add(std::string(name) + n, r::bank_reg(b, reg), a, reset);
   };
-  add("ITR", r::kItr, Access::ReadOnly).on_read([this, b] { return raw(b); }).on_peek([this, b] {
-    return raw(b);
-  });
+  add("ITR", r::kItr, Access::ReadOnly).value([this, b] { return raw(b); });
   add("MIR", r::kMir, Access::ReadWrite, ~0u)
-      .on_read([this, b] { return mir_[b]; })
-      .on_peek([this, b] { return mir_[b]; })
-      .on_write([this, b](std::uint32_t v) {
+      .value([this, b] { return mir_[b]; })
+      .on_write(acts_on([this, b](std::uint32_t v) {
         mir_[b] = v;
         changed();
-      });
-  add("MIR_CLEAR", r::kMirClear, Access::WriteOnly).on_write([this, b](std::uint32_t v) {
+      }));
+  add("MIR_CLEAR", r::kMirClear, Access::WriteOnly).on_write(acts_on([this, b](std::uint32_t v) {
     mir_[b] &= ~v;
     changed();
-  });
-  add("MIR_SET", r::kMirSet, Access::WriteOnly).on_write([this, b](std::uint32_t v) {
+  }));
+  add("MIR_SET", r::kMirSet, Access::WriteOnly).on_write(acts_on([this, b](std::uint32_t v) {
     mir_[b] |= v;
     changed();
-  });
+  }));
   add("ISR_SET", r::kIsrSet, Access::ReadWrite)
-      .on_read([this, b] { return isr_[b]; })
-      .on_peek([this, b] { return isr_[b]; })
-      .on_write([this, b](std::uint32_t v) {
+      .value([this, b] { return isr_[b]; })
+      .on_write(acts_on([this, b](std::uint32_t v) {
         isr_[b] |= v;
         changed();
-      });
-  add("ISR_CLEAR", r::kIsrClear, Access::WriteOnly).on_write([this, b](std::uint32_t v) {
+      }));
+  add("ISR_CLEAR", r::kIsrClear, Access::WriteOnly).on_write(acts_on([this, b](std::uint32_t v) {
     isr_[b] &= ~v;
     changed();
-  });
+  }));
   add("PENDING_IRQ", r::kPendingIrq, Access::ReadOnly)
-      .on_read([this, b] { return pending(b, false); })
-      .on_peek([this, b] { return pending(b, false); });
+      .value([this, b] { return pending(b, false); });
   add("PENDING_FIQ", r::kPendingFiq, Access::ReadOnly)
-      .on_read([this, b] { return pending(b, true); })
-      .on_peek([this, b] { return pending(b, true); });
+      .value([this, b] { return pending(b, true); });
 }
 
 void OmapIntc::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {

@@ -2,18 +2,39 @@
 
 #include "models/core/report.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cstring>
+#include <new>
 
 namespace aesvp {
 
 using sc_core::sc_time;
 using sc_core::SC_NS;
 
+namespace {
+
+// Anonymous private mapping: zero-filled pages on first touch, no swap reservation.
+unsigned char* map_zeroed(std::size_t size) {
+  if (size == 0) return nullptr;
+  void* p = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                 -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  return static_cast<unsigned char*>(p);
+}
+
+}  // namespace
+
+void Memory::Unmap::operator()(unsigned char* p) const {
+  if (p != nullptr) munmap(p, size);
+}
+
 Memory::Memory(sc_core::sc_module_name name, const DramParams& params)
     : sc_core::sc_module(name),
       socket("socket"),
-      bytes_(static_cast<std::size_t>(params.size_mib) << 20),
+      size_(static_cast<std::uint64_t>(params.size_mib) << 20),
+      bytes_(map_zeroed(static_cast<std::size_t>(size_)), Unmap{static_cast<std::size_t>(size_)}),
       read_access_(params.read_access_ns, SC_NS),
       write_access_(params.write_access_ns, SC_NS),
       per_byte_ns_(params.per_byte_ns) {
@@ -42,14 +63,20 @@ void Memory::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
     reject_access(*this, trans, tlm::TLM_ADDRESS_ERROR_RESPONSE, "outside the memory");
     return;
   }
-  unsigned char* mem = bytes_.data() + addr;
-  unsigned char* data = trans.get_data_ptr();
+  unsigned char* mem = data() + addr;
+  unsigned char* buf = trans.get_data_ptr();
   const unsigned char* be = trans.get_byte_enable_ptr();
-  const unsigned be_len = trans.get_byte_enable_length();
-  for (unsigned i = 0; i < len; ++i) {
-    if (be != nullptr && be[i % be_len] != TLM_BYTE_ENABLED) continue;
-    if (trans.is_write()) mem[i % width] = data[i];
-    else data[i] = mem[i % width];
+  if (be == nullptr && width == len) {
+    // The common case: one contiguous copy.
+    if (trans.is_write()) std::memcpy(mem, buf, len);
+    else std::memcpy(buf, mem, len);
+  } else {
+    const unsigned be_len = trans.get_byte_enable_length();
+    for (unsigned i = 0; i < len; ++i) {
+      if (be != nullptr && be[i % be_len] != TLM_BYTE_ENABLED) continue;
+      if (trans.is_write()) mem[i % width] = buf[i];
+      else buf[i] = mem[i % width];
+    }
   }
   delay += trans.is_write() ? write_time(len) : read_time(len);
   trans.set_dmi_allowed(true);
@@ -59,7 +86,7 @@ void Memory::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
 bool Memory::get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
   if (trans.get_address() >= size()) return false;
   dmi.allow_read_write();
-  dmi.set_dmi_ptr(bytes_.data());
+  dmi.set_dmi_ptr(data());
   dmi.set_start_address(0);
   dmi.set_end_address(size() - 1);
   // DMI latency fields carry the per-access latency; per-byte time is not expressible
@@ -74,8 +101,8 @@ unsigned int Memory::transport_dbg(tlm::tlm_generic_payload& trans) {
   if (addr >= size()) return 0;
   const unsigned len =
       static_cast<unsigned>(std::min<std::uint64_t>(trans.get_data_length(), size() - addr));
-  if (trans.is_write()) std::memcpy(bytes_.data() + addr, trans.get_data_ptr(), len);
-  else if (trans.is_read()) std::memcpy(trans.get_data_ptr(), bytes_.data() + addr, len);
+  if (trans.is_write()) std::memcpy(data() + addr, trans.get_data_ptr(), len);
+  else if (trans.is_read()) std::memcpy(trans.get_data_ptr(), data() + addr, len);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
   return len;
 }

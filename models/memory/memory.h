@@ -1,5 +1,7 @@
 // Simulated DRAM: a byte array behind a TLM target socket with per-access and per-byte
-// latency, DMI (whole array, read/write) and debug transport.
+// latency, DMI (whole array, read/write) and debug transport. The array is reserved
+// address space whose pages the host allocates and zeroes on first touch: a DRAM costs
+// host memory (RSS) only for what the simulation uses, whatever its size.
 #pragma once
 
 #include "models/core/params.h"
@@ -9,14 +11,14 @@
 #include <tlm_utils/simple_target_socket.h>
 
 #include <cstdint>
-#include <vector>
+#include <memory>
 
 namespace aesvp {
 
 #define AESVP_DRAM_PARAMS(X)                                                              \
   X(std::uint32_t, size_mib, 64, "MiB",                                                   \
     "enough for the driver's buffers and in-flight bios; OMAP4 boards have 1 GiB",        \
-    "simulated DRAM size")                                                                \
+    "simulated DRAM size", AESVP_RANGE(1, 2048))                                                                \
   X(double, read_access_ns, 60.0, "ns",                                                   \
     "LPDDR2-400 through the OMAP4 EMIF: typical loaded first-beat latency (estimate)",    \
     "latency of one read access")                                                         \
@@ -33,8 +35,8 @@ class Memory : public sc_core::sc_module {
 
   Memory(sc_core::sc_module_name name, const DramParams& params);
 
-  std::uint64_t size() const { return bytes_.size(); }
-  unsigned char* data() { return bytes_.data(); }
+  std::uint64_t size() const { return size_; }
+  unsigned char* data() { return bytes_.get(); }
 
   // Time of one access of `len` bytes (what b_transport adds to the delay).
   sc_core::sc_time read_time(std::uint64_t len) const;
@@ -45,7 +47,12 @@ class Memory : public sc_core::sc_module {
   bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
   unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
 
-  std::vector<unsigned char> bytes_;
+  struct Unmap {
+    std::size_t size;
+    void operator()(unsigned char* p) const;
+  };
+  std::uint64_t size_;
+  std::unique_ptr<unsigned char, Unmap> bytes_;
   sc_core::sc_time read_access_, write_access_;
   double per_byte_ns_;  // kept as a double: 0.3125 ns would round to 313 ps per byte
 };

@@ -17,13 +17,13 @@ namespace aesvp {
 
 #define AESVP_SOC_PARAMS(X)                                                                 \
   X(std::string, profile, "omap4", "", "the SoC this parameter set describes",             \
-    "SoC profile (omap4 so far; other SoCs will be parameter sets on top of it)")               \
+    "SoC profile: omap4 (uncalibrated), am335x, am57x (docs/calibration.md)")               \
   X(std::string, timing_mode, "accurate", "",                                              \
     "accurate is the reference; fast is checked against it (docs/timing.md)",             \
     "timing mode: accurate or fast")                                                       \
   X(std::uint32_t, aes_instances, 1, "",                                                   \
     "OMAP4 device tree: two AES instances (aes1, aes2); one is used unless asked",                 \
-    "number of AES instances (1 or 2)")
+    "number of AES instances (1 up to the SoC's count: omap4 2, am335x 1, am57x 2)", AESVP_RANGE(1, 2))
 
 AESVP_PARAM_GROUP(SocParams, "soc", AESVP_SOC_PARAMS);
 
@@ -54,5 +54,8 @@ std::vector<std::string> profile_names();
 // Resets `p` to the defaults and applies the named profile; throws std::invalid_argument
 // for an unknown name.
 void apply_profile(PlatformParams& p, const std::string& name);
+
+// One line: the profile's CPU, calibration status and any stand-in models.
+std::string profile_description(const std::string& name);
 
 }  // namespace aesvp

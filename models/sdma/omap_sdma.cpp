@@ -14,14 +14,6 @@ namespace r = sdma;
 
 namespace {
 
-// REVISION as read by software (the model's own value: the Linux driver only prints it).
-constexpr std::uint32_t kRevisionValue = 0x00010900;
-// GCR reset value (estimate: FIFO depth field 0x10, see docs/sdma-model.md).
-constexpr std::uint32_t kGcrReset = 0x00010010;
-// OCP_SYSCONFIG bits that a write stores (AUTOIDLE, SIDLEMODE, EMUFREE, CLOCKACTIVITY,
-// MIDLEMODE); SOFTRESET self-clears.
-constexpr std::uint32_t kSysconfigWritable = 0x3339;
-
 std::uint32_t clamp_channels(std::uint32_t n) {
   if (n == 0 || n > r::kMaxChannels) {
     std::ostringstream msg;
@@ -63,6 +55,7 @@ OmapSdma::OmapSdma(sc_core::sc_module_name name, const SdmaParams& params, Timin
       clock_(params.clock_mhz),
       bank_(*this, r::kWindowSize),
       ch_(params_.channels),
+      cregs_(params_.channels),
       stats_(params_.channels) {
   regs.register_b_transport(this, &OmapSdma::b_transport);
   regs.register_transport_dbg(this, &OmapSdma::transport_dbg);
@@ -79,42 +72,36 @@ OmapSdma::OmapSdma(sc_core::sc_module_name name, const SdmaParams& params, Timin
 // Registers
 
 void OmapSdma::declare_registers() {
-  bank_.add("REVISION", r::kRevision, Access::ReadOnly, kRevisionValue);
+  bank_.add("REVISION", r::kRevision, Access::ReadOnly, r::kRevisionValue);
   for (unsigned x = 0; x < r::kIrqLines; ++x) {
     const std::string l = std::to_string(x);
     bank_.add("IRQSTATUS_L" + l, r::irqstatus(x), Access::ReadWrite)
-        .on_read([this, x] { return irqstatus_[x]; })
-        .on_peek([this, x] { return irqstatus_[x]; })
-        .on_write([this, x](std::uint32_t v) {
-          irqstatus_[x] &= ~v;  // write 1 to clear
-          update_irq_lines();
-        });
+        .on_write([](RegAccess& a) { return a.stored & ~a.data; })  // write 1 to clear
+        .after_write([this](const RegAccess&) { update_irq_lines(); });
     bank_.add("IRQENABLE_L" + l, r::irqenable(x), Access::ReadWrite)
-        .on_read([this, x] { return irqenable_[x]; })
-        .on_peek([this, x] { return irqenable_[x]; })
-        .on_write([this, x](std::uint32_t v) {
-          irqenable_[x] = v;
-          update_irq_lines();
-        });
+        .after_write([this](const RegAccess&) { update_irq_lines(); });
   }
   bank_.add("SYSSTATUS", r::kSysStatus, Access::ReadOnly, r::kSysStatusResetDone)
-      .on_read([this] {
+      .value([this] {
         return sc_core::sc_time_stamp() >= reset_done_at_ ? r::kSysStatusResetDone : 0u;
       });
   bank_.add("OCP_SYSCONFIG", r::kOcpSysconfig, Access::ReadWrite)
-      .on_write([this](std::uint32_t v) {
-        if (v & r::kSysconfigSoftReset) {
-          soft_reset();
-        } else {
-          bank_.at(r::kOcpSysconfig).set(v & kSysconfigWritable);
-        }
+      .writable(r::kSysconfigWritable)
+      .on_write([this](RegAccess& a) {
+        if ((a.data & r::kSysconfigSoftReset) == 0) return a.merged();
+        soft_reset(a.time);  // every register back to its reset value, this one included
+        return bank_.at(r::kOcpSysconfig).reset_value();
       });
   // Capabilities: nothing optional is advertised (no descriptor lists, no constant fill).
   bank_.add("CAPS_0", r::kCaps0, Access::ReadOnly, 0);
   bank_.add("CAPS_2", r::kCaps2, Access::ReadOnly, 0);
   bank_.add("CAPS_3", r::kCaps3, Access::ReadOnly, 0);
   bank_.add("CAPS_4", r::kCaps4, Access::ReadOnly, 0);
-  bank_.add("GCR", r::kGcr, Access::ReadWrite, kGcrReset);
+  bank_.add("GCR", r::kGcr, Access::ReadWrite, r::kGcrReset);
+  for (unsigned x = 0; x < r::kIrqLines; ++x) {
+    irqstatus_[x] = &bank_.at(r::irqstatus(x));
+    irqenable_[x] = &bank_.at(r::irqenable(x));
+  }
   for (unsigned ch = 0; ch < params_.channels; ++ch) declare_channel_registers(ch);
 }
 
@@ -123,66 +110,53 @@ void OmapSdma::declare_channel_registers(unsigned ch) {
   auto add = [&](const char* reg, std::uint32_t off, Access a) -> Register& {
     return bank_.add(std::string(reg) + n, r::channel_reg(ch, off), a);
   };
-  auto ccr_value = [this, ch] {
-    std::uint32_t v = bank_.at(r::channel_reg(ch, r::kCcr)).get();
-    if (in_flight_ == static_cast<int>(ch)) v |= r::kCcrRdActive | r::kCcrWrActive;
-    return v;
-  };
-  add("CCR", r::kCcr, Access::ReadWrite)
-      .on_read(ccr_value)
-      .on_peek(ccr_value)
-      .on_write([this, ch](std::uint32_t v) { write_ccr(ch, v); });
+  ChannelRegs& cr = cregs_[ch];
+  cr.ccr = &add("CCR", r::kCcr, Access::ReadWrite)
+                .value([this, ch] {
+                  std::uint32_t v = cregs_[ch].ccr->get();
+                  if (in_flight_ == static_cast<int>(ch)) v |= r::kCcrRdActive | r::kCcrWrActive;
+                  return v;
+                })
+                .writable(~(r::kCcrRdActive | r::kCcrWrActive))  // status bits: computed
+                .after_write([this, ch](const RegAccess& a) { ccr_written(ch, a.time); });
   add("CLNK_CTRL", r::kClnkCtrl, Access::ReadWrite);  // stored only: no chaining
-  add("CICR", r::kCicr, Access::ReadWrite).writable(r::kCicrWritable);
-  add("CSR", r::kCsr, Access::ReadWrite).on_write([this, ch](std::uint32_t v) {
-    Register& csr = creg_ref(ch, r::kCsr);
-    csr.set(csr.get() & ~v);  // write 1 to clear
-  });
-  add("CSDP", r::kCsdp, Access::ReadWrite);
-  add("CEN", r::kCen, Access::ReadWrite).writable(r::kCenMask);
-  add("CFN", r::kCfn, Access::ReadWrite).writable(r::kCfnMask);
-  add("CSSA", r::kCssa, Access::ReadWrite);
-  add("CDSA", r::kCdsa, Access::ReadWrite);
+  cr.cicr = &add("CICR", r::kCicr, Access::ReadWrite).writable(r::kCicrWritable);
+  cr.csr = &add("CSR", r::kCsr, Access::ReadWrite)
+                .on_write([](RegAccess& a) { return a.stored & ~a.data; });  // write 1 to clear
+  cr.csdp = &add("CSDP", r::kCsdp, Access::ReadWrite);
+  cr.cen = &add("CEN", r::kCen, Access::ReadWrite).writable(r::kCenMask);
+  cr.cfn = &add("CFN", r::kCfn, Access::ReadWrite).writable(r::kCfnMask);
+  cr.cssa = &add("CSSA", r::kCssa, Access::ReadWrite);
+  cr.cdsa = &add("CDSA", r::kCdsa, Access::ReadWrite);
   add("CSEI", r::kCsei, Access::ReadWrite).writable(r::kElementIndexMask);
   add("CSFI", r::kCsfi, Access::ReadWrite);
   add("CDEI", r::kCdei, Access::ReadWrite).writable(r::kElementIndexMask);
   add("CDFI", r::kCdfi, Access::ReadWrite);
   // CSAC/CDAC are writable: the Linux driver clears CDAC before starting a channel.
-  add("CSAC", r::kCsac, Access::ReadWrite);
-  add("CDAC", r::kCdac, Access::ReadWrite);
-  add("CCEN", r::kCcen, Access::ReadOnly);
-  add("CCFN", r::kCcfn, Access::ReadOnly);
+  cr.csac = &add("CSAC", r::kCsac, Access::ReadWrite);
+  cr.cdac = &add("CDAC", r::kCdac, Access::ReadWrite);
+  cr.ccen = &add("CCEN", r::kCcen, Access::ReadOnly);
+  cr.ccfn = &add("CCFN", r::kCcfn, Access::ReadOnly);
   add("COLOR", r::kColor, Access::ReadWrite).writable(r::kColorMask);
-  add("CDP", r::kCdp, Access::ReadWrite);
+  cr.cdp = &add("CDP", r::kCdp, Access::ReadWrite);
   add("CNDP", r::kCndp, Access::ReadWrite);
   add("CCDN", r::kCcdn, Access::ReadWrite);
 }
 
 void OmapSdma::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
-  access_delay_ = delay;  // hooks that start something start it at the annotated time
   bank_.b_transport(trans, delay);
-  access_delay_ = SC_ZERO_TIME;
 }
 
 unsigned int OmapSdma::transport_dbg(tlm::tlm_generic_payload& trans) {
   return bank_.transport_dbg(trans);
 }
 
-std::uint32_t OmapSdma::creg(unsigned ch, std::uint32_t reg) const {
-  return bank_.registers().at(r::channel_reg(ch, reg)).get();
-}
+std::uint32_t OmapSdma::peek(std::uint32_t offset) const { return bank_.peek(offset); }
 
-Register& OmapSdma::creg_ref(unsigned ch, std::uint32_t reg) {
-  return bank_.at(r::channel_reg(ch, reg));
-}
-
-void OmapSdma::write_ccr(unsigned ch, std::uint32_t v) {
-  Register& ccr = creg_ref(ch, r::kCcr);
-  const std::uint32_t status_bits = r::kCcrRdActive | r::kCcrWrActive;
-  ccr.set(v & ~status_bits);
-  const bool enable = (v & r::kCcrEnable) != 0;
+void OmapSdma::ccr_written(unsigned ch, const sc_time& at) {
+  const bool enable = (cregs_[ch].ccr->get() & r::kCcrEnable) != 0;
   if (enable && !ch_[ch].enabled) {
-    start_channel(ch);
+    start_channel(ch, at);
   } else if (!enable && ch_[ch].enabled) {
     // Software stop: a unit already on the port completes (progress updated, no events);
     // nothing further is moved.
@@ -200,10 +174,11 @@ bool OmapSdma::refuse(unsigned ch, const char* why) {
   return false;
 }
 
-void OmapSdma::start_channel(unsigned ch) {
+void OmapSdma::start_channel(unsigned ch, const sc_time& at) {
   Channel& c = ch_[ch];
-  const std::uint32_t ccr = creg(ch, r::kCcr);
-  const std::uint32_t csdp = creg(ch, r::kCsdp);
+  const ChannelRegs& cr = cregs_[ch];
+  const std::uint32_t ccr = cr.ccr->get();
+  const std::uint32_t csdp = cr.csdp->get();
   const std::uint32_t src_amode = (ccr >> r::kCcrSrcAmodeShift) & r::kCcrAmodeMask;
   const std::uint32_t dst_amode = (ccr >> r::kCcrDstAmodeShift) & r::kCcrAmodeMask;
 
@@ -217,8 +192,8 @@ void OmapSdma::start_channel(unsigned ch) {
            : bs           ? Sync::Block
                           : Sync::Element;
   c.es = r::element_bytes(csdp & r::kCsdpDataTypeMask);
-  c.cen = creg(ch, r::kCen);
-  c.cfn = creg(ch, r::kCfn);
+  c.cen = cr.cen->get();
+  c.cfn = cr.cfn->get();
 
   if (c.es == 0) { refuse(ch, "reserved CSDP.DATA_TYPE 3"); return; }
   if (src_amode >= r::kAmodeSingleIndex || dst_amode >= r::kAmodeSingleIndex) {
@@ -229,11 +204,11 @@ void OmapSdma::start_channel(unsigned ch) {
     refuse(ch, "constant fill / transparent copy");
     return;
   }
-  if (creg(ch, r::kCdp) & r::kCdpTmodeMask) { refuse(ch, "descriptor-list mode (CDP)"); return; }
+  if (cr.cdp->get() & r::kCdpTmodeMask) { refuse(ch, "descriptor-list mode (CDP)"); return; }
   if (c.request > params_.request_lines) { refuse(ch, "request number beyond the lines"); return; }
   if (c.cen == 0 || c.cfn == 0) { refuse(ch, "CEN or CFN is 0"); return; }
 
-  const std::uint32_t cssa = creg(ch, r::kCssa), cdsa = creg(ch, r::kCdsa);
+  const std::uint32_t cssa = cr.cssa->get(), cdsa = cr.cdsa->get();
   if (cssa % c.es != 0 || cdsa % c.es != 0) {
     stop_channel(ch);
     raise_status(ch, r::kIrqMisalignedErr);
@@ -246,12 +221,11 @@ void OmapSdma::start_channel(unsigned ch) {
   c.src_burst = r::burst_bytes((csdp >> r::kCsdpSrcBurstShift) & r::kCsdpBurstMask, c.es);
   c.dst_burst = r::burst_bytes((csdp >> r::kCsdpDstBurstShift) & r::kCsdpBurstMask, c.es);
   c.last_level = line_high(ch);
-  creg_ref(ch, r::kCcen).set(0);
-  creg_ref(ch, r::kCcfn).set(0);
+  cr.ccen->set(0);
+  cr.ccfn->set(0);
   set_enabled(ch, true);
-  const sc_time after = access_delay_ + clock_.cycles(std::uint64_t{params_.start_latency_cycles});
-  c.eligible_at = sc_core::sc_time_stamp() + after;
-  wake_.notify(after);
+  c.eligible_at = at + clock_.cycles(std::uint64_t{params_.start_latency_cycles});
+  wake_.notify(c.eligible_at - sc_core::sc_time_stamp());
 }
 
 void OmapSdma::set_enabled(unsigned ch, bool on) {
@@ -262,22 +236,29 @@ void OmapSdma::set_enabled(unsigned ch, bool on) {
 
 void OmapSdma::stop_channel(unsigned ch) {
   set_enabled(ch, false);
-  Register& ccr = creg_ref(ch, r::kCcr);
+  Register& ccr = *cregs_[ch].ccr;
   ccr.set(ccr.get() & ~r::kCcrEnable);
 }
 
-void OmapSdma::soft_reset() {
+void OmapSdma::reset() {
+  clear_state();
+  reset_done_at_ = SC_ZERO_TIME;
+  wake_.notify(SC_ZERO_TIME);  // the port thread re-arbitrates (nothing is eligible)
+}
+
+void OmapSdma::soft_reset(const sc_time& at) {
+  clear_state();
+  reset_done_at_ = at + clock_.cycles(std::uint64_t{params_.reset_cycles});
+}
+
+void OmapSdma::clear_state() {
   ++generation_;
   bank_.reset();
-  irqstatus_.fill(0);
-  irqenable_.fill(0);
   update_irq_lines();
   for (unsigned ch = 0; ch < ch_.size(); ++ch) set_enabled(ch, false);
   for (Channel& c : ch_) c = Channel{};
   rr_next_ = 0;
   in_flight_ = -1;
-  reset_done_at_ = sc_core::sc_time_stamp() + access_delay_ +
-                   clock_.cycles(std::uint64_t{params_.reset_cycles});
 }
 
 // ---------------------------------------------------------------------------------------
@@ -285,16 +266,16 @@ void OmapSdma::soft_reset() {
 
 void OmapSdma::raise_status(unsigned ch, std::uint32_t bits) {
   if (bits == 0) return;
-  Register& csr = creg_ref(ch, r::kCsr);
+  Register& csr = *cregs_[ch].csr;
   csr.set(csr.get() | bits);
-  if ((bits & creg(ch, r::kCicr)) == 0) return;
-  for (auto& s : irqstatus_) s |= 1u << ch;
+  if ((bits & cregs_[ch].cicr->get()) == 0) return;
+  for (Register* s : irqstatus_) s->set(s->get() | 1u << ch);
   update_irq_lines();
 }
 
 void OmapSdma::update_irq_lines() {
   for (unsigned x = 0; x < r::kIrqLines; ++x) {
-    const bool level = (irqstatus_[x] & irqenable_[x]) != 0;
+    const bool level = (irqstatus_[x]->get() & irqenable_[x]->get()) != 0;
     if (level == irq_level_[x]) continue;
     irq_level_[x] = level;
     irq[x].write(level);
@@ -387,7 +368,7 @@ void OmapSdma::port_thread() {
         const std::uint64_t gen = generation_, epoch = ch_[u].epoch;
         const StepResult res = run_step(u, local);
         const std::uint32_t events = res.status | (res.error ? r::kIrqTransErr : 0u);
-        if (res.error || res.block_done || (events & creg(u, r::kCicr)) != 0) {
+        if (res.error || res.block_done || (events & cregs_[u].cicr->get()) != 0) {
           wait(local);  // synchronise before completion status and interrupts
           local = SC_ZERO_TIME;
           finish_step(u, res, gen == generation_ && epoch == ch_[u].epoch);
@@ -471,10 +452,11 @@ void OmapSdma::finish_step(unsigned ch, const StepResult& res, bool current) {
     ++c.frames_done;
     ++st.frames;
   }
-  creg_ref(ch, r::kCsac).set(static_cast<std::uint32_t>(c.src));
-  creg_ref(ch, r::kCdac).set(static_cast<std::uint32_t>(c.dst));
-  creg_ref(ch, r::kCcen).set(c.elem_in_frame);
-  creg_ref(ch, r::kCcfn).set(c.frames_done);
+  const ChannelRegs& cr = cregs_[ch];
+  cr.csac->set(static_cast<std::uint32_t>(c.src));
+  cr.cdac->set(static_cast<std::uint32_t>(c.dst));
+  cr.ccen->set(c.elem_in_frame);
+  cr.ccfn->set(c.frames_done);
   if (!c.enabled) return;  // stopped by software: the unit drained, no further events
   if (res.block_done) {
     c.block_granted = false;
@@ -485,7 +467,7 @@ void OmapSdma::finish_step(unsigned ch, const StepResult& res, bool current) {
 
 bool OmapSdma::access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data,
                       unsigned len, sc_time& delay, unsigned ch) {
-  tlm::tlm_generic_payload t;
+  tlm::tlm_generic_payload& t = port_trans_;
   t.set_command(cmd);
   t.set_address(addr);
   t.set_data_ptr(data);

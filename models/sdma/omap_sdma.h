@@ -34,10 +34,10 @@ namespace aesvp {
     "sDMA clock; every cycle count below is in periods of this clock")                       \
   X(std::uint32_t, channels, 32, "",                                                          \
     "OMAP4 TRM / Linux omap-dma (dma-channels = 32); at most 32 (one IRQSTATUS bit each)",    \
-    "logical channels with a register set")                                                 \
+    "logical channels with a register set", AESVP_RANGE(1, 32))                                                 \
   X(std::uint32_t, request_lines, 127, "",                                                    \
     "OMAP4 TRM / Linux omap-dma (dma-requests = 127)",                                        \
-    "hardware request lines; dma_req has request_lines + 1 inputs (index 0 = no sync)")      \
+    "hardware request lines; dma_req has request_lines + 1 inputs (index 0 = no sync)", AESVP_RANGE(1, 127))      \
   X(std::uint32_t, start_latency_cycles, 8, "cycles",                                         \
     "estimate: channel context load and request-port arming after CCR.ENABLE, a few L3 "     \
     "cycles",                                                                                 \
@@ -102,6 +102,12 @@ class OmapSdma : public sc_core::sc_module {
   TimingMode timing_mode() const { return mode_; }
   const Clock& clock() const { return clock_; }
   RegisterBank& register_bank() { return bank_; }
+  // Register-level view for tests and tracing (debug, no side effects).
+  std::uint32_t peek(std::uint32_t offset) const;
+  // Hard reset (power-on): registers, channels and interrupt lines as after construction,
+  // RESETDONE already set; statistics are kept. A unit on the port completes without effect.
+  // Call it from the simulation (not during elaboration).
+  void reset();
   // Observation hook for waveforms (traces/sc/waveform.h): true from the start of the
   // channel (CCR.ENABLE) until it stops (block done, error, software stop or reset).
   const bool& channel_enabled_flag(unsigned ch) const { return ch_.at(ch).enabled; }
@@ -139,15 +145,18 @@ class OmapSdma : public sc_core::sc_module {
   void declare_channel_registers(unsigned ch);
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
-  std::uint32_t creg(unsigned ch, std::uint32_t reg) const;
-  Register& creg_ref(unsigned ch, std::uint32_t reg);
+  // The registers of one channel the model itself reads or updates.
+  struct ChannelRegs {
+    Register *ccr, *cicr, *csr, *csdp, *cen, *cfn, *cssa, *cdsa, *csac, *cdac, *ccen, *ccfn, *cdp;
+  };
 
-  void write_ccr(unsigned ch, std::uint32_t v);
-  void start_channel(unsigned ch);
+  void ccr_written(unsigned ch, const sc_core::sc_time& at);  // `at`: annotated access time
+  void start_channel(unsigned ch, const sc_core::sc_time& at);
   void stop_channel(unsigned ch);  // hardware clears ENABLE
   void set_enabled(unsigned ch, bool on);  // the enabled flag + the observer
   bool refuse(unsigned ch, const char* why);
-  void soft_reset();
+  void soft_reset(const sc_core::sc_time& at);
+  void clear_state();  // what both resets clear
 
   // Interrupts.
   void raise_status(unsigned ch, std::uint32_t bits);
@@ -182,19 +191,21 @@ class OmapSdma : public sc_core::sc_module {
   Clock clock_;
   RegisterBank bank_;
   std::vector<Channel> ch_;
+  std::vector<ChannelRegs> cregs_;
   std::vector<ChannelStats> stats_;
-  std::array<std::uint32_t, sdma::kIrqLines> irqstatus_{};
-  std::array<std::uint32_t, sdma::kIrqLines> irqenable_{};
+  std::array<Register*, sdma::kIrqLines> irqstatus_{};
+  std::array<Register*, sdma::kIrqLines> irqenable_{};
   std::array<bool, sdma::kIrqLines> irq_level_{};
   unsigned rr_next_ = 0;        // round-robin: first channel to look at
   int in_flight_ = -1;          // channel whose unit is on the port (RD/WR_ACTIVE)
   std::uint64_t generation_ = 0;
   std::uint64_t epoch_counter_ = 0;  // bumped by soft reset: in-flight units are dropped
   sc_core::sc_time reset_done_at_{sc_core::SC_ZERO_TIME};
-  sc_core::sc_time access_delay_{sc_core::SC_ZERO_TIME};  // delay of the register access
   sc_core::sc_event wake_;
   sc_core::sc_event_or_list wake_on_;  // any request-line change or wake_
   std::vector<unsigned char> buffer_;  // the channel FIFO of one unit
+  // The port's one transaction at a time, reused (a new payload allocates on the heap).
+  tlm::tlm_generic_payload port_trans_;
   ChannelObserver channel_observer_;
 };
 

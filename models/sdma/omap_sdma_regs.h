@@ -41,6 +41,16 @@ inline constexpr std::uint32_t kSysconfigSidleModeShift = 3;   // 4:3
 inline constexpr std::uint32_t kSysconfigEmufree = 1u << 5;
 inline constexpr std::uint32_t kSysconfigClockActivityShift = 8;  // 9:8
 inline constexpr std::uint32_t kSysconfigMidleModeShift = 12;  // 13:12
+// The bits a write stores (AUTOIDLE, SIDLEMODE, EMUFREE, CLOCKACTIVITY, MIDLEMODE);
+// SOFTRESET self-clears.
+inline constexpr std::uint32_t kSysconfigWritable =
+    kSysconfigAutoidle | 3u << kSysconfigSidleModeShift | kSysconfigEmufree |
+    3u << kSysconfigClockActivityShift | 3u << kSysconfigMidleModeShift;
+static_assert(kSysconfigWritable == 0x3339, "OCP_SYSCONFIG writable fields");
+// REVISION as read by software (the model's own value: the Linux driver only prints it).
+inline constexpr std::uint32_t kRevisionValue = 0x00010900;
+// GCR reset value (estimate: FIFO depth field 0x10, see docs/sdma-model.md).
+inline constexpr std::uint32_t kGcrReset = 0x00010010;
 // CAPS_0: descriptor-list (linked-list) support, read by the Linux driver to decide whether to
 // use descriptor lists. The model reports neither (CAPS_0 reads 0).
 inline constexpr std::uint32_t kCaps0SupportLl123 = 1u << 20;

@@ -1,5 +1,15 @@
 #include "testbench/app/cli.h"
 
+#include "models/platform/platform.h"
+#include "testbench/app/output_files.h"
+#include "testbench/app/software_profile.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -25,7 +35,8 @@ po::options_description common_description() {
       ("help,h", "show this help")
       ("config", po::value<std::string>(), "read options from this file (config-file form)")
       ("print-config", "print the effective configuration in config-file form and exit")
-      ("profile", po::value<std::string>(), "SoC parameter set (default omap4; see docs/platform.md)")
+      ("profile", po::value<std::string>(),
+       "SoC profile: omap4 (default, uncalibrated), am335x, am57x (docs/calibration.md)")
       ("seed", po::value<std::string>(), "seed of every random choice (default 1)");
   return d;
 }
@@ -37,7 +48,73 @@ po::options_description parameter_description(const ParamTable& table) {
   return d;
 }
 
+// A config file is small text: refuse what is not a regular file, too large, or binary
+// before Boost sees it (it would take a directory as an empty file).
+constexpr std::size_t kMaxConfigBytes = 1u << 20;
+
+std::string read_config_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) throw UsageError("--config: cannot read '" + path + "': " + std::strerror(errno));
+  struct stat st{};
+  const bool ok = ::fstat(fd, &st) == 0;
+  if (!ok || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw UsageError("--config: '" + path + "' is not a regular file");
+  }
+  if (static_cast<std::uint64_t>(st.st_size) > kMaxConfigBytes) {
+    ::close(fd);
+    throw UsageError("--config: '" + path + "' is larger than 1 MiB; a config file is text");
+  }
+  std::string text(static_cast<std::size_t>(st.st_size), '\0');
+  std::size_t got = 0;
+  while (got < text.size()) {
+    const ssize_t r = ::read(fd, text.data() + got, text.size() - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    got += static_cast<std::size_t>(r);
+  }
+  ::close(fd);
+  text.resize(got);
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u < 0x20 && c != '\n' && c != '\r' && c != '\t')
+      throw UsageError("--config: '" + path + "' is not a text file (control byte " +
+                       std::to_string(u) + ")");
+  }
+  return text;
+}
+
+// Boost reads "-1" into an unsigned option as 4294967295: every value of an unsigned option
+// must be plain decimal digits (or 0x hex), checked on the tokens before they are stored.
+bool is_unsigned_option(const po::option_description& d) {
+  const po::value_semantic* s = d.semantic().get();
+  return dynamic_cast<const po::typed_value<unsigned>*>(s) != nullptr ||
+         dynamic_cast<const po::typed_value<unsigned long>*>(s) != nullptr ||
+         dynamic_cast<const po::typed_value<unsigned long long>*>(s) != nullptr ||
+         dynamic_cast<const po::typed_value<unsigned short>*>(s) != nullptr;
+}
+
+const po::parsed_options& refuse_signed_unsigned(const po::parsed_options& parsed,
+                                                 const po::options_description& all) {
+  for (const auto& o : parsed.options) {
+    const po::option_description* d = all.find_nothrow(o.string_key, false);
+    if (d == nullptr || !is_unsigned_option(*d)) continue;
+    for (const std::string& v : o.value) {
+      bool digits = !v.empty();
+      for (const char c : v) digits = digits && c >= '0' && c <= '9';
+      if (!digits)
+        throw UsageError("--" + o.string_key + ": '" + v + "' is not a non-negative integer");
+    }
+  }
+  return parsed;
+}
+
 }  // namespace
+
+void CommandLine::declare_inputs(OutputFiles& outputs) const {
+  auto it = parsed_.find("config");
+  if (it != parsed_.end()) outputs.input("--config", it->second.as<std::string>());
+}
 
 CommandLine::CommandLine(std::string command, std::string summary,
                          po::options_description command_options)
@@ -58,13 +135,22 @@ po::variables_map CommandLine::parse(const std::vector<std::string>& args, Commo
 
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(args).options(all).positional(positional).run(), vm);
+    // No abbreviations: "--size" must not quietly mean "--size-mib".
+    const int style = po::command_line_style::default_style &
+                      ~po::command_line_style::allow_guessing;
+    po::store(refuse_signed_unsigned(
+                  po::command_line_parser(args).options(all).positional(positional).style(style).run(),
+                  all),
+              vm);
     if (vm.count("config")) {
       const std::string path = vm["config"].as<std::string>();
-      std::ifstream in(path);
-      if (!in) throw UsageError("cannot read config file '" + path + "'");
+      std::istringstream in(read_config_file(path));
       // Stored after the command line: command-line values win.
-      po::store(po::parse_config_file(in, all, false), vm);
+      try {
+        po::store(refuse_signed_unsigned(po::parse_config_file(in, all, false), all), vm);
+      } catch (const po::error& e) {
+        throw UsageError("--config '" + path + "': " + e.what());
+      }
     }
     po::notify(vm);
   } catch (const po::error& e) {
@@ -78,9 +164,7 @@ po::variables_map CommandLine::parse(const std::vector<std::string>& args, Commo
   else if (vm.count("soc.profile")) profile = vm["soc.profile"].as<std::string>();
   try {
     apply_profile(common.params, profile);
-    common.kernel = kernel::KernelParams{};
-    common.driver = driver::DriverParams{};
-    common.cryptodev = testbench::CryptodevParams{};
+    apply_software_profile(profile, common.kernel, common.driver, common.cryptodev);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
@@ -91,6 +175,18 @@ po::variables_map CommandLine::parse(const std::vector<std::string>& args, Commo
     } catch (const std::invalid_argument& err) {
       throw UsageError(err.what());
     }
+  }
+  // Structure beyond each parameter's range, still before anything is elaborated.
+  try {
+    Platform::check_params(common.params);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  for (const auto& [name, core] : {std::pair{"driver.engine_core", common.driver.engine_core},
+                                   std::pair{"driver.irq_core", common.driver.irq_core}}) {
+    if (core >= common.params.cpu.cores)
+      throw UsageError(std::string(name) + ": " + std::to_string(core) + " is not below cpu.cores = " +
+                       std::to_string(common.params.cpu.cores));
   }
   if (vm.count("seed")) {
     const std::string s = vm["seed"].as<std::string>();
@@ -142,6 +238,7 @@ void CommandLine::print_config(std::ostream& os, const CommonOptions& common) co
   CommonOptions copy = common;
   ParamTable table = table_of(copy);
   os << "# aesvp " << command_ << ": effective configuration (read back with --config FILE)\n";
+  os << "# profile " << profile_description(common.params.soc.profile) << "\n";
   os << "seed = " << common.seed << "\n";
   os << "\n# options of aesvp " << command_ << "\n";
   for (const auto& opt : command_options_.options()) {

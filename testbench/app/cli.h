@@ -43,6 +43,9 @@ class CommandLine {
   boost::program_options::variables_map parse(const std::vector<std::string>& args,
                                               CommonOptions& common);
 
+  // Declares the files the parse read (--config) as inputs of the command's outputs.
+  void declare_inputs(class OutputFiles& outputs) const;
+
   void print_help(std::ostream& os) const;
   // --help or --print-config: prints the answer on stdout and returns true (the command then
   // exits 0 without running anything).

@@ -7,6 +7,8 @@
 #include "testbench/app/trace_outputs.h"
 #include "traces/core/progress.h"
 #include "testbench/app/image_crypt.h"
+#include "testbench/app/input_files.h"
+#include "testbench/app/output_files.h"
 #include "testbench/dmcrypt/cipher_spec.h"
 #include "testbench/dmcrypt/error.h"
 #include "testbench/dmcrypt/key.h"
@@ -70,91 +72,61 @@ class Fd {
   int fd_;
 };
 
-// Reads exactly `len` bytes at the current position (false at a premature end of file).
-bool read_fully(int fd, std::uint8_t* buf, std::size_t len, std::size_t* got = nullptr) {
+// Reads up to `len` bytes at the current position into `buf` (`got`: how many; fewer at the
+// end of the file). Returns 0 or the errno of a failed read.
+int read_fully(int fd, std::uint8_t* buf, std::size_t len, std::size_t* got) {
   std::size_t done = 0;
   while (done < len) {
     const ssize_t r = ::read(fd, buf + done, len - done);
     if (r < 0) {
       if (errno == EINTR) continue;
-      throw std::runtime_error(errno_text(errno));
+      *got = done;
+      return errno;
     }
     if (r == 0) break;
     done += static_cast<std::size_t>(r);
   }
-  if (got != nullptr) *got = done;
-  return done == len;
+  *got = done;
+  return 0;
 }
 
-// cryptsetup reads key-size / 8 bytes from --keyfile-offset on and no more (plain mode).
-std::vector<std::uint8_t> read_key_file(const std::string& path, std::uint64_t offset,
-                                        std::size_t key_bytes) {
-  Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) throw std::runtime_error("cannot read key file '" + path + "': " + errno_text(errno));
-  struct stat st{};
-  if (::fstat(fd.get(), &st) == 0 && S_ISDIR(st.st_mode))
-    throw std::runtime_error("cannot read key file '" + path + "': " + errno_text(EISDIR));
-  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(offset) + key_bytes);
-  std::size_t got = 0;
-  try {
-    read_fully(fd.get(), bytes.data(), bytes.size(), &got);
-  } catch (const std::runtime_error& e) {
-    throw std::runtime_error("cannot read key file '" + path + "': " + e.what());
-  }
-  bytes.resize(got);
-  return bytes;
-}
-
-// The output is written to a temporary file next to OUTPUT and renamed at the end; any
-// failure removes it, so OUTPUT is never left partial.
-class AtomicOutput {
+// Writes the processed area into the output's temporary (OutputFiles commits it).
+class AreaOutput {
  public:
-  explicit AtomicOutput(const std::string& path) : path_(path) {
-    tmp_ = path + ".aesvp-tmp-XXXXXX";
-    std::vector<char> name(tmp_.begin(), tmp_.end());
-    name.push_back('\0');
-    const int fd = ::mkstemp(name.data());
-    if (fd < 0) throw std::runtime_error("cannot write output '" + path + "': " + errno_text(errno));
-    ::fcntl(fd, F_SETFD, FD_CLOEXEC);
-    tmp_.assign(name.data());
-    fd_ = fd;
+  AreaOutput(const std::string& temporary, const std::string& target) : target_(target) {
+    fd_ = ::open(temporary.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC);
+    if (fd_ < 0) throw std::runtime_error("cannot write output '" + target + "': " + errno_text(errno));
   }
-  ~AtomicOutput() {
+  ~AreaOutput() {
     if (fd_ >= 0) ::close(fd_);
-    if (!committed_) ::unlink(tmp_.c_str());
   }
-  AtomicOutput(const AtomicOutput&) = delete;
-  AtomicOutput& operator=(const AtomicOutput&) = delete;
+  AreaOutput(const AreaOutput&) = delete;
+  AreaOutput& operator=(const AreaOutput&) = delete;
 
-  void write(const std::uint8_t* buf, std::size_t len) {
+  // Returns an error message, empty if all was written (no exception: it runs on a
+  // simulation thread, see image_crypt.h).
+  std::string write(const std::uint8_t* buf, std::size_t len) {
     std::size_t done = 0;
     while (done < len) {
       const ssize_t w = ::write(fd_, buf + done, len - done);
       if (w < 0) {
         if (errno == EINTR) continue;
-        throw std::runtime_error("cannot write output '" + path_ + "': " + errno_text(errno));
+        return "cannot write output '" + target_ + "': " + errno_text(errno);
       }
       done += static_cast<std::size_t>(w);
     }
+    return "";
   }
-  void commit() {
-    // mkstemp creates 0600; give the file the usual mode (0666 & ~umask).
-    const mode_t mask = ::umask(0);
-    ::umask(mask);
-    ::fchmod(fd_, 0666 & ~mask);
+  void close() {
     const int fd = fd_;
     fd_ = -1;
     if (::close(fd) != 0)
-      throw std::runtime_error("cannot write output '" + path_ + "': " + errno_text(errno));
-    if (::rename(tmp_.c_str(), path_.c_str()) != 0)
-      throw std::runtime_error("cannot write output '" + path_ + "': " + errno_text(errno));
-    committed_ = true;
+      throw std::runtime_error("cannot write output '" + target_ + "': " + errno_text(errno));
   }
 
  private:
-  std::string path_, tmp_;
+  std::string target_;
   int fd_ = -1;
-  bool committed_ = false;
 };
 
 std::string bytes_text(std::uint64_t b) {
@@ -212,8 +184,8 @@ int crypt_command(const std::vector<std::string>& args) {
   CommonOptions common;
   const po::variables_map vm = cli.parse(args, common);
   if (cli.answered(common)) return 0;
-  timeline.check(args);
-  stats_out.check();
+  OutputFiles outputs;
+  cli.declare_inputs(outputs);
 
   // --- options (every refusal here is a usage error: exit 2) ---------------------------
   const bool enc = vm.count("encrypt") != 0, dec = vm.count("decrypt") != 0;
@@ -225,6 +197,11 @@ int crypt_command(const std::vector<std::string>& args) {
   if (input.empty() || output.empty()) throw UsageError("INPUT and OUTPUT must not be empty");
   if (output == "-") throw UsageError("OUTPUT '-' (standard output) is not supported: give a file");
   if (key_file.empty()) throw UsageError("--key-file FILE is required (plain mode: raw key bytes)");
+  outputs.input("input", input);
+  outputs.input("--key-file", key_file);
+  const std::string output_temporary = outputs.add("output", output);
+  timeline.check(args, outputs);
+  stats_out.check(outputs);
 
   dmcrypt::CipherSpec spec;
   try {
@@ -257,7 +234,7 @@ int crypt_command(const std::vector<std::string>& args) {
   }
 
   // --- key file (unreadable: exit 1; too short: exit 2) ---------------------------------
-  const std::vector<std::uint8_t> key_bytes = read_key_file(key_file, keyfile_offset, key_bits / 8);
+  const std::vector<std::uint8_t> key_bytes = read_key_file("key file", key_file, keyfile_offset, key_bits / 8);
   std::optional<dmcrypt::VolumeKey> key;
   try {
     key.emplace(dmcrypt::plain_key_from_file(spec, key_bits, key_bytes, keyfile_offset));
@@ -266,13 +243,7 @@ int crypt_command(const std::vector<std::string>& args) {
   }
 
   // --- input and the area --------------------------------------------------------------
-  Fd in(::open(input.c_str(), O_RDONLY | O_CLOEXEC));
-  if (in.get() < 0) throw std::runtime_error("cannot read input '" + input + "': " + errno_text(errno));
-  struct stat st{};
-  if (::fstat(in.get(), &st) != 0)
-    throw std::runtime_error("cannot read input '" + input + "': " + errno_text(errno));
-  if (S_ISDIR(st.st_mode))
-    throw std::runtime_error("cannot read input '" + input + "': " + errno_text(EISDIR));
+  Fd in(open_input("input", input, false));  // its size is needed: no FIFO, no char device
   const off_t end = ::lseek(in.get(), 0, SEEK_END);  // also right for block devices
   if (end < 0) throw std::runtime_error("cannot read input '" + input + "': " + errno_text(errno));
   const auto device_bytes = static_cast<std::uint64_t>(end);
@@ -290,10 +261,7 @@ int crypt_command(const std::vector<std::string>& args) {
   }
 
   // --- the run -------------------------------------------------------------------------
-  struct stat ost{};
-  if (::stat(output.c_str(), &ost) == 0 && S_ISDIR(ost.st_mode))
-    throw std::runtime_error("cannot write output '" + output + "': " + errno_text(EISDIR));
-  AtomicOutput out(output);
+  AreaOutput out(output_temporary, output);
   const auto host_start = std::chrono::steady_clock::now();
   testbench::StackParams sp{common.params, common.kernel, common.driver};
   testbench::Stack stack(sp);
@@ -312,31 +280,51 @@ int crypt_command(const std::vector<std::string>& args) {
     load0 = stack.platform().cpu.load();
     stats = testbench::crypt_image(
         stack, job,
-        [&](std::uint8_t* buf, std::size_t len) {
+        [&](std::uint8_t* buf, std::size_t len) -> std::string {
           std::size_t got = 0;
-          bool full = false;
-          try {
-            full = read_fully(in.get(), buf, len, &got);
-          } catch (const std::runtime_error& e) {
-            throw std::runtime_error("cannot read input '" + input + "': " + e.what());
-          }
-          if (!full)
-            throw std::runtime_error("cannot read input '" + input + "': it ended early");
+          const int e = read_fully(in.get(), buf, len, &got);
+          if (e != 0) return "cannot read input '" + input + "': " + errno_text(e);
+          if (got != len) return "cannot read input '" + input + "': it ended early";
+          return "";
         },
-        [&](const std::uint8_t* buf, std::size_t len) {
-          out.write(buf, len);
+        [&](const std::uint8_t* buf, std::size_t len) -> std::string {
+          const std::string e = out.write(buf, len);
           written += len;
           bar.update(static_cast<double>(written) / static_cast<double>(area.length_bytes));
+          return e;
         });
     load1 = stack.platform().cpu.load();
   });
+  if (!stats.error.empty()) throw std::runtime_error(stats.error);
   bar.finish();
-  out.commit();
+  out.close();
   const double host_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
+  const dmcrypt::SectorMapping& m = area.mapping;
+
+  // --- outputs: written, then committed together ----------------------------------------
+  if (stats_out.enabled()) {
+    traces::RunStatistics rs;
+    rs.simulated_time(static_cast<traces::Time>((stats.finished - stats.started).value()))
+        .host_time(host_s)
+        .bytes(enc ? "encrypt" : "decrypt", stats.bytes);
+    add_hardware_busy(rs, stack.platform());
+    add_cpu_busy(rs, load0, load1);
+    traces::RequestCounts counts;
+    counts.submitted = counts.completed = counts.sectors = stats.sectors;
+    rs.counts(counts).count("busy", stats.busy).count("sync", stats.sync).count("chunks", stats.chunks);
+    rs.configuration({{"cipher", spec.canonical()}, {"key_bits", key_bits},
+                      {"direction", enc ? "encrypt" : "decrypt"},
+                      {"sector_size", m.sector_size}, {"iv_large_sectors", m.iv_large_sectors},
+                      {"skip", m.skip}, {"area_bytes", area.length_bytes}});
+    traces::StatsJsonOptions jo;
+    jo.normalise_host_time = stats_out.normalise();
+    stats_out.write(outputs, rs.to_json(jo), cli, args, common);
+  }
+  timeline.write(outputs);
+  outputs.commit();
 
   // --- summary ---------------------------------------------------------------------------
-  const dmcrypt::SectorMapping& m = area.mapping;
   const double sim_s = (stats.finished - stats.started).to_seconds();
   const std::string key_note =
       spec.chain == dmcrypt::ChainMode::xts
@@ -373,25 +361,7 @@ int crypt_command(const std::vector<std::string>& args) {
   std::printf("  host time           %.2f s (%.2f MB per host second)\n", host_s,
               host_s > 0 ? static_cast<double>(stats.bytes) / host_s / 1e6 : 0.0);
   timeline.finish();
-  if (stats_out.enabled()) {
-    traces::RunStatistics rs;
-    rs.simulated_time(static_cast<traces::Time>((stats.finished - stats.started).value()))
-        .host_time(host_s)
-        .bytes(enc ? "encrypt" : "decrypt", stats.bytes);
-    add_hardware_busy(rs, stack.platform());
-    add_cpu_busy(rs, load0, load1);
-    traces::RequestCounts counts;
-    counts.submitted = counts.completed = counts.sectors = stats.sectors;
-    rs.counts(counts).count("busy", stats.busy).count("sync", stats.sync).count("chunks", stats.chunks);
-    rs.configuration({{"cipher", spec.canonical()}, {"key_bits", key_bits},
-                      {"direction", enc ? "encrypt" : "decrypt"},
-                      {"sector_size", m.sector_size}, {"iv_large_sectors", m.iv_large_sectors},
-                      {"skip", m.skip}, {"area_bytes", area.length_bytes}});
-    traces::StatsJsonOptions jo;
-    jo.normalise_host_time = stats_out.normalise();
-    stats_out.write(rs.to_json(jo), cli, args, common);
-    std::printf("  statistics          %s\n", stats_out.file().c_str());
-  }
+  if (stats_out.enabled()) std::printf("  statistics          %s\n", stats_out.file().c_str());
   return 0;
 }
 

@@ -2,6 +2,7 @@
 
 #include "driver/kernel/dma_mapping.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -36,8 +37,15 @@ CryptodevOpResult CryptodevSession::crypt(bool encrypt, const std::uint8_t* in, 
   k_.charge_cycles(params_.user_op_cycles);
   k_.charge_cycles(params_.syscall_entry_cycles);
   k_.charge_cycles(params_.ioctl_cycles);
-  if (!kernel::copy_from_host(k_, buf_, in, len))
+  const double pages = static_cast<double>((len + kernel::Kernel::kPageSize - 1) / kernel::Kernel::kPageSize);
+  if (params_.zero_copy) {
+    // The data already is in the user's pages (buf_ stands for them): pin them.
+    if (!kernel::place_bytes(k_, buf_, std::vector<std::uint8_t>(in, in + len)))
+      throw std::runtime_error("cryptodev: user buffer outside DRAM");
+    k_.charge_cycles(params_.pin_page_cycles * pages);
+  } else if (!kernel::copy_from_host(k_, buf_, in, len)) {
     throw std::runtime_error("cryptodev: copy_from_user failed");
+  }
 
   k_.charge_cycles(params_.request_setup_cycles);
   driver::SkcipherRequest req(tfm_);
@@ -69,8 +77,12 @@ CryptodevOpResult CryptodevSession::crypt(bool encrypt, const std::uint8_t* in, 
   }
   if (r.err == Errc::Ok) {
     iv = req.iv;
-    if (!kernel::copy_to_host(k_, out, buf_, len))
+    if (params_.zero_copy) {
+      const std::vector<std::uint8_t> res = kernel::fetch_bytes(k_, buf_, len);
+      std::copy(res.begin(), res.end(), out);
+    } else if (!kernel::copy_to_host(k_, out, buf_, len)) {
       throw std::runtime_error("cryptodev: copy_to_user failed");
+    }
   }
   k_.charge_cycles(params_.syscall_exit_cycles);
   return r;

@@ -4,11 +4,14 @@
 //   user-space work (EVP call, engine glue)        user_op_cycles
 //   system call entry                              syscall_entry_cycles
 //   ioctl bookkeeping (session lookup, crypt_op)   ioctl_cycles
-//   copy_from_user of the input to a kernel buffer kernel memcpy costs (copy_from_host)
+//   copy_from_user of the input to a kernel buffer kernel memcpy costs (copy_from_host), or
+//     with zero_copy: pin the user pages            pin_page_cycles per page
 //   skcipher request set-up + crypto_skcipher_*    request_setup_cycles + the driver's own
 //   sleep until the completion (core idle)         wait_for_completion (kernel costs) and
 //                                                  sleep_wake_cycles if it really slept
-//   copy_to_user of the result                     kernel memcpy costs (copy_to_host)
+//   copy_to_user of the result                     kernel memcpy costs (copy_to_host), or
+//     with zero_copy: nothing (the result is in the user's pages; in-place requests make
+//     omap-aes bounce them instead, in the engine's kthread)
 //   system call exit                               syscall_exit_cycles
 // Below the driver's fallback size the driver finishes the request synchronously (software
 // AES, charged to this thread): no sleep, no wake-up. docs/speed.md.
@@ -52,7 +55,17 @@ namespace aesvp::testbench {
     "wake-up (idle exit, switch_to, cache/TLB refill), ~1.5 us; the CPU model charges "        \
     "cpu.context_switch_cycles only between two thread contexts, never for idle, and the "     \
     "waker already pays kernel.complete_cycles + kernel.wakeup_cycles",                          \
-    "charged to the user thread after each real sleep in wait_for_completion")
+    "charged to the user thread after each real sleep in wait_for_completion")                \
+  X(bool, zero_copy, true, "",                                                                 \
+    "cryptodev-linux crypto_run: __crypto_run_zc (user pages pinned and handed to the driver "  \
+    "as scatterlists) unless the caller sets COP_FLAG_NO_ZC; OpenSSL's devcrypto engine does "  \
+    "not set it",                                                                               \
+    "true: zero-copy (pin the user pages); false: copy_from_user/copy_to_user through a "      \
+    "kernel buffer")                                                                            \
+  X(std::uint32_t, pin_page_cycles, 600, "cycles",                                             \
+    "estimate: get_user_pages_fast walk + page refcount per 4 KiB page, and put_page + "       \
+    "set_page_dirty on release (cryptodev get_userbuf / release_user_pages)",                  \
+    "zero-copy: cost per user page pinned and released (user thread)")
 
 AESVP_PARAM_GROUP(CryptodevParams, "cryptodev", AESVP_CRYPTODEV_PARAMS);
 
@@ -88,7 +101,7 @@ class CryptodevSession {
   CryptodevParams params_;
   driver::CryptoSkcipher tfm_;
   std::size_t max_len_;
-  std::uint64_t buf_ = 0;  // kernel buffer (simulated DRAM)
+  std::uint64_t buf_ = 0;  // kernel buffer, or the user's pinned pages (simulated DRAM)
   kernel::Completion done_;
   engine::Errc result_ = engine::Errc::Ok;
   bool finished_ = false;

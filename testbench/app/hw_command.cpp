@@ -7,7 +7,9 @@
 #include "testbench/app/cli.h"
 #include "testbench/app/commands.h"
 #include "testbench/app/stats_output.h"
+#include "testbench/app/output_files.h"
 #include "testbench/app/trace_outputs.h"
+#include "testbench/stack/stack.h"
 #include "testbench/app/openssl_reference.h"
 #include "traces/sc/waveform.h"
 
@@ -55,11 +57,12 @@ class HardwareDemo : public sc_core::sc_module {
         o_(o),
         rng_(seed),
         ctx_(p.cpu.create_context("baremetal", ContextClass::Thread, 0)),
-        program_(p, ctx_) {
+        program_(p.device_tree(), p.cpu, ctx_) {
     sc_core::sc_spawn([this] { main(); });
   }
   const Summary& summary() const { return s_; }
   std::string error;
+  bool finished = false;  // every request done (else the simulation ran dry or failed)
 
  private:
   void main() {
@@ -96,6 +99,7 @@ class HardwareDemo : public sc_core::sc_module {
         s_.min_latency = std::min(s_.min_latency, lat);
         s_.max_latency = std::max(s_.max_latency, lat);
       }
+      finished = true;
     } catch (const std::exception& e) {
       error = e.what();
     }
@@ -137,6 +141,8 @@ int hw_command(const std::vector<std::string>& args) {
   CommonOptions common;
   cli.parse(args, common);
   if (cli.answered(common)) return 0;
+  OutputFiles outputs;
+  cli.declare_inputs(outputs);
   o.mode = parse_mode(mode);
   if (direction != "encrypt" && direction != "decrypt")
     throw UsageError("--direction: '" + direction + "' is not encrypt or decrypt");
@@ -148,8 +154,8 @@ int hw_command(const std::vector<std::string>& args) {
   if (o.request_bytes == 0 || o.request_bytes % 16 != 0 || o.request_bytes > 65535u * 16)
     throw UsageError("--request-bytes: must be a positive multiple of 16, at most 1048560");
   if (o.requests == 0) throw UsageError("--requests: must be at least 1");
-  waveforms.check();
-  stats.check();
+  stats.check(outputs);
+  waveforms.check(outputs);
 
   const auto host_start = std::chrono::steady_clock::now();
   Platform platform("platform", common.params);
@@ -161,6 +167,7 @@ int hw_command(const std::vector<std::string>& args) {
   const double host_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
   if (!demo.error.empty()) throw std::runtime_error(demo.error);
+  if (!demo.finished) throw std::runtime_error(testbench::kSimulationStalled);
 
   const Summary& s = demo.summary();
   const double sim_s = (s.last_end - s.first_start).to_seconds();
@@ -222,10 +229,14 @@ int hw_command(const std::vector<std::string>& args) {
                                {"min_us", s.min_latency.to_seconds() * 1e6},
                                {"mean_us", s.busy_latency_sum.to_seconds() * 1e6 / o.requests},
                                {"max_us", s.max_latency.to_seconds() * 1e6}};
-    stats.write(j, cli, args, common);
+    stats.write(outputs, j, cli, args, common);
     std::printf("  statistics          %s\n", stats.file().c_str());
   }
-  return s.mismatches == 0 ? 0 : 1;
+  if (s.mismatches != 0)
+    throw std::runtime_error(std::to_string(s.mismatches) + " of " + std::to_string(o.requests) +
+                             " requests do not match OpenSSL");
+  outputs.commit();
+  return 0;
 }
 
 }  // namespace aesvp

@@ -16,16 +16,14 @@ namespace {
 
 using driver::Errc;
 
-// kmalloc'd simulated DRAM, freed on every path.
+// kmalloc'd simulated DRAM, freed on every path; ok() is false if the allocation failed.
 class DramBuffer {
  public:
-  DramBuffer(kernel::Kernel& k, std::size_t len) : k_(k), addr_(k.kmalloc(len)) {
-    if (addr_ == 0) {
-      throw std::runtime_error("cannot allocate " + std::to_string(len) +
-                               " bytes of simulated DRAM (see --dram.size_mib)");
-    }
+  DramBuffer(kernel::Kernel& k, std::size_t len) : k_(k), addr_(k.kmalloc(len)) {}
+  ~DramBuffer() {
+    if (addr_ != 0) k_.kfree(addr_);
   }
-  ~DramBuffer() { k_.kfree(addr_); }
+  bool ok() const { return addr_ != 0; }
   DramBuffer(const DramBuffer&) = delete;
   DramBuffer& operator=(const DramBuffer&) = delete;
   std::uint64_t address() const { return addr_; }
@@ -65,6 +63,11 @@ ImageCryptStats crypt_image(Stack& stack, const ImageCryptJob& job, const AreaRe
   const DramBuffer src(k, chunk);
   std::unique_ptr<DramBuffer> dst_buffer;
   if (encrypt) dst_buffer = std::make_unique<DramBuffer>(k, chunk);
+  if (!src.ok() || (dst_buffer && !dst_buffer->ok())) {
+    stats.error = "cannot allocate " + std::to_string(chunk) +
+                  " bytes of simulated DRAM (see --dram.size_mib)";
+    return stats;
+  }
   const std::uint64_t dst = encrypt ? dst_buffer->address() : src.address();
 
   std::unique_ptr<driver::SkcipherRequest[]> reqs(new driver::SkcipherRequest[per_chunk]);
@@ -81,9 +84,10 @@ ImageCryptStats crypt_image(Stack& stack, const ImageCryptJob& job, const AreaRe
   for (std::uint64_t off = 0; off < length; off += chunk) {
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, length - off));
     buf.resize(n);
-    read(buf.data(), n);
-    if (!kernel::place_bytes(k, src.address(), buf))
-      throw std::runtime_error("cannot place data in simulated DRAM");
+    stats.error = read(buf.data(), n);
+    if (stats.error.empty() && !kernel::place_bytes(k, src.address(), buf))
+      stats.error = "cannot place data in simulated DRAM";
+    if (!stats.error.empty()) return stats;
 
     const std::uint64_t first = off / ss;
     const std::size_t count = n / ss;
@@ -132,13 +136,14 @@ ImageCryptStats crypt_image(Stack& stack, const ImageCryptJob& job, const AreaRe
     }
     if (--pending > 0) done.wait_for_completion();
     if (failure != Errc::Ok) {
-      throw std::runtime_error(request_error(failed_index, mapping, failure,
-                                             refused ? "refused by the driver:" : "failed:"));
+      stats.error = request_error(failed_index, mapping, failure,
+                                  refused ? "refused by the driver:" : "failed:");
+      return stats;
     }
 
     const std::vector<std::uint8_t> out = kernel::fetch_bytes(k, dst, n);
-    if (out.size() != n) throw std::runtime_error("cannot fetch data from simulated DRAM");
-    write(out.data(), n);
+    stats.error = out.size() == n ? write(out.data(), n) : "cannot fetch data from simulated DRAM";
+    if (!stats.error.empty()) return stats;
     stats.bytes += n;
     stats.sectors += count;
     ++stats.chunks;

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <string>
 
 namespace aesvp::testbench {
 
@@ -35,15 +36,19 @@ struct ImageCryptStats {
   sc_core::sc_time finished{sc_core::SC_ZERO_TIME};
   double cpu_load = 0.0;       // all cores, average over [started, finished]
   unsigned cores = 0;
+  std::string error;           // why the job stopped early (empty: the whole area done)
 };
 
-// Pulls the next `len` bytes of the area into `buf` (throws on failure).
-using AreaReader = std::function<void(std::uint8_t* buf, std::size_t len)>;
-// Takes the next `len` processed bytes (throws on failure).
-using AreaWriter = std::function<void(const std::uint8_t* buf, std::size_t len)>;
+// Pulls the next `len` bytes of the area into `buf`; returns an error message, empty if fine.
+using AreaReader = std::function<std::string(std::uint8_t* buf, std::size_t len)>;
+// Takes the next `len` processed bytes; returns an error message, empty if fine.
+using AreaWriter = std::function<std::string(const std::uint8_t* buf, std::size_t len)>;
 
-// Runs inside Stack::run's main function (a kernel thread, driver probed). Throws
-// std::runtime_error when a request fails (its errno name) or DRAM cannot be allocated.
+// Runs inside Stack::run's main function (a kernel thread, driver probed). A failed request
+// (its errno name), DRAM that cannot be allocated or a failed read/write stops the job with
+// ImageCryptStats::error set. Nothing here throws: an exception unwinding a SystemC thread's
+// coroutine stack confuses AddressSanitizer's stack bookkeeping (a false
+// stack-buffer-underflow later), so errors travel as values.
 ImageCryptStats crypt_image(Stack& stack, const ImageCryptJob& job, const AreaReader& read,
                             const AreaWriter& write);
 

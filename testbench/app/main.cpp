@@ -18,6 +18,15 @@ const bool kQuietBanner = [] {
   return true;
 }();
 
+// The one error line: "aesvp <command>: error: <what>" (newlines folded: one line, always).
+int report_error(const std::string& command, std::string what, int status) {
+  for (char& c : what)
+    if (c == '\n' || c == '\r') c = ' ';
+  while (!what.empty() && what.back() == ' ') what.pop_back();
+  std::cerr << "aesvp " << command << ": error: " << what << "\n";
+  return status;
+}
+
 void print_usage(std::ostream& os) {
   os << "usage: aesvp <command> [options]\n\n"
         "A virtual platform of a TI OMAP AES accelerator with its system DMA, interrupts and\n"
@@ -38,6 +47,10 @@ int sc_main(int argc, char* argv[]) {
   // The program ends its simulations with sc_stop(); that is not news for the user.
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
                                           sc_core::SC_DO_NOTHING);
+  // SystemC errors (including an exception escaping a simulation thread, E549) are thrown to
+  // sc_start()'s caller and reported below in the one error line, not displayed on stdout.
+  sc_core::sc_report_handler::set_actions(sc_core::SC_ERROR, sc_core::SC_THROW);
+  sc_core::sc_report_handler::set_actions(sc_core::SC_FATAL, sc_core::SC_THROW);
   if (argc < 2) {
     print_usage(std::cerr);
     return 2;
@@ -56,11 +69,11 @@ int sc_main(int argc, char* argv[]) {
     try {
       return c.run(std::vector<std::string>(argv + 2, argv + argc));
     } catch (const aesvp::UsageError& e) {
-      std::cerr << "aesvp " << name << ": error: " << e.what() << "\n";
-      return 2;
+      return report_error(name, e.what(), 2);
+    } catch (const sc_core::sc_report& e) {
+      return report_error(name, e.get_msg(), 1);  // the original message, without SystemC's frame
     } catch (const std::exception& e) {
-      std::cerr << "aesvp " << name << ": error: " << e.what() << "\n";
-      return 1;
+      return report_error(name, e.what(), 1);
     }
   }
   std::cerr << "aesvp: error: unknown command '" << name << "' (try aesvp --help)\n";

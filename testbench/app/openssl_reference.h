@@ -10,7 +10,8 @@
 
 namespace aesvp {
 
-// Throws std::runtime_error if OpenSSL refuses (e.g. XTS-AES-192, which it does not have).
+// Through the testbench's one OpenSSL wrapper (testbench/dmcrypt/evp.h). Throws
+// std::runtime_error if OpenSSL refuses (e.g. XTS-AES-192, which it does not have).
 std::vector<std::uint8_t> openssl_crypt(baremetal::CipherMode mode, bool encrypt,
                                         const std::vector<std::uint8_t>& key,
                                         const std::array<std::uint8_t, 16>& iv,

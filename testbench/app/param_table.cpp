@@ -37,6 +37,22 @@ std::uint64_t parse_unsigned(const std::string& key, const std::string& text, st
   return v;
 }
 
+// "must be above 0 MHz", "must be 1..2".
+std::string range_text(const ParamInfo& info) {
+  const ParamRange& r = info.range;
+  const std::string unit = *info.unit != '\0' ? std::string(" ") + info.unit : "";
+  std::string s = "must be ";
+  if (r.above) s += "above " + double_text(r.min);
+  else s += double_text(r.min) + ".." + double_text(r.max);
+  if (r.above) s += " and at most " + double_text(r.max);
+  return s + unit;
+}
+
+void check_range(const ParamEntry& e, const std::string& text, double v) {
+  if (!e.info.range.contains(v))
+    throw std::invalid_argument(e.key + ": " + text + " is out of range (" + range_text(e.info) + ")");
+}
+
 }  // namespace
 
 const ParamEntry* ParamTable::find(const std::string& key) const {
@@ -56,12 +72,16 @@ void ParamTable::set(const std::string& key, const std::string& text) const {
           char* end = nullptr;
           const double v = std::strtod(text.c_str(), &end);
           if (text.empty() || errno != 0 || *end != '\0' || !std::isfinite(v)) bad(key, text, "a number");
+          check_range(*e, text, v);
           *p = v;
         } else if constexpr (std::is_same_v<T, std::uint32_t>) {
-          *p = static_cast<std::uint32_t>(
-              parse_unsigned(key, text, std::numeric_limits<std::uint32_t>::max()));
+          const std::uint64_t v = parse_unsigned(key, text, std::numeric_limits<std::uint32_t>::max());
+          check_range(*e, text, static_cast<double>(v));
+          *p = static_cast<std::uint32_t>(v);
         } else if constexpr (std::is_same_v<T, std::uint64_t>) {
-          *p = parse_unsigned(key, text, std::numeric_limits<std::uint64_t>::max());
+          const std::uint64_t v = parse_unsigned(key, text, std::numeric_limits<std::uint64_t>::max());
+          check_range(*e, text, static_cast<double>(v));
+          *p = v;
         } else if constexpr (std::is_same_v<T, bool>) {
           if (text == "true" || text == "1" || text == "yes" || text == "on") *p = true;
           else if (text == "false" || text == "0" || text == "no" || text == "off") *p = false;
@@ -96,6 +116,8 @@ void ParamTable::print(std::ostream& os) const {
     os << "# " << e.info.help;
     if (*e.info.unit != '\0') os << " [" << e.info.unit << "]";
     os << "\n#   source: " << e.info.source << "\n";
+    if (!std::holds_alternative<bool*>(e.ref) && !std::holds_alternative<std::string*>(e.ref))
+      os << "#   range: " << range_text(e.info).substr(8) << "\n";  // without "must be "
     os << e.info.name << " = " << value_text(e.ref) << "\n";
   }
 }

@@ -9,6 +9,8 @@
 #include "testbench/dmcrypt_sim/job.h"
 #include "testbench/stack/stack.h"
 #include "testbench/app/stats_output.h"
+#include "testbench/app/input_files.h"
+#include "testbench/app/output_files.h"
 #include "testbench/app/trace_outputs.h"
 #include "traces/core/progress.h"
 #include "traces/core/stats.h"
@@ -35,6 +37,8 @@ namespace {
 
 // The default timing mode of `aesvp run` (docs/testbench.md: why).
 constexpr const char* kDefaultTimingMode = "fast";
+// Bounds the key read from --key-file (64 key slots of a 512-bit XTS key).
+constexpr unsigned kMaxKeyBits = 64 * 512;
 
 std::vector<std::uint32_t> parse_bio_kib(const std::string& s) {
   std::vector<std::uint32_t> v;
@@ -60,12 +64,6 @@ std::string join_kib(const std::vector<std::uint32_t>& v) {
   std::string s;
   for (auto b : v) s += (s.empty() ? "" : ",") + std::to_string(b / 1024);
   return s;
-}
-
-std::vector<std::uint8_t> read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw UsageError("--key-file: cannot read '" + path + "'");
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 double us(traces::Time ps) { return static_cast<double>(ps) * 1e-6; }
@@ -126,6 +124,8 @@ int run_command(const std::vector<std::string>& args) {
   const po::variables_map vm = cli.parse(args, common);
   if (!vm.count("soc.timing_mode")) common.params.soc.timing_mode = kDefaultTimingMode;
   if (cli.answered(common)) return 0;
+  OutputFiles outputs;
+  cli.declare_inputs(outputs);
   if (bulk == "engine") {
     common.params.aes.bulk_extension = true;
     if (common.driver.merge == "off") common.driver.merge = "opportunistic";
@@ -142,8 +142,9 @@ int run_command(const std::vector<std::string>& args) {
   }
   if (!vm.count("key-size"))
     key_bits = (spec.chain == dmcrypt::ChainMode::xts ? 512u : 256u) * spec.keycount;
-  if (key_bits == 0 || key_bits % 8 != 0)
-    throw UsageError("--key-size: " + std::to_string(key_bits) + " is not a multiple of 8 bits");
+  if (key_bits == 0 || key_bits % 8 != 0 || key_bits > kMaxKeyBits)
+    throw UsageError("--key-size: " + std::to_string(key_bits) + " is not a multiple of 8 bits up to " +
+                     std::to_string(kMaxKeyBits));
   const bool iv_large = vm.count("iv-large-sectors") != 0;
   dmcrypt::SectorMapping mapping;
   mapping.sector_size = sector_size;
@@ -161,7 +162,8 @@ int run_command(const std::vector<std::string>& args) {
   try {
     if (!key_file.empty()) {
       key = std::make_unique<dmcrypt::VolumeKey>(
-          dmcrypt::plain_key_from_file(spec, key_bits, read_file(key_file)));
+          dmcrypt::plain_key_from_file(spec, key_bits,
+                                       read_key_file("--key-file", key_file, 0, key_bits / 8)));
     } else {
       std::vector<std::uint8_t> bytes(key_bits / 8);
       std::mt19937_64 g(common.seed ^ 0x6b65792d73656564ull);  // "key-seed"
@@ -170,6 +172,8 @@ int run_command(const std::vector<std::string>& args) {
     }
   } catch (const dmcrypt::Error& e) {
     throw UsageError(std::string(key_file.empty() ? "--key-size: " : "--key-file: ") + e.what());
+  } catch (const std::runtime_error& e) {
+    throw UsageError(e.what());  // an unreadable key file is a bad option here (exit 2)
   }
   if (size_mib == 0 || size_mib > 1024)
     throw UsageError("--size-mib: " + std::to_string(size_mib) + " is not in 1..1024");
@@ -208,15 +212,19 @@ int run_command(const std::vector<std::string>& args) {
   if (common.params.soc.timing_mode != "accurate" && common.params.soc.timing_mode != "fast")
     throw UsageError("--soc.timing_mode: '" + common.params.soc.timing_mode +
                      "' is not accurate or fast");
-  waveforms.check();
-  stats.check();
-  timeline.check(args);
+  if (!key_file.empty()) outputs.input("--key-file", key_file);
+  const std::string disk_temporary = disk_file.empty() ? "" : outputs.add("--disk", disk_file);
+  stats.check(outputs);
+  waveforms.check(outputs);
+  timeline.check(args, outputs);
+  const bool outputs_requested =
+      !disk_file.empty() || stats.enabled() || timeline.enabled() || waveforms.enabled();
 
   // --- run ----------------------------------------------------------------------------------
   const auto host_start = std::chrono::steady_clock::now();
   std::unique_ptr<testbench::Disk> disk;
   if (disk_file.empty()) disk = std::make_unique<testbench::MemoryDisk>(area);
-  else disk = std::make_unique<testbench::FileDisk>(disk_file, area);
+  else disk = std::make_unique<testbench::FileDisk>(disk_temporary, area, disk_file);
   testbench::Stack stack(testbench::StackParams{common.params, common.kernel, common.driver});
   testbench::DmCryptJob job(stack, *key, mapping, *disk, w);
   if (inject)
@@ -294,6 +302,65 @@ int run_command(const std::vector<std::string>& args) {
     bytes_r += p.bytes_read;
   }
 
+  const std::uint64_t requests_verified = sb.sectors_verified();
+  const bool exactly_once = st.duplicate_completions == 0 && st.unexpected_notifications == 0 &&
+                            st.requests_completed == st.requests_submitted;
+  const bool ok = sb.clean() && job.bio_errors() == 0 && exactly_once;
+
+  // --- outputs: written, then committed together only if the run succeeded ---------------
+  if (stats.enabled()) {
+    traces::RunStatistics rs;
+    rs.run("run", common.seed, mode)
+        .simulated_time(elapsed_ps)
+        .host_time(host_s)
+        .bytes("write", bytes_w)
+        .bytes("read", bytes_r)
+        .latency("request", st.request_latency)
+        .latency("bio", st.bio_latency);
+    add_hardware_busy(rs, stack.platform());
+    add_cpu_busy(rs, load0, load1);
+    traces::RequestCounts counts;
+    counts.submitted = st.requests_submitted;
+    counts.completed = st.requests_completed;
+    counts.failed = st.requests_failed;
+    counts.verified = requests_verified;
+    counts.sectors = sb.sectors_verified() + sb.sectors_mismatched() + sb.sectors_failed();
+    rs.counts(counts)
+        .count("bios", st.bios)
+        .count("bios_failed", st.bios_failed)
+        .count("busy", st.busy)
+        .count("backlog_notifications", st.backlog_notifications)
+        .count("mismatched_sectors", sb.sectors_mismatched());
+    for (std::size_t d = 0; d < queue_levels.size(); ++d)
+      rs.queue_depth("engine_aes" + std::to_string(d + 1), queue_levels[d]);
+    // The engines' own view (one per AES instance): queue high-water mark and backlog.
+    for (std::size_t d = 0; d < stack.driver().device_count(); ++d) {
+      const engine::EngineStats es = stack.driver().device(d).engine().stats();
+      const std::string prefix = "engine_aes" + std::to_string(d + 1) + "_";
+      rs.count(prefix + "queue_high_water", es.queue_high_water)
+          .count(prefix + "dispatched", es.dispatched)
+          .count(prefix + "backlogged", es.backlogged)
+          .count(prefix + "idle_to_busy", es.idle_to_busy);
+    }
+    for (const auto& p : job.phases()) {
+      rs.count("phase_" + p.name + "_ps", static_cast<std::uint64_t>((p.end - p.start).value()));
+    }
+    nlohmann::json config = {{"cipher", spec.canonical()},  {"key_bits", key_bits},
+                             {"sector_size", sector_size},  {"iv_large_sectors", iv_large},
+                             {"skip", skip},                {"size_mib", size_mib},
+                             {"pattern", pattern},          {"read_percent", read_percent},
+                             {"mixed_mib", mixed_mib},      {"bio_kib", join_kib(w.bio_bytes)},
+                             {"queue_depth", queue_depth},  {"key_file", !key_file.empty()},
+                             {"disk", disk_file.empty() ? "memory" : "file"}};
+    rs.configuration(config);
+    traces::StatsJsonOptions jo;
+    jo.normalise_host_time = stats.normalise();
+    stats.write(outputs, rs.to_json(jo), cli, args, common);
+  }
+  timeline.write(outputs);
+  if (ok) outputs.commit();
+  else outputs.discard();
+
   std::printf("aesvp run: %s, %u-bit key, %llu MiB area, %u-byte sectors%s, skip %llu, seed %llu\n",
               spec.canonical().c_str(), key_bits, static_cast<unsigned long long>(size_mib),
               sector_size, iv_large ? " (iv_large_sectors)" : "",
@@ -363,16 +430,12 @@ int run_command(const std::vector<std::string>& args) {
               100.0 * cpu_load.per_class[class_index(ContextClass::SoftIrq)],
               100.0 * cpu_load.per_class[class_index(ContextClass::RtThread)],
               100.0 * cpu_load.per_class[class_index(ContextClass::Thread)]);
-  const std::uint64_t requests_verified = sb.sectors_verified();
   std::printf("  verified            %llu of %llu requests (sectors): %llu written = OpenSSL, "
               "%llu read back = plaintext\n",
               static_cast<unsigned long long>(requests_verified),
               static_cast<unsigned long long>(st.requests_submitted),
               static_cast<unsigned long long>(sb.sectors_written_verified()),
               static_cast<unsigned long long>(sb.sectors_read_verified()));
-  const bool exactly_once = st.duplicate_completions == 0 && st.unexpected_notifications == 0 &&
-                            st.requests_completed == st.requests_submitted;
-  const bool ok = sb.clean() && job.bio_errors() == 0 && exactly_once;
   std::printf("  errors              %llu mismatching sectors, %llu failed bios, %llu failed "
               "requests%s\n",
               static_cast<unsigned long long>(sb.sectors_mismatched()),
@@ -383,63 +446,14 @@ int run_command(const std::vector<std::string>& args) {
   std::printf("  host time           %.2f s\n", host_s);
   waveforms.finish();
   timeline.finish();
+  if (stats.enabled()) std::printf("  statistics          %s\n", stats.file().c_str());
 
-  if (stats.enabled()) {
-    traces::RunStatistics rs;
-    rs.run("run", common.seed, mode)
-        .simulated_time(elapsed_ps)
-        .host_time(host_s)
-        .bytes("write", bytes_w)
-        .bytes("read", bytes_r)
-        .latency("request", st.request_latency)
-        .latency("bio", st.bio_latency);
-    add_hardware_busy(rs, stack.platform());
-    add_cpu_busy(rs, load0, load1);
-    traces::RequestCounts counts;
-    counts.submitted = st.requests_submitted;
-    counts.completed = st.requests_completed;
-    counts.failed = st.requests_failed;
-    counts.verified = requests_verified;
-    counts.sectors = sb.sectors_verified() + sb.sectors_mismatched() + sb.sectors_failed();
-    rs.counts(counts)
-        .count("bios", st.bios)
-        .count("bios_failed", st.bios_failed)
-        .count("busy", st.busy)
-        .count("backlog_notifications", st.backlog_notifications)
-        .count("mismatched_sectors", sb.sectors_mismatched());
-    for (std::size_t d = 0; d < queue_levels.size(); ++d)
-      rs.queue_depth("engine_aes" + std::to_string(d + 1), queue_levels[d]);
-    // The engines' own view (one per AES instance): queue high-water mark and backlog.
-    for (std::size_t d = 0; d < stack.driver().device_count(); ++d) {
-      const engine::EngineStats es = stack.driver().device(d).engine().stats();
-      const std::string prefix = "engine_aes" + std::to_string(d + 1) + "_";
-      rs.count(prefix + "queue_high_water", es.queue_high_water)
-          .count(prefix + "dispatched", es.dispatched)
-          .count(prefix + "backlogged", es.backlogged)
-          .count(prefix + "idle_to_busy", es.idle_to_busy);
-    }
-    for (const auto& p : job.phases()) {
-      rs.count("phase_" + p.name + "_ps", static_cast<std::uint64_t>((p.end - p.start).value()));
-    }
-    nlohmann::json config = {{"cipher", spec.canonical()},  {"key_bits", key_bits},
-                             {"sector_size", sector_size},  {"iv_large_sectors", iv_large},
-                             {"skip", skip},                {"size_mib", size_mib},
-                             {"pattern", pattern},          {"read_percent", read_percent},
-                             {"mixed_mib", mixed_mib},      {"bio_kib", join_kib(w.bio_bytes)},
-                             {"queue_depth", queue_depth},  {"key_file", !key_file.empty()},
-                             {"disk", disk_file.empty() ? "memory" : "file"}};
-    rs.configuration(config);
-    traces::StatsJsonOptions jo;
-    jo.normalise_host_time = stats.normalise();
-    stats.write(rs.to_json(jo), cli, args, common);
-    std::printf("  statistics          %s\n", stats.file().c_str());
-  }
   if (!ok)
-    std::fprintf(stderr, "aesvp run: verification failed: %llu mismatching sectors, %llu failed "
-                 "bios%s\n", static_cast<unsigned long long>(sb.sectors_mismatched()),
-                 static_cast<unsigned long long>(job.bio_errors()),
-                 exactly_once ? "" : ", wrong completion counts");
-  return ok ? 0 : 1;
+    throw std::runtime_error("verification failed: " + std::to_string(sb.sectors_mismatched()) +
+                             " mismatching sectors, " + std::to_string(job.bio_errors()) +
+                             " failed bios" + (exactly_once ? "" : ", wrong completion counts") +
+                             (outputs_requested ? "; no output written" : ""));
+  return 0;
 }
 
 }  // namespace aesvp

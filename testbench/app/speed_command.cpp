@@ -7,6 +7,7 @@
 #include "testbench/app/cli.h"
 #include "testbench/app/commands.h"
 #include "testbench/app/stats_output.h"
+#include "testbench/app/output_files.h"
 #include "testbench/app/trace_outputs.h"
 #include "testbench/app/cryptodev.h"
 #include "testbench/app/openssl_reference.h"
@@ -17,6 +18,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -101,6 +103,7 @@ const std::vector<Published>& published() {
       {"am335x", "aes-192-cbc", {16, 64, 256, 1024, 8192, 16384}, {2315, 7259, 4103, 12137, 17239, 18569}, "41-42%"},
       {"am335x", "aes-256-cbc", {16, 64, 256, 1024, 8192, 16384}, {2292, 7065, 4152, 11621, 16878, 18508}, "41-42%"},
       {"am57x", "aes-128-cbc", {16, 64, 256, 1024, 8192, 16384}, {4890, 15177, 5314, 14360, 32033, 35297}, "40-42%"},
+      {"am57x", "aes-192-cbc", {16, 64, 256, 1024, 8192, 16384}, {4827, 14567, 5331, 15468, 32722, 35750}, "40-42%"},
       {"am57x", "aes-256-cbc", {16, 64, 256, 1024, 8192, 16384}, {4753, 14158, 5112, 14390, 30581, 33582}, "40-42%"},
   };
   return t;
@@ -126,127 +129,27 @@ double context_load(const CpuLoadReport& r, std::size_t id) {
   return e > 0 && id < r.context_busy.size() ? r.context_busy[id].to_seconds() / e : 0;
 }
 
+// One cipher's sweep.
+struct CipherRun {
+  CipherChoice cipher;
+  std::vector<std::uint8_t> key;
+  std::vector<SizeResult> results;
+  CpuLoadReport sweep;
+  std::uint64_t sleeps = 0;
+};
+
 std::uint64_t aes_blocks(Platform& p) {
   std::uint64_t n = 0;
   for (const auto& a : p.aes) n += a->blocks_processed();
   return n;
 }
 
-}  // namespace
-
-int speed_command(const std::vector<std::string>& args) {
-  po::options_description own("Options of aesvp speed");
-  std::string cipher_s = "aes-128-cbc", sizes_s = "16,64,256,1024,8192,16384";
-  double seconds = 0.01;
-  unsigned user_core = 1;
-  bool decrypt = false;
-  own.add_options()
-      ("cipher", po::value<std::string>(&cipher_s)->default_value(cipher_s),
-       "aes-128|192|256-cbc|ctr|ecb, aes-128|256-xts")
-      ("sizes", po::value<std::string>(&sizes_s)->default_value(sizes_s),
-       "request sizes in bytes, comma-separated (multiples of 16)")
-      ("seconds-per-size", po::value<double>(&seconds)->default_value(seconds),
-       "simulated seconds of repeated operations per size (openssl speed -seconds, -elapsed)")
-      ("decrypt", po::bool_switch(&decrypt), "decrypt instead of encrypt (openssl speed -decrypt)")
-      ("user-core", po::value<unsigned>(&user_core)->default_value(user_core),
-       "core the user process (openssl) runs on");
-  StatsOutput stats;
-  stats.add_options(own);
-  stats.add_alias(own, "json", "the same as --stats FILE (the results per size, and the common part)");
-  TimelineOutput timeline;
-  timeline.add_options(own);
-  CommandLine cli("speed",
-                  "An openssl-speed-like sweep (openssl speed -elapsed -evp through cryptodev):\n"
-                  "a user process encrypts one buffer per system call, synchronously, for each\n"
-                  "size; throughput in kB/s (1 kB = 1000 B), CPU load per size and over the\n"
-                  "whole run, published figures beside; every result verified against OpenSSL.",
-                  own);
-  CommonOptions common;
-  cli.parse(args, common);
-  if (cli.answered(common)) return 0;
-  timeline.check(args);
-  stats.check();
-  const CipherChoice cipher = parse_cipher(cipher_s);
-  const std::vector<std::uint32_t> sizes = parse_sizes(sizes_s);
-  if (!(seconds > 0) || seconds > 1000)
-    throw UsageError("--seconds-per-size: must be above 0 and at most 1000");
-  if (user_core >= common.params.cpu.cores)
-    throw UsageError("--user-core: " + std::to_string(user_core) + " is not below cpu.cores = " +
-                     std::to_string(common.params.cpu.cores));
-  const std::uint32_t max_size = *std::max_element(sizes.begin(), sizes.end());
-  // DRAM for the session buffer (the driver may bounce once more).
-  if (static_cast<std::uint64_t>(max_size) * 4 > static_cast<std::uint64_t>(common.params.dram.size_mib) << 20)
-    throw UsageError("--sizes: " + std::to_string(max_size) + " bytes do not fit dram.size_mib");
-
-  const testbench::CryptodevParams& cdp = common.cryptodev;
-  testbench::StackParams sp{common.params, common.kernel, common.driver};
-  const auto host_start = std::chrono::steady_clock::now();
-  testbench::Stack stack(sp);
-  timeline.attach(stack);  // without --timeline: nothing attached
-  Platform& p = stack.platform();
-  kernel::Kernel& k = stack.kernel();
-
-  std::vector<SizeResult> results;
-  CpuLoadReport sweep;
-  std::mt19937_64 rng(common.seed);
-  std::vector<std::uint8_t> key(cipher.key_bits / 8 * (cipher.mode == SkcipherMode::Xts ? 2 : 1));
-  for (auto& b : key) b = static_cast<std::uint8_t>(rng());
-  std::uint64_t sleeps = 0;
-  std::size_t user_id = 0;
-
-  stack.run(
-      [&] {
-        ExecContext& self = *k.current();
-        user_id = self.id();
-        testbench::CryptodevSession session(k, stack.driver(), cipher.mode, key, max_size, cdp);
-        const sc_core::sc_time duration = sc_core::sc_time(seconds, sc_core::SC_SEC);
-        self.sync();
-        const CpuLoad start = p.cpu.load();
-        CpuLoad prev = start;
-        for (const std::uint32_t size : sizes) {
-          SizeResult r;
-          r.bytes = size;
-          std::vector<std::uint8_t> buf(size), in;
-          for (auto& b : buf) b = static_cast<std::uint8_t>(rng());
-          std::array<std::uint8_t, 16> iv{};
-          for (auto& b : iv) b = static_cast<std::uint8_t>(rng());
-          const std::uint64_t blocks0 = aes_blocks(p);
-          const sc_core::sc_time t0 = prev.at;
-          do {
-            if (cipher.mode == SkcipherMode::Xts) {  // tweak = sector number
-              iv.fill(0);
-              for (unsigned i = 0; i < 8; ++i) iv[i] = static_cast<std::uint8_t>(r.ops >> (8 * i));
-            }
-            const std::array<std::uint8_t, 16> iv_in = iv;
-            in = buf;
-            // openssl speed encrypts its buffer in place, again and again.
-            const testbench::CryptodevOpResult op = session.crypt(!decrypt, in.data(), buf.data(), size, iv);
-            ++r.ops;
-            (op.hardware ? r.hw_ops : r.sw_ops) += 1;
-            if (op.err != engine::Errc::Ok) {
-              ++r.errors;
-              buf = in;
-            } else if (openssl_crypt(to_ref_mode(cipher.mode), !decrypt, key, iv_in, in) == buf) {
-              ++r.verified;
-            }
-          } while (k.now() - t0 < duration);
-          self.sync();
-          const CpuLoad now = p.cpu.load();
-          r.load = load_between(prev, now);
-          r.elapsed_s = r.load.elapsed.to_seconds();
-          r.process_load = context_load(r.load, user_id);
-          r.aes_blocks = aes_blocks(p) - blocks0;
-          prev = now;
-          results.push_back(r);
-        }
-        sweep = load_between(start, prev);
-        sleeps = session.sleeps();
-      },
-      user_core);
-  const double host_s =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
-
-  // ---- table --------------------------------------------------------------------------------
+// The table of one cipher's sweep, with the published figures beside it.
+void print_run(const CipherRun& run, const CommonOptions& common, double seconds, bool decrypt,
+               unsigned user_core, unsigned cores, std::size_t n_sizes, std::size_t user_id) {
+  const CipherChoice& cipher = run.cipher;
+  const std::vector<SizeResult>& results = run.results;
+  const CpuLoadReport& sweep = run.sweep;
   std::uint64_t all_ops = 0, all_ok = 0, all_err = 0;
   double min_load = 1, max_load = 0;
   for (const SizeResult& r : results) {
@@ -256,14 +159,14 @@ int speed_command(const std::vector<std::string>& args) {
     min_load = std::min(min_load, r.load.total);
     max_load = std::max(max_load, r.load.total);
   }
-  const unsigned cores = p.cpu.cores();
   std::printf("aesvp speed: %s %s, %zu sizes x %g s simulated, profile %s, %s timing, seed %llu\n",
-              cipher.name.c_str(), decrypt ? "decrypt" : "encrypt", sizes.size(), seconds,
+              cipher.name.c_str(), decrypt ? "decrypt" : "encrypt", n_sizes, seconds,
               common.params.soc.profile.c_str(), common.params.soc.timing_mode.c_str(),
               static_cast<unsigned long long>(common.seed));
-  std::printf("  path: user process (core %u) -> cryptodev ioctl (copy in/out) -> skcipher -> omap-aes "
-              "(software below %u B) -> engine -> sDMA + AES -> IRQ -> wake-up\n",
-              user_core, common.driver.aes_fallback_sz);
+  std::printf("  path: user process (core %u) -> cryptodev ioctl (%s) -> skcipher -> omap-aes "
+              "(software below %u B) -> engine -> DMA + AES -> IRQ -> wake-up\n",
+              user_core, common.cryptodev.zero_copy ? "zero-copy" : "copy in/out",
+              common.driver.aes_fallback_sz);
   std::printf("  CPU %u x %.0f MHz\n\n", cores, common.params.cpu.clock_mhz);
   std::printf("  %8s %9s %11s %8s %10s %8s %7s %8s %7s\n", "bytes", "ops", "kB/s", "us/op", "path",
               "AES blks", "CPU%", "core%", "proc%");
@@ -299,102 +202,284 @@ int speed_command(const std::vector<std::string>& args) {
               static_cast<unsigned long long>(all_ok), static_cast<unsigned long long>(all_ops),
               all_err ? " (some failed in the driver)" : "");
   std::printf("  user process slept    %llu times (hardware operations)\n",
-              static_cast<unsigned long long>(sleeps));
+              static_cast<unsigned long long>(run.sleeps));
 
-  // ---- comparison -----------------------------------------------------------------------------
   std::vector<const Published*> refs;
   for (const Published& pub : published())
     if (cipher.name == pub.cipher && !decrypt) refs.push_back(&pub);
   std::printf("\n  published figures (shared/reference/calibration.md):\n");
   if (refs.empty()) {
-    std::printf("    none for %s %s\n", cipher.name.c_str(), decrypt ? "decrypt" : "encrypt");
-  } else {
-    const bool own_soc = std::any_of(refs.begin(), refs.end(), [&](const Published* r) {
-      return common.params.soc.profile == r->soc;
-    });
-    if (!own_soc)
-      std::printf("    (other SoCs: profile %s is not calibrated to them; ratio = simulated / "
-                  "published)\n",
-                  common.params.soc.profile.c_str());
-    std::printf("    %8s %11s", "bytes", "sim kB/s");
-    for (const Published* r : refs) std::printf(" %11s %6s", (std::string(r->soc) + " kB/s").c_str(), "ratio");
-    std::printf("\n");
-    for (const SizeResult& r : results) {
-      std::printf("    %8u %11.0f", r.bytes, r.kbps());
-      for (const Published* ref : refs) {
-        const auto v = published_kbps(*ref, r.bytes);
-        if (v) std::printf(" %11.0f %6.2f", *v, r.kbps() / *v);
-        else std::printf(" %11s %6s", "-", "-");
-      }
-      std::printf("\n");
+    std::printf("    none for %s %s\n\n", cipher.name.c_str(), decrypt ? "decrypt" : "encrypt");
+    return;
+  }
+  const bool own_soc = std::any_of(refs.begin(), refs.end(), [&](const Published* r) {
+    return common.params.soc.profile == r->soc;
+  });
+  if (!own_soc)
+    std::printf("    (other SoCs: profile %s is not calibrated to them; ratio = simulated / "
+                "published)\n",
+                common.params.soc.profile.c_str());
+  std::printf("    %8s %11s", "bytes", "sim kB/s");
+  for (const Published* r : refs) std::printf(" %11s %6s", (std::string(r->soc) + " kB/s").c_str(), "ratio");
+  std::printf("\n");
+  for (const SizeResult& r : results) {
+    std::printf("    %8u %11.0f", r.bytes, r.kbps());
+    for (const Published* ref : refs) {
+      const auto v = published_kbps(*ref, r.bytes);
+      if (v) std::printf(" %11.0f %6.2f", *v, r.kbps() / *v);
+      else std::printf(" %11s %6s", "-", "-");
     }
-    std::printf("    %8s %10.1f%%", "CPU load", 100 * sweep.total);
-    for (const Published* r : refs) std::printf(" %11s %6s", r->cpu_load, "");
-    std::printf("\n    %8s %10.1f%%\n", "proc%", 100 * sweep_proc);
-    std::printf("    (published: one CPU load for the whole run; whether it is all CPU time or the "
-                "process's own is open: docs/speed.md)\n");
+    std::printf("\n");
+  }
+  std::printf("    %8s %10.1f%%", "CPU load", 100 * sweep.total);
+  for (const Published* r : refs) std::printf(" %11s %6s", r->cpu_load, "");
+  std::printf("\n    %8s %10.1f%%\n", "proc%", 100 * sweep_proc);
+  std::printf("    (published CPU load = the openssl process's CPU time / wall time, as time -v "
+              "reports it: compare proc%%; docs/calibration.md)\n\n");
+}
+
+nlohmann::json run_json(const CipherRun& run, const CommonOptions& common, double seconds,
+                        bool decrypt, unsigned cores, std::size_t user_id) {
+  nlohmann::json j;
+  j["command"] = "speed";
+  j["cipher"] = run.cipher.name;
+  j["direction"] = decrypt ? "decrypt" : "encrypt";
+  j["profile"] = common.params.soc.profile;
+  j["profile_description"] = profile_description(common.params.soc.profile);
+  j["timing_mode"] = common.params.soc.timing_mode;
+  j["seed"] = common.seed;
+  j["seconds_per_size"] = seconds;
+  j["cores"] = cores;
+  j["clock_mhz"] = common.params.cpu.clock_mhz;
+  j["fallback_below_bytes"] = common.driver.aes_fallback_sz;
+  nlohmann::json params;
+  testbench::CryptodevParams c = common.cryptodev;
+  c.for_each([&](const ParamInfo& info, const ParamRef& ref) {
+    std::visit([&](auto* v) { params[info.name] = *v; }, ref);
+  });
+  j["cryptodev"] = params;
+  std::vector<const Published*> refs;
+  for (const Published& pub : published())
+    if (run.cipher.name == pub.cipher && !decrypt) refs.push_back(&pub);
+  nlohmann::json rows = nlohmann::json::array();
+  std::uint64_t ops = 0, ok = 0;
+  for (const SizeResult& r : run.results) {
+    nlohmann::json row;
+    row["bytes"] = r.bytes;
+    row["operations"] = r.ops;
+    row["hardware_operations"] = r.hw_ops;
+    row["software_operations"] = r.sw_ops;
+    row["aes_blocks"] = r.aes_blocks;
+    row["verified"] = r.verified;
+    row["errors"] = r.errors;
+    row["elapsed_s"] = r.elapsed_s;
+    row["kB_per_s"] = r.kbps();
+    row["cpu_load"] = r.load.total;
+    row["cpu_load_per_core"] = r.load.per_core;
+    row["process_cpu_load"] = r.process_load;
+    nlohmann::json cls;
+    for (unsigned i = 0; i < kContextClasses; ++i)
+      cls[to_string(static_cast<ContextClass>(i))] = r.load.per_class[i];
+    row["cpu_load_per_class"] = cls;
+    nlohmann::json pub = nlohmann::json::object();
+    for (const Published* ref : refs)
+      if (auto v = published_kbps(*ref, r.bytes)) pub[ref->soc] = {{"kB_per_s", *v}, {"ratio", r.kbps() / *v}};
+    row["published"] = pub;
+    rows.push_back(row);
+    ops += r.ops;
+    ok += r.verified;
+  }
+  for (const Published* ref : refs)
+    if (common.params.soc.profile == ref->soc) j["published_cpu_load"] = ref->cpu_load;
+  j["sizes"] = rows;
+  j["run_average_cpu_load"] = run.sweep.total;
+  j["run_average_cpu_load_per_core"] = run.sweep.per_core;
+  j["run_average_process_cpu_load"] = context_load(run.sweep, user_id);
+  j["run_elapsed_s"] = run.sweep.elapsed.to_seconds();
+  j["verified"] = ok;
+  j["operations"] = ops;
+  return j;
+}
+
+// PREFIX-compare.png from the --compare JSON through the plot script.
+void plot_compare(const std::string& json_path, const std::string& prefix) {
+  const std::string cmd = std::string("/usr/bin/python3 '") + AESVP_PLOT_SCRIPT + "' compare '" + json_path +
+                          "' '" + prefix + "'";
+  if (json_path.find('\'') != std::string::npos || prefix.find('\'') != std::string::npos)
+    throw UsageError("--compare-prefix: quotes are not allowed in file names");
+  if (std::system(cmd.c_str()) != 0)
+    throw std::runtime_error("--compare: the plot script failed (" + cmd + ")");
+}
+
+}  // namespace
+
+int speed_command(const std::vector<std::string>& args) {
+  po::options_description own("Options of aesvp speed");
+  std::string cipher_s = "aes-128-cbc", sizes_s = "16,64,256,1024,8192,16384";
+  std::string compare_prefix;
+  double seconds = 0.01;
+  unsigned user_core = testbench::Stack::kDefaultCore;
+  bool decrypt = false, compare = false;
+  own.add_options()
+      ("cipher", po::value<std::string>(&cipher_s)->default_value(cipher_s),
+       "aes-128|192|256-cbc|ctr|ecb, aes-128|256-xts")
+      ("sizes", po::value<std::string>(&sizes_s)->default_value(sizes_s),
+       "request sizes in bytes, comma-separated (multiples of 16)")
+      ("seconds-per-size", po::value<double>(&seconds)->default_value(seconds),
+       "simulated seconds of repeated operations per size (openssl speed -seconds, -elapsed)")
+      ("decrypt", po::bool_switch(&decrypt), "decrypt instead of encrypt (openssl speed -decrypt)")
+      ("user-core", po::value<unsigned>(&user_core),
+       "core the user process (openssl) runs on (default 1, or 0 on a single-core SoC)")
+      ("compare", po::bool_switch(&compare),
+       "run every cipher the profile's SoC has published figures for (one simulation), print "
+       "model against published with the error per point, and write PREFIX.json and "
+       "PREFIX-compare.png (traces/plot/aesvp_plot.py)")
+      ("compare-prefix", po::value<std::string>(&compare_prefix),
+       "output prefix of --compare (default aesvp-compare-<profile>)");
+  StatsOutput stats;
+  stats.add_options(own);
+  stats.add_alias(own, "json", "the same as --stats FILE (the results per size, and the common part)");
+  TimelineOutput timeline;
+  timeline.add_options(own);
+  CommandLine cli("speed",
+                  "An openssl-speed-like sweep (openssl speed -elapsed -evp through cryptodev):\n"
+                  "a user process encrypts one buffer per system call, synchronously, for each\n"
+                  "size; throughput in kB/s (1 kB = 1000 B), CPU load per size and over the\n"
+                  "whole run, published figures beside; every result verified against OpenSSL.",
+                  own);
+  CommonOptions common;
+  cli.parse(args, common);
+  if (cli.answered(common)) return 0;
+  OutputFiles outputs;
+  cli.declare_inputs(outputs);
+  timeline.check(args, outputs);
+  const std::vector<std::uint32_t> sizes = parse_sizes(sizes_s);
+  std::vector<CipherRun> runs;
+  const std::string& soc = common.params.soc.profile;
+  if (compare) {
+    if (decrypt) throw UsageError("--compare: the published figures are for encryption");
+    for (const Published& pub : published())
+      if (soc == pub.soc) runs.push_back(CipherRun{parse_cipher(pub.cipher), {}, {}, {}, 0});
+    if (runs.empty()) throw UsageError("--compare: no published figures for profile " + soc);
+    if (compare_prefix.empty()) compare_prefix = "aesvp-compare-" + soc;
+    stats.set_default_file(compare_prefix + ".json");
+  } else {
+    runs.push_back(CipherRun{parse_cipher(cipher_s), {}, {}, {}, 0});
+  }
+  if (!(seconds > 0) || seconds > 1000)
+    throw UsageError("--seconds-per-size: must be above 0 and at most 1000");
+  if (user_core == testbench::Stack::kDefaultCore) user_core = common.params.cpu.cores > 1 ? 1 : 0;
+  if (user_core >= common.params.cpu.cores)
+    throw UsageError("--user-core: " + std::to_string(user_core) + " is not below cpu.cores = " +
+                     std::to_string(common.params.cpu.cores));
+  const std::uint32_t max_size = *std::max_element(sizes.begin(), sizes.end());
+  // DRAM for the session buffer (the driver may bounce once more).
+  if (static_cast<std::uint64_t>(max_size) * 4 > static_cast<std::uint64_t>(common.params.dram.size_mib) << 20)
+    throw UsageError("--sizes: " + std::to_string(max_size) + " bytes do not fit dram.size_mib");
+
+  stats.check(outputs);  // a refused path is a usage error, before the run
+
+  const testbench::CryptodevParams& cdp = common.cryptodev;
+  testbench::StackParams sp{common.params, common.kernel, common.driver};
+  const auto host_start = std::chrono::steady_clock::now();
+  testbench::Stack stack(sp);
+  timeline.attach(stack);  // without --timeline: nothing attached
+  Platform& p = stack.platform();
+  kernel::Kernel& k = stack.kernel();
+
+  std::mt19937_64 rng(common.seed);
+  std::size_t user_id = 0;
+
+  stack.run(
+      [&] {
+        ExecContext& self = *k.current();
+        user_id = self.id();
+        const sc_core::sc_time duration = sc_core::sc_time(seconds, sc_core::SC_SEC);
+        for (CipherRun& run : runs) {
+          const CipherChoice& cipher = run.cipher;
+          run.key.resize(cipher.key_bits / 8 * (cipher.mode == SkcipherMode::Xts ? 2 : 1));
+          for (auto& b : run.key) b = static_cast<std::uint8_t>(rng());
+          testbench::CryptodevSession session(k, stack.driver(), cipher.mode, run.key, max_size, cdp);
+          self.sync();
+          const CpuLoad start = p.cpu.load();
+          CpuLoad prev = start;
+          for (const std::uint32_t size : sizes) {
+            SizeResult r;
+            r.bytes = size;
+            std::vector<std::uint8_t> buf(size), in;
+            for (auto& b : buf) b = static_cast<std::uint8_t>(rng());
+            std::array<std::uint8_t, 16> iv{};
+            for (auto& b : iv) b = static_cast<std::uint8_t>(rng());
+            const std::uint64_t blocks0 = aes_blocks(p);
+            const sc_core::sc_time t0 = prev.at;
+            do {
+              if (cipher.mode == SkcipherMode::Xts) {  // tweak = sector number
+                iv.fill(0);
+                for (unsigned i = 0; i < 8; ++i) iv[i] = static_cast<std::uint8_t>(r.ops >> (8 * i));
+              }
+              const std::array<std::uint8_t, 16> iv_in = iv;
+              in = buf;
+              // openssl speed encrypts its buffer in place, again and again.
+              const testbench::CryptodevOpResult op = session.crypt(!decrypt, in.data(), buf.data(), size, iv);
+              ++r.ops;
+              (op.hardware ? r.hw_ops : r.sw_ops) += 1;
+              if (op.err != engine::Errc::Ok) {
+                ++r.errors;
+                buf = in;
+              } else if (openssl_crypt(to_ref_mode(cipher.mode), !decrypt, run.key, iv_in, in) == buf) {
+                ++r.verified;
+              }
+            } while (k.now() - t0 < duration);
+            self.sync();
+            const CpuLoad now = p.cpu.load();
+            r.load = load_between(prev, now);
+            r.elapsed_s = r.load.elapsed.to_seconds();
+            r.process_load = context_load(r.load, user_id);
+            r.aes_blocks = aes_blocks(p) - blocks0;
+            prev = now;
+            run.results.push_back(r);
+          }
+          run.sweep = load_between(start, prev);
+          run.sleeps = session.sleeps();
+        }
+      },
+      user_core);
+  const double host_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
+
+  const unsigned cores = p.cpu.cores();
+  std::uint64_t all_ops = 0, all_ok = 0;
+  nlohmann::json run_docs = nlohmann::json::array();
+  for (const CipherRun& run : runs) {
+    print_run(run, common, seconds, decrypt, user_core, cores, sizes.size(), user_id);
+    for (const SizeResult& r : run.results) {
+      all_ops += r.ops;
+      all_ok += r.verified;
+    }
+    run_docs.push_back(run_json(run, common, seconds, decrypt, cores, user_id));
   }
   if (common.params.soc.profile == "omap4")
     std::printf("    omap4 (BayLibre note): hardware AES-CBC ~10 MB/s before optimisation, "
                 "software ~25 MB/s\n");
   std::printf("\n  host time             %.2f s\n", host_s);
   timeline.finish();
+  timeline.write(outputs);
 
   if (stats.enabled()) {
-    nlohmann::json j;
-    j["command"] = "speed";
-    j["cipher"] = cipher.name;
-    j["direction"] = decrypt ? "decrypt" : "encrypt";
-    j["profile"] = common.params.soc.profile;
-    j["timing_mode"] = common.params.soc.timing_mode;
-    j["seed"] = common.seed;
-    j["seconds_per_size"] = seconds;
-    j["cores"] = cores;
-    j["fallback_below_bytes"] = common.driver.aes_fallback_sz;
-    nlohmann::json params;
-    testbench::CryptodevParams c = cdp;
-    c.for_each([&](const ParamInfo& info, const ParamRef& ref) {
-      std::visit([&](auto* v) { params[info.name] = *v; }, ref);
-    });
-    j["cryptodev"] = params;
-    nlohmann::json rows = nlohmann::json::array();
-    for (const SizeResult& r : results) {
-      nlohmann::json row;
-      row["bytes"] = r.bytes;
-      row["operations"] = r.ops;
-      row["hardware_operations"] = r.hw_ops;
-      row["software_operations"] = r.sw_ops;
-      row["aes_blocks"] = r.aes_blocks;
-      row["verified"] = r.verified;
-      row["errors"] = r.errors;
-      row["elapsed_s"] = r.elapsed_s;
-      row["kB_per_s"] = r.kbps();
-      row["cpu_load"] = r.load.total;
-      row["cpu_load_per_core"] = r.load.per_core;
-      row["process_cpu_load"] = r.process_load;
-      nlohmann::json cls;
-      for (unsigned i = 0; i < kContextClasses; ++i)
-        cls[to_string(static_cast<ContextClass>(i))] = r.load.per_class[i];
-      row["cpu_load_per_class"] = cls;
-      nlohmann::json pub = nlohmann::json::object();
-      for (const Published* ref : refs)
-        if (auto v = published_kbps(*ref, r.bytes)) pub[ref->soc] = {{"kB_per_s", *v}, {"ratio", r.kbps() / *v}};
-      row["published"] = pub;
-      rows.push_back(row);
-    }
-    j["sizes"] = rows;
-    j["run_average_cpu_load"] = sweep.total;
-    j["run_average_cpu_load_per_core"] = sweep.per_core;
-    j["run_average_process_cpu_load"] = sweep_proc;
-    j["run_elapsed_s"] = sweep.elapsed.to_seconds();
-    j["verified"] = all_ok;
-    j["operations"] = all_ops;
+    nlohmann::json j = run_docs.at(0);  // the first (or only) cipher at the top level
+    if (runs.size() > 1) j["runs"] = run_docs;
     j["host_seconds"] = stats.normalise() ? nlohmann::json(nullptr) : nlohmann::json(host_s);
-    j["time"] = {{"simulated_s", sweep.elapsed.to_seconds()},
-                 {"host_s", j["host_seconds"]}};
-    stats.write(j, cli, args, common);
+    double simulated = 0;
+    for (const CipherRun& run : runs) simulated += run.sweep.elapsed.to_seconds();
+    j["time"] = {{"simulated_s", simulated}, {"host_s", j["host_seconds"]}};
+    stats.write(outputs, j, cli, args, common);
   }
-  return all_ok == all_ops ? 0 : 1;
+  if (all_ok != all_ops)
+    throw std::runtime_error(std::to_string(all_ops - all_ok) + " of " + std::to_string(all_ops) +
+                             " operations failed or did not match OpenSSL");
+  outputs.commit();
+  if (compare) plot_compare(stats.file(), compare_prefix);  // reads the committed statistics
+  return 0;
 }
 
 }  // namespace aesvp

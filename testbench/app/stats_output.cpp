@@ -1,6 +1,5 @@
 #include "testbench/app/stats_output.h"
 
-#include "testbench/app/trace_outputs.h"  // check_writable
 #include "traces/core/stats.h"
 
 #include <sys/utsname.h>
@@ -50,14 +49,14 @@ void StatsOutput::add_alias(po::options_description& d, const char* name, const 
   d.add_options()(name, po::value<std::string>(&alias_), help);
 }
 
-void StatsOutput::check() {
+void StatsOutput::check(OutputFiles& outputs) {
   if (!file_.empty() && !alias_.empty() && file_ != alias_)
     throw UsageError("--stats and --" + alias_name_ + " name the same output: give one");
   if (file_.empty()) file_ = alias_;
-  if (!file_.empty()) check_writable(alias_.empty() ? "--stats" : "--" + alias_name_, file_);
+  if (!file_.empty()) temporary_ = outputs.add(alias_.empty() ? "--stats" : "--" + alias_name_, file_);
 }
 
-void StatsOutput::write(nlohmann::json j, const CommandLine& cli,
+void StatsOutput::write(OutputFiles& outputs, nlohmann::json j, const CommandLine& cli,
                         const std::vector<std::string>& args, const CommonOptions& common) const {
   if (file_.empty()) return;
   set_default(j, "schema", "aesvp.run-statistics");
@@ -89,20 +88,7 @@ void StatsOutput::write(nlohmann::json j, const CommandLine& cli,
     if (!own.empty()) config["options"].erase(own);
   j["host"] = host_facts(normalise_);
 
-  const std::string tmp = file_ + ".aesvp-tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << j.dump(2) << "\n";
-    out.close();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw std::runtime_error("cannot write the statistics to '" + file_ + "'");
-    }
-  }
-  if (std::rename(tmp.c_str(), file_.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw std::runtime_error("cannot write the statistics to '" + file_ + "'");
-  }
+  outputs.write(temporary_, [&](std::ostream& os) { os << j.dump(2) << "\n"; });
 }
 
 void add_cpu_busy(traces::RunStatistics& rs, const CpuLoad& from, const CpuLoad& to) {

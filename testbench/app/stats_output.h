@@ -7,6 +7,7 @@
 #include "models/cpu/cpu.h"
 #include "models/platform/platform.h"
 #include "testbench/app/cli.h"
+#include "testbench/app/output_files.h"
 #include "traces/core/stats.h"
 
 #include <boost/program_options.hpp>
@@ -28,19 +29,24 @@ class StatsOutput {
   // Another option name for the same file (speed's --json).
   void add_alias(boost::program_options::options_description& d, const char* name,
                  const char* help);
-  // Throws UsageError for an unwritable file; call before anything runs.
-  void check();
+  // The file to write when neither option names one (speed --compare); before check().
+  void set_default_file(const std::string& f) {
+    if (file_.empty() && alias_.empty()) alias_ = f;
+  }
+  // Declares the file with the command's outputs (OutputFiles::add: throws UsageError for a
+  // refused file); call before anything runs.
+  void check(OutputFiles& outputs);
   bool enabled() const { return !file_.empty() || !alias_.empty(); }
   bool normalise() const { return normalise_; }
   const std::string& file() const { return file_; }
 
-  // Adds the common part to the command's `figures` and writes the file (temporary file,
-  // then rename: never half-written). Keys the figures already have are kept.
-  void write(nlohmann::json figures, const CommandLine& cli, const std::vector<std::string>& args,
-             const CommonOptions& common) const;
+  // Adds the common part to the command's `figures` and writes the file's temporary
+  // (committed with the command's other outputs). Keys the figures already have are kept.
+  void write(OutputFiles& outputs, nlohmann::json figures, const CommandLine& cli,
+             const std::vector<std::string>& args, const CommonOptions& common) const;
 
  private:
-  std::string file_, alias_, alias_name_;
+  std::string file_, alias_, alias_name_, temporary_;
   bool normalise_ = false;
 };
 

@@ -10,14 +10,6 @@ namespace po = boost::program_options;
 
 namespace aesvp {
 
-void check_writable(const std::string& option, const std::string& file) {
-  namespace fs = std::filesystem;
-  const fs::path parent = fs::absolute(fs::path(file)).parent_path();
-  std::error_code ec;
-  if (!fs::is_directory(parent, ec) || fs::is_directory(fs::path(file), ec))
-    throw UsageError(option + ": cannot write '" + file + "' (no such directory)");
-}
-
 void TimelineOutput::add_options(po::options_description& d) {
   d.add_options()
       ("timeline", po::value<std::string>(&file_),
@@ -29,23 +21,24 @@ void TimelineOutput::add_options(po::options_description& d) {
        "record only simulated time BEGIN:END, e.g. 0:2ms");
 }
 
-void TimelineOutput::check(const std::vector<std::string>& args) {
+void TimelineOutput::check(const std::vector<std::string>& args, OutputFiles& outputs) {
   if (file_.empty()) {
     bool limits = !window_.empty();
     for (const std::string& a : args) limits = limits || a.rfind("--timeline-requests", 0) == 0;
     if (limits) throw UsageError("--timeline-requests and --timeline-window need --timeline FILE");
     return;
   }
-  check_writable("--timeline", file_);
   if (requests_ != 0) options_.max_requests = requests_;
-  if (window_.empty()) return;
-  try {
-    const traces::TimeWindow win = traces::parse_time_window(window_);
-    options_.window_begin = testbench::TimelineProbe::ps(win.begin);
-    if (win.end != sc_core::sc_max_time()) options_.window_end = testbench::TimelineProbe::ps(win.end);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(std::string("--timeline-window: ") + e.what());
+  if (!window_.empty()) {
+    try {
+      const traces::TimeWindow win = traces::parse_time_window(window_);
+      options_.window_begin = testbench::TimelineProbe::ps(win.begin);
+      if (win.end != sc_core::sc_max_time()) options_.window_end = testbench::TimelineProbe::ps(win.end);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--timeline-window: ") + e.what());
+    }
   }
+  temporary_ = outputs.add("--timeline", file_);
 }
 
 void TimelineOutput::attach(testbench::Stack& stack) {
@@ -54,10 +47,13 @@ void TimelineOutput::attach(testbench::Stack& stack) {
   probe_ = std::make_unique<testbench::TimelineProbe>(*timeline_, stack);
 }
 
+void TimelineOutput::write(OutputFiles& outputs) {
+  if (!timeline_) return;
+  outputs.write(temporary_, [&](std::ostream& os) { timeline_->write_json(os); });
+}
+
 void TimelineOutput::finish() {
   if (!timeline_) return;
-  if (!timeline_->write_json_file(file_))
-    throw std::runtime_error("cannot write the timeline to '" + file_ + "'");
   std::printf("  timeline            %s (%zu events; open in ui.perfetto.dev or chrome://tracing)\n",
               file_.c_str(), timeline_->event_count());
 }
@@ -72,8 +68,7 @@ void WaveformOutput::add_options(po::options_description& d) {
        "record only simulated time BEGIN:END, e.g. 0:200us (END may be empty)");
 }
 
-void WaveformOutput::check() {
-  options_.path = file_;
+void WaveformOutput::check(OutputFiles& outputs) {
   try {
     options_.groups = traces::parse_signal_groups(signals_);
   } catch (const std::invalid_argument& e) {
@@ -88,6 +83,8 @@ void WaveformOutput::check() {
     throw UsageError("--vcd-signals and --vcd-window need --vcd FILE");
   if (!file_.empty() && (file_.size() <= 4 || file_.compare(file_.size() - 4, 4, ".vcd") != 0))
     throw UsageError("--vcd: '" + file_ + "' must end in .vcd");
+  // SystemC's VCD writer appends ".vcd" to the name it is given: the temporary ends in it.
+  if (!file_.empty()) options_.path = outputs.add("--vcd", file_, ".vcd");
 }
 
 void WaveformOutput::attach(Platform& platform) {

@@ -3,6 +3,7 @@
 // and finishes its file at the end. Without the option nothing is attached (no cost).
 #pragma once
 
+#include "testbench/app/output_files.h"
 #include "testbench/stack/stack.h"
 #include "testbench/stack/timeline_probe.h"
 #include "traces/core/timeline.h"
@@ -20,15 +21,18 @@ namespace aesvp {
 class TimelineOutput {
  public:
   void add_options(boost::program_options::options_description& d);
-  // Throws UsageError for a bad window, an unwritable file, or the limits without --timeline.
-  void check(const std::vector<std::string>& args) ;
+  // Throws UsageError for a bad window, a refused file (OutputFiles::add), or the limits
+  // without --timeline.
+  void check(const std::vector<std::string>& args, OutputFiles& outputs);
   bool enabled() const { return !file_.empty(); }
   void attach(testbench::Stack& stack);
-  // Writes the file and prints the summary line (nothing without --timeline).
+  // Writes the file's temporary (committed with the command's other outputs).
+  void write(OutputFiles& outputs);
+  // Prints the summary line (nothing without --timeline).
   void finish();
 
  private:
-  std::string file_, window_;
+  std::string file_, window_, temporary_;
   std::uint64_t requests_ = 1000;
   traces::TimelineOptions options_;
   std::unique_ptr<traces::Timeline> timeline_;
@@ -38,7 +42,8 @@ class TimelineOutput {
 class WaveformOutput {
  public:
   void add_options(boost::program_options::options_description& d);
-  void check();  // throws UsageError
+  void check(OutputFiles& outputs);  // throws UsageError
+  bool enabled() const { return !file_.empty(); }
   void attach(Platform& platform);
   void close();   // ends the file (before the summary)
   void finish();  // prints the summary line
@@ -47,8 +52,5 @@ class WaveformOutput {
   traces::WaveformOptions options_;
   std::unique_ptr<traces::WaveformRecorder> recorder_;
 };
-
-// Throws UsageError unless `file` can be created (its directory exists, it is no directory).
-void check_writable(const std::string& option, const std::string& file);
 
 }  // namespace aesvp

@@ -60,7 +60,9 @@ const EVP_CIPHER* cipher_for(ChainMode mode, std::size_t key_len) {
 void mode_crypt(ChainMode mode, const std::uint8_t* key, std::size_t key_len,
                 const std::uint8_t* iv, bool encrypt, const std::uint8_t* in, std::uint8_t* out,
                 std::size_t len) {
-  if (len % 16 != 0) throw CryptoError("data length " + std::to_string(len) + " not a multiple of 16");
+  if (mode != ChainMode::ctr && len % 16 != 0) {
+    throw CryptoError("data length " + std::to_string(len) + " not a multiple of 16");
+  }
   if (len > static_cast<std::size_t>(INT_MAX)) throw CryptoError("data too long for one call");
   if (len == 0) return;
   const EVP_CIPHER* cipher = cipher_for(mode, key_len);

@@ -1,4 +1,7 @@
-// Thin RAII helpers over OpenSSL EVP (internal to aesvp_dmcrypt; the tests use them too).
+// The one OpenSSL AES wrapper of the testbench (the dm-crypt reference, the scoreboard, the
+// `hw` and `speed` commands' checks; tests use it too). Thin RAII helpers over OpenSSL EVP;
+// errors throw CryptoError. The driver's software fallback keeps its own thin use
+// (driver/omap_aes/fallback.h says why).
 #pragma once
 
 #include <cstddef>
@@ -14,7 +17,8 @@ void aes_ecb(const std::uint8_t* key, std::size_t key_len, bool encrypt, const s
              std::uint8_t* out, std::size_t len);
 
 // Full-mode OpenSSL cipher: ECB/CBC/CTR with an AES key of 16/24/32 bytes, XTS with 32 or 64
-// bytes (key1 || key2). `iv` is 16 bytes (ignored for ECB). No padding; len multiple of 16.
+// bytes (key1 || key2). `iv` is 16 bytes (ignored for ECB). No padding; len a multiple of 16
+// (CTR: any length).
 void mode_crypt(ChainMode mode, const std::uint8_t* key, std::size_t key_len,
                 const std::uint8_t* iv, bool encrypt, const std::uint8_t* in, std::uint8_t* out,
                 std::size_t len);

@@ -39,14 +39,15 @@ void MemoryDisk::write(std::uint64_t offset, const std::uint8_t* in, std::size_t
   if (len != 0) std::memcpy(data_.data() + offset, in, len);
 }
 
-FileDisk::FileDisk(const std::string& path, std::uint64_t size) : path_(path), size_(size) {
+FileDisk::FileDisk(const std::string& path, std::uint64_t size, const std::string& name)
+    : path_(path), name_(name.empty() ? path : name), size_(size) {
   fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_TRUNC, 0644);
   if (fd_ < 0)
-    throw std::runtime_error("cannot open disk file '" + path + "': " + std::strerror(errno));
+    throw std::runtime_error("cannot open disk file '" + name_ + "': " + std::strerror(errno));
   if (::ftruncate(fd_, static_cast<off_t>(size)) != 0) {
     const int e = errno;
     ::close(fd_);
-    throw std::runtime_error("cannot size disk file '" + path + "': " + std::strerror(e));
+    throw std::runtime_error("cannot size disk file '" + name_ + "': " + std::strerror(e));
   }
 }
 
@@ -59,7 +60,10 @@ void FileDisk::read(std::uint64_t offset, std::uint8_t* out, std::size_t len) {
   std::size_t done = 0;
   while (done < len) {
     const ssize_t n = ::pread(fd_, out + done, len - done, static_cast<off_t>(offset + done));
-    if (n <= 0) throw std::runtime_error("read error on disk file '" + path_ + "'");
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      throw std::runtime_error("cannot read disk file '" + name_ + "': " +
+                               (n < 0 ? std::strerror(errno) : "it ended early"));
     done += static_cast<std::size_t>(n);
   }
 }
@@ -69,7 +73,10 @@ void FileDisk::write(std::uint64_t offset, const std::uint8_t* in, std::size_t l
   std::size_t done = 0;
   while (done < len) {
     const ssize_t n = ::pwrite(fd_, in + done, len - done, static_cast<off_t>(offset + done));
-    if (n <= 0) throw std::runtime_error("write error on disk file '" + path_ + "'");
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0)
+      throw std::runtime_error("cannot write disk file '" + name_ + "': " +
+                               (n < 0 ? std::strerror(errno) : "nothing written"));
     done += static_cast<std::size_t>(n);
   }
 }

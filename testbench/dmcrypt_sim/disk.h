@@ -41,10 +41,12 @@ class MemoryDisk : public Disk {
   std::vector<std::uint8_t> data_;
 };
 
-// A host file of `size` bytes (created or truncated to that size, zero-filled).
+// A host file of `size` bytes (created or truncated to that size, zero-filled). `name` is
+// the file named in error messages (default: `path`; aesvp run passes the target of the
+// temporary it writes).
 class FileDisk : public Disk {
  public:
-  FileDisk(const std::string& path, std::uint64_t size);
+  FileDisk(const std::string& path, std::uint64_t size, const std::string& name = "");
   ~FileDisk() override;
   FileDisk(const FileDisk&) = delete;
   FileDisk& operator=(const FileDisk&) = delete;
@@ -54,7 +56,7 @@ class FileDisk : public Disk {
   using Disk::read;
 
  private:
-  std::string path_;
+  std::string path_, name_;
   std::uint64_t size_;
   int fd_ = -1;
 };

@@ -112,6 +112,10 @@ void DmCryptJob::worker(unsigned w, const Phase& phase, PhaseResult& result) {
     if (rc != engine::Errc::Ok) {
       ++bio_errors_;
       scoreboard_.failed(spec.sectors);
+      // A failed write bio leaves the disk as it was (the dm-crypt model writes a bio only
+      // when all its requests succeeded): later reads must see the previous version.
+      if (spec.dir == BioDir::Write)
+        for (std::uint32_t s = 0; s < spec.sectors; ++s) --version_[first + s];
     } else if (spec.dir == BioDir::Write) {
       scoreboard_.check_write(first, plain, disk_.read(bio.sector * dmcrypt::kSectorBytes, bio.bytes));
     } else {

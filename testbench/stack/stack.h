@@ -14,6 +14,11 @@
 
 namespace aesvp::testbench {
 
+// The message of a simulation that stopped because nothing was left to simulate while the
+// job still waited (a lost completion or interrupt): a failed run, never a success.
+inline constexpr const char* kSimulationStalled =
+    "the simulation ran out of events with requests outstanding (a completion or interrupt was lost)";
+
 struct StackParams {
   PlatformParams platform;
   kernel::KernelParams kernel;
@@ -32,10 +37,15 @@ class Stack {
   kernel::DmaEngine& dma() { return *dma_; }
   driver::OmapAesDriver& driver() { return *driver_; }
 
-  // Probes the driver, then runs `main` in a user thread (class Thread on `core`); the
-  // simulation stops when `main` returns. Throws std::runtime_error if the probe failed or
-  // `main` threw (its message), after the simulation has stopped.
-  void run(const std::function<void()>& main, unsigned core = 1);
+  // Probes the driver, then runs `main` in a user thread (class Thread on `core`; by default
+  // core 1, or core 0 on a single-core SoC, where it shares the core with every kernel
+  // context); the simulation stops when `main` returns. Throws std::runtime_error if the
+  // probe failed, `main` threw (its message), or the simulation ran dry before `main`
+  // returned (kSimulationStalled), after the simulation has stopped.
+  static constexpr unsigned kDefaultCore = ~0u;
+  void run(const std::function<void()>& main, unsigned core = kDefaultCore);
+  // The core a user process runs on by default: 1, or 0 with a single core.
+  unsigned default_user_core() const;
 
  private:
   std::unique_ptr<Platform> platform_;

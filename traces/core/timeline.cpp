@@ -413,242 +413,290 @@ std::string utc_now() {
 
 }  // namespace
 
-void Timeline::write_json(std::ostream& out, const WriteOptions& w) const {
-  JsonText j(out);
-  j.raw("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"aesvp traces\"");
-  j.raw(",\"trace_format_version\":1,\"time_source\":\"simulated picoseconds, ts/dur in us\"");
-  j.raw(",\"window_begin_ps\":");
-  j.uint(options_.window_begin);
-  j.raw(",\"window_end_ps\":");
-  if (options_.window_end == kTimeMax) j.raw("null"); else j.uint(options_.window_end);
-  j.raw(",\"max_requests\":");
-  if (options_.max_requests == kUnlimited) j.raw("null"); else j.uint(options_.max_requests);
-  j.raw(",\"max_events\":");
-  if (options_.max_events == kUnlimited) j.raw("null"); else j.uint(options_.max_events);
+// write_json in steps: header (otherData), metadata (process and thread names), counter levels
+// in force when the window opens, the recorded events in time order, the async phases still
+// open, then the closing brackets. One object holds what the steps share: the writer, the
+// "first event" flag and the pre-formatted names and prefixes.
+class Timeline::JsonOut {
+ public:
+  JsonOut(const Timeline& t, std::ostream& out) : t_(t), j_(out) {}
+
+  void header(const WriteOptions& w);
+  void metadata();
+  void pre_window_counters();
+  void events();
+  void close_open_async();
+  void finish() {
+    j_.raw("\n]}\n");
+    j_.flush();
+  }
+
+ private:
+  void begin_event(const char* ph) {
+    if (!first_) j_.raw(",\n");
+    first_ = false;
+    j_.raw("{\"ph\":\"");
+    j_.raw(ph);
+    j_.raw("\"");
+  }
+  void metadata_event(const char* name, std::uint32_t pid, std::uint32_t tid, const char* key);
+  std::vector<std::uint32_t> time_order() const;
+  void prepare_prefixes();
+  void request_id(std::uint64_t request);
+  void args(const Event& e, bool implicit_end);
+  void event(const Event& e);
+
+  const Timeline& t_;
+  JsonText j_;
+  bool first_ = true;
+  std::vector<std::string> quoted_, track_prefix_, counter_prefix_;
+};
+
+void Timeline::JsonOut::header(const WriteOptions& w) {
+  const TimelineOptions& o = t_.options_;
+  j_.raw("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"aesvp traces\"");
+  j_.raw(",\"trace_format_version\":1,\"time_source\":\"simulated picoseconds, ts/dur in us\"");
+  j_.raw(",\"window_begin_ps\":");
+  j_.uint(o.window_begin);
+  j_.raw(",\"window_end_ps\":");
+  if (o.window_end == kTimeMax) j_.raw("null"); else j_.uint(o.window_end);
+  j_.raw(",\"max_requests\":");
+  if (o.max_requests == kUnlimited) j_.raw("null"); else j_.uint(o.max_requests);
+  j_.raw(",\"max_events\":");
+  if (o.max_events == kUnlimited) j_.raw("null"); else j_.uint(o.max_events);
+  const TimelineCounts& c = t_.counts_;
   const std::pair<const char*, std::uint64_t> count_fields[] = {
-      {"recorded", counts_.recorded},
-      {"dropped_window", counts_.dropped_window},
-      {"dropped_request_limit", counts_.dropped_request_limit},
-      {"dropped_cap", counts_.dropped_cap},
-      {"dropped_invalid", counts_.dropped_invalid},
-      {"unmatched_async_end", counts_.unmatched_async_end},
-      {"clipped", counts_.clipped},
-      {"requests_admitted", counts_.requests_admitted},
+      {"recorded", c.recorded},
+      {"dropped_window", c.dropped_window},
+      {"dropped_request_limit", c.dropped_request_limit},
+      {"dropped_cap", c.dropped_cap},
+      {"dropped_invalid", c.dropped_invalid},
+      {"unmatched_async_end", c.unmatched_async_end},
+      {"clipped", c.clipped},
+      {"requests_admitted", c.requests_admitted},
   };
   for (const auto& [key, value] : count_fields) {
-    j.raw(",\"");
-    j.raw(key);
-    j.raw("\":");
-    j.uint(value);
+    j_.raw(",\"");
+    j_.raw(key);
+    j_.raw("\":");
+    j_.uint(value);
   }
   if (w.wall_clock_stamp) {
-    j.raw(",\"generated_at\":");
-    j.string(w.normalise ? std::string("1970-01-01T00:00:00Z") : utc_now());
+    j_.raw(",\"generated_at\":");
+    j_.string(w.normalise ? std::string("1970-01-01T00:00:00Z") : utc_now());
   }
-  j.raw("},\n\"traceEvents\":[\n");
+  j_.raw("},\n\"traceEvents\":[\n");
+}
 
-  bool first = true;
-  auto begin_event = [&](const char* ph) {
-    if (!first) j.raw(",\n");
-    first = false;
-    j.raw("{\"ph\":\"");
-    j.raw(ph);
-    j.raw("\"");
-  };
+void Timeline::JsonOut::metadata_event(const char* name, std::uint32_t pid, std::uint32_t tid,
+                                       const char* key) {
+  begin_event("M");
+  j_.raw(",\"name\":\"");
+  j_.raw(name);
+  j_.raw("\",\"pid\":");
+  j_.uint(pid);
+  j_.raw(",\"tid\":");
+  j_.uint(tid);
+  j_.raw(",\"args\":{\"");
+  j_.raw(key);
+  j_.raw("\":");
+}
 
-  // Metadata: names and order of processes and threads.
-  for (std::uint32_t p = 0; p < processes_.size(); ++p) {
-    begin_event("M");
-    j.raw(",\"name\":\"process_name\",\"pid\":");
-    j.uint(p + 1);
-    j.raw(",\"tid\":0,\"args\":{\"name\":");
-    j.string(names_[processes_[p]]);
-    j.raw("}}");
-    begin_event("M");
-    j.raw(",\"name\":\"process_sort_index\",\"pid\":");
-    j.uint(p + 1);
-    j.raw(",\"tid\":0,\"args\":{\"sort_index\":");
-    j.uint(p + 1);
-    j.raw("}}");
+// Names and order of processes and threads.
+void Timeline::JsonOut::metadata() {
+  for (std::uint32_t p = 0; p < t_.processes_.size(); ++p) {
+    metadata_event("process_name", p + 1, 0, "name");
+    j_.string(t_.names_[t_.processes_[p]]);
+    j_.raw("}}");
+    metadata_event("process_sort_index", p + 1, 0, "sort_index");
+    j_.uint(p + 1);
+    j_.raw("}}");
   }
-  for (const Track& t : tracks_) {
-    begin_event("M");
-    j.raw(",\"name\":\"thread_name\",\"pid\":");
-    j.uint(t.process + 1);
-    j.raw(",\"tid\":");
-    j.uint(t.tid);
-    j.raw(",\"args\":{\"name\":");
-    j.string(names_[t.thread]);
-    j.raw("}}");
-    begin_event("M");
-    j.raw(",\"name\":\"thread_sort_index\",\"pid\":");
-    j.uint(t.process + 1);
-    j.raw(",\"tid\":");
-    j.uint(t.tid);
-    j.raw(",\"args\":{\"sort_index\":");
-    j.uint(t.tid);
-    j.raw("}}");
+  for (const Track& tr : t_.tracks_) {
+    metadata_event("thread_name", tr.process + 1, tr.tid, "name");
+    j_.string(t_.names_[tr.thread]);
+    j_.raw("}}");
+    metadata_event("thread_sort_index", tr.process + 1, tr.tid, "sort_index");
+    j_.uint(tr.tid);
+    j_.raw("}}");
   }
+}
 
-  // Counter levels in force when the window opens.
-  if (options_.window_begin > 0) {
-    for (const CounterSeries& s : counters_) {
-      if (!s.has_pre_window) continue;
-      begin_event("C");
-      j.raw(",\"name\":");
-      j.string(names_[s.series]);
-      j.raw(",\"pid\":");
-      j.uint(s.process + 1);
-      j.raw(",\"tid\":0,\"ts\":");
-      j.picoseconds_as_us(options_.window_begin);
-      j.raw(",\"args\":{\"value\":");
-      j.real(s.pre_window_value);
-      j.raw("}}");
-    }
+// Counter levels in force when the window opens.
+void Timeline::JsonOut::pre_window_counters() {
+  if (t_.options_.window_begin == 0) return;
+  for (const CounterSeries& s : t_.counters_) {
+    if (!s.has_pre_window) continue;
+    begin_event("C");
+    j_.raw(",\"name\":");
+    j_.string(t_.names_[s.series]);
+    j_.raw(",\"pid\":");
+    j_.uint(s.process + 1);
+    j_.raw(",\"tid\":0,\"ts\":");
+    j_.picoseconds_as_us(t_.options_.window_begin);
+    j_.raw(",\"args\":{\"value\":");
+    j_.real(s.pre_window_value);
+    j_.raw("}}");
   }
+}
 
-  // Events in time order; ties keep the recording order, except that enclosing complete
-  // spans come before the spans they contain.
-  std::vector<std::uint32_t> order(events_.size());
+// Events in time order; ties keep the recording order, except that enclosing complete spans
+// come before the spans they contain.
+std::vector<std::uint32_t> Timeline::JsonOut::time_order() const {
+  const auto& ev = t_.events_;
+  std::vector<std::uint32_t> order(ev.size());
   std::iota(order.begin(), order.end(), 0u);
-  auto rank = [this](std::uint32_t i) {
-    const Event& e = events_[i];
+  auto rank = [&ev](std::uint32_t i) {
+    const Event& e = ev[i];
     return e.phase == Phase::kComplete ? kTimeMax - 1 - e.dur : kTimeMax;
   };
   auto before = [&](std::uint32_t a, std::uint32_t b) {
-    const Time ta = events_[a].ts;
-    const Time tb = events_[b].ts;
+    const Time ta = ev[a].ts;
+    const Time tb = ev[b].ts;
     if (ta != tb) return ta < tb;
     return rank(a) < rank(b);
   };
   if (!std::is_sorted(order.begin(), order.end(), before)) {
     std::stable_sort(order.begin(), order.end(), before);
   }
+  return order;
+}
 
-  // Pre-formatted pieces: quoted names and per-track / per-counter prefixes.
-  std::vector<std::string> quoted(names_.size());
-  for (std::size_t i = 0; i < names_.size(); ++i) quoted[i] = quote(names_[i]);
-  std::vector<std::string> track_prefix(tracks_.size());
-  for (std::size_t i = 0; i < tracks_.size(); ++i) {
-    track_prefix[i] = ",\"pid\":" + std::to_string(tracks_[i].process + 1) +
-                      ",\"tid\":" + std::to_string(tracks_[i].tid) + ",\"ts\":";
+// Pre-formatted pieces: quoted names and per-track / per-counter prefixes.
+void Timeline::JsonOut::prepare_prefixes() {
+  quoted_.resize(t_.names_.size());
+  for (std::size_t i = 0; i < t_.names_.size(); ++i) quoted_[i] = quote(t_.names_[i]);
+  track_prefix_.resize(t_.tracks_.size());
+  for (std::size_t i = 0; i < t_.tracks_.size(); ++i) {
+    track_prefix_[i] = ",\"pid\":" + std::to_string(t_.tracks_[i].process + 1) +
+                       ",\"tid\":" + std::to_string(t_.tracks_[i].tid) + ",\"ts\":";
   }
-  std::vector<std::string> counter_prefix(counters_.size());
-  for (std::size_t i = 0; i < counters_.size(); ++i) {
-    counter_prefix[i] = ",\"name\":" + quoted[counters_[i].series] +
-                        ",\"pid\":" + std::to_string(counters_[i].process + 1) +
-                        ",\"tid\":0,\"ts\":";
+  counter_prefix_.resize(t_.counters_.size());
+  for (std::size_t i = 0; i < t_.counters_.size(); ++i) {
+    counter_prefix_[i] = ",\"name\":" + quoted_[t_.counters_[i].series] +
+                         ",\"pid\":" + std::to_string(t_.counters_[i].process + 1) +
+                         ",\"tid\":0,\"ts\":";
   }
+}
 
-  auto request_id = [&](std::uint64_t request) {
-    j.raw(",\"cat\":\"request\",\"id\":\"0x");
-    j.hex(request);
-    j.raw("\"");
+void Timeline::JsonOut::request_id(std::uint64_t request) {
+  j_.raw(",\"cat\":\"request\",\"id\":\"0x");
+  j_.hex(request);
+  j_.raw("\"");
+}
+
+void Timeline::JsonOut::args(const Event& e, bool implicit_end) {
+  bool any = false;
+  auto key = [&](const char* k) {
+    j_.raw(any ? ",\"" : ",\"args\":{\"");
+    any = true;
+    j_.raw(k);
+    j_.raw("\":");
   };
-  auto args = [&](const Event& e, bool implicit_end) {
-    bool any = false;
-    auto key = [&](const char* k) {
-      j.raw(any ? ",\"" : ",\"args\":{\"");
-      any = true;
-      j.raw(k);
-      j.raw("\":");
-    };
-    if (e.request != kNoRequest) {
-      key("request");
-      j.uint(e.request);
-    }
-    if ((e.flags & kHasArg) != 0) {
-      j.raw(any ? "," : ",\"args\":{");
-      any = true;
-      j.raw(quoted[e.arg_key]);
-      j.raw(":");
-      j.sint(e.arg_value);
-    }
-    if ((e.flags & kClipped) != 0) {
-      key("clipped");
-      j.raw("1");
-    }
-    if (implicit_end) {
-      key("unterminated");
-      j.raw("1");
-    }
-    if (any) j.raw("}");
-  };
-
-  for (std::uint32_t i : order) {
-    const Event& e = events_[i];
-    switch (e.phase) {
-      case Phase::kComplete:
-      case Phase::kInstant: {
-        begin_event(e.phase == Phase::kComplete ? "X" : "i");
-        if (e.phase == Phase::kInstant) j.raw(",\"s\":\"t\"");
-        j.raw(",\"name\":");
-        j.raw(quoted[e.name]);
-        j.raw(track_prefix[e.where - 1]);
-        j.picoseconds_as_us(e.ts);
-        if (e.phase == Phase::kComplete) {
-          j.raw(",\"dur\":");
-          j.picoseconds_as_us(e.dur);
-        }
-        args(e, false);
-        j.raw("}");
-        break;
-      }
-      case Phase::kCounter: {
-        begin_event("C");
-        j.raw(counter_prefix[e.where - 1]);
-        j.picoseconds_as_us(e.ts);
-        j.raw(",\"args\":{\"value\":");
-        j.real(e.counter_value);
-        j.raw("}}");
-        break;
-      }
-      case Phase::kAsyncBegin:
-      case Phase::kAsyncEnd:
-      case Phase::kAsyncInstant: {
-        begin_event(e.phase == Phase::kAsyncBegin ? "b"
-                    : e.phase == Phase::kAsyncEnd ? "e"
-                                                  : "n");
-        request_id(e.request);
-        j.raw(",\"name\":");
-        j.raw(quoted[e.name]);
-        j.raw(",\"pid\":");
-        j.uint(e.where + 1);
-        j.raw(",\"tid\":0,\"ts\":");
-        j.picoseconds_as_us(e.ts);
-        args(e, (e.flags & kImplicitEnd) != 0);
-        j.raw("}");
-        break;
-      }
-    }
+  if (e.request != kNoRequest) {
+    key("request");
+    j_.uint(e.request);
   }
+  if ((e.flags & kHasArg) != 0) {
+    j_.raw(any ? "," : ",\"args\":{");
+    any = true;
+    j_.raw(quoted_[e.arg_key]);
+    j_.raw(":");
+    j_.sint(e.arg_value);
+  }
+  if ((e.flags & kClipped) != 0) {
+    key("clipped");
+    j_.raw("1");
+  }
+  if (implicit_end) {
+    key("unterminated");
+    j_.raw("1");
+  }
+  if (any) j_.raw("}");
+}
 
-  // Close async phases still open (run ended inside them, or their end was cut off).
+void Timeline::JsonOut::event(const Event& e) {
+  switch (e.phase) {
+    case Phase::kComplete:
+    case Phase::kInstant:
+      begin_event(e.phase == Phase::kComplete ? "X" : "i");
+      if (e.phase == Phase::kInstant) j_.raw(",\"s\":\"t\"");
+      j_.raw(",\"name\":");
+      j_.raw(quoted_[e.name]);
+      j_.raw(track_prefix_[e.where - 1]);
+      j_.picoseconds_as_us(e.ts);
+      if (e.phase == Phase::kComplete) {
+        j_.raw(",\"dur\":");
+        j_.picoseconds_as_us(e.dur);
+      }
+      args(e, false);
+      j_.raw("}");
+      return;
+    case Phase::kCounter:
+      begin_event("C");
+      j_.raw(counter_prefix_[e.where - 1]);
+      j_.picoseconds_as_us(e.ts);
+      j_.raw(",\"args\":{\"value\":");
+      j_.real(e.counter_value);
+      j_.raw("}}");
+      return;
+    case Phase::kAsyncBegin:
+    case Phase::kAsyncEnd:
+    case Phase::kAsyncInstant:
+      begin_event(e.phase == Phase::kAsyncBegin ? "b" : e.phase == Phase::kAsyncEnd ? "e" : "n");
+      request_id(e.request);
+      j_.raw(",\"name\":");
+      j_.raw(quoted_[e.name]);
+      j_.raw(",\"pid\":");
+      j_.uint(e.where + 1);
+      j_.raw(",\"tid\":0,\"ts\":");
+      j_.picoseconds_as_us(e.ts);
+      args(e, (e.flags & kImplicitEnd) != 0);
+      j_.raw("}");
+      return;
+  }
+}
+
+void Timeline::JsonOut::events() {
+  prepare_prefixes();
+  for (std::uint32_t i : time_order()) event(t_.events_[i]);
+}
+
+// Close async phases still open (run ended inside them, or their end was cut off).
+void Timeline::JsonOut::close_open_async() {
   std::vector<std::uint64_t> open_requests;
-  open_requests.reserve(open_async_.size());
-  for (const auto& [request, stack] : open_async_) open_requests.push_back(request);
+  open_requests.reserve(t_.open_async_.size());
+  for (const auto& [request, stack] : t_.open_async_) open_requests.push_back(request);
   std::sort(open_requests.begin(), open_requests.end());
-  const Time close_at = std::min(last_time_, options_.window_end);
+  const Time close_at = std::min(t_.last_time_, t_.options_.window_end);
   for (std::uint64_t request : open_requests) {
-    const std::vector<OpenAsync>& stack = open_async_.at(request);
+    const std::vector<OpenAsync>& stack = t_.open_async_.at(request);
     for (std::size_t k = stack.size(); k > 0; --k) {
       const OpenAsync& o = stack[k - 1];
       if (o.state != OpenState::kRecorded) continue;
       begin_event("e");
       request_id(request);
-      j.raw(",\"name\":");
-      j.string(names_[o.name]);
-      j.raw(",\"pid\":");
-      j.uint(requests_process_ + 1);
-      j.raw(",\"tid\":0,\"ts\":");
-      j.picoseconds_as_us(std::max(close_at, o.ts));
-      j.raw(",\"args\":{\"request\":");
-      j.uint(request);
-      j.raw(",\"unterminated\":1}}");
+      j_.raw(",\"name\":");
+      j_.string(t_.names_[o.name]);
+      j_.raw(",\"pid\":");
+      j_.uint(t_.requests_process_ + 1);
+      j_.raw(",\"tid\":0,\"ts\":");
+      j_.picoseconds_as_us(std::max(close_at, o.ts));
+      j_.raw(",\"args\":{\"request\":");
+      j_.uint(request);
+      j_.raw(",\"unterminated\":1}}");
     }
   }
-  j.raw("\n]}\n");
-  j.flush();
+}
+
+void Timeline::write_json(std::ostream& out, const WriteOptions& w) const {
+  JsonOut o(*this, out);
+  o.header(w);
+  o.metadata();
+  o.pre_window_counters();
+  o.events();
+  o.close_open_async();
+  o.finish();
 }
 
 bool Timeline::write_json_file(const std::string& path, const WriteOptions& w) const {

@@ -203,6 +203,7 @@ class Timeline {
   void clear();
 
  private:
+  class JsonOut;  // write_json's steps (timeline.cpp)
   enum class Phase : std::uint8_t { kComplete, kInstant, kCounter, kAsyncBegin, kAsyncEnd,
                                     kAsyncInstant };
   enum Flags : std::uint8_t { kHasArg = 1, kClipped = 2, kImplicitEnd = 4 };

@@ -7,6 +7,9 @@
   aesvp_plot.py sweep RESULTS.json OUT_PREFIX FIGURE X_AXIS [GROUP_AXIS]
                                                  a figure of `aesvp sweep collect` against
                                                  one axis, one line per value of another
+  aesvp_plot.py compare SPEED.json OUT_PREFIX    model against the published figures of the
+                                                 profile's SoC, one panel per cipher
+                                                 (aesvp speed --compare writes the JSON)
 
 Each writes OUT_PREFIX-<figure>.png and prints the file names.
 """
@@ -118,25 +121,33 @@ def plot_timeline(doc, prefix, bins=100):
     save(fig, prefix, "cpu-over-time")
 
 
-def plot_speed(doc, prefix):
-    rows = doc.get("results") or doc.get("rows")
+def speed_rows(doc):
+    rows = doc.get("sizes") or doc.get("results") or doc.get("rows")
     if not rows:
-        fail("no 'results' rows in the speed file")
-    size_key = next((k for k in ("size", "bytes", "buffer") if k in rows[0]), None)
-    tput_key = next((k for k in ("kB_per_s", "kb_per_s", "kBps", "throughput_kB_s") if k in rows[0]), None)
-    if size_key is None or tput_key is None:
-        fail("speed rows need a size and a kB/s field")
+        fail("no 'sizes' rows in the speed file")
+    if "bytes" not in rows[0] or "kB_per_s" not in rows[0]:
+        fail("speed rows need 'bytes' and 'kB_per_s'")
+    return rows
+
+
+def published_points(rows, soc):
+    return [(r["bytes"], r["published"][soc]["kB_per_s"]) for r in rows
+            if isinstance(r.get("published"), dict) and soc in r["published"]]
+
+
+def plot_speed(doc, prefix):
+    rows = speed_rows(doc)
     fig, ax = plt.subplots(figsize=(7, 4))
-    ax.plot([r[size_key] for r in rows], [r[tput_key] for r in rows], "o-", label="simulated")
-    ref_key = next((k for k in ("published_kB_per_s", "published") if k in rows[0]), None)
-    if ref_key:
-        pts = [(r[size_key], r[ref_key]) for r in rows if r.get(ref_key)]
+    ax.plot([r["bytes"] for r in rows], [r["kB_per_s"] for r in rows], "o-", label="simulated")
+    socs = sorted({s for r in rows for s in (r.get("published") or {})})
+    for soc in socs:
+        pts = published_points(rows, soc)
         if pts:
-            ax.plot(*zip(*pts), "s--", label="published")
+            ax.plot(*zip(*pts), "s--", label=f"published {soc}")
     ax.set_xscale("log", base=2)
     ax.set_xlabel("request size [bytes]")
     ax.set_ylabel("throughput [kB/s, 1 kB = 1000 B]")
-    ax.set_title(doc.get("cipher", "speed"))
+    ax.set_title(f'{doc.get("cipher", "speed")}, profile {doc.get("profile", "?")}')
     ax.legend()
     save(fig, prefix, "speed")
 
@@ -171,15 +182,39 @@ def plot_sweep(doc, prefix, figure, x_axis, group_axis=None):
     save(fig, prefix, f"sweep-{figure}")
 
 
+def plot_compare(doc, prefix):
+    runs = doc.get("runs") or [doc]
+    soc = doc.get("profile", "?")
+    fig, axes = plt.subplots(1, len(runs), figsize=(4.5 * len(runs), 4), squeeze=False)
+    for ax, run in zip(axes[0], runs):
+        rows = speed_rows(run)
+        ax.plot([r["bytes"] for r in rows], [r["kB_per_s"] for r in rows], "o-",
+                label=f'model ({100 * run.get("run_average_process_cpu_load", 0):.0f}% CPU)')
+        pts = published_points(rows, soc)
+        if pts:
+            pub_load = run.get("published_cpu_load", "")
+            ax.plot(*zip(*pts), "s--", label=f"published {soc} {pub_load}")
+            for (x, y), r in zip(pts, [r for r in rows if soc in (r.get("published") or {})]):
+                ax.annotate(f'{100 * (r["kB_per_s"] / y - 1):+.0f}%', (x, r["kB_per_s"]),
+                            textcoords="offset points", xytext=(0, 6), ha="center", fontsize=7)
+        ax.set_xscale("log", base=2)
+        ax.set_xlabel("request size [bytes]")
+        ax.set_ylabel("kB/s (1 kB = 1000 B)")
+        ax.set_title(f'{run.get("cipher", "?")} on {soc}')
+        ax.legend(fontsize=8)
+    save(fig, prefix, "compare")
+
+
 def main(argv):
     if len(argv) in (6, 7) and argv[1] == "sweep":
         plot_sweep(load(argv[2]), argv[3], *argv[4:])
         return 0
-    if len(argv) != 4 or argv[1] not in ("stats", "timeline", "speed"):
+    if len(argv) != 4 or argv[1] not in ("stats", "timeline", "speed", "compare"):
         print(__doc__, file=sys.stderr)
         return 2
     doc = load(argv[2])
-    {"stats": plot_stats, "timeline": plot_timeline, "speed": plot_speed}[argv[1]](doc, argv[3])
+    {"stats": plot_stats, "timeline": plot_timeline, "speed": plot_speed,
+     "compare": plot_compare}[argv[1]](doc, argv[3])
     return 0
 
 

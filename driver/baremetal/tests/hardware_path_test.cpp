@@ -53,7 +53,7 @@ class Bench {
   void run(const std::function<void(baremetal::AesDmaProgram&, ExecContext&)>& body) {
     ExecContext& ctx = p_.cpu.create_context("baremetal", ContextClass::Thread, 0);
     sc_core::sc_spawn([this, &ctx, body] {
-      baremetal::AesDmaProgram program(p_, ctx);
+      baremetal::AesDmaProgram program(p_.device_tree(), p_.cpu, ctx);
       program.init();
       body(program, ctx);
       ctx.sync();

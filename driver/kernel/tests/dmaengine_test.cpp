@@ -47,7 +47,7 @@ struct AesRig {
   Bench& b;
   Kernel& k;
   DmaEngine dma;
-  Platform::AesResources aes;
+  AesNode aes;
   DmaChan* tx = nullptr;  // memory -> DATA_IN
   DmaChan* rx = nullptr;  // DATA_OUT -> memory
   ContextClass callback_cls = ContextClass::Thread;
@@ -58,8 +58,8 @@ struct AesRig {
 
   void setup() {
     ASSERT_EQ(dma.probe(), 0);
-    tx = dma.dma_request_chan(aes.dma_tx);
-    rx = dma.dma_request_chan(aes.dma_rx);
+    tx = dma.dma_request_chan(aes.dma_in);
+    rx = dma.dma_request_chan(aes.dma_out);
     ASSERT_NE(tx, nullptr);
     ASSERT_NE(rx, nullptr);
     DmaSlaveConfig c;
@@ -271,6 +271,33 @@ TEST(DmaEngineTest, PrepRejectsUnmappedOrPartialFrames) {
   EXPECT_EQ(unmapped, nullptr);
   EXPECT_EQ(partial, nullptr);
   EXPECT_EQ(wrong_dir, nullptr);
+}
+
+// dma_get_max_seg_size: the sDMA counts frames in 16 bits (CFN, shared/reference/sdma.md), so
+// with one 16-byte frame per request (4-byte elements, burst 4) an entry holds at most
+// 65535 x 16 bytes; one byte more is refused by prep_slave_sg.
+TEST(DmaEngineTest, MaxSegmentSizeFollowsTheFrameCounter) {
+  Bench b;
+  Kernel& k = b.k();
+  AesRig rig(b);
+  std::uint32_t max_seg = 0;
+  DmaAsyncTxDescriptor* at_limit = nullptr;
+  DmaAsyncTxDescriptor* over = reinterpret_cast<DmaAsyncTxDescriptor*>(1);
+  k.spawn_thread("t", ContextClass::Thread, 0, [&] {
+    rig.setup();
+    max_seg = rig.dma.dma_get_max_seg_size(rig.tx);
+    const std::uint64_t buf = k.kmalloc(65536u * 16u);
+    Scatterlist ok = sg_init_one(buf, 65535u * 16u);
+    dma_map_sg(k, ok, DmaDataDirection::ToDevice);
+    at_limit = rig.dma.dmaengine_prep_slave_sg(rig.tx, ok, DmaTransferDirection::MemToDev);
+    Scatterlist big = sg_init_one(buf, 65536u * 16u);
+    dma_map_sg(k, big, DmaDataDirection::ToDevice);
+    over = rig.dma.dmaengine_prep_slave_sg(rig.tx, big, DmaTransferDirection::MemToDev);
+  });
+  sc_core::sc_start(us(50000));  // mapping 2 x 1 MiB costs milliseconds of cache maintenance
+  EXPECT_EQ(max_seg, 65535u * 16u);
+  EXPECT_NE(at_limit, nullptr);
+  EXPECT_EQ(over, nullptr);
 }
 
 }  // namespace

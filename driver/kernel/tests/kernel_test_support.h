@@ -28,7 +28,7 @@ struct Bench {
     params.soc.timing_mode = mode;
     params.dram.size_mib = 16;
     platform = std::make_unique<Platform>("platform", params);
-    kernel = std::make_unique<Kernel>(*platform, kp);
+    kernel = std::make_unique<Kernel>(platform->cpu, platform->device_tree(), kp);
   }
   Kernel& k() { return *kernel; }
   const KernelParams& kp() const { return kernel->params(); }

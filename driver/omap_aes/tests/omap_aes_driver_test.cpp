@@ -134,8 +134,8 @@ TEST(AesDriverPaths, DmaAndPioGiveIdenticalBytes) {
   EXPECT_FALSE(rig.drv->device(0).pio_only());
   EXPECT_TRUE(pio_drv.device(0).pio_only());
   EXPECT_GT(pio_drv.device(0).stats().pio_irqs, 0u);
-  EXPECT_GT(rig.k().irq_count(rig.platform->aes_resources(1).irq_id), 0u);
-  EXPECT_EQ(rig.k().irq_count(rig.platform->aes_resources(0).irq_id), 0u);
+  EXPECT_GT(rig.k().irq_count(rig.platform->aes_resources(1).irq), 0u);
+  EXPECT_EQ(rig.k().irq_count(rig.platform->aes_resources(0).irq), 0u);
 }
 
 // --- IV chaining --------------------------------------------------------------------------
@@ -547,14 +547,14 @@ TEST(AesDriverError, PioSuppressedInterruptTimesOut) {
     Kernel& k = rig.k();
     std::mt19937 g(3);
     for (int i = 0; i < 2; ++i) {
-      if (i == 0) k.disable_irq(rig.platform->aes_resources(0).irq_id);  // the interrupt is lost
+      if (i == 0) k.disable_irq(rig.platform->aes_resources(0).irq);  // the interrupt is lost
       CryptCase c;
       c.mode = SkcipherMode::Ecb;
       c.key = random_bytes(16, g);
       c.in = random_bytes(512, g);
       const CryptOutcome o = run_case(*rig.drv, c);
       results.push_back(o.result);
-      if (i == 0) k.enable_irq(rig.platform->aes_resources(0).irq_id);
+      if (i == 0) k.enable_irq(rig.platform->aes_resources(0).irq);
       if (i == 1) {
         EXPECT_EQ(o.out, reference(c.mode, c.key, c.iv, c.in, true));
       }

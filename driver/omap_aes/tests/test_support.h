@@ -103,7 +103,7 @@ struct Rig {
     pp.soc.aes_instances = instances;
     pp.dram.size_mib = 32;
     platform = std::make_unique<Platform>("platform", pp);
-    kernel = std::make_unique<Kernel>(*platform);
+    kernel = std::make_unique<Kernel>(platform->cpu, platform->device_tree());
     dma = std::make_unique<kernel::DmaEngine>(*kernel);
     drv = std::make_unique<OmapAesDriver>(*kernel, *dma, dp);
   }

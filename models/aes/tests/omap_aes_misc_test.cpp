@@ -88,6 +88,33 @@ TEST(OmapAesRegisters, SoftResetClearsStateAndRaisesResetDoneAfterTheResetTime) 
   });
 }
 
+TEST(OmapAesRegisters, HardResetRestoresPowerOnStateAtOnce) {
+  AesTestBench b;
+  b.run([&] {
+    const auto& v = test_vectors::kSp80038a[0];
+    write_context(b.cpu, hex(v.key), {}, hex(test_vectors::kSp80038aCbcIv), ctrl_for(Mode::Cbc, true, 128));
+    b.cpu.write(regs::kIrqEnable, regs::kIrqDataIn);
+    b.cpu.write(regs::kCLength0, 64);
+    b.cpu.write(regs::kSysconfig, regs::kSysconfigDmaReqDataInEn);
+    ASSERT_TRUE(b.req_in_line.read());
+    ASSERT_TRUE(b.irq_line.read());
+    b.aes.reset();
+    // No reset time: RESETDONE at once, every register at its reset value, lines low.
+    EXPECT_EQ(b.aes.peek(regs::kSysstatus), regs::kSysstatusResetDone);
+    EXPECT_EQ(b.aes.peek(regs::kSysconfig), 0u);
+    EXPECT_EQ(b.aes.peek(regs::kCtrl), regs::kCtrlContextReady);
+    EXPECT_EQ(b.aes.peek(regs::kCLength0), 0u);
+    EXPECT_EQ(b.aes.peek(regs::kIrqEnable), 0u);
+    for (unsigned w = 0; w < 4; ++w) EXPECT_EQ(b.aes.peek(regs::iv_in(w)), 0u);
+    EXPECT_FALSE(b.req_in_line.read());
+    EXPECT_FALSE(b.irq_line.read());
+    // The old key is gone with the context: the device works with a new one.
+    write_context(b.cpu, hex(v.key), {}, {}, ctrl_for(Mode::Ecb, true, 128));
+    const Bytes pt = hex(test_vectors::kSp80038aPlain), ct = hex(v.ecb);
+    EXPECT_EQ(pio_crypt(b, Bytes(pt.begin(), pt.begin() + 16)), Bytes(ct.begin(), ct.begin() + 16));
+  });
+}
+
 TEST(OmapAesRegisters, IrqStatusIsLevelAndWritesClearNothing) {
   AesTestBench b;
   b.run([&] {

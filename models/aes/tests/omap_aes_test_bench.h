@@ -90,7 +90,8 @@ inline void wait_high(sc_core::sc_signal_in_if<bool>& line) {
 
 // PIO as the Linux omap-aes IRQ handler does it: IRQENABLE toggles between DATA_IN and
 // DATA_OUT; four word writes, four word reads per block. No C_LENGTH.
-inline Bytes pio_crypt(AesTestBench& b, const Bytes& in) {
+// `fifo_port`: every word through DATA_IN_0 / DATA_OUT_0 (the FIFO address a DMA uses).
+inline Bytes pio_crypt(AesTestBench& b, const Bytes& in, bool fifo_port = false) {
   Bytes out(in.size());
   for (std::size_t k = 0; k < in.size(); k += 16) {
     b.cpu.write(regs::kIrqEnable, regs::kIrqDataIn);
@@ -98,12 +99,12 @@ inline Bytes pio_crypt(AesTestBench& b, const Bytes& in) {
     for (unsigned w = 0; w < 4; ++w) {
       std::uint32_t v;
       std::memcpy(&v, in.data() + k + 4 * w, 4);
-      b.cpu.write(regs::data_in_out(w), v);
+      b.cpu.write(regs::data_in_out(fifo_port ? 0 : w), v);
     }
     b.cpu.write(regs::kIrqEnable, regs::kIrqDataOut);
     wait_high(b.irq_line);
     for (unsigned w = 0; w < 4; ++w) {
-      const std::uint32_t v = b.cpu.read(regs::data_in_out(w));
+      const std::uint32_t v = b.cpu.read(regs::data_in_out(fifo_port ? 0 : w));
       std::memcpy(out.data() + k + 4 * w, &v, 4);
     }
   }

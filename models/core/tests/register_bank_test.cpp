@@ -23,7 +23,10 @@ struct Device : sc_core::sc_module {
     bank.add("CMD", 0x08, Access::WriteOnly);
     for (unsigned i = 0; i < 4; ++i) {
       bank.add("FIFO_" + std::to_string(i), 0x10 + 4 * i, Access::ReadWrite)
-          .on_write([this](std::uint32_t v) { fifo_writes.push_back(v); });
+          .on_write([this](RegAccess& a) {
+            fifo_writes.push_back(a.data);
+            return a.stored;
+          });
     }
     bank.set_access_latency(sc_time(10, SC_NS));
   }
@@ -116,13 +119,72 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(RegisterBank, DebugReadHasNoSideEffects) {
   Device dev("dev");
   int reads = 0;
-  dev.bank.at(0x4).on_read([&] { ++reads; return 7u; }).on_peek([] { return 9u; });
+  dev.bank.at(0x4).on_read([&](RegAccess&) { ++reads; return 7u; }).value([] { return 9u; });
   std::uint32_t v = 0;
   tlm::tlm_generic_payload t;
   fill(t, tlm::TLM_READ_COMMAND, 0x4, reinterpret_cast<unsigned char*>(&v), 4);
   EXPECT_EQ(dev.bank.transport_dbg(t), 4u);
   EXPECT_EQ(v, 9u);
   EXPECT_EQ(reads, 0);
+}
+
+}  // namespace
+}  // namespace aesvp
+
+namespace aesvp {
+namespace {
+
+// What a hook sees of the access: the annotated time of its beat (transport delay plus the
+// beats and stalls before it), the stored value and the writable mask; its return value is
+// what the register stores; after_write sees the stored value.
+TEST(RegisterBank, HooksSeeTheAccessAndReturnWhatToStore) {
+  Device dev("dev");
+  std::vector<sc_time> read_times;
+  dev.bank.at(0x10).on_read([&](RegAccess& a) {
+    read_times.push_back(a.time);
+    EXPECT_EQ(a.end, a.time + sc_time(10, SC_NS));
+    if (read_times.size() == 1) a.stall = sc_time(25, SC_NS);  // first beat waits for data
+    return 0u;
+  });
+  std::uint32_t words[8] = {};
+  tlm::tlm_generic_payload rd;
+  fill(rd, tlm::TLM_READ_COMMAND, 0x10, reinterpret_cast<unsigned char*>(words), 32, 16);
+  sc_time delay(100, SC_NS);
+  dev.bank.b_transport(rd, delay);
+  ASSERT_EQ(rd.get_response_status(), tlm::TLM_OK_RESPONSE);
+  // Beat 0 at 100 ns; it lasts 10 ns plus the 25 ns stall, so beat 1 starts at 135 ns.
+  EXPECT_EQ(read_times, (std::vector<sc_time>{sc_time(100, SC_NS), sc_time(135, SC_NS)}));
+  EXPECT_EQ(delay, sc_time(100 + 2 * 10 + 25, SC_NS));
+
+  std::uint32_t seen_stored = 0, seen_mask = 0, after = 0;
+  Register& ctrl = dev.bank.at(0x0);
+  ctrl.on_write([&](RegAccess& a) {
+        seen_stored = a.stored;
+        seen_mask = a.writable;
+        return a.merged() | 0x100;  // stores more than a plain write would
+      })
+      .after_write([&](const RegAccess&) { after = ctrl.get(); });
+  std::uint32_t w = 0x1234;
+  tlm::tlm_generic_payload wr;
+  fill(wr, tlm::TLM_WRITE_COMMAND, 0x0, reinterpret_cast<unsigned char*>(&w), 4);
+  delay = SC_ZERO_TIME;
+  dev.bank.b_transport(wr, delay);
+  EXPECT_EQ(seen_stored, 0x5u);
+  EXPECT_EQ(seen_mask, 0xffu);
+  EXPECT_EQ(ctrl.get(), 0x134u);  // (0x5 & ~0xff) | (0x1234 & 0xff), plus the hook's bit
+  EXPECT_EQ(after, 0x134u);
+}
+
+TEST(RegisterBank, DispatchByOffsetFindsEveryRegisterAndNoHole) {
+  Device dev("dev");
+  EXPECT_EQ(dev.bank.find(0x0)->name(), "CTRL");
+  EXPECT_EQ(dev.bank.find(0x1c)->name(), "FIFO_3");
+  EXPECT_EQ(dev.bank.find(0x0c), nullptr);   // hole
+  EXPECT_EQ(dev.bank.find(0x02), nullptr);   // misaligned
+  EXPECT_EQ(dev.bank.find(0x40), nullptr);   // past the window
+  EXPECT_EQ(dev.bank.peek(0x04), 0x1u);
+  EXPECT_EQ(dev.bank.registers().size(), 7u);
+  EXPECT_THROW(dev.bank.add("AGAIN", 0x04, Access::ReadOnly), std::logic_error);
 }
 
 }  // namespace

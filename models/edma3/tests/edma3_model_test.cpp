@@ -375,6 +375,30 @@ TEST(Edma3, LinkingReloadsAndNullSetMissesEvents) {
   });
 }
 
+// A dummy set (Linux's: LINK 0xFFFF, CCNT 1, other counts 0): an event moves nothing and
+// reports nothing, but the set is linked (here: to the null set); the next event hits the
+// null set and is missed.
+TEST(Edma3, DummySetIsLinkedWithoutTransferOrError) {
+  Bench b("b", TimingMode::Accurate);
+  b.run([&] {
+    const unsigned ch = 12;
+    b.own_channel(ch);
+    Set dummy;
+    dummy.ccnt = 1;
+    dummy.opt = r::opt_tcc(ch) | r::kOptTcinten;
+    b.write_set(ch, dummy);
+    b.trigger(ch);
+    wait(1, sc_core::SC_US);
+    EXPECT_EQ(b.cpu.cc(r::kEmr), 0u);
+    EXPECT_EQ(b.cpu.ch_reg(r::kIpr), 0u);
+    EXPECT_EQ(b.read_set(ch), (std::array<std::uint32_t, 8>{0, 0, 0, 0, 0, 0xffff, 0, 0}));
+    EXPECT_EQ(b.dma.tc_stats(0).trs, 0u);
+    b.trigger(ch);
+    wait(1, sc_core::SC_US);
+    EXPECT_EQ(b.cpu.cc(r::kEmr), 1u << ch);
+  });
+}
+
 // Chaining: the final completion of channel 10 (TCCHEN, TCC 11) triggers channel 11 through
 // CER, whose event enable is off.
 TEST(Edma3, ChainingTriggersTheChannelOfTheCompletionCode) {

@@ -358,6 +358,31 @@ TEST(Gic, BadAccessesGetErrorResponsesAndChangeNothing) {
   EXPECT_EQ(b.cread(1, GICC_RPR), kIdlePriority);
 }
 
+TEST(Gic, HardResetRestoresDefaultsAndLowersTheOutputs) {
+  Bench b("b");
+  sc_core::sc_start(SC_ZERO_TIME);
+  b.configure(3, 0x40, 0x1);
+  b.enable_all();
+  b.raise(3);
+  run(kLatency);
+  ASSERT_TRUE(b.out(0));
+  ASSERT_EQ(b.cread(0, GICC_IAR), kSpiBase + 3);
+  EXPECT_TRUE(b.gic.active(kSpiBase + 3));
+  b.gic.reset();
+  run(SC_ZERO_TIME);
+  EXPECT_FALSE(b.out(0));
+  EXPECT_FALSE(b.gic.active(kSpiBase + 3));
+  EXPECT_FALSE(b.gic.enabled(kSpiBase + 3));
+  EXPECT_TRUE(b.gic.pending(kSpiBase + 3));  // the line is still high
+  EXPECT_EQ(b.gic.running_priority(0), kIdlePriority);
+  EXPECT_EQ(b.dread(GICD_CTLR), 0u);
+  EXPECT_EQ(b.dread(GICD_IPRIORITYR + 4 * ((kSpiBase + 3) / 4)), 0u);
+  EXPECT_EQ(b.dread(GICD_ITARGETSR), 0x03030303u);  // SGIs target every core
+  EXPECT_EQ(b.cread(0, GICC_PMR), 0u);
+  EXPECT_EQ(b.cread(0, GICC_BPR), kBprReset);
+  EXPECT_EQ(b.cread(0, GICC_IAR), kSpuriousId);
+}
+
 TEST(Gic, DebugReadsHaveNoSideEffects) {
   Bench b("b");
   sc_core::sc_start(SC_ZERO_TIME);  // elaborates

@@ -548,6 +548,43 @@ TEST(Sdma, SoftResetStopsEverything) {
   EXPECT_EQ(b.irq_rises[0].size(), 1u);
 }
 
+TEST(Sdma, HardResetStopsEverythingAtOnce) {
+  Bench b("b", TimingMode::Accurate);
+  const std::uint32_t src = kDramBase + 0x1000, dst = kDramBase + 0x10000;
+  const unsigned cen = 64, cfn = 16, bytes = cen * cfn * 4;
+  const auto data = random_bytes(bytes, 9);
+  std::memcpy(b.mem(src), data.data(), bytes);
+  const sc_time frame = mem_to_mem_frame(b, cen * 4, 4);
+  b.run([&] {
+    b.cpu.dma(r::irqenable(0), 1);
+    b.cpu.dma(r::kOcpSysconfig, r::kSysconfigAutoidle);
+    ChannelSetup s{0, ccr_mem_to_mem(), r::kDataType32, cen, cfn, src, dst, r::kIrqFrame};
+    program(b.cpu, s);
+    const sc_time t_en = sc_core::sc_time_stamp();
+    enable(b.cpu, s);
+    const sc_time t0 = t_en + reg_arrival(b) + start_latency(b);
+    wait(t0 + frame * 1.5 - sc_core::sc_time_stamp());
+    EXPECT_TRUE(b.irq[0].read());
+    b.dma.reset();
+    wait(SC_ZERO_TIME);
+    EXPECT_FALSE(b.irq[0].read());
+    // RESETDONE at once (no reset time), every register at its reset value.
+    EXPECT_EQ(b.dma.peek(r::kSysStatus), r::kSysStatusResetDone);
+    EXPECT_EQ(b.dma.peek(r::kOcpSysconfig), 0u);
+    EXPECT_EQ(b.dma.peek(r::kGcr), r::kGcrReset);
+    EXPECT_EQ(b.dma.peek(r::irqenable(0)), 0u);
+    EXPECT_EQ(b.dma.peek(r::irqstatus(0)), 0u);
+    EXPECT_EQ(b.dma.peek(r::channel_reg(0, r::kCcr)), 0u);
+    EXPECT_EQ(b.dma.peek(r::channel_reg(0, r::kCcfn)), 0u);
+    wait(100, sc_core::SC_US);
+    EXPECT_EQ(b.dma.peek(r::channel_reg(0, r::kCcfn)), 0u);
+  });
+  // Frame 0 completed, frame 1 was on the port at the reset (its data moved), nothing after.
+  EXPECT_EQ(std::memcmp(b.mem(dst), data.data(), 2 * cen * 4), 0);
+  EXPECT_EQ(b.mem(dst)[2 * cen * 4], 0);
+  EXPECT_EQ(b.dma.channel_stats(0).frames, 1u);
+}
+
 // ---------------------------------------------------------------------------------------
 // Timing in both modes.
 

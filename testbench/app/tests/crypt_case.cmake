@@ -1,5 +1,6 @@
 # One `aesvp crypt` case (registered in testbench/app/CMakeLists.txt). Variables:
-#   AESVP, REF        the program and crypt_reference_tool
+#   AESVP, REF        the program and crypt_reference_tool (the testbench's own reference)
+#   ORACLE            dmcrypt_oracle (the independent reference, no code shared with REF)
 #   WORK              a directory of its own
 #   SPEC, KEYBITS     --cipher, --key-size
 #   IMAGE_BYTES       size of the generated image
@@ -9,9 +10,9 @@
 #   SIM_DEFAULTS      if set, aesvp gets neither --cipher nor --key-size (SPEC and KEYBITS are
 #                     then what the defaults must be: aes-cbc-essiv:sha256, 256)
 # Checks, through the simulated hardware (fast timing):
-#   1. --encrypt of the image equals dmcrypt::Reference (OpenSSL) over the same area, and
-#      the output holds exactly EXPECT_BYTES;
-#   2. --decrypt of the image (taken as a ciphertext volume) equals the reference;
+#   1. --encrypt of the image equals the independent oracle over the same area, and so does
+#      the testbench's reference (dmcrypt::Reference); the output holds exactly EXPECT_BYTES;
+#   2. --decrypt of the image (taken as a ciphertext volume) equals both references;
 #   3. round trip: --decrypt of the encrypted area (now a volume of its own: --offset 0,
 #      same --skip) gives back the plaintext area.
 string(REPLACE "|" ";" AREA_OPTS "${AREA_OPTS}")
@@ -51,12 +52,16 @@ file(SIZE "${WORK}/enc" size)
 if(NOT size EQUAL EXPECT_BYTES)
   message(FATAL_ERROR "output holds ${size} bytes, the area ${EXPECT_BYTES}")
 endif()
-same("${WORK}/enc" "${WORK}/enc.ref" "encrypt vs reference")
+run("${ORACLE}" encrypt ${common} ${AREA_OPTS} "${WORK}/image" "${WORK}/enc.oracle")
+same("${WORK}/enc" "${WORK}/enc.oracle" "encrypt (aesvp crypt) vs independent oracle")
+same("${WORK}/enc.ref" "${WORK}/enc.oracle" "testbench reference vs independent oracle (encrypt)")
 
 # 2. decrypt
 run(${sim} ${AREA_OPTS} --decrypt "${WORK}/image" "${WORK}/dec")
 run("${REF}" decrypt ${common} ${AREA_OPTS} "${WORK}/image" "${WORK}/dec.ref")
-same("${WORK}/dec" "${WORK}/dec.ref" "decrypt vs reference")
+run("${ORACLE}" decrypt ${common} ${AREA_OPTS} "${WORK}/image" "${WORK}/dec.oracle")
+same("${WORK}/dec" "${WORK}/dec.oracle" "decrypt (aesvp crypt) vs independent oracle")
+same("${WORK}/dec.ref" "${WORK}/dec.oracle" "testbench reference vs independent oracle (decrypt)")
 
 # 3. round trip
 run(${sim} --decrypt "${WORK}/enc" "${WORK}/rt")

@@ -9,6 +9,11 @@ add_executable(crypt_reference_tool tests/crypt_reference_tool.cpp)
 target_link_libraries(crypt_reference_tool PRIVATE aesvp_dmcrypt aesvp_warnings)
 set_target_properties(crypt_reference_tool PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
 
+# The independent reference (shares no code with testbench/dmcrypt): grades both of the above.
+add_executable(dmcrypt_oracle tests/dmcrypt_oracle/dmcrypt_oracle.cpp)
+target_link_libraries(dmcrypt_oracle PRIVATE OpenSSL::Crypto aesvp_warnings)
+set_target_properties(dmcrypt_oracle PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+
 set(_crypt_work ${CMAKE_CURRENT_BINARY_DIR}/crypt_tests)
 
 # crypt_case(NAME SPEC KEYBITS EXPECT_BYTES [DEFAULTS] [IMAGE bytes] [AREA opts...] [MAP opts...])
@@ -22,6 +27,7 @@ function(crypt_case name spec keybits expect)
   add_test(NAME app_crypt.${name}
            COMMAND ${CMAKE_COMMAND} -DAESVP=$<TARGET_FILE:aesvp>
                    -DREF=$<TARGET_FILE:crypt_reference_tool> -DWORK=${_crypt_work}/${name}
+                   -DORACLE=$<TARGET_FILE:dmcrypt_oracle>
                    -DSPEC=${spec} -DKEYBITS=${keybits} -DIMAGE_BYTES=${C_IMAGE}
                    -DAREA_OPTS=${area} -DMAP_OPTS=${map} -DEXPECT_BYTES=${expect}
                    -DSIM_DEFAULTS=${C_DEFAULTS}
@@ -97,6 +103,20 @@ crypt_case(keycount2_essiv      aes:2-cbc-essiv:sha256  512 40960)
 crypt_case(keycount2_xts        aes:2-xts-plain64      1024 24576 AREA --offset 1 --size 48 MAP --skip 3)
 crypt_case(keycount4_plain64    aes:4-cbc-plain64       512 40960)
 
+# --- known-answer images (checked in; published vectors and the independent oracle) ---------------
+file(GLOB _kats LIST_DIRECTORIES true ${CMAKE_CURRENT_SOURCE_DIR}/tests/dmcrypt_oracle/kat/*)
+foreach(_kat IN LISTS _kats)
+  if(IS_DIRECTORY ${_kat})
+    get_filename_component(_name ${_kat} NAME)
+    add_test(NAME app_crypt.kat.${_name}
+             COMMAND ${CMAKE_COMMAND} -DAESVP=$<TARGET_FILE:aesvp>
+                     -DREF=$<TARGET_FILE:crypt_reference_tool> -DORACLE=$<TARGET_FILE:dmcrypt_oracle>
+                     -DKAT=${_kat} -DWORK=${_crypt_work}/kat.${_name}
+                     -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/crypt_kat.cmake)
+    set_tests_properties(app_crypt.kat.${_name} PROPERTIES LABELS "app;crypt" TIMEOUT 60)
+  endif()
+endforeach()
+
 # --- refusals: exit 2 (usage) or 1 (I/O), one line, no output ----------------------------------
 set(_k --key-file @W@/key)
 crypt_error(not_whole_sectors  2 "not a whole number of 4096-byte encryption sectors"
@@ -149,11 +169,11 @@ crypt_error(unreadable_key     1 "cannot read key file '.*/nokey': No such file"
             ARGS --key-file @W@/nokey --decrypt @W@/image @W@/out)
 crypt_error(unreadable_input   1 "cannot read input '.*/missing': No such file"
             ARGS ${_k} --decrypt @W@/missing @W@/out)
-crypt_error(input_directory    1 "cannot read input '.*': Is a directory"
+crypt_error(input_directory    2 "input '.*' is a directory"
             ARGS ${_k} --decrypt @W@ @W@/out)
-crypt_error(unwritable_output  1 "cannot write output '.*/nodir/out': No such file"
+crypt_error(unwritable_output  2 "output: cannot write '.*/nodir/out': no such directory"
             ARGS ${_k} --decrypt @W@/image @W@/nodir/out)
-crypt_error(output_directory   1 "cannot write output '.*': Is a directory"
+crypt_error(output_directory   2 "output: '.*' is a directory"
             ARGS ${_k} --decrypt @W@/image @W@)
 crypt_error(keeps_old_output   2 "--offset 16 is at or beyond the end"
             KEEP ARGS ${_k} --offset 16 --decrypt @W@/image @W@/out)

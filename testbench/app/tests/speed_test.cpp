@@ -141,3 +141,38 @@ TEST(Speed, ShortSweepIsSaneAndJsonHasTheFields) {
 }
 
 }  // namespace
+
+namespace aesvp {
+namespace {
+
+// A single-core SoC: the user process, the engine kthread, softirqs and hard IRQs share core
+// 0, so the process alone can never have more than the whole core and the core's total load
+// is at least the process's.
+TEST(Speed, SingleCoreProfileRunsAndRecordsTheProfile) {
+  const std::string json = std::string(AESVP_TEST_TMPDIR) + "/speed_test_am335x.json";
+  std::remove(json.c_str());
+  const ProgramRun r = run_speed("--profile am335x --sizes 16,1024 --seconds-per-size 0.001 --json '" +
+                                     json + "'",
+                                 "am335x");
+  ASSERT_EQ(r.status, 0) << r.out << r.err;
+  const nlohmann::json j = nlohmann::json::parse(slurp(json));
+  EXPECT_EQ(j.at("profile"), "am335x");
+  EXPECT_EQ(j.at("cores"), 1);
+  const auto& sizes = j.at("sizes");
+  ASSERT_EQ(sizes.size(), 2u);
+  EXPECT_GT(sizes[0].at("kB_per_s").get<double>(), 0.0);
+  EXPECT_GT(sizes[1].at("hardware_operations").get<int>(), 0);
+  const double core = sizes[1].at("cpu_load").get<double>();
+  const double proc = sizes[1].at("process_cpu_load").get<double>();
+  EXPECT_LE(proc, core + 1e-9);
+  EXPECT_LE(core, 1.0 + 1e-9);
+  EXPECT_GT(core, proc);  // kthread, softirq and IRQ time share the core too
+  EXPECT_TRUE(j.contains("run_average_process_cpu_load"));
+}
+
+TEST(Speed, CompareNeedsPublishedFigures) {
+  expect_usage_error("--compare", "compare_omap4", "--compare");
+}
+
+}  // namespace
+}  // namespace aesvp

@@ -207,7 +207,7 @@ struct Bench {
   void run(const std::function<void(ExecContext&)>& during = {}) {
     ExecContext& ctx = platform.cpu.create_context("baremetal", ContextClass::Thread, 0);
     sc_core::sc_spawn([this, &ctx, during] {
-      baremetal::AesDmaProgram program(platform, ctx);
+      baremetal::AesDmaProgram program(platform.device_tree(), platform.cpu, ctx);
       program.init();
       baremetal::AesJob job;
       job.mode = baremetal::CipherMode::Ecb;

@@ -83,7 +83,7 @@ int sc_main(int argc, char** argv) {
   pp.soc.timing_mode = mode;
   pp.dram.size_mib = 64;
   Platform platform("platform", pp);
-  kernel::Kernel k(platform);
+  kernel::Kernel k(platform.cpu, platform.device_tree());
   kernel::DmaEngine dma(k);
   DriverParams dp;
   OmapAesDriver drv(k, dma, dp);

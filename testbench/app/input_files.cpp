@@ -1,0 +1,65 @@
+#include "testbench/app/input_files.h"
+
+#include "testbench/app/cli.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
+namespace aesvp {
+namespace {
+
+const char* refused_kind(mode_t m, bool allow_char_device) {
+  if (S_ISDIR(m)) return "a directory";
+  if (S_ISFIFO(m)) return "a FIFO";
+  if (S_ISSOCK(m)) return "a socket";
+  if (S_ISCHR(m) && !allow_char_device) return "a character device";
+  return nullptr;
+}
+
+}  // namespace
+
+int open_input(const std::string& what, const std::string& path, bool allow_char_device) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) throw std::runtime_error("cannot read " + what + " '" + path + "': " + std::strerror(errno));
+  struct stat st{};
+  if (::fstat(fd, &st) != 0) {
+    const int e = errno;
+    ::close(fd);
+    throw std::runtime_error("cannot read " + what + " '" + path + "': " + std::strerror(e));
+  }
+  if (const char* kind = refused_kind(st.st_mode, allow_char_device)) {
+    ::close(fd);
+    throw UsageError(what + " '" + path + "' is " + kind + "; give a regular file");
+  }
+  ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  return fd;
+}
+
+std::vector<std::uint8_t> read_key_file(const std::string& what, const std::string& path,
+                                        std::uint64_t offset, std::size_t key_bytes) {
+  // Both are bounded by the callers (offset <= 1 MiB, key <= 1 KiB): no overflow.
+  const int fd = open_input(what, path, true);
+  std::vector<std::uint8_t> bytes(static_cast<std::size_t>(offset) + key_bytes);
+  std::size_t got = 0;
+  while (got < bytes.size()) {
+    const ssize_t r = ::read(fd, bytes.data() + got, bytes.size() - got);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      const int e = errno;
+      ::close(fd);
+      throw std::runtime_error("cannot read " + what + " '" + path + "': " + std::strerror(e));
+    }
+    if (r == 0) break;
+    got += static_cast<std::size_t>(r);
+  }
+  ::close(fd);
+  bytes.resize(got);
+  return bytes;
+}
+
+}  // namespace aesvp

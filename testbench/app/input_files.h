@@ -1,0 +1,21 @@
+// Bounded reads of the commands' input files (docs/errors.md "Inputs").
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace aesvp {
+
+// Opens an input without blocking (a FIFO without a writer would block open()) and refuses
+// what cannot be read with a known size: a directory, a FIFO, a socket, and a character
+// device unless `allow_char_device`. Returns the descriptor (blocking again) or throws
+// UsageError (exit 2) for the kind, std::runtime_error (exit 1) for an I/O error.
+int open_input(const std::string& what, const std::string& path, bool allow_char_device);
+
+// Reads at most `offset + key_bytes` bytes of a key file (cryptsetup reads key-size / 8 bytes
+// from --keyfile-offset on and no more); returns what was there (shorter at end of file).
+std::vector<std::uint8_t> read_key_file(const std::string& what, const std::string& path,
+                                        std::uint64_t offset, std::size_t key_bytes);
+
+}  // namespace aesvp
