@@ -20,20 +20,7 @@ string(REPLACE "|" ";" MAP_OPTS "${MAP_OPTS}")
 file(REMOVE_RECURSE "${WORK}")
 file(MAKE_DIRECTORY "${WORK}")
 
-function(run)
-  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    string(REPLACE ";" " " cmd "${ARGN}")
-    message(FATAL_ERROR "failed (${rc}): ${cmd}\n${out}${err}")
-  endif()
-endfunction()
-
-function(same a b what)
-  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files "${a}" "${b}" RESULT_VARIABLE rc)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "${what}: ${a} and ${b} differ")
-  endif()
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/crypt_helpers.cmake")
 
 math(EXPR key_bytes "${KEYBITS} / 8 + 13")  # extra bytes: plain mode uses only the first ones
 run("${REF}" gen "${WORK}/image" ${IMAGE_BYTES} 7)
