@@ -86,14 +86,7 @@ struct UnitRequests {
     r->bulk.data_unit_size = 512;
     r->bulk.first_data_unit = dun;
     r->bulk.iv_kind = IvKind::Plain64;
-    Log* lg = &log;
-    r->complete = [lg](Request& q, Errc e) {
-      if (e == Errc::InProgress) {
-        lg->add("inprog:" + std::to_string(q.id));
-      } else {
-        lg->add("done:" + std::to_string(q.id) + ":" + std::string(to_string(e)));
-      }
-    };
+    log_completions(*r, log);
     v.push_back(std::move(r));
     return *v.back();
   }

@@ -38,6 +38,18 @@ struct Log {
   }
 };
 
+/// Makes `r`'s completions write "inprog:<id>" / "done:<id>:<ERR>" into `log`.
+inline void log_completions(Request& r, Log& log) {
+  Log* lg = &log;
+  r.complete = [lg](Request& q, Errc e) {
+    if (e == Errc::InProgress) {
+      lg->add("inprog:" + std::to_string(q.id));
+    } else {
+      lg->add("done:" + std::to_string(q.id) + ":" + std::string(to_string(e)));
+    }
+  };
+}
+
 /// Requests whose completions write "inprog:<id>" / "done:<id>:<ERR>" into the log.
 struct Requests {
   Log& log;
@@ -45,14 +57,7 @@ struct Requests {
   explicit Requests(Log& l) : log(l) {}
   Request& make(std::uint64_t id, bool may_backlog = false) {
     auto r = std::make_unique<Request>(id, nullptr, may_backlog);
-    Log* lg = &log;
-    r->complete = [lg](Request& q, Errc e) {
-      if (e == Errc::InProgress) {
-        lg->add("inprog:" + std::to_string(q.id));
-      } else {
-        lg->add("done:" + std::to_string(q.id) + ":" + std::string(to_string(e)));
-      }
-    };
+    log_completions(*r, log);
     v.push_back(std::move(r));
     return *v.back();
   }
