@@ -345,7 +345,9 @@ int run_command(const std::vector<std::string>& args) {
           .count(prefix + "idle_to_busy", es.idle_to_busy);
     }
     for (const auto& p : job.phases()) {
-      rs.count("phase_" + p.name + "_ps", static_cast<std::uint64_t>((p.end - p.start).value()));
+      const auto ps = static_cast<std::uint64_t>((p.end - p.start).value());
+      rs.count("phase_" + p.name + "_ps", ps);
+      rs.phase(p.name, p.bytes_written + p.bytes_read, ps);
     }
     nlohmann::json config = {{"cipher", spec.canonical()},  {"key_bits", key_bits},
                              {"sector_size", sector_size},  {"iv_large_sectors", iv_large},

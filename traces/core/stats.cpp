@@ -231,6 +231,11 @@ RunStatistics& RunStatistics::bytes(std::string_view part, std::uint64_t n) {
   return *this;
 }
 
+RunStatistics& RunStatistics::phase(std::string_view name, std::uint64_t n, Time simulated_ps) {
+  phases_.push_back({std::string(name), n, simulated_ps});
+  return *this;
+}
+
 RunStatistics& RunStatistics::latency(std::string_view name, const LatencyRecorder& recorder) {
   latency_.insert_or_assign(std::string(name), recorder);
   return *this;
@@ -305,6 +310,15 @@ nlohmann::json RunStatistics::to_json(const StatsJsonOptions& options) const {
     parts[part] = {{"bytes", b}, {"mb_per_s", mb_per_s(b)}};
   }
   j["throughput"] = {{"bytes", total}, {"mb_per_s", mb_per_s(total)}, {"parts", std::move(parts)}};
+  if (!phases_.empty()) {
+    json phases = json::array();
+    for (const Phase& p : phases_) {
+      const double s = static_cast<double>(p.simulated_ps) * 1e-12;
+      phases.push_back({{"name", p.name}, {"bytes", p.bytes}, {"simulated_s", s},
+                        {"mb_per_s", s > 0.0 ? static_cast<double>(p.bytes) / s / 1e6 : 0.0}});
+    }
+    j["throughput"]["phases"] = std::move(phases);
+  }
 
   json latency = json::object();
   for (const auto& [name, rec] : latency_) latency[name] = rec.to_json(options.histogram_bits);

@@ -154,6 +154,10 @@ class RunStatistics {
   RunStatistics& host_time(double seconds);
   /// Bytes processed; parts (e.g. "write", "read") add up to the total.
   RunStatistics& bytes(std::string_view part, std::uint64_t bytes);
+  /// One phase of the job (e.g. "write", then "read") with its own simulated interval: its
+  /// throughput is over that interval (what the run summary prints per phase), where a part's
+  /// is over the whole run.
+  RunStatistics& phase(std::string_view name, std::uint64_t bytes, Time simulated_ps);
   RunStatistics& latency(std::string_view name, const LatencyRecorder& recorder);
   /// Hardware utilisation, e.g. "aes", "dma" (or per instance "AES1", "sDMA").
   /// elapsed 0 = the run's simulated time.
@@ -181,6 +185,12 @@ class RunStatistics {
   Time simulated_ = 0;
   double host_s_ = -1.0;  // < 0: not given
   std::map<std::string, std::uint64_t, std::less<>> bytes_;
+  struct Phase {
+    std::string name;
+    std::uint64_t bytes;
+    Time simulated_ps;
+  };
+  std::vector<Phase> phases_;  // in job order
   std::map<std::string, LatencyRecorder, std::less<>> latency_;
   std::map<std::string, Busy, std::less<>> hardware_;
   unsigned cores_ = 0;
