@@ -221,6 +221,8 @@ int crypt_command(const std::vector<std::string>& args) {
   stats_out.add_options(own);
   TimelineOutput timeline;
   timeline.add_options(own);
+  WaveformOutput waveforms;
+  waveforms.add_options(own);
   CommandLine cli("crypt",
                   "Passes a plain dm-crypt image through the simulated hardware: the area from\n"
                   "--offset (for --size sectors, or to the end) goes to the omap-aes driver as\n"
@@ -250,6 +252,7 @@ int crypt_command(const std::vector<std::string>& args) {
   if (!passphrase_stdin) outputs.input("--key-file", key_file);
   const std::string output_temporary = outputs.add("output", output);
   timeline.check(args, outputs);
+  waveforms.check(outputs);
   stats_out.check(outputs);
 
   dmcrypt::CipherSpec spec;
@@ -322,6 +325,7 @@ int crypt_command(const std::vector<std::string>& args) {
   testbench::StackParams sp{common.params, common.kernel, common.driver};
   testbench::Stack stack(sp);
   timeline.attach(stack);  // without --timeline: nothing attached
+  waveforms.attach(stack.platform());  // without --vcd: no recorder, no cost
   testbench::ImageCryptJob job{*key, area,
                                enc ? dmcrypt::Direction::encrypt : dmcrypt::Direction::decrypt,
                                static_cast<std::size_t>(chunk_kib) * 1024};
@@ -353,6 +357,7 @@ int crypt_command(const std::vector<std::string>& args) {
   });
   if (!stats.error.empty()) throw std::runtime_error(stats.error);
   bar.finish();
+  waveforms.close();
   out.close();
   const double host_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
@@ -417,6 +422,7 @@ int crypt_command(const std::vector<std::string>& args) {
   std::printf("  host time           %.2f s (%.2f MB per host second)\n", host_s,
               host_s > 0 ? static_cast<double>(stats.bytes) / host_s / 1e6 : 0.0);
   timeline.finish();
+  waveforms.finish();
   if (stats_out.enabled()) std::printf("  statistics          %s\n", stats_out.file().c_str());
   return 0;
 }

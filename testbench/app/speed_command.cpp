@@ -405,6 +405,8 @@ int speed_command(const std::vector<std::string>& args) {
   stats.add_alias(own, "json", "the same as --stats FILE (the results per size, and the common part)");
   TimelineOutput timeline;
   timeline.add_options(own);
+  WaveformOutput waveforms;
+  waveforms.add_options(own);
   CommandLine cli("speed",
                   "An openssl-speed-like sweep (openssl speed -elapsed -evp through cryptodev):\n"
                   "a user process encrypts one buffer per system call, synchronously, for each\n"
@@ -417,6 +419,7 @@ int speed_command(const std::vector<std::string>& args) {
   OutputFiles outputs;
   cli.declare_inputs(outputs);
   timeline.check(args, outputs);
+  waveforms.check(outputs);
   if (benchmark && vm["sizes"].defaulted()) sizes_s = "65536";
   const std::vector<std::uint32_t> sizes = parse_sizes(sizes_s);
   std::vector<CipherRun> runs;
@@ -466,6 +469,7 @@ int speed_command(const std::vector<std::string>& args) {
   const auto host_start = std::chrono::steady_clock::now();
   testbench::Stack stack(sp);
   timeline.attach(stack);  // without --timeline: nothing attached
+  waveforms.attach(stack.platform());  // without --vcd: no recorder, no cost
   Platform& p = stack.platform();
   kernel::Kernel& k = stack.kernel();
 
@@ -526,6 +530,7 @@ int speed_command(const std::vector<std::string>& args) {
         }
       },
       user_core);
+  waveforms.close();
   const double host_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
 
@@ -546,6 +551,7 @@ int speed_command(const std::vector<std::string>& args) {
                 "software ~25 MB/s\n");
   std::printf("\n  host time             %.2f s\n", host_s);
   timeline.finish();
+  waveforms.finish();
   timeline.write(outputs);
 
   if (stats.enabled()) {

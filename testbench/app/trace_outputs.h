@@ -1,4 +1,5 @@
-// The trace outputs the commands share: --timeline (run, crypt, speed) and --vcd (run, hw).
+// The trace outputs the commands share: --timeline (run, crypt, speed) and --vcd (run, crypt,
+// speed, hw; hw has no software stack, so no timeline).
 // Each declares its options, checks them before anything runs, attaches to the simulation,
 // and finishes its file at the end. Without the option nothing is attached (no cost).
 #pragma once
