@@ -428,7 +428,7 @@ int run_command(const std::vector<std::string>& args) {
   std::printf("  sDMA port           busy %.1f%%\n",
               100.0 * traces::utilisation(static_cast<traces::Time>(dma_busy.value()), elapsed_ps));
   std::printf("  CPU load            %.1f%% (%u cores, run average): hardirq %.1f%%, softirq %.1f%%, "
-              "rt kthread %.1f%%, thread %.1f%%\n",
+              "rt-thread %.1f%%, thread %.1f%%\n",
               100.0 * cpu_load.total, cpu_load.cores,
               100.0 * cpu_load.per_class[class_index(ContextClass::HardIrq)],
               100.0 * cpu_load.per_class[class_index(ContextClass::SoftIrq)],

@@ -163,7 +163,7 @@ class RunStatistics {
   /// elapsed 0 = the run's simulated time.
   RunStatistics& hardware_busy(std::string_view resource, Time busy, Time elapsed = 0);
   RunStatistics& cpu_cores(unsigned cores);
-  /// CPU busy time of one core in one context class ("hardirq", "softirq", "rt_kthread",
+  /// CPU busy time of one core in one context class ("hardirq", "softirq", "rt-thread",
   /// "thread", ...). Adds up over calls.
   RunStatistics& cpu_busy(unsigned core, std::string_view context_class, Time busy);
   RunStatistics& queue_depth(std::string_view name, const LevelTracker& level);

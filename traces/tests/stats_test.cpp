@@ -200,7 +200,7 @@ RunStatistics sample_run() {
       .hardware_busy("dma", 100, 400)
       .cpu_cores(2)
       .cpu_busy(0, "hardirq", 100000000000ULL)
-      .cpu_busy(0, "rt_kthread", 300000000000ULL)
+      .cpu_busy(0, "rt-thread", 300000000000ULL)
       .cpu_busy(1, "softirq", 200000000000ULL)
       .cpu_busy(0, "hardirq", 100000000000ULL)
       .queue_depth("engine", q)
