@@ -33,10 +33,10 @@ void apply_software_profile(const std::string& profile, kernel::KernelParams& k,
     k.memcpy_cycles_per_byte = 1.5;
     // Fitted like am335x: the DRA7 MPU's path to L3/L4 is longer (256 B point); the
     // out-of-order A15 needs half the A8's cycles for the ioctl path (16 B point); the
-    // sleep/wake-up cycles are am335x's.
+    // sleep/wake-up cycles fitted to the process CPU load.
     k.mmio_path_ns = 300.0;
     c.ioctl_cycles = 2000;
-    c.sleep_wake_cycles = 4000;
+    c.sleep_wake_cycles = 6000;
   }
 }
 
