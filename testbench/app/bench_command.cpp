@@ -206,7 +206,7 @@ int bench_command(const std::vector<std::string>& args) {
   unsigned crypt_mib = 16, run_mib = 8, startups = 5;
   std::string modes_text = "fast,accurate";
   own.add_options()
-      ("help,h", "show this help")
+      ("help", "show this help")
       ("crypt-mib", po::value<unsigned>(&crypt_mib)->default_value(16),
        "size of the crypt image in MiB (1..1024)")
       ("run-mib", po::value<unsigned>(&run_mib)->default_value(8),
@@ -286,7 +286,7 @@ int bench_command(const std::vector<std::string>& args) {
   for (const std::string& mode : modes) {
     const ChildRun c = run_child(dir, {"run", "--size-mib", std::to_string(run_mib),
                                        "--soc.timing_mode=" + mode});
-    // "verified V of N requests": N, the requests submitted (writes and reads).
+    // "verified V of N sectors": N sectors written and read, one request each (no --bulk).
     const std::string& o = c.out;
     const auto at = o.find(" of ", o.find("verified "));
     Row r{run_name, mode, at == std::string::npos ? 0 : std::stod(o.substr(at + 4)), c.cpu_s,
