@@ -159,6 +159,7 @@ void add_merge_statistics(nlohmann::json& figures, driver::OmapAesDriver& driver
         {"composites", ms.merges},
         {"merged_requests", ms.merged_requests},
         {"failed_composites", ms.failed_composites},
+        {"failed_members", ms.failed_members},
         {"undone", ms.undone},
         {"holds", ms.holds},
         {"capped", ms.capped},
