@@ -16,22 +16,28 @@ set_target_properties(dmcrypt_oracle PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE
 
 set(_crypt_work ${CMAKE_CURRENT_BINARY_DIR}/crypt_tests)
 
-# crypt_case(NAME SPEC KEYBITS EXPECT_BYTES [DEFAULTS] [IMAGE bytes] [AREA opts...] [MAP opts...])
+# crypt_case(NAME SPEC KEYBITS EXPECT_BYTES [DEFAULTS] [IMAGE bytes] [AREA opts...] [MAP opts...]
+#            [BULK units|fallback])   BULK: the bulk-mode matrix case instead (crypt_bulk_case.cmake)
 function(crypt_case name spec keybits expect)
-  cmake_parse_arguments(C "DEFAULTS" "IMAGE" "AREA;MAP" ${ARGN})
+  cmake_parse_arguments(C "DEFAULTS" "IMAGE;BULK" "AREA;MAP" ${ARGN})
   if(NOT C_IMAGE)
     set(C_IMAGE 40960)
   endif()
   string(REPLACE ";" "|" area "${C_AREA}")
   string(REPLACE ";" "|" map "${C_MAP}")
+  set(script crypt_case)
+  if(C_BULK)
+    set(name bulk.${name})
+    set(script crypt_bulk_case)
+  endif()
   add_test(NAME app_crypt.${name}
            COMMAND ${CMAKE_COMMAND} -DAESVP=$<TARGET_FILE:aesvp>
                    -DREF=$<TARGET_FILE:crypt_reference_tool> -DWORK=${_crypt_work}/${name}
                    -DORACLE=$<TARGET_FILE:dmcrypt_oracle>
                    -DSPEC=${spec} -DKEYBITS=${keybits} -DIMAGE_BYTES=${C_IMAGE}
                    -DAREA_OPTS=${area} -DMAP_OPTS=${map} -DEXPECT_BYTES=${expect}
-                   -DSIM_DEFAULTS=${C_DEFAULTS}
-                   -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/crypt_case.cmake)
+                   -DSIM_DEFAULTS=${C_DEFAULTS} -DEXPECT=${C_BULK}
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/${script}.cmake)
   set_tests_properties(app_crypt.${name} PROPERTIES LABELS "app;crypt" TIMEOUT 120)
 endfunction()
 
@@ -106,19 +112,7 @@ crypt_case(keycount4_plain64    aes:4-cbc-plain64       512 40960)
 # --- bulk mode: --bulk off / engine / submit byte-identical to the oracle (crypt_bulk_case.cmake) ----
 # crypt_bulk(NAME SPEC KEYBITS units|fallback [IMAGE bytes] [AREA opts...] [MAP opts...])
 function(crypt_bulk name spec keybits expect)
-  cmake_parse_arguments(C "" "IMAGE" "AREA;MAP" ${ARGN})
-  if(NOT C_IMAGE)
-    set(C_IMAGE 40960)
-  endif()
-  string(REPLACE ";" "|" area "${C_AREA}")
-  string(REPLACE ";" "|" map "${C_MAP}")
-  add_test(NAME app_crypt.bulk.${name}
-           COMMAND ${CMAKE_COMMAND} -DAESVP=$<TARGET_FILE:aesvp>
-                   -DREF=$<TARGET_FILE:crypt_reference_tool> -DWORK=${_crypt_work}/bulk.${name}
-                   -DORACLE=$<TARGET_FILE:dmcrypt_oracle> -DSPEC=${spec} -DKEYBITS=${keybits}
-                   -DIMAGE_BYTES=${C_IMAGE} -DAREA_OPTS=${area} -DMAP_OPTS=${map} -DEXPECT=${expect}
-                   -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/crypt_bulk_case.cmake)
-  set_tests_properties(app_crypt.bulk.${name} PROPERTIES LABELS "app;crypt" TIMEOUT 120)
+  crypt_case(${name} ${spec} ${keybits} 0 BULK ${expect} ${ARGN})
 endfunction()
 # Every IV kind the extension derives x every key size x sector sizes 512..4096, with and
 # without iv_large_sectors, skip and offset; then the specs it cannot run (fallback).
