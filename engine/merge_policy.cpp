@@ -241,6 +241,7 @@ void MergePolicy::complete_composite(Request& composite, Errc err) {
       ++stats_.completed_composites;
     } else {
       ++stats_.failed_composites;
+      stats_.failed_members += members.size();
     }
   }
   // In queue order: what each submitter sees is the order it would have seen unmerged.

@@ -90,6 +90,7 @@ struct MergeStats {
   std::uint64_t undone = 0;            ///< composites taken apart after NoSpc
   std::uint64_t completed_composites = 0;
   std::uint64_t failed_composites = 0; ///< completed with an error (fanned out to members)
+  std::uint64_t failed_members = 0;    ///< original requests failed with their composite
   std::uint64_t holds = 0;             ///< pump runs that held the queue (Bounded)
   std::uint64_t capped = 0;            ///< runs cut by the policy's max_requests
   /// per_dispatch[n] = dispatches that carried n original requests (index 0 unused).

@@ -286,7 +286,7 @@ int bench_command(const std::vector<std::string>& args) {
   for (const std::string& mode : modes) {
     const ChildRun c = run_child(dir, {"run", "--size-mib", std::to_string(run_mib),
                                        "--soc.timing_mode=" + mode});
-    // "verified V of N requests": N, the requests submitted (writes and reads).
+    // "verified V of N sectors": N sectors written and read, one request each (no --bulk).
     const std::string& o = c.out;
     const auto at = o.find(" of ", o.find("verified "));
     Row r{run_name, mode, at == std::string::npos ? 0 : std::stod(o.substr(at + 4)), c.cpu_s,

@@ -33,6 +33,18 @@ struct CommonOptions {
   bool help = false;
 };
 
+// --bulk (aesvp bulk mode, docs/bulk-mode.md), on run and crypt:
+//   off     sector mode, as Linux;
+//   engine  the AES bulk extension (BEYOND TI SILICON) + the engine merge policy driver.merge
+//           (opportunistic unless set): the engine merges queued per-sector requests;
+//   submit  the extension + dm-crypt sends one request per run of consecutive sectors (at most
+//           driver.merge_max_bytes), per sector where the spec or driver cannot.
+enum class BulkMode { Off, Engine, Submit };
+void add_bulk_option(boost::program_options::options_description& own, std::string& value);
+// Applies --bulk to the parameters (before --print-config answers). Throws UsageError.
+BulkMode apply_bulk_mode(const std::string& value, CommonOptions& common);
+const char* to_string(BulkMode m);
+
 class CommandLine {
  public:
   // `command_options` are the subcommand's own options (added to --help); `synopsis` follows

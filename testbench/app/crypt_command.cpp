@@ -183,7 +183,8 @@ int crypt_command(const std::vector<std::string>& args) {
   std::string cipher_text = dmcrypt::kPlainDefaultCipher;
   std::string key_size_text = std::to_string(dmcrypt::kPlainDefaultKeyBits);
   std::string key_file, keyfile_offset_text = "0", keyfile_size_text, offset_text = "0",
-              skip_text = "0", size_text = "0", sector_size_text = "512", chunk_text = "1024";
+              skip_text = "0", size_text = "0", sector_size_text = "512", chunk_text = "1024",
+              bulk = "off";
   std::string hash = dmcrypt::kPlainDefaultHash;
   own.add_options()
       ("cipher,c", po::value<std::string>(&cipher_text)->default_value(cipher_text),
@@ -217,6 +218,7 @@ int crypt_command(const std::vector<std::string>& args) {
        "second positional argument)")
       ("chunk-kib", po::value<std::string>(&chunk_text)->default_value("1024"),
        "simulated DRAM used per chunk of the image, KiB (rounded down to whole sectors)");
+  add_bulk_option(own, bulk);
   StatsOutput stats_out;
   stats_out.add_options(own);
   TimelineOutput timeline;
@@ -233,6 +235,7 @@ int crypt_command(const std::vector<std::string>& args) {
                     "its requests come from dm-crypt, not from cryptodev");
   CommonOptions common;
   const po::variables_map vm = cli.parse(args, common);
+  const BulkMode bulk_mode = apply_bulk_mode(bulk, common);
   if (cli.answered(common)) return 0;
   OutputFiles outputs;
   cli.declare_inputs(outputs);
@@ -329,6 +332,7 @@ int crypt_command(const std::vector<std::string>& args) {
   testbench::ImageCryptJob job{*key, area,
                                enc ? dmcrypt::Direction::encrypt : dmcrypt::Direction::decrypt,
                                static_cast<std::size_t>(chunk_kib) * 1024};
+  if (bulk_mode == BulkMode::Submit) job.unit_request_bytes = common.driver.merge_max_bytes;
   testbench::ImageCryptStats stats;
   // Progress on a terminal for long images (traces::ProgressBar decides when to show it).
   traces::ProgressOptions bar_options;
@@ -372,15 +376,19 @@ int crypt_command(const std::vector<std::string>& args) {
     add_hardware_busy(rs, stack.platform());
     add_cpu_busy(rs, load0, load1);
     traces::RequestCounts counts;
-    counts.submitted = counts.completed = counts.sectors = stats.sectors;
+    counts.submitted = counts.completed = stats.requests;
+    counts.sectors = stats.sectors;
     rs.counts(counts).count("busy", stats.busy).count("sync", stats.sync).count("chunks", stats.chunks);
-    rs.configuration({{"cipher", spec.canonical()}, {"key_bits", key_bits},
+    rs.count("unit_requests", stats.unit_requests);
+    rs.configuration({{"cipher", spec.canonical()}, {"key_bits", key_bits}, {"bulk", to_string(bulk_mode)},
                       {"direction", enc ? "encrypt" : "decrypt"},
                       {"sector_size", m.sector_size}, {"iv_large_sectors", m.iv_large_sectors},
                       {"skip", m.skip}, {"area_bytes", area.length_bytes}});
     traces::StatsJsonOptions jo;
     jo.normalise_host_time = stats_out.normalise();
-    stats_out.write(outputs, rs.to_json(jo), cli, args, common);
+    nlohmann::json figures = rs.to_json(jo);
+    add_merge_statistics(figures, stack.driver());
+    stats_out.write(outputs, std::move(figures), cli, args, common);
   }
   timeline.write(outputs);
   outputs.commit();
@@ -405,12 +413,19 @@ int crypt_command(const std::vector<std::string>& args) {
               m.sector_size, m.iv_large_sectors ? ", IV in sector-size units" : "",
               static_cast<unsigned long long>(m.iv_sector_of(0)),
               static_cast<unsigned long long>(m.skip));
-  std::printf("  requests            %llu (one per %u-byte sector), %llu backlogged (EBUSY), "
+  std::string per;
+  if (stats.unit_requests == 0) per = "one per " + std::to_string(m.sector_size) + "-byte sector";
+  else per = "for " + std::to_string(stats.sectors) + " sectors of " + std::to_string(m.sector_size) +
+             " bytes, " + std::to_string(stats.unit_requests) + " of several";
+  std::printf("  requests            %llu (%s), %llu backlogged (EBUSY), "
               "%llu synchronous; %llu chunk%s through DRAM\n",
-              static_cast<unsigned long long>(stats.sectors), m.sector_size,
+              static_cast<unsigned long long>(stats.requests), per.c_str(),
               static_cast<unsigned long long>(stats.busy),
               static_cast<unsigned long long>(stats.sync),
               static_cast<unsigned long long>(stats.chunks), stats.chunks == 1 ? "" : "s");
+  if (!stats.unit_refusal.empty())
+    std::printf("  dm-crypt bulk       one request per sector: %s\n", stats.unit_refusal.c_str());
+  print_merge_summary(stack.driver());
   std::printf("  simulated time      %.3f ms\n", sim_s * 1e3);
   if (sim_s > 0) {
     std::printf("  throughput          %.2f MB/s (simulated, 1 MB = 1e6 bytes)\n",

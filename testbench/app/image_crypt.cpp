@@ -57,7 +57,9 @@ ImageCryptStats crypt_image(Stack& stack, const ImageCryptJob& job, const AreaRe
   ImageCryptStats stats;
   if (length == 0) return stats;
 
-  const SectorCipher cipher(stack.driver(), job.key, mapping);
+  SectorCipher cipher(stack.driver(), job.key, mapping);
+  if (job.unit_request_bytes != 0 && !cipher.allow_unit_requests(job.unit_request_bytes))
+    stats.unit_refusal = cipher.unit_requests_refusal();
   // dm-crypt: writes are encrypted into a separate clone bio (out of place), reads are
   // decrypted in place in the bio's own pages.
   const DramBuffer src(k, chunk);
@@ -92,13 +94,18 @@ ImageCryptStats crypt_image(Stack& stack, const ImageCryptJob& job, const AreaRe
     const std::uint64_t first = off / ss;
     const std::size_t count = n / ss;
     pending = 1;  // the submitter's own reference, as dm-crypt's cc_pending
-    for (std::size_t i = 0; i < count && failure == Errc::Ok; ++i) {
-      driver::SkcipherRequest& req = reqs[i];
+    std::size_t r = 0;  // request slot
+    for (std::size_t i = 0; i < count && failure == Errc::Ok; ++r) {
+      driver::SkcipherRequest& req = reqs[r];
       const std::uint64_t index = first + i;
+      const std::uint32_t units = cipher.sectors_per_request(count - i);
       req.id = index + 1;
-      const kernel::Scatterlist s = kernel::sg_init_one(src.address() + i * ss, ss);
-      const kernel::Scatterlist d = kernel::sg_init_one(dst + i * ss, ss);
-      cipher.prepare(req, index, s, d, !encrypt);
+      const kernel::Scatterlist s = kernel::sg_init_one(src.address() + i * ss, units * ss);
+      const kernel::Scatterlist d = kernel::sg_init_one(dst + i * ss, units * ss);
+      cipher.prepare(req, index, s, d, !encrypt, units);
+      i += units;
+      ++stats.requests;
+      if (units > 1) ++stats.unit_requests;
       req.set_callback(true, [&, index](engine::Request&, Errc e) {
         if (e == Errc::InProgress) {  // kcryptd_async_done: complete(&ctx->restart)
           restart.complete();

@@ -1,7 +1,8 @@
 // The core of `aesvp crypt`: a cryptsetup plain-mode area of an image passed through the
 // simulated driver stack the way dm-crypt sends it: one skcipher request per encryption
-// sector (MAY_BACKLOG, async completion, -EBUSY -> wait for the -EINPROGRESS notification
-// before sending more), chunk by chunk through simulated DRAM. Writes (encrypt) go
+// sector, or one per run of sectors with submitter-side bulk (MAY_BACKLOG, async completion,
+// -EBUSY -> wait for the -EINPROGRESS notification before sending more), chunk by chunk
+// through simulated DRAM. Writes (encrypt) go
 // out of place into a second buffer, reads (decrypt) in place, as dm-crypt does.
 #pragma once
 
@@ -24,11 +25,17 @@ struct ImageCryptJob {
   dmcrypt::PlainArea area;
   dmcrypt::Direction direction = dmcrypt::Direction::decrypt;
   std::size_t chunk_bytes = 1u << 20;  // simulated DRAM per chunk (rounded down to sectors)
+  // Submitter-side bulk (aesvp, docs/bulk-mode.md): the largest request of consecutive sectors
+  // when the driver can run several data units; 0 = one request per sector.
+  std::uint32_t unit_request_bytes = 0;
 };
 
 struct ImageCryptStats {
   std::uint64_t bytes = 0;
-  std::uint64_t sectors = 0;   // encryption sectors = requests
+  std::uint64_t sectors = 0;   // encryption sectors
+  std::uint64_t requests = 0;  // requests sent (= sectors unless submitter-side bulk)
+  std::uint64_t unit_requests = 0;  // of them, requests of several sectors
+  std::string unit_refusal;    // with unit_request_bytes: why requests stayed per sector
   std::uint64_t chunks = 0;
   std::uint64_t busy = 0;      // submissions answered -EBUSY (backlogged)
   std::uint64_t sync = 0;      // submissions completed synchronously (0)

@@ -98,9 +98,6 @@ int run_command(const std::vector<std::string>& args) {
        "bytes of the mixed phase in MiB (0: the area size)")
       ("bio-kib", po::value<std::string>(&bio_kib)->default_value("64"),
        "bio size in KiB, or a list drawn uniformly (4,16,64)")
-      ("bulk", po::value<std::string>(&bulk)->default_value("off"),
-       "bulk mode: off, or engine (turns on the AES bulk extension, BEYOND TI SILICON, and the "
-       "engine merge policy driver.merge, opportunistic unless set; docs/bulk-mode.md)")
       ("queue-depth", po::value<unsigned>(&queue_depth)->default_value(4),
        "bios in flight (kcryptd worker threads), 1..64")
       ("disk", po::value<std::string>(&disk_file),
@@ -108,6 +105,7 @@ int run_command(const std::vector<std::string>& args) {
       ("inject-corruption", po::value<std::uint64_t>(),
        "fault injection: after the first phase, flip one byte of this 512-byte sector on the "
        "disk (the scoreboard must report it; exit 1)");
+  add_bulk_option(own, bulk);
   StatsOutput stats;
   stats.add_options(own);
   TimelineOutput timeline;
@@ -125,15 +123,10 @@ int run_command(const std::vector<std::string>& args) {
   CommonOptions common;
   const po::variables_map vm = cli.parse(args, common);
   if (!vm.count("soc.timing_mode")) common.params.soc.timing_mode = kDefaultTimingMode;
+  const BulkMode bulk_mode = apply_bulk_mode(bulk, common);
   if (cli.answered(common)) return 0;
   OutputFiles outputs;
   cli.declare_inputs(outputs);
-  if (bulk == "engine") {
-    common.params.aes.bulk_extension = true;
-    if (common.driver.merge == "off") common.driver.merge = "opportunistic";
-  } else if (bulk != "off") {
-    throw UsageError("--bulk: '" + bulk + "' is not off or engine");
-  }
 
   // --- validate everything before any output file exists ---------------------------------
   dmcrypt::CipherSpec spec;
@@ -229,6 +222,7 @@ int run_command(const std::vector<std::string>& args) {
   else disk = std::make_unique<testbench::FileDisk>(disk_temporary, area, disk_file);
   testbench::Stack stack(testbench::StackParams{common.params, common.kernel, common.driver});
   testbench::DmCryptJob job(stack, *key, mapping, *disk, w);
+  if (bulk_mode == BulkMode::Submit) job.unit_request_bytes = common.driver.merge_max_bytes;
   if (inject)
     job.between_phases = [&](const testbench::PhaseResult&) {
       disk->flip_byte(inject_sector * 512 + 7);
@@ -331,6 +325,7 @@ int run_command(const std::vector<std::string>& args) {
         .count("bios", st.bios)
         .count("bios_failed", st.bios_failed)
         .count("busy", st.busy)
+        .count("unit_requests", st.unit_requests)
         .count("backlog_notifications", st.backlog_notifications)
         .count("mismatched_sectors", sb.sectors_mismatched());
     for (std::size_t d = 0; d < queue_levels.size(); ++d)
@@ -355,11 +350,14 @@ int run_command(const std::vector<std::string>& args) {
                              {"pattern", pattern},          {"read_percent", read_percent},
                              {"mixed_mib", mixed_mib},      {"bio_kib", join_kib(w.bio_bytes)},
                              {"queue_depth", queue_depth},  {"key_file", !key_file.empty()},
+                             {"bulk", to_string(bulk_mode)},
                              {"disk", disk_file.empty() ? "memory" : "file"}};
     rs.configuration(config);
     traces::StatsJsonOptions jo;
     jo.normalise_host_time = stats.normalise();
-    stats.write(outputs, rs.to_json(jo), cli, args, common);
+    nlohmann::json figures = rs.to_json(jo);
+    add_merge_statistics(figures, stack.driver());
+    stats.write(outputs, std::move(figures), cli, args, common);
   }
   timeline.write(outputs);
   if (ok) outputs.commit();
@@ -406,24 +404,20 @@ int run_command(const std::vector<std::string>& args) {
   std::printf("  AES core            busy %.1f%% (%llu blocks)\n",
               100.0 * traces::utilisation(static_cast<traces::Time>(aes_busy.value()), elapsed_ps),
               static_cast<unsigned long long>(aes_blocks));
-  for (std::size_t d = 0; d < stack.driver().device_count(); ++d) {
-    const engine::MergePolicy* mp = stack.driver().device(d).merge_policy();
-    if (mp == nullptr) continue;
-    const engine::MergeStats ms = mp->stats();
-    std::string refused;
-    for (std::size_t r = 0; r < engine::kMergeRefusalCount; ++r)
-      if (ms.refused[r] != 0)
-        refused += " " + std::string(engine::to_string(static_cast<engine::MergeRefusal>(r))) + "=" +
-                   std::to_string(ms.refused[r]);
-    std::printf("  engine merging      aes%zu %s: %llu dispatches for %llu requests (%.2f per dispatch), "
-                "%llu composites; refused:%s\n",
-                d, std::string(engine::to_string(mp->config().mode)).c_str(),
-                static_cast<unsigned long long>(ms.dispatches),
-                static_cast<unsigned long long>(ms.dispatches - ms.merges + ms.merged_requests),
-                ms.dispatches ? static_cast<double>(ms.dispatches - ms.merges + ms.merged_requests) /
-                                    static_cast<double>(ms.dispatches)
-                              : 0.0,
-                static_cast<unsigned long long>(ms.merges), refused.empty() ? " none" : refused.c_str());
+  print_merge_summary(stack.driver());
+  if (bulk_mode == BulkMode::Submit) {
+    const char* why = job.cipher().unit_requests_refusal();
+    if (*why == '\0')
+      std::printf("  dm-crypt bulk       %llu requests for %llu sectors (%.2f per request), %llu of "
+                  "several sectors (at most %u bytes)\n",
+                  static_cast<unsigned long long>(st.requests_submitted),
+                  static_cast<unsigned long long>(st.sectors_submitted),
+                  st.requests_submitted ? static_cast<double>(st.sectors_submitted) /
+                                              static_cast<double>(st.requests_submitted)
+                                        : 0.0,
+                  static_cast<unsigned long long>(st.unit_requests), common.driver.merge_max_bytes);
+    else
+      std::printf("  dm-crypt bulk       one request per sector: %s\n", why);
   }
   std::printf("  sDMA port           busy %.1f%%\n",
               100.0 * traces::utilisation(static_cast<traces::Time>(dma_busy.value()), elapsed_ps));
@@ -434,10 +428,10 @@ int run_command(const std::vector<std::string>& args) {
               100.0 * cpu_load.per_class[class_index(ContextClass::SoftIrq)],
               100.0 * cpu_load.per_class[class_index(ContextClass::RtThread)],
               100.0 * cpu_load.per_class[class_index(ContextClass::Thread)]);
-  std::printf("  verified            %llu of %llu requests (sectors): %llu written = OpenSSL, "
+  std::printf("  verified            %llu of %llu sectors: %llu written = OpenSSL, "
               "%llu read back = plaintext\n",
               static_cast<unsigned long long>(requests_verified),
-              static_cast<unsigned long long>(st.requests_submitted),
+              static_cast<unsigned long long>(st.sectors_submitted),
               static_cast<unsigned long long>(sb.sectors_written_verified()),
               static_cast<unsigned long long>(sb.sectors_read_verified()));
   std::printf("  errors              %llu mismatching sectors, %llu failed bios, %llu failed "

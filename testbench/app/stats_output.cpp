@@ -110,3 +110,65 @@ void add_hardware_busy(traces::RunStatistics& rs, Platform& platform) {
 }
 
 }  // namespace aesvp
+
+namespace aesvp {
+
+namespace {
+
+// Original requests that went out in `ms.dispatches` dispatches.
+std::uint64_t requests_dispatched(const engine::MergeStats& ms) {
+  return ms.dispatches - ms.merges + ms.merged_requests;
+}
+
+}  // namespace
+
+void print_merge_summary(driver::OmapAesDriver& driver) {
+  for (std::size_t d = 0; d < driver.device_count(); ++d) {
+    const engine::MergePolicy* mp = driver.device(d).merge_policy();
+    if (mp == nullptr) continue;
+    const engine::MergeStats ms = mp->stats();
+    std::string refused;
+    for (std::size_t r = 0; r < engine::kMergeRefusalCount; ++r)
+      if (ms.refused[r] != 0)
+        refused += " " + std::string(engine::to_string(static_cast<engine::MergeRefusal>(r))) + "=" +
+                   std::to_string(ms.refused[r]);
+    const std::uint64_t reqs = requests_dispatched(ms);
+    std::printf("  engine merging      aes%zu %s: %llu dispatches for %llu requests (%.2f per dispatch), "
+                "%llu composites; refused:%s\n",
+                d + 1, std::string(engine::to_string(mp->config().mode)).c_str(),
+                static_cast<unsigned long long>(ms.dispatches), static_cast<unsigned long long>(reqs),
+                ms.dispatches ? static_cast<double>(reqs) / static_cast<double>(ms.dispatches) : 0.0,
+                static_cast<unsigned long long>(ms.merges), refused.empty() ? " none" : refused.c_str());
+  }
+}
+
+void add_merge_statistics(nlohmann::json& figures, driver::OmapAesDriver& driver) {
+  nlohmann::json merging = nlohmann::json::object();
+  for (std::size_t d = 0; d < driver.device_count(); ++d) {
+    const engine::MergePolicy* mp = driver.device(d).merge_policy();
+    if (mp == nullptr) continue;
+    const engine::MergeStats ms = mp->stats();
+    nlohmann::json per = nlohmann::json::object();
+    for (std::size_t n = 1; n < ms.per_dispatch.size(); ++n)
+      if (ms.per_dispatch[n] != 0) per[std::to_string(n)] = ms.per_dispatch[n];
+    nlohmann::json refused = nlohmann::json::object();
+    for (std::size_t r = 0; r < engine::kMergeRefusalCount; ++r)
+      refused[std::string(engine::to_string(static_cast<engine::MergeRefusal>(r)))] = ms.refused[r];
+    merging["aes" + std::to_string(d + 1)] = {
+        {"policy", std::string(engine::to_string(mp->config().mode))},
+        {"dispatches", ms.dispatches},
+        {"requests", requests_dispatched(ms)},
+        {"composites", ms.merges},
+        {"merged_requests", ms.merged_requests},
+        {"failed_composites", ms.failed_composites},
+        {"failed_members", ms.failed_members},
+        {"undone", ms.undone},
+        {"holds", ms.holds},
+        {"capped", ms.capped},
+        {"per_dispatch", std::move(per)},
+        {"refused", std::move(refused)}};
+  }
+  if (!merging.empty()) figures["merging"] = std::move(merging);
+}
+
+}  // namespace aesvp

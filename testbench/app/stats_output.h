@@ -4,6 +4,7 @@
 // host - and whose figures the command adds.
 #pragma once
 
+#include "driver/omap_aes/omap_aes.h"
 #include "models/cpu/cpu.h"
 #include "models/platform/platform.h"
 #include "testbench/app/cli.h"
@@ -54,5 +55,11 @@ class StatsOutput {
 // between two snapshots, and the AES cores' and the sDMA port's busy time.
 void add_cpu_busy(traces::RunStatistics& rs, const CpuLoad& from, const CpuLoad& to);
 void add_hardware_busy(traces::RunStatistics& rs, Platform& platform);
+
+// Engine merging (bulk mode) per AES instance with a merge policy: the summary line(s) on
+// stdout, and "merging": {"aes1": {policy, dispatches, requests, composites, per_dispatch
+// histogram, refusals per reason, ...}} in a statistics JSON. Nothing without a policy.
+void print_merge_summary(driver::OmapAesDriver& driver);
+void add_merge_statistics(nlohmann::json& figures, driver::OmapAesDriver& driver);
 
 }  // namespace aesvp

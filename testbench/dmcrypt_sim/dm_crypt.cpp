@@ -62,9 +62,14 @@ Errc DmCrypt::run_bio(const Bio& bio) {
     throw std::invalid_argument("bio " + std::to_string(bio.id) + " lies beyond the disk");
 
   const sc_core::sc_time start = k_.now();
-  const std::size_t n = bio.bytes / ss;
+  const std::size_t sectors = bio.bytes / ss;
   const std::uint64_t first = bio.sector / units;
   const bool write = bio.dir == BioDir::Write;
+  // One request per encryption sector, or (submitter-side bulk) per run of consecutive
+  // sectors the cipher lets one request carry: request r starts at sector starts[r].
+  std::vector<std::size_t> starts;
+  for (std::size_t i = 0; i < sectors; i += cipher_.sectors_per_request(sectors - i)) starts.push_back(i);
+  const std::size_t n = starts.size();
   // Kept after the bio ends (retired_): the driver may still be on its way out of the last
   // completion callback when this thread wakes up.
   auto holder = std::make_unique<CryptIo>(k_, n);
@@ -83,14 +88,18 @@ Errc DmCrypt::run_bio(const Bio& bio) {
 
   for (std::size_t i = 0; i < n; ++i) {
     driver::SkcipherRequest& req = *io.reqs[i];
-    const kernel::Scatterlist src = kernel::sg_init_one(bio.page + i * ss, ss);
+    const std::size_t at = starts[i];
+    const auto count = static_cast<std::uint32_t>((i + 1 < n ? starts[i + 1] : sectors) - at);
+    const kernel::Scatterlist src = kernel::sg_init_one(bio.page + at * ss, count * ss);
     k_.charge_cycles(costs_.sector_cycles + (essiv_ ? costs_.essiv_cycles : 0.0));
     if (write) {
-      cipher_.prepare(req, first + i, src, kernel::sg_init_one(out + i * ss, ss), false);
+      cipher_.prepare(req, first + at, src, kernel::sg_init_one(out + at * ss, count * ss), false, count);
     } else {
-      cipher_.prepare(req, first + i, src, src, true);
+      cipher_.prepare(req, first + at, src, src, true, count);
     }
     req.id = next_request_id_++;
+    if (count > 1) ++stats_.unit_requests;
+    stats_.sectors_submitted += count;
     req.set_callback(true, [this, &io, i](engine::Request&, Errc e) {
       if (e == Errc::InProgress) {
         ++stats_.backlog_notifications;

@@ -11,7 +11,8 @@
 // A bio completes when its last sector completes (a pending count), with the first error of
 // any sector. Writes encrypt out of place from the bio's buffer into a separate buffer, which
 // then goes to the disk; reads take the data from the disk into the bio's buffer and decrypt it
-// in place. Disk transfers and the testbench's placement of data are zero-time; the model's
+// in place. With submitter-side bulk (SectorCipher::allow_unit_requests) one request covers a
+// run of consecutive sectors instead of one. Disk transfers and the testbench's placement of data are zero-time; the model's
 // own software steps are charged to the submitting thread (DmCryptCosts). See docs/testbench.md.
 #pragma once
 
@@ -54,6 +55,8 @@ struct DmCryptCosts {
 struct DmCryptStats {
   std::uint64_t bios = 0, bios_failed = 0;
   std::uint64_t requests_submitted = 0;   // crypto_skcipher_encrypt/decrypt calls
+  std::uint64_t sectors_submitted = 0;    // encryption sectors those requests cover
+  std::uint64_t unit_requests = 0;        // requests of several sectors (submitter-side bulk)
   std::uint64_t requests_completed = 0;   // final results (async or synchronous)
   std::uint64_t requests_failed = 0;
   std::uint64_t busy = 0;                 // -EBUSY returns (backlogged)

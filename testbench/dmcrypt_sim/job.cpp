@@ -40,6 +40,7 @@ DmCryptJob::~DmCryptJob() = default;
 void DmCryptJob::run() {
   kernel::Kernel& k = stack_.kernel();
   cipher_ = std::make_unique<SectorCipher>(stack_.driver(), key_, mapping_);
+  if (unit_request_bytes != 0) cipher_->allow_unit_requests(unit_request_bytes);
   dm_ = std::make_unique<DmCrypt>(k, *cipher_, disk_, costs_,
                                   key_.spec().iv == dmcrypt::IvMode::essiv);
   const std::uint32_t max_bio =

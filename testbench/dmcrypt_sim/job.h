@@ -40,9 +40,13 @@ class DmCryptJob {
   std::function<void(const PhaseResult& finished)> between_phases;
   // Kernel threads of the workers: worker i runs on core (first_core + i) % cores.
   unsigned first_core = 1;
+  // Submitter-side bulk (aesvp, docs/bulk-mode.md): the largest request of consecutive sectors
+  // dm-crypt may send when the driver can run several data units; 0 = one request per sector.
+  std::uint32_t unit_request_bytes = 0;
 
   const std::vector<PhaseResult>& phases() const { return results_; }
   const DmCrypt& target() const { return *dm_; }
+  const SectorCipher& cipher() const { return *cipher_; }  // after run()
   const Scoreboard& scoreboard() const { return scoreboard_; }
   std::uint64_t bio_errors() const { return bio_errors_; }
   sc_core::sc_time start() const { return start_; }

@@ -2,6 +2,10 @@
 
 #include "testbench/dmcrypt/error.h"
 
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
 namespace aesvp::testbench {
 
 driver::SkcipherMode skcipher_mode(dmcrypt::ChainMode m) {
@@ -30,13 +34,37 @@ SectorCipher::SectorCipher(driver::SkcipherProvider& provider, const dmcrypt::Vo
 
 void SectorCipher::prepare(driver::SkcipherRequest& req, std::uint64_t index,
                            const kernel::Scatterlist& src, const kernel::Scatterlist& dst,
-                           bool in_place) const {
+                           bool in_place, std::uint32_t sectors) const {
+  if (sectors == 0 || sectors > units_per_request_)
+    throw std::logic_error("SectorCipher::prepare: " + std::to_string(sectors) +
+                           " sectors in one request (at most " + std::to_string(units_per_request_) + ")");
   const std::uint32_t slot = mapping_.key_index_of(index);
   const dmcrypt::Iv iv = ivgen_.generate(mapping_.iv_sector_of(index), slot);
+  const std::uint32_t len = sectors * mapping_.sector_size;
   req.tfm = tfms_.at(slot).get();
-  if (in_place) req.set_crypt_inplace(src, mapping_.sector_size, iv.data());
-  else req.set_crypt(src, dst, mapping_.sector_size, iv.data());
+  if (in_place) req.set_crypt_inplace(src, len, iv.data());
+  else req.set_crypt(src, dst, len, iv.data());
   req.bulk = bulk_info(index);
+}
+
+bool SectorCipher::allow_unit_requests(std::uint32_t max_bytes) {
+  units_per_request_ = 1;
+  const engine::IvKind kind = unit_iv_kind();
+  if (bulk_info(0).single_unit()) refusal_ = "the IV mode is not one the hardware derives";
+  else if (tfms_.size() != 1) refusal_ = "several key slots (consecutive sectors use different keys)";
+  else if (!tfms_.front()->provider().multi_unit(*tfms_.front(), kind))
+    refusal_ = "the driver cannot run several data units for this algorithm and IV mode";
+  else if (max_bytes / mapping_.sector_size < 2) refusal_ = "the request size limit is below two sectors";
+  else {
+    units_per_request_ = max_bytes / mapping_.sector_size;
+    refusal_ = "";
+    return true;
+  }
+  return false;
+}
+
+std::uint32_t SectorCipher::sectors_per_request(std::uint64_t remaining) const {
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(remaining, units_per_request_));
 }
 
 engine::IvKind SectorCipher::unit_iv_kind() const {

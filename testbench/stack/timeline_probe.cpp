@@ -20,6 +20,11 @@ TimelineProbe::TimelineProbe(traces::Timeline& timeline, Stack& stack)
   completion_ = tl_.name("completion");
   block_ = tl_.name("busy");
   transfer_ = tl_.name("active");
+  in_composite_ = tl_.name("in composite");
+  composite_ = tl_.name("composite");
+  member_ = tl_.name("member");
+  members_key_ = tl_.name("members");
+  composite_key_ = tl_.name("composite");
   const unsigned instances = stack.platform().params().soc.aes_instances;
   for (unsigned i = 0; i < instances; ++i) {
     aes_tracks_.push_back(tl_.track("omap-aes", "aes" + std::to_string(i + 1)));
@@ -74,7 +79,10 @@ void TimelineProbe::on_driver_step(const driver::DriverTraceEvent& e) {
     tl_.async_begin(request_, e.id, at);
     tl_.async_begin(queued_, e.id, at);
   } else if (std::strcmp(s, "do_one_req") == 0) {
-    tl_.async_end(queued_, e.id, at);
+    if (e.id >= engine::MergePolicy::kCompositeIdBase && e.instance >= 0)
+      begin_composite(static_cast<std::size_t>(e.instance), e.id, at);
+    else
+      tl_.async_end(queued_, e.id, at);
     tl_.async_begin(do_one_, e.id, at);
   } else if (std::strcmp(s, "dma_start") == 0 || std::strcmp(s, "pio_start") == 0) {
     tl_.async_end(do_one_, e.id, at);
@@ -87,7 +95,35 @@ void TimelineProbe::on_driver_step(const driver::DriverTraceEvent& e) {
     // matching begin are counted and ignored by the timeline.
     for (traces::NameId n : {completion_, pio_, dma_, do_one_, queued_}) tl_.async_end(n, e.id, at);
     tl_.async_end(request_, e.id, at);
+    end_composite(e.id, at);
   }
+}
+
+void TimelineProbe::begin_composite(std::size_t instance, std::uint64_t id, traces::Time at) {
+  if (instance >= aes_tracks_.size()) return;
+  const engine::MergePolicy* mp = stack_.driver().device(instance).merge_policy();
+  std::vector<std::uint64_t> members;
+  if (mp != nullptr) members = mp->members_of(id);
+  tl_.async_begin(request_, id, at);
+  tl_.instant(aes_tracks_[instance], composite_, at, id,
+              traces::Arg{members_key_, static_cast<std::int64_t>(members.size())});
+  for (std::uint64_t m : members) {
+    tl_.async_end(queued_, m, at);
+    tl_.async_begin(in_composite_, m, at);
+    tl_.instant(aes_tracks_[instance], member_, at, m,
+                traces::Arg{composite_key_, static_cast<std::int64_t>(id)});
+  }
+  composites_[id] = std::move(members);
+}
+
+void TimelineProbe::end_composite(std::uint64_t id, traces::Time at) {
+  const auto it = composites_.find(id);
+  if (it == composites_.end()) return;
+  for (std::uint64_t m : it->second) {
+    tl_.async_end(in_composite_, m, at);
+    tl_.async_end(request_, m, at);
+  }
+  composites_.erase(it);
 }
 
 }  // namespace aesvp::testbench

@@ -5,6 +5,10 @@
 //        queued (transfer .. do_one_request) / do_one_request (.. DMA or PIO start) /
 //        DMA in flight or PIO (.. DMA output callback) / completion (.. finalize)
 //    and each driver step as an instant on process "omap-aes", thread "aes<i>";
+//  - bulk mode: a composite request (the engine merged queued requests) gets its own request
+//    phases from do_one_request on and a "composite" instant (arg members) on its AES track;
+//    each member gets a "member" instant (arg composite = the composite's id) and an
+//    "in composite" phase from the dispatch to the composite's finalize, which ends its request;
 //  - engine: the queue length of each AES instance's engine as a counter;
 //  - hardware: AES core busy spans on "AES<i>/core", sDMA channel activity on "sDMA/ch<n>".
 // The driver's and the CPU's hooks are only installed when a probe exists: without one the
@@ -15,6 +19,7 @@
 #include "traces/core/timeline.h"
 
 #include <cstdint>
+#include <unordered_map>
 #include <vector>
 
 namespace aesvp::testbench {
@@ -30,6 +35,8 @@ class TimelineProbe {
   void on_driver_step(const driver::DriverTraceEvent& e);
   void on_aes_busy(unsigned instance, bool busy);
   void on_dma_channel(unsigned ch, bool active);
+  void begin_composite(std::size_t instance, std::uint64_t id, traces::Time at);
+  void end_composite(std::uint64_t id, traces::Time at);
 
   traces::Timeline& tl_;
   Stack& stack_;
@@ -43,6 +50,8 @@ class TimelineProbe {
   traces::NameId block_, transfer_;
   traces::NameId class_names_[4];
   traces::NameId request_, queued_, do_one_, dma_, pio_, completion_;
+  traces::NameId in_composite_, composite_, member_, members_key_, composite_key_;
+  std::unordered_map<std::uint64_t, std::vector<std::uint64_t>> composites_;  // in flight
 };
 
 }  // namespace aesvp::testbench

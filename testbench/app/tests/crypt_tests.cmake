@@ -17,14 +17,20 @@ set_target_properties(dmcrypt_oracle PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE
 set(_crypt_work ${CMAKE_CURRENT_BINARY_DIR}/crypt_tests)
 
 # crypt_case(NAME SPEC KEYBITS EXPECT_BYTES [DEFAULTS] [IMAGE bytes] [PROFILE p] [TIMING m]
-#            [AREA opts...] [MAP opts...])
+#            [AREA opts...] [MAP opts...]
+#            [BULK units|fallback])   BULK: the bulk-mode matrix case instead (crypt_bulk_case.cmake)
 function(crypt_case name spec keybits expect)
-  cmake_parse_arguments(C "DEFAULTS" "IMAGE;PROFILE;TIMING" "AREA;MAP" ${ARGN})
+  cmake_parse_arguments(C "DEFAULTS" "IMAGE;PROFILE;TIMING;BULK" "AREA;MAP" ${ARGN})
   if(NOT C_IMAGE)
     set(C_IMAGE 40960)
   endif()
   string(REPLACE ";" "|" area "${C_AREA}")
   string(REPLACE ";" "|" map "${C_MAP}")
+  set(script crypt_case)
+  if(C_BULK)
+    set(name bulk.${name})
+    set(script crypt_bulk_case)
+  endif()
   add_test(NAME app_crypt.${name}
            COMMAND ${CMAKE_COMMAND} -DAESVP=$<TARGET_FILE:aesvp>
                    -DREF=$<TARGET_FILE:crypt_reference_tool> -DWORK=${_crypt_work}/${name}
@@ -32,7 +38,8 @@ function(crypt_case name spec keybits expect)
                    -DSPEC=${spec} -DKEYBITS=${keybits} -DIMAGE_BYTES=${C_IMAGE}
                    -DAREA_OPTS=${area} -DMAP_OPTS=${map} -DEXPECT_BYTES=${expect}
                    -DSIM_DEFAULTS=${C_DEFAULTS} -DPROFILE=${C_PROFILE} -DTIMING=${C_TIMING}
-                   -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/crypt_case.cmake)
+                   -DEXPECT=${C_BULK}
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/${script}.cmake)
   set_tests_properties(app_crypt.${name} PROPERTIES LABELS "app;crypt" TIMEOUT 120)
 endfunction()
 
@@ -128,6 +135,37 @@ crypt_case(small_chunks         aes-cbc-plain64        256 40960 MAP --chunk-kib
 crypt_case(keycount2_essiv      aes:2-cbc-essiv:sha256  512 40960)
 crypt_case(keycount2_xts        aes:2-xts-plain64      1024 24576 AREA --offset 1 --size 48 MAP --skip 3)
 crypt_case(keycount4_plain64    aes:4-cbc-plain64       512 40960)
+
+# --- bulk mode: --bulk off / engine / submit byte-identical to the oracle (crypt_bulk_case.cmake) ----
+# crypt_bulk(NAME SPEC KEYBITS units|fallback [IMAGE bytes] [AREA opts...] [MAP opts...])
+function(crypt_bulk name spec keybits expect)
+  crypt_case(${name} ${spec} ${keybits} 0 BULK ${expect} ${ARGN})
+endfunction()
+# Every IV kind the extension derives x every key size x sector sizes 512..4096, with and
+# without iv_large_sectors, skip and offset; then the specs it cannot run (fallback).
+crypt_bulk(xts_plain_256          aes-xts-plain        256 units)
+crypt_bulk(xts_plain64_384_1024   aes-xts-plain64      384 units MAP --sector-size 1024)
+crypt_bulk(xts_plain64_512_4096   aes-xts-plain64      512 units MAP --sector-size 4096)
+crypt_bulk(xts_plain64be_512_2048_large aes-xts-plain64be 512 units MAP --sector-size 2048 --iv-large-sectors)
+crypt_bulk(xts_plain_384_4096_large_skip aes-xts-plain 384 units MAP --sector-size 4096 --iv-large-sectors --skip 64)
+crypt_bulk(xts_plain64_offset_skip aes-xts-plain64     256 units IMAGE 24576 AREA --offset 3 --size 40 MAP --skip 1000)
+crypt_bulk(xts_plain_wraps_32bit  aes-xts-plain        512 units AREA --size 64 MAP --skip 4294967280)
+crypt_bulk(cbc_plain_128          aes-cbc-plain        128 units)
+crypt_bulk(cbc_plain_wraps_32bit  aes-cbc-plain        256 units AREA --size 64 MAP --skip 4294967280)
+crypt_bulk(cbc_plain64_192_2048   aes-cbc-plain64      192 units MAP --sector-size 2048 --skip 12)
+crypt_bulk(cbc_plain64_256_4096_large aes-cbc-plain64  256 units MAP --sector-size 4096 --iv-large-sectors)
+crypt_bulk(cbc_plain64be_128_1024_large aes-cbc-plain64be 128 units MAP --sector-size 1024 --iv-large-sectors --skip 6)
+crypt_bulk(cbc_plain64be_256      aes-cbc-plain64be    256 units AREA --offset 5 --size 70)
+crypt_bulk(cbc_essiv_sha256_128   aes-cbc-essiv:sha256 128 units)
+crypt_bulk(cbc_essiv_sha256_192_4096 aes-cbc-essiv:sha256 192 units MAP --sector-size 4096 --skip 8)
+crypt_bulk(cbc_essiv_md5_256_1024_large aes-cbc-essiv:md5 256 units MAP --sector-size 1024 --iv-large-sectors)
+crypt_bulk(cbc_essiv_offset_skip  aes-cbc-essiv:sha256 256 units IMAGE 20480 AREA --offset 2 --size 33 MAP --skip 77)
+crypt_bulk(fallback_xts_essiv     aes-xts-essiv:sha256 512 fallback)
+crypt_bulk(fallback_ecb           aes-ecb              128 fallback)
+crypt_bulk(fallback_ctr_plain64   aes-ctr-plain64      256 fallback MAP --sector-size 2048)
+crypt_bulk(fallback_cbc_benbi     aes-cbc-benbi        192 fallback)
+crypt_bulk(fallback_cbc_null      aes-cbc-null         256 fallback)
+crypt_bulk(fallback_keycount2     aes:2-cbc-plain64    512 fallback)
 
 # --- known-answer images (checked in; published vectors and the independent oracle) ---------------
 file(GLOB _kats LIST_DIRECTORIES true ${CMAKE_CURRENT_SOURCE_DIR}/tests/dmcrypt_oracle/kat/*)

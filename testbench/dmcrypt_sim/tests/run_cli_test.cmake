@@ -55,6 +55,7 @@ expect_usage_error("seed" --seed -4)
 expect_usage_error("mixed without reads" --mixed-mib 2)
 expect_usage_error("corruption sector" --inject-corruption 2048)
 expect_usage_error("stats dir" --stats ${WORK}/nodir/bad.json)
+expect_usage_error("bulk mode" --bulk sometimes)
 
 # A good small run with a key file and a file-backed disk.
 file(WRITE ${WORK}/good.key "0123456789abcdef0123456789ABCDEF")
@@ -67,7 +68,7 @@ if(NOT rc EQUAL 0)
 endif()
 foreach(want "aes-cbc-essiv:sha256" "timing mode +fast" "simulated time" "phase write" "phase read"
              "request latency +p50" "AES core +busy" "sDMA port +busy" "CPU load"
-             "verified +4096 of 4096 requests" "host time")
+             "verified +4096 of 4096 sectors" "host time")
   if(NOT out MATCHES "${want}")
     message(FATAL_ERROR "the summary has no '${want}':\n${out}")
   endif()
@@ -92,4 +93,36 @@ execute_process(COMMAND ${AESVP} run --size-mib 1 --bio-kib 16 --inject-corrupti
 if(NOT rc EQUAL 1 OR NOT out MATCHES "read mismatch: sector 1000 \\(512-byte sector 1000\\)"
    OR NOT out MATCHES "1 mismatching sectors")
   message(FATAL_ERROR "corruption run: rc ${rc}, output:\n${out}")
+endif()
+
+# --bulk: --print-config reflects it (the extension on, labelled beyond TI silicon; engine:
+# the merge policy) and reads back; submit sends one request per bio, verified, JSON says so.
+foreach(mode engine submit)
+  execute_process(COMMAND ${AESVP} run --bulk ${mode} --print-config
+    RESULT_VARIABLE rc OUTPUT_VARIABLE cfg ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0 OR NOT cfg MATCHES "\nbulk = ${mode}\n" OR NOT cfg MATCHES "\nbulk_extension = true\n"
+     OR NOT cfg MATCHES "BEYOND TI SILICON")
+    message(FATAL_ERROR "--bulk ${mode} --print-config (${rc}): ${err}\n${cfg}")
+  endif()
+  if(mode STREQUAL "engine" AND NOT cfg MATCHES "\nmerge = opportunistic\n")
+    message(FATAL_ERROR "--bulk engine --print-config: no merge policy\n${cfg}")
+  endif()
+  file(WRITE ${WORK}/bulk.cfg "${cfg}")
+  execute_process(COMMAND ${AESVP} run --config ${WORK}/bulk.cfg --print-config
+    RESULT_VARIABLE rc OUTPUT_VARIABLE again ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0 OR NOT again STREQUAL cfg)
+    message(FATAL_ERROR "--bulk ${mode}: the printed configuration does not read back (${rc}): ${err}")
+  endif()
+endforeach()
+execute_process(COMMAND ${AESVP} run ${small} --bulk submit --stats ${WORK}/submit.json
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "dm-crypt bulk +128 requests for 4096 sectors \\(32.00 per request\\)"
+   OR NOT out MATCHES "verified +4096 of 4096 sectors")
+  message(FATAL_ERROR "--bulk submit run (${rc}): ${err}\n${out}")
+endif()
+file(READ ${WORK}/submit.json json)
+string(JSON submitted GET "${json}" counts requests_submitted)
+string(JSON units GET "${json}" counts unit_requests)
+if(NOT submitted EQUAL 128 OR NOT units EQUAL 128)
+  message(FATAL_ERROR "--bulk submit statistics: ${submitted} requests, ${units} of several sectors")
 endif()
