@@ -7,9 +7,11 @@
 #include "testbench/dmcrypt/cipher_spec.h"
 #include "testbench/dmcrypt/key.h"
 #include "testbench/dmcrypt_sim/job.h"
+#include "testbench/stack/fault_injector.h"
 #include "testbench/stack/stack.h"
 #include "testbench/app/stats_output.h"
 #include "testbench/app/input_files.h"
+#include "testbench/app/fault_options.h"
 #include "testbench/app/output_files.h"
 #include "testbench/app/trace_outputs.h"
 #include "traces/core/progress.h"
@@ -106,6 +108,8 @@ int run_command(const std::vector<std::string>& args) {
        "fault injection: after the first phase, flip one byte of this 512-byte sector on the "
        "disk (the scoreboard must report it; exit 1)");
   add_bulk_option(own, bulk);
+  FaultOptions faults;
+  faults.add_options(own);
   StatsOutput stats;
   stats.add_options(own);
   TimelineOutput timeline;
@@ -125,6 +129,7 @@ int run_command(const std::vector<std::string>& args) {
   if (!vm.count("soc.timing_mode")) common.params.soc.timing_mode = kDefaultTimingMode;
   const BulkMode bulk_mode = apply_bulk_mode(bulk, common);
   if (cli.answered(common)) return 0;
+  faults.check(vm, common.seed);
   OutputFiles outputs;
   cli.declare_inputs(outputs);
 
@@ -223,6 +228,8 @@ int run_command(const std::vector<std::string>& args) {
   testbench::Stack stack(testbench::StackParams{common.params, common.kernel, common.driver});
   testbench::DmCryptJob job(stack, *key, mapping, *disk, w);
   if (bulk_mode == BulkMode::Submit) job.unit_request_bytes = common.driver.merge_max_bytes;
+  std::unique_ptr<testbench::FaultInjector> injector;
+  if (faults.enabled()) injector = std::make_unique<testbench::FaultInjector>(stack, faults.plan());
   if (inject)
     job.between_phases = [&](const testbench::PhaseResult&) {
       disk->flip_byte(inject_sector * 512 + 7);
@@ -301,7 +308,14 @@ int run_command(const std::vector<std::string>& args) {
   const std::uint64_t requests_verified = sb.sectors_verified();
   const bool exactly_once = st.duplicate_completions == 0 && st.unexpected_notifications == 0 &&
                             st.requests_completed == st.requests_submitted;
-  const bool ok = sb.clean() && job.bio_errors() == 0 && exactly_once;
+  // With injected faults, failed bios are expected: the run must then show that every failed
+  // request had a fault injected into it, and no sector was wrong.
+  const bool faults_explained =
+      injector != nullptr && injector->outstanding() == 0 &&
+      st.requests_failed == injector->total().failed && injector->unfaulted_failures() == 0;
+  const bool ok = injector != nullptr
+                      ? exactly_once && sb.sectors_mismatched() == 0 && faults_explained
+                      : sb.clean() && job.bio_errors() == 0 && exactly_once;
 
   // --- outputs: written, then committed together only if the run succeeded ---------------
   if (stats.enabled()) {
@@ -327,7 +341,9 @@ int run_command(const std::vector<std::string>& args) {
         .count("busy", st.busy)
         .count("unit_requests", st.unit_requests)
         .count("backlog_notifications", st.backlog_notifications)
-        .count("mismatched_sectors", sb.sectors_mismatched());
+        .count("mismatched_sectors", sb.sectors_mismatched())
+        .count("unwritten_sectors_read", sb.sectors_unwritten())
+        .count("faults_injected", injector ? injector->total().injected : 0);
     for (std::size_t d = 0; d < queue_levels.size(); ++d)
       rs.queue_depth("engine_aes" + std::to_string(d + 1), queue_levels[d]);
     // The engines' own view (one per AES instance): queue high-water mark and backlog.
@@ -357,6 +373,7 @@ int run_command(const std::vector<std::string>& args) {
     jo.normalise_host_time = stats.normalise();
     nlohmann::json figures = rs.to_json(jo);
     add_merge_statistics(figures, stack.driver());
+    if (injector) figures["faults"] = FaultOptions::statistics(*injector, stack);
     stats.write(outputs, std::move(figures), cli, args, common);
   }
   timeline.write(outputs);
@@ -441,6 +458,10 @@ int run_command(const std::vector<std::string>& args) {
               static_cast<unsigned long long>(st.requests_failed),
               exactly_once ? "" : ", COMPLETION COUNT WRONG");
   for (const auto& m : sb.mismatches()) std::printf("    %s\n", m.describe().c_str());
+  if (sb.sectors_unwritten() != 0)
+    std::printf("  not comparable      %llu sectors read that no successful write reached\n",
+                static_cast<unsigned long long>(sb.sectors_unwritten()));
+  if (injector) FaultOptions::print(*injector, stack);
   std::printf("  host time           %.2f s\n", host_s);
   waveforms.finish();
   timeline.finish();
@@ -450,6 +471,7 @@ int run_command(const std::vector<std::string>& args) {
     throw std::runtime_error("verification failed: " + std::to_string(sb.sectors_mismatched()) +
                              " mismatching sectors, " + std::to_string(job.bio_errors()) +
                              " failed bios" + (exactly_once ? "" : ", wrong completion counts") +
+                             (injector && !faults_explained ? ", failures without an injected fault" : "") +
                              (outputs_requested ? "; no output written" : ""));
   return 0;
 }
