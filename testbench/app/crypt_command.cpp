@@ -321,7 +321,7 @@ int crypt_command(const std::vector<std::string>& args) {
     jo.normalise_host_time = stats_out.normalise();
     stats_out.write(outputs, rs.to_json(jo), cli, args, common);
   }
-  timeline.write(outputs);
+  timeline.write(outputs, cli, common);
   outputs.commit();
 
   // --- summary ---------------------------------------------------------------------------

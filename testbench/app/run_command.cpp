@@ -232,7 +232,7 @@ int run_command(const std::vector<std::string>& args) {
       disk->flip_byte(inject_sector * 512 + 7);
       inject = false;
     };
-  waveforms.attach(stack.platform());  // without --vcd: no recorder, no cost
+  waveforms.attach(stack.platform(), &stack);  // without --vcd: no recorder, no cost
   timeline.attach(stack);  // without --timeline: nothing attached, no trace hooks
   // A progress bar on stderr, only on a terminal and only for runs of more than a few host
   // seconds (traces::ProgressBar decides); fed from a simulated-time ticker that exists only
@@ -357,7 +357,7 @@ int run_command(const std::vector<std::string>& args) {
     jo.normalise_host_time = stats.normalise();
     stats.write(outputs, rs.to_json(jo), cli, args, common);
   }
-  timeline.write(outputs);
+  timeline.write(outputs, cli, common);
   if (ok) outputs.commit();
   else outputs.discard();
 

@@ -463,7 +463,7 @@ int speed_command(const std::vector<std::string>& args) {
                 "software ~25 MB/s\n");
   std::printf("\n  host time             %.2f s\n", host_s);
   timeline.finish();
-  timeline.write(outputs);
+  timeline.write(outputs, cli, common);
 
   if (stats.enabled()) {
     nlohmann::json j = run_docs.at(0);  // the first (or only) cipher at the top level
