@@ -111,7 +111,12 @@ void WaveformOutput::check(OutputFiles& outputs, bool may_stop) {
   if (!file_.empty() && (file_.size() <= 4 || file_.compare(file_.size() - 4, 4, ".vcd") != 0))
     throw UsageError("--vcd: '" + file_ + "' must end in .vcd");
   // The temporary ends in .vcd too (the recorder checks the name).
-  if (!file_.empty()) options_.path = outputs.add("--vcd", file_, ".vcd");
+  if (file_.empty()) return;
+  options_.path = outputs.add("--vcd", file_, ".vcd");
+  // Beside it, a GTKWave layout zoomed to the recorded range that opens it.
+  layout_ = file_.substr(0, file_.size() - 4) + ".gtkw";
+  options_.layout_path = outputs.add("--vcd (its GTKWave layout)", layout_, ".gtkw");
+  options_.layout_dumpfile = std::filesystem::absolute(file_).lexically_normal().string();
 }
 
 void WaveformOutput::attach(Platform& platform, testbench::Stack* stack) {
@@ -127,8 +132,8 @@ void WaveformOutput::close() {
 
 void WaveformOutput::finish() {
   if (!recorder_) return;
-  std::printf("  waveforms           %s (signals %s)\n", file_.c_str(),
-              traces::to_string(options_.groups).c_str());
+  std::printf("  waveforms           %s (signals %s); layout %s: gtkwave %s\n", file_.c_str(),
+              traces::to_string(options_.groups).c_str(), layout_.c_str(), layout_.c_str());
   if (recorder_->stopped_simulation())
     std::printf("  stopped             at %.3f us, the end of --vcd-window (nothing else "
                 "needs the rest of the run)\n",

@@ -58,7 +58,7 @@ class WaveformOutput {
   bool stopped_simulation() const { return recorder_ && recorder_->stopped_simulation(); }
   const traces::TimeWindow& window() const { return options_.window; }
  private:
-  std::string file_, signals_ = "all", window_;
+  std::string file_, signals_ = "all", window_, layout_;
   bool date_ = false;
   traces::WaveformOptions options_;
   std::unique_ptr<traces::WaveformRecorder> recorder_;

@@ -1,5 +1,6 @@
 #include "traces/sc/waveform.h"
 
+#include "traces/core/gtkw_layout.h"
 #include "traces/core/vcd_writer.h"
 
 #include <algorithm>
@@ -150,6 +151,7 @@ class WaveformRecorder::Impl {
 
   Var declare(const std::string& name, unsigned width, std::vector<std::string>& names) {
     names.push_back(name);
+    layout_.signals.push_back({name, width});
     last_.push_back(0);
     return writer_.add(name, width, 0);
   }
@@ -198,6 +200,14 @@ class WaveformRecorder::Impl {
     closed_ = true;
     file_.close();
     if (!file_) throw std::runtime_error("writing waveform file '" + o_.path + "' failed");
+    if (o_.layout_path.empty()) return;
+    layout_.dumpfile = o_.layout_dumpfile;
+    layout_.begin = begin_;
+    layout_.end = std::min(t, end_);
+    std::ofstream gtkw(o_.layout_path, std::ios::out | std::ios::trunc);
+    write_gtkw(gtkw, layout_);
+    gtkw.close();
+    if (!gtkw) throw std::runtime_error("writing GTKWave layout '" + o_.layout_path + "' failed");
   }
 
   std::uint64_t end() const { return end_; }
@@ -226,6 +236,7 @@ class WaveformRecorder::Impl {
   VcdWriter writer_;
   std::priority_queue<Change, std::vector<Change>, Later> queue_;
   std::vector<std::uint64_t> last_;  // per variable: time of its last change
+  GtkwLayout layout_;
   std::uint64_t seq_ = 0, begin_ = 0, end_ = kNoEnd, latest_ = 0;
   bool began_ = false, closed_ = false;
 };

@@ -68,6 +68,9 @@ struct WaveformOptions {
   // The header's $date text. Empty (the default): no $date, so the same run gives the same
   // bytes.
   std::string date;
+  // A GTKWave layout written when the file ends (empty: none): the recorded signals in
+  // groups, zoomed to the recorded range, opening `layout_dumpfile` (traces/core/gtkw_layout.h).
+  std::string layout_path, layout_dumpfile;
 };
 
 class WaveformRecorder {
