@@ -232,6 +232,17 @@ class OmapAesDriver final : public SkcipherProvider {
 
   void set_trace_hook(DriverTraceHook hook) { trace_ = std::move(hook); }
   void set_fault_hook(FaultHook hook) { fault_hook_ = std::move(hook); }
+  // Adds a hook after the one installed (timelines and waveforms may both listen).
+  void add_trace_hook(DriverTraceHook hook) {
+    if (!trace_) {
+      trace_ = std::move(hook);
+      return;
+    }
+    trace_ = [first = std::move(trace_), second = std::move(hook)](const DriverTraceEvent& e) {
+      first(e);
+      second(e);
+    };
+  }
   void trace(std::uint64_t id, const char* step, int instance, Errc err = Errc::Ok);
 
  private:

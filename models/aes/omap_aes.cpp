@@ -436,12 +436,17 @@ void OmapAes::update_outputs() {
 }
 
 void OmapAes::refresh_observed() {
+  const Observed was = observed_;
   observed_.context_ready = pipeline_idle() && !resetting_;
   observed_.input_ready = can_take_input();
   observed_.output_ready = output_ready();
   const bool busy = core_busy_ || fast_core_free_ > sc_core::sc_time_stamp();
   if (busy != observed_.core_busy && busy_observer_) busy_observer_(busy);
   observed_.core_busy = busy;
+  if (was.context_ready != observed_.context_ready || was.input_ready != observed_.input_ready ||
+      was.output_ready != observed_.output_ready || was.core_busy != observed_.core_busy) {
+    for (const FlagsObserver& o : flags_observers_) o(observed_);
+  }
 }
 
 }  // namespace aesvp

@@ -98,8 +98,8 @@ class OmapAes : public sc_core::sc_module {
   unsigned long injected_faults() const { return injected_; }
 
   // Observation hook for waveforms (traces/sc/waveform.h): the CTRL status bits and the
-  // core's state, as plain flags that sc_trace can sample. Refreshed whenever the outputs
-  // are (every settle and register write); no behaviour depends on them.
+  // core's state. Refreshed whenever the outputs are (every settle and register write) while
+  // someone observes; no behaviour depends on them.
   struct Observed {
     bool context_ready = false;  // CTRL.CONTEXT_READY
     bool input_ready = false;    // CTRL.INPUT_READY
@@ -112,6 +112,13 @@ class OmapAes : public sc_core::sc_module {
   void enable_observation() {
     observing_ = true;
     refresh_observed();
+  }
+  // Observation hook for waveforms: called with the flags whenever one of them changed (at
+  // the simulated time the model notices it). No behaviour depends on it.
+  using FlagsObserver = std::function<void(const Observed&)>;
+  void add_flags_observer(FlagsObserver o) {
+    flags_observers_.push_back(std::move(o));
+    enable_observation();
   }
   // Observation hook for timelines: called when the core starts or stops holding a block
   // (at the simulated time the model notices it). No behaviour depends on it.
@@ -211,6 +218,7 @@ class OmapAes : public sc_core::sc_module {
   sc_core::sc_event wake_;
   Observed observed_;
   BusyObserver busy_observer_;
+  std::vector<FlagsObserver> flags_observers_;
   bool observing_ = false;
   void refresh_observed();
 

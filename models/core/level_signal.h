@@ -1,35 +1,54 @@
 // A single-writer bool wire whose new value is visible immediately (no delta delay); its
-// events fire in the next delta cycle. It binds to sc_in<bool> / sc_out<bool> and traces
-// like an sc_signal<bool>.
+// events fire in the next delta cycle, and event()/posedge()/negedge() are true in that delta
+// (as with sc_signal, whose events and event() belong to the delta after the write). It binds
+// to sc_in<bool> / sc_out<bool>.
 //
 // Why not sc_signal<bool>: a DMA request line must be sampled right after the transaction
 // that serviced the request. With sc_signal the device's "lower the request" write is only
 // visible one delta later, so a DMA that re-samples at once would service the same request
 // twice. With this wire the device lowers the line inside the servicing transaction, and
 // any later sample sees it low.
+//
+// Differences from sc_signal<bool>, all following from the immediate value:
+//  - read() returns the new value in the writer's own delta (sc_signal: the old one);
+//  - two writes in one delta that undo each other (high then low) still notify both edges,
+//    and posedge()/negedge() then say which edges happened (sc_signal: no event at all);
+//  - the wire changes at the simulated time of the write, sc_time_stamp(); a writer running
+//    ahead on a local time offset (loosely-timed) changes it before its annotated time
+//    (docs/modelling.md, "Wires", gives the bound). write_at() passes the annotated time to
+//    the change observer (waveforms) without changing when the value or events change.
 #pragma once
 
 #include <systemc>
 
+#include <functional>
 #include <string>
+#include <vector>
 
 namespace aesvp {
 
 class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_if<bool> {
  public:
+  // Called after every value change with the new value and the change's time (the annotated
+  // time given to write_at, else sc_time_stamp()). Behaviour never depends on observers.
+  using ChangeObserver = std::function<void(bool value, const sc_core::sc_time& at)>;
+
   explicit LevelSignal(const char* name, bool initial = false)
       : sc_core::sc_object(name), value_(initial) {}
 
   const char* kind() const override { return "aesvp::LevelSignal"; }
 
   // sc_signal_write_if<bool>
-  void write(const bool& v) override {
+  void write(const bool& v) override { write_at(v, sc_core::sc_time_stamp()); }
+  // The same change, observed at `at` (the writer's annotated time, >= sc_time_stamp()).
+  void write_at(bool v, const sc_core::sc_time& at) {
     if (v == value_) return;
     value_ = v;
-    last_change_delta_ = sc_core::sc_delta_count();
+    mark_event(v);
     ++edges_;
     changed_.notify(sc_core::SC_ZERO_TIME);
     (v ? posedge_ : negedge_).notify(sc_core::SC_ZERO_TIME);
+    for (const ChangeObserver& o : observers_) o(v, at);
   }
 
   // sc_signal_in_if<bool>
@@ -39,18 +58,51 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
   const sc_core::sc_event& default_event() const override { return changed_; }
   const bool& read() const override { return value_; }
   const bool& get_data_ref() const override { return value_; }
-  bool event() const override { return last_change_delta_ == sc_core::sc_delta_count(); }
-  bool posedge() const override { return event() && value_; }
-  bool negedge() const override { return event() && !value_; }
+  // True in the delta cycle in which the change's events fire (the one after the write);
+  // false outside the simulation (elaboration, between sc_start calls).
+  bool event() const override {
+    return event_delta_ == sc_core::sc_delta_count() &&
+           event_time_ == sc_core::sc_time_stamp() &&
+           sc_core::sc_get_status() == sc_core::SC_RUNNING;
+  }
+  bool posedge() const override { return event() && rose_; }
+  bool negedge() const override { return event() && fell_; }
 
   // Number of value changes so far (tests count request-line toggles with it).
   unsigned long edges() const { return edges_; }
+  void add_change_observer(ChangeObserver o) { observers_.push_back(std::move(o)); }
 
  private:
+  // The delta in which this write's events fire: the next one while a process runs (the
+  // kernel counts a delta when the evaluation phase ends), the first one of the next
+  // sc_start when written from outside the simulation (elaboration, between sc_start calls).
+  void mark_event(bool v) {
+    const bool running = sc_core::sc_get_status() == sc_core::SC_RUNNING;
+    const sc_dt::uint64 delta = sc_core::sc_delta_count() + (running ? 1 : 0);
+    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    if (delta != event_delta_ || now != event_time_) rose_ = fell_ = false;
+    event_delta_ = delta;
+    event_time_ = now;
+    (v ? rose_ : fell_) = true;
+  }
+
   bool value_;
+  bool rose_ = false, fell_ = false;  // edges written for the pending/current event delta
   unsigned long edges_ = 0;
-  sc_dt::uint64 last_change_delta_ = ~sc_dt::uint64{0};
+  sc_dt::uint64 event_delta_ = ~sc_dt::uint64{0};
+  sc_core::sc_time event_time_;
   sc_core::sc_event changed_, posedge_, negedge_;
+  std::vector<ChangeObserver> observers_;
 };
+
+// Writes through a port: write_at when the port is bound to a LevelSignal, else write (the
+// annotated time is then lost). For lines that change rarely (a dynamic_cast per call).
+inline void write_at(sc_core::sc_out<bool>& port, bool v, const sc_core::sc_time& at) {
+  if (auto* wire = dynamic_cast<LevelSignal*>(port.get_interface())) {
+    wire->write_at(v, at);
+  } else {
+    port.write(v);
+  }
+}
 
 }  // namespace aesvp

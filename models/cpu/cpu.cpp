@@ -195,13 +195,13 @@ void Cpu::run(ExecContext& c, sc_time t) {
     }
     c.preempt_.cancel();
     c.running_ = true;
-    AESVP_OBSERVE(k.running[class_index(c.cls_)] = true);
     c.run_start_ = sc_core::sc_time_stamp();
+    AESVP_OBSERVE(for (const ClassObserver& o : class_observers_) o(c.core_, c.cls_, true, c.run_start_));
     sc_core::wait(remaining, c.preempt_);
     const sc_time end = sc_core::sc_time_stamp();
     const sc_time ran = end - c.run_start_;
     c.running_ = false;
-    AESVP_OBSERVE(k.running[class_index(c.cls_)] = false);
+    AESVP_OBSERVE(for (const ClassObserver& o : class_observers_) o(c.core_, c.cls_, false, end));
     c.busy_ += ran;
     k.busy[class_index(c.cls_)] += ran;
     AESVP_OBSERVE(if (run_observer_ && ran != SC_ZERO_TIME) run_observer_(c, c.run_start_, end));

@@ -206,6 +206,12 @@ class Cpu : public sc_core::sc_module {
   // (between the entry and exit costs); it acknowledges and ends the interrupt through MMIO.
   void set_irq_handler(IrqHandler h) { irq_handler_ = std::move(h); }
   void set_run_observer(RunObserver o) { run_observer_ = std::move(o); }
+  // Observation hook for waveforms (traces/sc/waveform.h): called when a context of class
+  // `cls` starts (running = true) or stops consuming time on `core`, at that time (the run
+  // segments the run observer reports). No behaviour depends on it.
+  using ClassObserver = std::function<void(unsigned core, ContextClass cls, bool running,
+                                           const sc_core::sc_time& at)>;
+  void add_class_observer(ClassObserver o) { class_observers_.push_back(std::move(o)); }
 
   unsigned cores() const { return static_cast<unsigned>(cores_.size()); }
   TimingMode mode() const { return mode_; }
@@ -227,11 +233,6 @@ class Cpu : public sc_core::sc_module {
 
   std::size_t dmi_regions() const { return dmi_.size(); }  // cached DMI grants (tests)
 
-  // Observation hook for waveforms (traces/sc/waveform.h): true while a context of class
-  // `cls` consumes time on `core` (the run segments the run observer reports).
-  const bool& running_flag(unsigned core, ContextClass cls) const {
-    return cores_.at(core).running[class_index(cls)];
-  }
 
  private:
   friend class ExecContext;
@@ -241,7 +242,6 @@ class Cpu : public sc_core::sc_module {
     ExecContext* last_thread = nullptr; // last thread-class context that held the core
     ExecContext* hardirq = nullptr;
     std::array<sc_core::sc_time, kContextClasses> busy{};
-    std::array<bool, kContextClasses> running{};  // observation hook: class in a run segment
     unsigned long switches = 0, preemptions = 0, irqs = 0;
   };
 
@@ -263,6 +263,7 @@ class Cpu : public sc_core::sc_module {
   std::uint64_t next_seq_ = 0;
   IrqHandler irq_handler_;
   RunObserver run_observer_;
+  std::vector<ClassObserver> class_observers_;
   std::vector<tlm::tlm_dmi> dmi_;
   tlm::tlm_generic_payload copy_trans_;  // reused by copy() (DMI look-ups, debug transport)
   LevelSignal tie_low_{"tie_low"};

@@ -161,13 +161,14 @@ bool Gic::deliverable(unsigned core, unsigned id) const {
 
 // --- acknowledge / end of interrupt ----------------------------------------------------------
 
-std::uint32_t Gic::acknowledge(unsigned core) {
+std::uint32_t Gic::acknowledge(unsigned core, const sc_core::sc_time& at) {
   const unsigned id = highest_pending(core);
   if (!deliverable(core, id)) return kSpuriousId;
   irqs_[id].active_core = core;
   active_.set(id, true);
   latch_.set(id, false);  // a level line that stays high keeps it pending (active and pending)
   cpus_[core].active.push_back(id);
+  cpus_[core].acked_at = at;
   ++acks_;
   changed();
   return id;
@@ -203,7 +204,8 @@ void Gic::update_outputs() {
     const bool want = deliverable(c, highest_pending(c));
     if (!want) {
       cpu.signalled = false;
-      if (irq[c].read()) irq[c].write(false);  // deasserted at once (e.g. on acknowledge)
+      // Deasserted at once (e.g. on acknowledge); observers see the acknowledge's time.
+      if (irq[c].read()) write_at(irq[c], false, std::max(now, cpu.acked_at));
       continue;
     }
     if (!cpu.signalled) {
@@ -339,7 +341,7 @@ void Gic::declare_cpu_registers() {
           const unsigned id = highest_pending(c);
           return deliverable(c, id) ? id : kSpuriousId;
         })
-        .on_read([this, c](RegAccess&) { return acknowledge(c); });
+        .on_read([this, c](RegAccess& a) { return acknowledge(c, a.time); });
     cpu_regs_.add("GICC_EOIR" + sfx, w + GICC_EOIR, Access::WriteOnly)
         .on_write([this, c](RegAccess& a) {
           end_of_interrupt(c, a.data);

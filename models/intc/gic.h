@@ -96,6 +96,9 @@ class Gic : public sc_core::sc_module {
     std::vector<unsigned> active;  // acknowledged, not yet ended, in acknowledge order
     sc_core::sc_time since = sc_core::SC_ZERO_TIME;
     bool signalled = false;  // a deliverable interrupt exists (since `since`)
+    // Annotated time of the last acknowledge (the IAR read's beat): the output line falls
+    // then for observers (waveforms), though the wire changes at the delta after the read.
+    sc_core::sc_time acked_at = sc_core::SC_ZERO_TIME;
   };
 
   void before_end_of_elaboration() override;
@@ -121,7 +124,7 @@ class Gic : public sc_core::sc_module {
   unsigned highest_pending(unsigned core) const;
   // Whether that interrupt may be signalled / acknowledged now (enables, PMR, running priority).
   bool deliverable(unsigned core, unsigned id) const;
-  std::uint32_t acknowledge(unsigned core);
+  std::uint32_t acknowledge(unsigned core, const sc_core::sc_time& at);
   void end_of_interrupt(unsigned core, std::uint32_t value);
   void deactivate(unsigned id);  // active -> inactive, off its core's active list
   void clear_state();

@@ -231,7 +231,7 @@ void OmapSdma::start_channel(unsigned ch, const sc_time& at) {
 void OmapSdma::set_enabled(unsigned ch, bool on) {
   if (ch_[ch].enabled == on) return;
   ch_[ch].enabled = on;
-  AESVP_OBSERVE(if (channel_observer_) channel_observer_(ch, on));
+  AESVP_OBSERVE(for (const ChannelObserver& o : channel_observers_) o(ch, on));
 }
 
 void OmapSdma::stop_channel(unsigned ch) {

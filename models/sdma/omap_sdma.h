@@ -108,13 +108,11 @@ class OmapSdma : public sc_core::sc_module {
   // RESETDONE already set; statistics are kept. A unit on the port completes without effect.
   // Call it from the simulation (not during elaboration).
   void reset();
-  // Observation hook for waveforms (traces/sc/waveform.h): true from the start of the
-  // channel (CCR.ENABLE) until it stops (block done, error, software stop or reset).
-  const bool& channel_enabled_flag(unsigned ch) const { return ch_.at(ch).enabled; }
-  // Observation hook for timelines: called when a channel starts or stops (at the simulated
-  // time of the change). No behaviour depends on it.
+  // Observation hook for timelines and waveforms: called when a channel starts (CCR.ENABLE)
+  // or stops (block done, error, software stop or reset), at the simulated time of the
+  // change. No behaviour depends on it.
   using ChannelObserver = std::function<void(unsigned ch, bool active)>;
-  void set_channel_observer(ChannelObserver o) { channel_observer_ = std::move(o); }
+  void add_channel_observer(ChannelObserver o) { channel_observers_.push_back(std::move(o)); }
 
  private:
   enum class Sync { None, Element, Frame, Block, Packet };
@@ -206,7 +204,7 @@ class OmapSdma : public sc_core::sc_module {
   std::vector<unsigned char> buffer_;  // the channel FIFO of one unit
   // The port's one transaction at a time, reused (a new payload allocates on the heap).
   tlm::tlm_generic_payload port_trans_;
-  ChannelObserver channel_observer_;
+  std::vector<ChannelObserver> channel_observers_;
 };
 
 }  // namespace aesvp

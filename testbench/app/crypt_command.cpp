@@ -328,7 +328,7 @@ int crypt_command(const std::vector<std::string>& args) {
   testbench::StackParams sp{common.params, common.kernel, common.driver};
   testbench::Stack stack(sp);
   timeline.attach(stack);  // without --timeline: nothing attached
-  waveforms.attach(stack.platform());  // without --vcd: no recorder, no cost
+  waveforms.attach(stack.platform(), &stack);  // without --vcd: no recorder, no cost
   testbench::ImageCryptJob job{*key, area,
                                enc ? dmcrypt::Direction::encrypt : dmcrypt::Direction::decrypt,
                                static_cast<std::size_t>(chunk_kib) * 1024};
@@ -390,7 +390,7 @@ int crypt_command(const std::vector<std::string>& args) {
     add_merge_statistics(figures, stack.driver());
     stats_out.write(outputs, std::move(figures), cli, args, common);
   }
-  timeline.write(outputs);
+  timeline.write(outputs, cli, common);
   outputs.commit();
 
   // --- summary ---------------------------------------------------------------------------

@@ -235,7 +235,7 @@ int run_command(const std::vector<std::string>& args) {
       disk->flip_byte(inject_sector * 512 + 7);
       inject = false;
     };
-  waveforms.attach(stack.platform());  // without --vcd: no recorder, no cost
+  waveforms.attach(stack.platform(), &stack);  // without --vcd: no recorder, no cost
   timeline.attach(stack);  // without --timeline: nothing attached, no trace hooks
   // A progress bar on stderr, only on a terminal and only for runs of more than a few host
   // seconds (traces::ProgressBar decides); fed from a simulated-time ticker that exists only
@@ -376,7 +376,7 @@ int run_command(const std::vector<std::string>& args) {
     if (injector) figures["faults"] = FaultOptions::statistics(*injector, stack);
     stats.write(outputs, std::move(figures), cli, args, common);
   }
-  timeline.write(outputs);
+  timeline.write(outputs, cli, common);
   if (ok) outputs.commit();
   else outputs.discard();
 

@@ -469,7 +469,7 @@ int speed_command(const std::vector<std::string>& args) {
   const auto host_start = std::chrono::steady_clock::now();
   testbench::Stack stack(sp);
   timeline.attach(stack);  // without --timeline: nothing attached
-  waveforms.attach(stack.platform());  // without --vcd: no recorder, no cost
+  waveforms.attach(stack.platform(), &stack);  // without --vcd: no recorder, no cost
   Platform& p = stack.platform();
   kernel::Kernel& k = stack.kernel();
 
@@ -552,7 +552,7 @@ int speed_command(const std::vector<std::string>& args) {
   std::printf("\n  host time             %.2f s\n", host_s);
   timeline.finish();
   waveforms.finish();
-  timeline.write(outputs);
+  timeline.write(outputs, cli, common);
 
   if (stats.enabled()) {
     nlohmann::json j = run_docs.at(0);  // the first (or only) cipher at the top level

@@ -3,6 +3,7 @@
 #include "testbench/app/cli.h"
 
 #include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <stdexcept>
 
@@ -47,8 +48,19 @@ void TimelineOutput::attach(testbench::Stack& stack) {
   probe_ = std::make_unique<testbench::TimelineProbe>(*timeline_, stack);
 }
 
-void TimelineOutput::write(OutputFiles& outputs) {
+void TimelineOutput::write(OutputFiles& outputs, const CommandLine& cli,
+                           const CommonOptions& common) {
   if (!timeline_) return;
+  probe_->flush();
+  timeline_->set_info("command", cli.command());
+  timeline_->set_info("profile", common.params.soc.profile);
+  timeline_->set_info("timing_mode", common.params.soc.timing_mode);
+  timeline_->set_info("seed", std::to_string(common.seed));
+  const nlohmann::json options = cli.configuration_json(common).value("options", nlohmann::json::object());
+  for (const char* key : {"cipher", "size-mib", "size", "sizes", "requests", "request-bytes"}) {
+    const auto it = options.find(key);
+    if (it != options.end()) timeline_->set_info(key, it->is_string() ? it->get<std::string>() : it->dump());
+  }
   outputs.write(temporary_, [&](std::ostream& os) { timeline_->write_json(os); });
 }
 
@@ -56,6 +68,9 @@ void TimelineOutput::finish() {
   if (!timeline_) return;
   std::printf("  timeline            %s (%zu events; open in ui.perfetto.dev or chrome://tracing)\n",
               file_.c_str(), timeline_->event_count());
+  // What the limits dropped, in the summary as in the file's otherData.dropped.
+  const std::string dropped = timeline_->drop_summary();
+  if (!dropped.empty()) std::printf("  timeline limits     %s\n", dropped.c_str());
 }
 
 void WaveformOutput::add_options(po::options_description& d) {
@@ -65,10 +80,13 @@ void WaveformOutput::add_options(po::options_description& d) {
       ("vcd-signals", po::value<std::string>(&signals_)->default_value("all"),
        "signal groups: irq,dma,aes,cpu,engine or all")
       ("vcd-window", po::value<std::string>(&window_),
-       "record only simulated time BEGIN:END, e.g. 0:200us (END may be empty)");
+       "record only simulated time BEGIN:END, e.g. 0:200us (END may be empty)")
+      ("vcd-date", po::bool_switch(&date_),
+       "write the wall-clock date into the VCD header (default: none, so that the same run "
+       "gives the same file)");
 }
 
-void WaveformOutput::check(OutputFiles& outputs) {
+void WaveformOutput::check(OutputFiles& outputs, bool may_stop) {
   try {
     options_.groups = traces::parse_signal_groups(signals_);
   } catch (const std::invalid_argument& e) {
@@ -79,16 +97,33 @@ void WaveformOutput::check(OutputFiles& outputs) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(std::string("--vcd-window: ") + e.what());
   }
-  if (file_.empty() && (signals_ != "all" || !window_.empty()))
-    throw UsageError("--vcd-signals and --vcd-window need --vcd FILE");
+  if (file_.empty() && (signals_ != "all" || !window_.empty() || date_))
+    throw UsageError("--vcd-signals, --vcd-window and --vcd-date need --vcd FILE");
+  options_.stop_after_window = may_stop && options_.window.end != sc_core::sc_max_time();
+  if (date_) {
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char text[40];
+    std::strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    options_.date = text;
+  }
   if (!file_.empty() && (file_.size() <= 4 || file_.compare(file_.size() - 4, 4, ".vcd") != 0))
     throw UsageError("--vcd: '" + file_ + "' must end in .vcd");
-  // SystemC's VCD writer appends ".vcd" to the name it is given: the temporary ends in it.
-  if (!file_.empty()) options_.path = outputs.add("--vcd", file_, ".vcd");
+  // The temporary ends in .vcd too (the recorder checks the name).
+  if (file_.empty()) return;
+  options_.path = outputs.add("--vcd", file_, ".vcd");
+  // Beside it, a GTKWave layout zoomed to the recorded range that opens it.
+  layout_ = file_.substr(0, file_.size() - 4) + ".gtkw";
+  options_.layout_path = outputs.add("--vcd (its GTKWave layout)", layout_, ".gtkw");
+  options_.layout_dumpfile = std::filesystem::absolute(file_).lexically_normal().string();
 }
 
-void WaveformOutput::attach(Platform& platform) {
-  if (!file_.empty()) recorder_ = std::make_unique<traces::WaveformRecorder>(platform, options_);
+void WaveformOutput::attach(Platform& platform, testbench::Stack* stack) {
+  if (file_.empty()) return;
+  recorder_ = std::make_unique<traces::WaveformRecorder>(platform, options_);
+  if (stack != nullptr && (options_.groups & traces::kGroupEngine) != 0)
+    probe_ = std::make_unique<testbench::WaveformProbe>(*recorder_, *stack);
 }
 
 void WaveformOutput::close() {
@@ -96,9 +131,13 @@ void WaveformOutput::close() {
 }
 
 void WaveformOutput::finish() {
-  if (recorder_)
-    std::printf("  waveforms           %s (signals %s)\n", file_.c_str(),
-                traces::to_string(options_.groups).c_str());
+  if (!recorder_) return;
+  std::printf("  waveforms           %s (signals %s); layout %s: gtkwave %s\n", file_.c_str(),
+              traces::to_string(options_.groups).c_str(), layout_.c_str(), layout_.c_str());
+  if (recorder_->stopped_simulation())
+    std::printf("  stopped             at %.3f us, the end of --vcd-window (nothing else "
+                "needs the rest of the run)\n",
+                options_.window.end.to_seconds() * 1e6);
 }
 
 }  // namespace aesvp

@@ -4,9 +4,11 @@
 // and finishes its file at the end. Without the option nothing is attached (no cost).
 #pragma once
 
+#include "testbench/app/cli.h"
 #include "testbench/app/output_files.h"
 #include "testbench/stack/stack.h"
 #include "testbench/stack/timeline_probe.h"
+#include "testbench/stack/waveform_probe.h"
 #include "traces/core/timeline.h"
 #include "traces/sc/waveform.h"
 
@@ -27,8 +29,9 @@ class TimelineOutput {
   void check(const std::vector<std::string>& args, OutputFiles& outputs);
   bool enabled() const { return !file_.empty(); }
   void attach(testbench::Stack& stack);
-  // Writes the file's temporary (committed with the command's other outputs).
-  void write(OutputFiles& outputs);
+  // Writes the file's temporary (committed with the command's other outputs), with the
+  // run described in otherData.run (command, profile, timing mode, seed, cipher, sizes).
+  void write(OutputFiles& outputs, const CommandLine& cli, const CommonOptions& common);
   // Prints the summary line (nothing without --timeline).
   void finish();
 
@@ -43,15 +46,24 @@ class TimelineOutput {
 class WaveformOutput {
  public:
   void add_options(boost::program_options::options_description& d);
-  void check(OutputFiles& outputs);  // throws UsageError
+  // Throws UsageError. `may_stop`: the command needs nothing of the run after the window,
+  // so a window with an end stops the simulation there.
+  void check(OutputFiles& outputs, bool may_stop = false);
   bool enabled() const { return !file_.empty(); }
-  void attach(Platform& platform);
+  // With a stack, the engine group records its engines' queue depth and the requests in
+  // flight (from the driver's trace hook).
+  void attach(Platform& platform, testbench::Stack* stack = nullptr);
   void close();   // ends the file (before the summary)
   void finish();  // prints the summary line
+  // Whether the window end stopped the simulation.
+  bool stopped_simulation() const { return recorder_ && recorder_->stopped_simulation(); }
+  const traces::TimeWindow& window() const { return options_.window; }
  private:
-  std::string file_, signals_ = "all", window_;
+  std::string file_, signals_ = "all", window_, layout_;
+  bool date_ = false;
   traces::WaveformOptions options_;
   std::unique_ptr<traces::WaveformRecorder> recorder_;
+  std::unique_ptr<testbench::WaveformProbe> probe_;
 };
 
 }  // namespace aesvp

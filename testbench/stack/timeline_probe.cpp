@@ -25,15 +25,24 @@ TimelineProbe::TimelineProbe(traces::Timeline& timeline, Stack& stack)
   member_ = tl_.name("member");
   members_key_ = tl_.name("members");
   composite_key_ = tl_.name("composite");
+  blocks_ = tl_.name("blocks");
   const unsigned instances = stack.platform().params().soc.aes_instances;
+  // Display order: the cores first (CPU0 before CPU1), then the requests, driver, engine and
+  // hardware.
+  for (unsigned c = 0; c < stack.platform().cpu.cores(); ++c) tl_.process("CPU" + std::to_string(c));
+  tl_.process(tl_.options().requests_process);
+  tl_.process("omap-aes");
+  tl_.process("engine");
+  for (unsigned i = 0; i < instances; ++i) tl_.process("AES" + std::to_string(i + 1));
+  tl_.process("sDMA");
   for (unsigned i = 0; i < instances; ++i) {
     aes_tracks_.push_back(tl_.track("omap-aes", "aes" + std::to_string(i + 1)));
     queue_counters_.push_back(tl_.counter_track("engine", "aes" + std::to_string(i + 1) + " queue"));
     aes_core_tracks_.push_back(tl_.track("AES" + std::to_string(i + 1), "core"));
-    aes_busy_since_.push_back(0);
+    aes_busy_.emplace_back();
     stack.platform().aes[i]->set_busy_observer([this, i](bool busy) { on_aes_busy(i, busy); });
   }
-  stack.platform().sdma.set_channel_observer(
+  stack.platform().sdma.add_channel_observer(
       [this](unsigned ch, bool active) { on_dma_channel(ch, active); });
   stack.platform().cpu.set_run_observer(
       [this](const ExecContext& ctx, const sc_core::sc_time& s, const sc_core::sc_time& e) {
@@ -52,8 +61,46 @@ void TimelineProbe::on_run(const ExecContext& ctx, const sc_core::sc_time& start
 
 void TimelineProbe::on_aes_busy(unsigned instance, bool busy) {
   const traces::Time now = ps(sc_core::sc_time_stamp());
-  if (busy) aes_busy_since_[instance] = now;
-  else tl_.span(aes_core_tracks_[instance], block_, aes_busy_since_[instance], now);
+  BusyInterval& b = aes_busy_[instance];
+  if (busy == b.busy) return;
+  b.busy = busy;
+  if (!busy) {
+    b.end = now;
+    return;
+  }
+  // A new busy period: continues the pending interval if the core was idle briefly.
+  if (b.blocks != 0 && now - b.end > kBusyMergeGap) record_busy(instance);
+  if (b.blocks == 0) b.begin = now;
+  ++b.blocks;
+}
+
+void TimelineProbe::record_busy(unsigned instance) {
+  BusyInterval& b = aes_busy_[instance];
+  tl_.span(aes_core_tracks_[instance], block_, b.begin, b.end, traces::kNoRequest,
+           traces::Arg{blocks_, b.blocks});
+  b.blocks = 0;
+}
+
+void TimelineProbe::flush() {
+  const traces::Time now = ps(sc_core::sc_time_stamp());
+  for (unsigned i = 0; i < aes_busy_.size(); ++i) {
+    BusyInterval& b = aes_busy_[i];
+    if (b.blocks == 0) continue;
+    if (b.busy) b.end = now;  // still busy: the interval so far
+    record_busy(i);
+    if (b.busy) {
+      b.begin = now;
+      b.blocks = 1;
+    }
+  }
+}
+
+void TimelineProbe::next_phase(std::uint64_t id, traces::NameId phase, traces::Time at) {
+  auto it = open_phase_.find(id);
+  if (it == open_phase_.end()) return;  // not seen from its start (never happens in a run)
+  tl_.async_end(it->second, id, at);
+  tl_.async_begin(phase, id, at);
+  it->second = phase;
 }
 
 void TimelineProbe::on_dma_channel(unsigned ch, bool active) {
@@ -78,22 +125,26 @@ void TimelineProbe::on_driver_step(const driver::DriverTraceEvent& e) {
   if (std::strcmp(s, "transfer") == 0) {
     tl_.async_begin(request_, e.id, at);
     tl_.async_begin(queued_, e.id, at);
+    open_phase_[e.id] = queued_;
   } else if (std::strcmp(s, "do_one_req") == 0) {
-    if (e.id >= engine::MergePolicy::kCompositeIdBase && e.instance >= 0)
+    if (e.id >= engine::MergePolicy::kCompositeIdBase && e.instance >= 0) {
       begin_composite(static_cast<std::size_t>(e.instance), e.id, at);
-    else
-      tl_.async_end(queued_, e.id, at);
-    tl_.async_begin(do_one_, e.id, at);
+      tl_.async_begin(do_one_, e.id, at);
+      open_phase_[e.id] = do_one_;
+    } else {
+      next_phase(e.id, do_one_, at);
+    }
   } else if (std::strcmp(s, "dma_start") == 0 || std::strcmp(s, "pio_start") == 0) {
-    tl_.async_end(do_one_, e.id, at);
-    tl_.async_begin(s[0] == 'd' ? dma_ : pio_, e.id, at);
+    next_phase(e.id, s[0] == 'd' ? dma_ : pio_, at);
   } else if (std::strcmp(s, "dma_out_callback") == 0) {
-    tl_.async_end(dma_, e.id, at);
-    tl_.async_begin(completion_, e.id, at);
+    next_phase(e.id, completion_, at);
   } else if (std::strcmp(s, "finalize") == 0) {
-    // Ends whatever phase is open (an error can finalize from any phase); ends without a
-    // matching begin are counted and ignored by the timeline.
-    for (traces::NameId n : {completion_, pio_, dma_, do_one_, queued_}) tl_.async_end(n, e.id, at);
+    // Ends the phase that is open (an error can finalize from any phase), then the request.
+    auto it = open_phase_.find(e.id);
+    if (it != open_phase_.end()) {
+      tl_.async_end(it->second, e.id, at);
+      open_phase_.erase(it);
+    }
     tl_.async_end(request_, e.id, at);
     end_composite(e.id, at);
   }
@@ -108,8 +159,7 @@ void TimelineProbe::begin_composite(std::size_t instance, std::uint64_t id, trac
   tl_.instant(aes_tracks_[instance], composite_, at, id,
               traces::Arg{members_key_, static_cast<std::int64_t>(members.size())});
   for (std::uint64_t m : members) {
-    tl_.async_end(queued_, m, at);
-    tl_.async_begin(in_composite_, m, at);
+    next_phase(m, in_composite_, at);
     tl_.instant(aes_tracks_[instance], member_, at, m,
                 traces::Arg{composite_key_, static_cast<std::int64_t>(id)});
   }
@@ -120,7 +170,11 @@ void TimelineProbe::end_composite(std::uint64_t id, traces::Time at) {
   const auto it = composites_.find(id);
   if (it == composites_.end()) return;
   for (std::uint64_t m : it->second) {
-    tl_.async_end(in_composite_, m, at);
+    const auto phase = open_phase_.find(m);
+    if (phase != open_phase_.end()) {
+      tl_.async_end(phase->second, m, at);
+      open_phase_.erase(phase);
+    }
     tl_.async_end(request_, m, at);
   }
   composites_.erase(it);

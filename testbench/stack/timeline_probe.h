@@ -10,7 +10,11 @@
 //    each member gets a "member" instant (arg composite = the composite's id) and an
 //    "in composite" phase from the dispatch to the composite's finalize, which ends its request;
 //  - engine: the queue length of each AES instance's engine as a counter;
-//  - hardware: AES core busy spans on "AES<i>/core", sDMA channel activity on "sDMA/ch<n>".
+//  - hardware: AES core busy intervals on "AES<i>/core" (blocks the core runs with gaps of
+//    at most kBusyMergeGap merged into one span, args.blocks = blocks in it), sDMA channel
+//    activity on "sDMA/ch<n>".
+// Processes are registered in a fixed order: CPU0, CPU1, ..., requests, omap-aes, engine,
+// AES1, ..., sDMA.
 // The driver's and the CPU's hooks are only installed when a probe exists: without one the
 // stack pays nothing.
 #pragma once
@@ -29,6 +33,11 @@ class TimelineProbe {
   TimelineProbe(traces::Timeline& timeline, Stack& stack);
 
   static traces::Time ps(const sc_core::sc_time& t);
+  // Busy periods of an AES core separated by at most this much idle time are one span.
+  static constexpr traces::Time kBusyMergeGap = 1000000;  // 1 us in ps
+
+  // Records what is still pending (the AES busy interval in progress). Call before writing.
+  void flush();
 
  private:
   void on_run(const ExecContext& ctx, const sc_core::sc_time& start, const sc_core::sc_time& end);
@@ -44,10 +53,19 @@ class TimelineProbe {
   std::vector<traces::TrackId> aes_tracks_;      // by AES instance
   std::vector<traces::CounterId> queue_counters_;
   std::vector<traces::TrackId> aes_core_tracks_;
-  std::vector<traces::Time> aes_busy_since_;
+  struct BusyInterval {
+    traces::Time begin = 0, end = 0;
+    std::int64_t blocks = 0;  // busy periods merged (0: no interval pending)
+    bool busy = false;
+  };
+  std::vector<BusyInterval> aes_busy_;
+  void record_busy(unsigned instance);
+  // Per request in flight, the phase open inside "request" (finalize closes it).
+  std::unordered_map<std::uint64_t, traces::NameId> open_phase_;
+  void next_phase(std::uint64_t id, traces::NameId phase, traces::Time at);
   std::vector<traces::TrackId> dma_tracks_;  // by sDMA channel (made on first use)
   std::vector<traces::Time> dma_active_since_;
-  traces::NameId block_, transfer_;
+  traces::NameId block_, transfer_, blocks_;
   traces::NameId class_names_[4];
   traces::NameId request_, queued_, do_one_, dma_, pio_, completion_;
   traces::NameId in_composite_, composite_, member_, members_key_, composite_key_;

@@ -111,6 +111,12 @@ std::vector<LatencyRecorder::Bucket> LatencyRecorder::histogram(unsigned bits) c
   return out;
 }
 
+unsigned LatencyRecorder::histogram_bits_for(std::size_t min_buckets) const {
+  unsigned bits = 3;
+  while (bits < 10 && histogram(bits).size() < min_buckets) ++bits;
+  return bits;
+}
+
 nlohmann::json LatencyRecorder::to_json(unsigned histogram_bits) const {
   nlohmann::json j = nlohmann::json::object();
   j["count"] = samples_.size();
@@ -321,7 +327,11 @@ nlohmann::json RunStatistics::to_json(const StatsJsonOptions& options) const {
   }
 
   json latency = json::object();
-  for (const auto& [name, rec] : latency_) latency[name] = rec.to_json(options.histogram_bits);
+  for (const auto& [name, rec] : latency_) {
+    const unsigned bits =
+        options.histogram_bits != 0 ? options.histogram_bits : rec.histogram_bits_for(20);
+    latency[name] = rec.to_json(bits);
+  }
   j["latency"] = std::move(latency);
 
   json hardware = json::object();

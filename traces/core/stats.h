@@ -61,6 +61,10 @@ class LatencyRecorder {
   /// bucket is at most 1/2^bits of its lower bound wide (bits = 3: 12.5 %). Buckets from
   /// the first to the last non-empty one, empty ones in between included.
   std::vector<Bucket> histogram(unsigned bits = 3) const;
+  /// The smallest bits in [3, 10] whose histogram has at least `min_buckets` buckets (10 if
+  /// none has): samples that all lie within a few per cent of each other still give a
+  /// histogram with some shape.
+  unsigned histogram_bits_for(std::size_t min_buckets) const;
 
   /// {"count", "min_us", "mean_us", "stddev_us", "p50_us", "p90_us", "p99_us", "p99_9_us",
   ///  "max_us", "histogram": {"bits", "buckets": [[lower_us, upper_us, count], ...]}}
@@ -141,7 +145,8 @@ struct RequestCounts {
 struct StatsJsonOptions {
   /// Write host time (and what derives from it) as null so the file is byte-reproducible.
   bool normalise_host_time = false;
-  unsigned histogram_bits = 3;
+  /// Histogram resolution of every latency; 0 (default): per latency, histogram_bits_for(20).
+  unsigned histogram_bits = 0;
 };
 
 /// Builder of the run statistics JSON ("aesvp.run-statistics", schema_version 1).

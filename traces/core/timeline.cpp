@@ -138,13 +138,17 @@ void Timeline::record_span(TrackId t, NameId n, Time begin, Time end, std::uint6
     ++counts_.dropped_window;
     return;
   }
+  if (begin >= limit_end()) {
+    ++counts_.dropped_request_limit;
+    return;
+  }
   if (!admit_event(request)) return;
   const Time b = std::max(begin, w0);
-  const Time e = std::min(end, w1);
+  const Time e = std::min({end, w1, limit_end()});
   Event& ev = push(Phase::kComplete, b, n.value, t.value, request);
   ev.dur = e - b;
   last_time_ = std::max(last_time_, e);
-  if (crosses) {
+  if (crosses || e < end) {
     ev.flags |= kClipped;
     ++counts_.clipped;
   }
@@ -180,6 +184,10 @@ void Timeline::record_instant(TrackId t, NameId n, Time at, std::uint64_t reques
     ++counts_.dropped_window;
     return;
   }
+  if (at >= limit_end()) {
+    ++counts_.dropped_request_limit;
+    return;
+  }
   if (!admit_event(request)) return;
   Event& ev = push(Phase::kInstant, at, n.value, t.value, request);
   set_arg(ev, arg);
@@ -200,6 +208,10 @@ void Timeline::record_counter(CounterId c, Time at, double value) {
   }
   if (at >= options_.window_end) {
     ++counts_.dropped_window;
+    return;
+  }
+  if (at >= limit_end()) {
+    ++counts_.dropped_request_limit;
     return;
   }
   if (!room()) {
@@ -352,7 +364,49 @@ void Timeline::record_async_end(NameId n, std::uint64_t request, Time at) {
     }
   }
   stack.resize(target);
-  if (stack.empty()) open_async_.erase(it);
+  if (stack.empty()) {
+    open_async_.erase(it);
+    request_finished(at);
+  }
+}
+
+void Timeline::request_finished(Time at) {
+  // Once the request limit is full, only admitted requests keep async state (refused ones
+  // get none), so an empty table means every admitted request is done.
+  if (options_.max_requests == kUnlimited || admitted_.size() < options_.max_requests) return;
+  if (!open_async_.empty() || limit_end() != kTimeMax) return;
+  counts_.request_limit_end = std::max(at, options_.window_begin);
+}
+
+void Timeline::set_info(std::string_view key, std::string_view value) {
+  for (auto& [k, v] : info_) {
+    if (k == key) {
+      v = std::string(value);
+      return;
+    }
+  }
+  info_.emplace_back(std::string(key), std::string(value));
+}
+
+std::string Timeline::drop_summary() const {
+  const TimelineCounts& c = counts_;
+  std::string s;
+  auto add = [&s](const std::string& part) { s += (s.empty() ? "" : "; ") + part; };
+  if (c.dropped_cap != 0)
+    add("WARNING: the event cap (" + std::to_string(options_.max_events) + " events) dropped " +
+        std::to_string(c.dropped_cap) + " events: the timeline has gaps; record fewer requests "
+        "or a window");
+  if (c.dropped_request_limit != 0) {
+    std::string part = std::to_string(c.dropped_request_limit) + " events beyond the first " +
+                       std::to_string(options_.max_requests) + " requests dropped";
+    if (c.request_limit_end != kTimeMax)
+      part += " (the timeline ends at " + std::to_string(c.request_limit_end / 1000000) +
+              " us, when they finished)";
+    add(part);
+  }
+  if (c.dropped_window != 0) add(std::to_string(c.dropped_window) + " events outside the window dropped");
+  if (c.dropped_invalid != 0) add(std::to_string(c.dropped_invalid) + " invalid events dropped");
+  return s;
 }
 
 void Timeline::record_async_instant(NameId n, std::uint64_t request, Time at) {
@@ -475,11 +529,28 @@ void Timeline::JsonOut::header(const WriteOptions& w) {
       {"clipped", c.clipped},
       {"requests_admitted", c.requests_admitted},
   };
+  j_.raw(",\"request_limit_end_ps\":");
+  if (c.request_limit_end == kTimeMax) j_.raw("null"); else j_.uint(c.request_limit_end);
   for (const auto& [key, value] : count_fields) {
     j_.raw(",\"");
     j_.raw(key);
     j_.raw("\":");
     j_.uint(value);
+  }
+  if (!t_.info_.empty()) {
+    j_.raw(",\"run\":{");
+    for (std::size_t k = 0; k < t_.info_.size(); ++k) {
+      if (k != 0) j_.raw(",");
+      j_.string(t_.info_[k].first);
+      j_.raw(":");
+      j_.string(t_.info_[k].second);
+    }
+    j_.raw("}");
+  }
+  const std::string dropped = t_.drop_summary();
+  if (!dropped.empty()) {
+    j_.raw(",\"dropped\":");
+    j_.string(dropped);
   }
   if (w.wall_clock_stamp) {
     j_.raw(",\"generated_at\":");

@@ -32,6 +32,7 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
 #include <vector>
 
 namespace aesvp::traces {
@@ -102,6 +103,10 @@ struct TimelineCounts {
   std::uint64_t unmatched_async_end = 0; ///< async_end with no open begin of that name
   std::uint64_t clipped = 0;             ///< spans clipped to the window
   std::uint64_t requests_admitted = 0;   ///< distinct request ids kept (only with max_requests)
+  /// With max_requests: the time at which the last admitted request closed its last async
+  /// phase (kTimeMax while none or not all have). Events after it are dropped
+  /// (dropped_request_limit), spans crossing it clipped: every event class ends there.
+  Time request_limit_end = kTimeMax;
 };
 
 struct WriteOptions {
@@ -125,6 +130,11 @@ class Timeline {
 
   // ---- registration (not hot; idempotent: same names -> same id) ----------------------
   TrackId track(std::string_view process, std::string_view thread);
+  /// Registers a process without a track yet, to fix the display order (processes are
+  /// ordered by first registration).
+  void process(std::string_view process) {
+    if (enabled_) process_index(process);
+  }
   CounterId counter_track(std::string_view process, std::string_view series);
   NameId name(std::string_view text);
 
@@ -198,6 +208,12 @@ class Timeline {
   bool write_json_file(const std::string& path, const WriteOptions& w = {}) const;
 
   const TimelineCounts& counts() const noexcept { return counts_; }
+  /// Describes the run (command, profile, cipher, size, seed, ...): written as
+  /// otherData.run {key: value}, in the order given (a key given again replaces its value).
+  void set_info(std::string_view key, std::string_view value);
+  /// One line saying what the limits dropped ("" when nothing was): the event cap (events
+  /// lost in the middle of the run) first, then the request limit and the window.
+  std::string drop_summary() const;
   std::size_t event_count() const noexcept { return events_.size(); }
   /// Drop all events and request bookkeeping; keeps tracks, counters and names.
   void clear();
@@ -277,6 +293,10 @@ class Timeline {
   void record_async_instant(NameId n, std::uint64_t request, Time at);
 
   bool admit(std::uint64_t request);
+  // The end of the request limit (kTimeMax until every admitted request has finished).
+  Time limit_end() const noexcept { return counts_.request_limit_end; }
+  // Called when a request's last open async phase closed at `at`.
+  void request_finished(Time at);
   // Room under the event cap and (for a request's event) under the request limit; counts
   // what it drops.
   bool admit_event(std::uint64_t request);
@@ -313,6 +333,7 @@ class Timeline {
   std::unordered_map<std::uint64_t, std::vector<OpenAsync>> open_async_;
   Time last_time_ = 0;  // latest recorded timestamp (end of spans included)
   TimelineCounts counts_;
+  std::vector<std::pair<std::string, std::string>> info_;
 };
 
 /// Helper for hot paths holding a possibly-null pointer.

@@ -11,7 +11,10 @@
                                                  profile's SoC, one panel per cipher
                                                  (aesvp speed --compare writes the JSON)
 
-Each writes OUT_PREFIX-<figure>.png and prints the file names.
+Each writes OUT_PREFIX-<figure>.png and prints the file names. Every figure's title says
+which run it shows (command, cipher, size, profile, seed: from the file's "run" and
+"configuration" objects, or a timeline's otherData.run); the PNG carries the same text as
+its Title metadata.
 """
 import json
 import sys
@@ -35,12 +38,61 @@ def load(path):
         fail(f"cannot read {path}: {e}")
 
 
+def describe(doc):
+    """'aesvp run: aes-xts-plain64, 32 MiB, profile omap4, seed 1' from what the file says."""
+    run = doc.get("run") or {}
+    other = (doc.get("otherData") or {}).get("run") or {}   # a timeline's description
+    config = doc.get("configuration") or {}
+    options = config.get("options") or {}
+
+    def first(*values):
+        return next((v for v in values if v not in (None, "", [])), None)
+
+    command = first(run.get("command"), other.get("command"), doc.get("command"))
+    cipher = first(config.get("cipher"), doc.get("cipher"), other.get("cipher"),
+                   options.get("cipher"))
+    if isinstance(cipher, dict):
+        cipher = None
+    size = None
+    mib = first(config.get("size_mib"), other.get("size-mib"), options.get("size-mib"))
+    if mib is not None:
+        size = f"{mib} MiB"
+    elif doc.get("sizes"):
+        sizes = [r.get("bytes") for r in doc["sizes"] if isinstance(r, dict)]
+        if sizes:
+            size = f"{min(sizes)}-{max(sizes)} B requests"
+    else:
+        req, n = first(config.get("request_bytes"), other.get("request-bytes")), \
+            first(config.get("requests"), other.get("requests"))
+        if req is not None and n is not None:
+            size = f"{n} x {req} B"
+    profile = first(run.get("profile"), other.get("profile"), doc.get("profile"))
+    seed = first(run.get("seed"), other.get("seed"), doc.get("seed"))
+    parts = [str(p) for p in (cipher, size) if p is not None]
+    if profile is not None:
+        parts.append(f"profile {profile}")
+    if seed is not None:
+        parts.append(f"seed {seed}")
+    head = f"aesvp {command}" if command else "aesvp"
+    return head + (": " + ", ".join(parts) if parts else "")
+
+
+def titled(ax, what, doc):
+    """Sets the title: the figure, then the run it shows."""
+    ax.set_title(f"{what}\n{describe(doc)}", fontsize=10)
+
+
 def save(fig, prefix, name):
     out = f"{prefix}-{name}.png"
     fig.tight_layout()
-    fig.savefig(out, dpi=120)
+    title = "; ".join(ax.get_title().replace("\n", " - ") for ax in fig.get_axes() if ax.get_title())
+    fig.savefig(out, dpi=120, metadata={"Title": title})
     plt.close(fig)
     print(out)
+
+
+# What one sample of a latency is, for the histogram's count axis.
+SAMPLE_UNITS = {"request": "requests", "bio": "bios", "sector": "sectors"}
 
 
 def plot_stats(doc, prefix):
@@ -54,14 +106,18 @@ def plot_stats(doc, prefix):
         lows = [b[0] for b in buckets]
         widths = [b[1] - b[0] for b in buckets]
         counts = [b[2] for b in buckets]
-        ax.bar(lows, counts, width=widths, align="edge", edgecolor="black", linewidth=0.3)
+        # The axis in the unit the samples are in: milliseconds once they reach 10 ms.
+        scale, unit = (1e-3, "ms") if lat.get("max_us", 0) >= 1e4 else (1.0, "us")
+        ax.bar([x * scale for x in lows], counts, width=[w * scale for w in widths],
+               align="edge", edgecolor="black", linewidth=0.3)
         for p in ("p50_us", "p99_us"):
             if p in lat:
-                ax.axvline(lat[p], linestyle="--", color="red" if p == "p99_us" else "green",
-                           label=f"{p[:-3]} {lat[p]:.1f} us")
-        ax.set_xlabel("latency [us, simulated]")
-        ax.set_ylabel("requests")
-        ax.set_title(f"{name} latency ({lat.get('count', 0)} samples)")
+                ax.axvline(lat[p] * scale, linestyle="--", color="red" if p == "p99_us" else "green",
+                           label=f"{p[:-3]} {lat[p] * scale:.3g} {unit}")
+        ax.set_xlabel(f"{name} latency [{unit}, simulated]")
+        ax.set_ylabel(SAMPLE_UNITS.get(name, "samples") + " per bucket")
+        titled(ax, f"{name} latency ({lat.get('count', 0)} {SAMPLE_UNITS.get(name, 'samples')}, "
+                   f"{len(buckets)} buckets)", doc)
         ax.legend()
         save(fig, prefix, f"latency-{name}")
     util = doc.get("utilisation", {})
@@ -77,7 +133,7 @@ def plot_stats(doc, prefix):
         ax.barh(labels, values)
         ax.set_xlabel("busy [% of the run; CPU: of all cores]")
         ax.set_xlim(0, 100)
-        ax.set_title("utilisation")
+        titled(ax, "utilisation", doc)
         save(fig, prefix, "utilisation")
 
 
@@ -117,7 +173,7 @@ def plot_timeline(doc, prefix, bins=100):
     ax.set_ylabel(f"CPU busy [% of {cores} cores]")
     ax.set_ylim(0, 100)
     ax.legend(loc="upper right")
-    ax.set_title("CPU utilisation over time")
+    titled(ax, "CPU utilisation over time", doc)
     save(fig, prefix, "cpu-over-time")
 
 
@@ -147,7 +203,7 @@ def plot_speed(doc, prefix):
     ax.set_xscale("log", base=2)
     ax.set_xlabel("request size [bytes]")
     ax.set_ylabel("throughput [kB/s, 1 kB = 1000 B]")
-    ax.set_title(f'{doc.get("cipher", "speed")}, profile {doc.get("profile", "?")}')
+    titled(ax, "throughput against request size", doc)
     ax.legend()
     save(fig, prefix, "speed")
 
@@ -176,7 +232,8 @@ def plot_sweep(doc, prefix, figure, x_axis, group_axis=None):
                 label=f"{group_axis} = {g}" if group_axis else None)
     ax.set_xlabel(x_axis)
     ax.set_ylabel(figure)
-    ax.set_title(f"aesvp sweep: {figure} against {x_axis}" + (f" by {group_axis}" if group_axis else ""))
+    ax.set_title(f"aesvp sweep: {figure} against {x_axis}" + (f" by {group_axis}" if group_axis else "")
+                 + f"\n{len(rows)} points of {doc.get('name', 'the sweep')}", fontsize=10)
     if group_axis:
         ax.legend()
     save(fig, prefix, f"sweep-{figure}")
@@ -200,7 +257,7 @@ def plot_compare(doc, prefix):
         ax.set_xscale("log", base=2)
         ax.set_xlabel("request size [bytes]")
         ax.set_ylabel("kB/s (1 kB = 1000 B)")
-        ax.set_title(f'{run.get("cipher", "?")} on {soc}')
+        ax.set_title(f'{run.get("cipher", "?")} on {soc}\n{describe(dict(doc, **run))}', fontsize=9)
         ax.legend(fontsize=8)
     save(fig, prefix, "compare")
 

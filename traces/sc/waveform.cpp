@@ -1,20 +1,18 @@
 #include "traces/sc/waveform.h"
 
+#include "traces/core/gtkw_layout.h"
+#include "traces/core/vcd_writer.h"
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
+#include <functional>
 #include <memory>
+#include <queue>
 #include <stdexcept>
-
-// The window gate (WaveformRecorder::Gate) relies on how SystemC 2.3 drives trace files: the
-// kernel calls sc_trace_file::cycle() of every file in sc_simcontext's trace-file list, and a
-// VCD file registers itself there when created. SystemC 3.x drives trace files through stage
-// callbacks instead; the gate must be ported before the library is used with it.
-#if SC_VERSION_MAJOR != 2 || SC_VERSION_MINOR != 3
-#error "traces/sc/waveform.cpp: the VCD window gate is written for SystemC 2.3 (see comment)"
-#endif
 
 namespace aesvp::traces {
 
@@ -72,12 +70,6 @@ sc_time parse_time(std::string_view text, const char* what) {
                               "' (fs, ps, ns, us, ms or s)");
 }
 
-// Calls the protected sc_trace_file::cycle of another trace file (naming the member through
-// a derived class is allowed; the call through the member pointer is an ordinary call).
-struct CycleAccess : sc_core::sc_trace_file {
-  static void cycle_of(sc_core::sc_trace_file& f, bool delta) { (f.*(&CycleAccess::cycle))(delta); }
-};
-
 }  // namespace
 
 GroupSet parse_signal_groups(std::string_view text) {
@@ -126,96 +118,127 @@ TimeWindow parse_time_window(std::string_view text) {
   return w;
 }
 
-// Registered with the simulation kernel in place of the VCD file: forwards the kernel's
-// end-of-time-step call to the VCD writer only inside the window, so the writer (which has
-// no window of its own) sees no step outside it. Delta cycles are never forwarded.
-//   time 0          forwarded: header and initial values ($dumpvars), trace.window = 0
-//                   unless the window starts at 0
-//   [begin, end)    forwarded once per time step: the changes of that step
-//   >= end          nothing: at end the window-edge method closes the VCD file, which
-//                   ends it with the time stamp end (or close() does, at the end of the run)
-class WaveformRecorder::Gate : public sc_core::sc_trace_file {
+// ---- The recorder ---------------------------------------------------------------------------
+//
+// Observers on the models report each change with its time: wires (LevelSignal change
+// observers; a GIC acknowledge reports its annotated time, which may lie ahead of
+// sc_time_stamp()), the AES status flags, sDMA channel activity, CPU context classes, and the
+// engine values the testbench sets. Changes wait in a queue ordered by (time, arrival) and are
+// written once simulated time has reached them: nothing reported later can be earlier, since a
+// change is never reported before sc_time_stamp(). A variable's changes keep their order: a
+// change is never placed before the previous change of the same variable.
+//
+// Window [B, E): changes before B are written at B (so B shows the state in force), changes at
+// or after E are dropped, and at E a method ends and closes the file (and stops the run when
+// asked). No sc_trace, no trace-file internals.
+
+class WaveformRecorder::Impl {
  public:
-  Gate(WaveformRecorder& owner, sc_core::sc_trace_file* vcd) : owner_(owner), vcd_(vcd) {}
-  ~Gate() override = default;
+  using Var = VcdWriter::VarId;
 
-  // The end of the run: the kernel's last call for the final time step (at sc_stop) is a
-  // delta-cycle one, so that step is forwarded here; then the file is closed.
-  void finish() {
-    cycle(false);
-    close_vcd();
-  }
-  // Closes the VCD file (the writer ends it with the current time stamp). The writer's
-  // destructor unregisters it from the kernel, and SystemC 2.3.4 erases whatever it finds
-  // there (an absent file corrupts the list), so it is registered again just before. Never
-  // called from cycle(): the kernel is then iterating over that list.
-  void close_vcd() {
-    if (vcd_ == nullptr) return;
-    sc_core::sc_get_curr_simcontext()->add_trace_file(vcd_);
-    sc_core::sc_close_vcd_trace_file(vcd_);
-    vcd_ = nullptr;
+  Impl(const WaveformOptions& o) : o_(o), writer_(file_) {
+    file_.open(o.path, std::ios::out | std::ios::trunc | std::ios::binary);
+    if (!file_)
+      throw std::runtime_error("cannot write waveform file '" + o.path + "': " +
+                               std::strerror(errno));
+    begin_ = ps(o.window.begin);
+    end_ = o.window.end == sc_core::sc_max_time() ? kNoEnd : ps(o.window.end);
   }
 
-  // The gate traces nothing itself.
-#define AESVP_GATE_NOTRACE_A(tp) \
-  void trace(const tp&, const std::string&) override {}
-#define AESVP_GATE_NOTRACE_B(tp) \
-  void trace(const tp&, const std::string&, int) override {}
-  AESVP_GATE_NOTRACE_A(sc_core::sc_event)
-  AESVP_GATE_NOTRACE_A(sc_core::sc_time)
-  AESVP_GATE_NOTRACE_A(bool)
-  AESVP_GATE_NOTRACE_A(sc_dt::sc_bit)
-  AESVP_GATE_NOTRACE_A(sc_dt::sc_logic)
-  AESVP_GATE_NOTRACE_B(unsigned char)
-  AESVP_GATE_NOTRACE_B(unsigned short)
-  AESVP_GATE_NOTRACE_B(unsigned int)
-  AESVP_GATE_NOTRACE_B(unsigned long)
-  AESVP_GATE_NOTRACE_B(char)
-  AESVP_GATE_NOTRACE_B(short)
-  AESVP_GATE_NOTRACE_B(int)
-  AESVP_GATE_NOTRACE_B(long)
-  AESVP_GATE_NOTRACE_B(sc_dt::int64)
-  AESVP_GATE_NOTRACE_B(sc_dt::uint64)
-  AESVP_GATE_NOTRACE_A(float)
-  AESVP_GATE_NOTRACE_A(double)
-  AESVP_GATE_NOTRACE_A(sc_dt::sc_int_base)
-  AESVP_GATE_NOTRACE_A(sc_dt::sc_uint_base)
-  AESVP_GATE_NOTRACE_A(sc_dt::sc_signed)
-  AESVP_GATE_NOTRACE_A(sc_dt::sc_unsigned)
-  AESVP_GATE_NOTRACE_A(sc_dt::sc_fxval)
-  AESVP_GATE_NOTRACE_A(sc_dt::sc_fxval_fast)
-  AESVP_GATE_NOTRACE_A(sc_dt::sc_fxnum)
-  AESVP_GATE_NOTRACE_A(sc_dt::sc_fxnum_fast)
-  AESVP_GATE_NOTRACE_A(sc_dt::sc_bv_base)
-  AESVP_GATE_NOTRACE_A(sc_dt::sc_lv_base)
-#undef AESVP_GATE_NOTRACE_A
-#undef AESVP_GATE_NOTRACE_B
-  void trace(const unsigned int&, const std::string&, const char**) override {}
-  void write_comment(const std::string&) override {}
-  void set_time_unit(double, sc_core::sc_time_unit) override {}
-
- protected:
-  void cycle(bool delta_cycle) override {
-    if (delta_cycle || vcd_ == nullptr) return;
-    const sc_time now = sc_core::sc_time_stamp();
-    // At most one forwarded step per time (a later sc_start at the same time, or sc_stop,
-    // calls again): the writer would warn about a repeated time.
-    if (forwarded_ && now == last_) return;
-    const TimeWindow& w = owner_.options_.window;
-    if (forwarded_ && now >= w.end) return;  // the window-end method closes the file
-    const bool inside = now >= w.begin && now < w.end;
-    if (forwarded_ && !inside) return;  // before the window: the writer sees nothing
-    owner_.window_open_ = inside;
-    CycleAccess::cycle_of(*vcd_, false);
-    forwarded_ = true;
-    last_ = now;
+  static std::uint64_t ps(const sc_time& t) {
+    return static_cast<std::uint64_t>(t / sc_time(1, sc_core::SC_PS));
   }
+
+  Var declare(const std::string& name, unsigned width, std::vector<std::string>& names) {
+    names.push_back(name);
+    layout_.signals.push_back({name, width});
+    last_.push_back(0);
+    return writer_.add(name, width, 0);
+  }
+
+  // A change of v to `value` at `at` (>= sc_time_stamp()).
+  void record(Var v, std::uint64_t value, const sc_time& at) {
+    if (closed_) return;
+    std::uint64_t t = std::max(ps(at), last_[v]);  // never before the variable's last change
+    last_[v] = t;
+    latest_ = std::max(latest_, t);
+    if (!began_ && t == 0) {
+      writer_.set_initial(v, value);  // before the file starts: the value at time 0
+      return;
+    }
+    if (t >= end_) return;
+    queue_.push({t, seq_++, v, value});
+    const std::uint64_t now = ps(sc_core::sc_time_stamp());
+    if (queue_.top().t <= now) drain(now);
+  }
+
+  // Writes the queued changes up to time `upto` (inclusive).
+  void drain(std::uint64_t upto) {
+    start_file();
+    while (!queue_.empty() && queue_.top().t <= upto) {
+      const Change c = queue_.top();
+      queue_.pop();
+      writer_.change(std::max(c.t, begin_), c.var, c.value);
+    }
+  }
+
+  void start_file() {
+    if (began_) return;
+    began_ = true;
+    VcdHeader h;
+    h.date = o_.date;
+    h.version = "aesvp waveform recorder";
+    h.top = "aesvp";
+    writer_.begin(h, 0);
+  }
+
+  // Ends the file at `t` (everything queued is written first) and closes it.
+  void finish(std::uint64_t t) {
+    if (closed_) return;
+    drain(~std::uint64_t{0});
+    writer_.end(std::min(t, end_));
+    closed_ = true;
+    file_.close();
+    if (!file_) throw std::runtime_error("writing waveform file '" + o_.path + "' failed");
+    if (o_.layout_path.empty()) return;
+    layout_.dumpfile = o_.layout_dumpfile;
+    layout_.begin = begin_;
+    layout_.end = std::min(t, end_);
+    std::ofstream gtkw(o_.layout_path, std::ios::out | std::ios::trunc);
+    write_gtkw(gtkw, layout_);
+    gtkw.close();
+    if (!gtkw) throw std::runtime_error("writing GTKWave layout '" + o_.layout_path + "' failed");
+  }
+
+  std::uint64_t end() const { return end_; }
+  std::uint64_t begin() const { return begin_; }
+  bool closed() const { return closed_; }
+  std::uint64_t bytes() const { return writer_.bytes_written(); }
+  std::uint64_t latest() const { return latest_; }
+  bool stopped = false;  // the window end stopped the simulation
+
+  static constexpr std::uint64_t kNoEnd = ~std::uint64_t{0};
 
  private:
-  WaveformRecorder& owner_;
-  sc_core::sc_trace_file* vcd_;
-  bool forwarded_ = false;
-  sc_time last_;
+  struct Change {
+    std::uint64_t t, seq;
+    Var var;
+    std::uint64_t value;
+  };
+  struct Later {
+    bool operator()(const Change& a, const Change& b) const {
+      return a.t != b.t ? a.t > b.t : a.seq > b.seq;
+    }
+  };
+
+  const WaveformOptions& o_;
+  std::ofstream file_;
+  VcdWriter writer_;
+  std::priority_queue<Change, std::vector<Change>, Later> queue_;
+  std::vector<std::uint64_t> last_;  // per variable: time of its last change
+  GtkwLayout layout_;
+  std::uint64_t seq_ = 0, begin_ = 0, end_ = kNoEnd, latest_ = 0;
+  bool began_ = false, closed_ = false;
 };
 
 WaveformRecorder::WaveformRecorder(Platform& platform, WaveformOptions options)
@@ -228,6 +251,8 @@ WaveformRecorder::WaveformRecorder(Platform& platform, WaveformOptions options)
     throw std::invalid_argument("no valid signal group selected");
   if (options_.window.begin >= options_.window.end)
     throw std::invalid_argument("the time window is empty (begin must be before end)");
+  if (options_.stop_after_window && options_.window.end == sc_core::sc_max_time())
+    throw std::invalid_argument("stopping after the window needs a window end");
   if (sc_core::sc_is_running() || sc_core::sc_start_of_simulation_invoked())
     throw std::logic_error("WaveformRecorder must be created before the simulation starts");
   std::vector<unsigned> channels = options_.sdma_channels;
@@ -238,144 +263,166 @@ WaveformRecorder::WaveformRecorder(Platform& platform, WaveformOptions options)
     if (c >= platform.sdma.params().channels)
       throw std::invalid_argument("sDMA channel " + std::to_string(c) + " does not exist");
   }
-  if (std::FILE* f = std::fopen(path.c_str(), "w")) {
-    std::fclose(f);
-  } else {
-    throw std::runtime_error("cannot write waveform file '" + path + "': " + std::strerror(errno));
-  }
+  impl_ = std::make_unique<Impl>(options_);
+  attach(platform, channels);
+}
 
-  file_ = sc_core::sc_create_vcd_trace_file(path.substr(0, path.size() - 4).c_str());
-  {
-    // Exact picoseconds (the kernel's resolution); keep the writer's "unit set" note quiet.
-    const sc_core::sc_actions was =
-        sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, sc_core::SC_DO_NOTHING);
-    file_->set_time_unit(1, sc_core::SC_PS);
-    sc_core::sc_report_handler::set_actions(sc_core::SC_INFO, was);
-  }
-  // The kernel calls the gate, the gate calls the VCD writer.
-  sc_core::sc_simcontext* sim = sc_core::sc_get_curr_simcontext();
-  sim->remove_trace_file(file_);
-  gate_ = std::make_shared<Gate>(*this, file_);
-  sim->add_trace_file(gate_.get());
+void WaveformRecorder::attach(Platform& platform, const std::vector<unsigned>& channels) {
+  using Var = Impl::Var;
+  Impl& im = *impl_;
+  link_ = std::make_shared<Impl*>(&im);
+  const std::shared_ptr<Impl*> link = link_;
+  const sc_time zero = sc_core::SC_ZERO_TIME;
 
-  trace_bool(window_open_, "trace.window");
+  const Var window = im.declare("trace.window", 1, names_);
+  if (im.begin() == 0) im.record(window, 1, zero);
+  else im.record(window, 1, sc_time(static_cast<double>(im.begin()), sc_core::SC_PS));
+
+  // Wires: observed through the LevelSignal each port is bound to, from time 0 (port
+  // bindings are complete then). `rises` counts rising edges (every one, also pulses that
+  // start and end in one time step and so have no width in the file).
+  struct Wire {
+    sc_core::sc_inout<bool>* port;
+    Var var;
+    bool count_rises;
+    Var rises;
+  };
+  auto wires = std::make_shared<std::vector<Wire>>();
   const GroupSet g = options_.groups;
+  auto wire = [&](sc_core::sc_inout<bool>& port, const std::string& name) {
+    wires->push_back({&port, im.declare(name, 1, names_), false, 0});
+  };
   if (g & kGroupIrq) {
     for (unsigned l = 0; l < platform.sdma.irq.size(); ++l)
-      trace_port(platform.sdma.irq[l], "irq.sdma_l" + std::to_string(l));
+      wire(platform.sdma.irq[l], "irq.sdma_l" + std::to_string(l));
     for (unsigned i = 0; i < platform.aes.size(); ++i)
-      trace_port(platform.aes[i]->irq, "irq.aes" + std::to_string(i + 1));
+      wire(platform.aes[i]->irq, "irq.aes" + std::to_string(i + 1));
     for (unsigned c = 0; c < platform.gic.irq.size(); ++c)
-      trace_port(platform.gic.irq[c], "irq.cpu" + std::to_string(c));
+      wire(platform.gic.irq[c], "irq.cpu" + std::to_string(c));
   }
   if (g & kGroupDma) {
+    auto counted_wire = [&](sc_core::sc_inout<bool>& port, const std::string& name) {
+      wire(port, name);
+      wires->back().count_rises = true;
+    };
     for (unsigned i = 0; i < platform.aes.size(); ++i) {
       const std::string a = "dma.aes" + std::to_string(i + 1);
-      trace_port(platform.aes[i]->dma_req_in, a + "_tx");
-      trace_port(platform.aes[i]->dma_req_out, a + "_rx");
-      // The sDMA often serves a request in the time step it was raised: the line's pulse then
-      // has no width and the time-step-sampled VCD cannot show it. Count every rise instead.
-      count_rises(platform.aes[i]->dma_req_in, a + "_tx_requests");
-      count_rises(platform.aes[i]->dma_req_out, a + "_rx_requests");
+      counted_wire(platform.aes[i]->dma_req_in, a + "_tx");
+      counted_wire(platform.aes[i]->dma_req_out, a + "_rx");
     }
+    for (Wire& w : *wires)
+      if (w.count_rises) w.rises = im.declare(names_[w.var] + "_requests", 32, names_);
+    auto channel_vars = std::make_shared<std::vector<std::pair<unsigned, Var>>>();
     for (unsigned c : channels)
-      trace_bool(platform.sdma.channel_enabled_flag(c), "dma.ch" + std::to_string(c) + "_active");
+      channel_vars->emplace_back(c, im.declare("dma.ch" + std::to_string(c) + "_active", 1, names_));
+    platform.sdma.add_channel_observer([link, channel_vars](unsigned ch, bool active) {
+      if (*link == nullptr) return;
+      for (const auto& [c, var] : *channel_vars)
+        if (c == ch) (*link)->record(var, active, sc_core::sc_time_stamp());
+    });
   }
   if (g & kGroupAes) {
     for (unsigned i = 0; i < platform.aes.size(); ++i) {
-      platform.aes[i]->enable_observation();
-      const OmapAes::Observed& o = platform.aes[i]->observed();
       const std::string a = "aes.aes" + std::to_string(i + 1) + ".";
-      trace_bool(o.context_ready, a + "context_ready");
-      trace_bool(o.input_ready, a + "input_ready");
-      trace_bool(o.output_ready, a + "output_ready");
-      trace_bool(o.core_busy, a + "core_busy");
+      const Var first = im.declare(a + "context_ready", 1, names_);
+      im.declare(a + "input_ready", 1, names_);
+      im.declare(a + "output_ready", 1, names_);
+      im.declare(a + "core_busy", 1, names_);
+      auto record_flags = [link, first](const OmapAes::Observed& o) {
+        if (*link == nullptr) return;
+        const sc_time now = sc_core::sc_time_stamp();
+        (*link)->record(first, o.context_ready, now);
+        (*link)->record(first + 1, o.input_ready, now);
+        (*link)->record(first + 2, o.output_ready, now);
+        (*link)->record(first + 3, o.core_busy, now);
+      };
+      platform.aes[i]->add_flags_observer(record_flags);  // also refreshes the flags
+      record_flags(platform.aes[i]->observed());          // the values at time 0
     }
   }
   if (g & kGroupCpu) {
-    static const struct {
-      ContextClass cls;
-      const char* name;
-    } kClasses[] = {{ContextClass::HardIrq, "hardirq"},
-                    {ContextClass::SoftIrq, "softirq"},
-                    {ContextClass::RtThread, "rt_thread"},
-                    {ContextClass::Thread, "thread"}};
-    for (unsigned c = 0; c < platform.cpu.cores(); ++c) {
-      for (const auto& k : kClasses)
-        trace_bool(platform.cpu.running_flag(c, k.cls),
-                   "cpu.cpu" + std::to_string(c) + "." + k.name);
-    }
+    static const char* const kClasses[] = {"hardirq", "softirq", "rt_thread", "thread"};
+    const Var first = static_cast<Var>(names_.size());
+    for (unsigned c = 0; c < platform.cpu.cores(); ++c)
+      for (const char* k : kClasses) im.declare("cpu.cpu" + std::to_string(c) + "." + k, 1, names_);
+    platform.cpu.add_class_observer(
+        [link, first](unsigned core, ContextClass cls, bool running, const sc_time& at) {
+          if (*link != nullptr)
+            (*link)->record(first + 4 * core + static_cast<Var>(class_index(cls)), running, at);
+        });
   }
   if (g & kGroupEngine) {
-    trace_u32(engine_.queue_depth, "engine.queue_depth");
-    trace_u32(engine_.in_flight, "engine.in_flight");
+    queue_var_ = im.declare("engine.queue_depth", 32, names_);
+    in_flight_var_ = im.declare("engine.in_flight", 32, names_);
   }
 
-  spawn_window_edges();
-}
-
-// Time steps at the window edges, so the file shows the state exactly at begin and ends
-// exactly at end: one method that wakes at begin, and at end closes the VCD file (in the
-// evaluation phase, after the gate forwarded every step before end). Timed wake-ups: a run
-// that ends by starvation rather than sc_stop lasts until them.
-void WaveformRecorder::spawn_window_edges() {
-  const TimeWindow w = options_.window;
-  const bool bounded = w.end != sc_core::sc_max_time();
-  if (w.begin == sc_core::SC_ZERO_TIME && !bounded) return;
+  // At time 0: subscribe to the wires and take their values; then the window end.
   sc_core::sc_spawn_options opts;
   opts.spawn_method();
-  std::weak_ptr<Gate> gate = gate_;  // the recorder may be gone when the method wakes
+  const std::uint64_t end = im.end();
+  const bool stop = options_.stop_after_window;
+  auto counts = std::make_shared<std::vector<std::uint32_t>>(wires->size(), 0);
   sc_core::sc_spawn(
-      [w, bounded, gate] {
+      [link, wires, counts, end, stop] {
+        Impl* rec = *link;
+        if (rec == nullptr) return;
         const sc_time now = sc_core::sc_time_stamp();
-        if (now < w.begin) {
-          sc_core::next_trigger(w.begin - now);
-        } else if (bounded && now < w.end) {
-          sc_core::next_trigger(w.end - now);
-        } else if (bounded) {
-          if (const std::shared_ptr<Gate> g = gate.lock()) g->close_vcd();
+        if (now == sc_core::SC_ZERO_TIME && !rec->closed() && !wires->empty()) {
+          for (std::size_t k = 0; k < wires->size(); ++k) {
+            const Wire& w = (*wires)[k];
+            rec->record(w.var, w.port->read(), now);
+            if (w.count_rises) rec->record(w.rises, 0, now);
+            auto* signal = dynamic_cast<LevelSignal*>(w.port->get_interface());
+            if (signal == nullptr) continue;  // not a LevelSignal: its value at 0 only
+            signal->add_change_observer([link, wires, counts, k](bool v, const sc_time& at) {
+              if (*link == nullptr) return;
+              const Wire& changed = (*wires)[k];
+              (*link)->record(changed.var, v, at);
+              if (changed.count_rises && v) (*link)->record(changed.rises, ++(*counts)[k], at);
+            });
+          }
+        }
+        if (end == Impl::kNoEnd) return;
+        const sc_time at_end(static_cast<double>(end), sc_core::SC_PS);
+        if (now < at_end) {
+          sc_core::next_trigger(at_end - now);
+          return;
+        }
+        rec->finish(end);
+        if (stop) {
+          rec->stopped = true;
+          sc_core::sc_stop();
         }
       },
       nullptr, &opts);
 }
 
-WaveformRecorder::~WaveformRecorder() { close(); }
+WaveformRecorder::~WaveformRecorder() {
+  try {
+    close();
+  } catch (const std::exception&) {
+    // close() reports a failed write to a caller that asks; a destructor cannot.
+  }
+  if (link_) *link_ = nullptr;
+}
 
 void WaveformRecorder::close() {
-  if (!gate_) return;
-  sc_core::sc_get_curr_simcontext()->remove_trace_file(gate_.get());
-  gate_->finish();
-  gate_.reset();
-  file_ = nullptr;
+  if (!impl_ || impl_->closed()) return;
+  impl_->finish(std::max(Impl::ps(sc_core::sc_time_stamp()), impl_->latest()));
 }
 
-void WaveformRecorder::trace_bool(const bool& v, const std::string& name) {
-  sc_core::sc_trace(file_, v, name);
-  names_.push_back(name);
+void WaveformRecorder::set_queue_depth(std::uint32_t depth) {
+  if ((options_.groups & kGroupEngine) && impl_)
+    impl_->record(queue_var_, depth, sc_core::sc_time_stamp());
 }
 
-void WaveformRecorder::trace_port(const sc_core::sc_inout<bool>& port, const std::string& name) {
-  // Ports are resolved at the end of elaboration; the port defers the trace until then and
-  // traces the bound LevelSignal's value (its get_data_ref()).
-  sc_core::sc_trace(file_, port, name);
-  names_.push_back(name);
+void WaveformRecorder::set_in_flight(std::uint32_t n) {
+  if ((options_.groups & kGroupEngine) && impl_)
+    impl_->record(in_flight_var_, n, sc_core::sc_time_stamp());
 }
 
-void WaveformRecorder::count_rises(const sc_core::sc_inout<bool>& port,
-                                   const std::string& name) {
-  counters_.push_back(std::make_unique<std::uint32_t>(0));
-  std::uint32_t* count = counters_.back().get();
-  sc_core::sc_spawn_options opts;  // a method run on each rising edge (only when tracing)
-  opts.spawn_method();
-  opts.dont_initialize();
-  opts.set_sensitivity(&port.pos());
-  sc_core::sc_spawn([count] { ++*count; }, nullptr, &opts);
-  trace_u32(*count, name);
-}
+bool WaveformRecorder::stopped_simulation() const { return impl_ && impl_->stopped; }
 
-void WaveformRecorder::trace_u32(const std::uint32_t& v, const std::string& name) {
-  sc_core::sc_trace(file_, v, name, 32);
-  names_.push_back(name);
-}
+std::uint64_t WaveformRecorder::bytes_written() const { return impl_ ? impl_->bytes() : 0; }
 
 }  // namespace aesvp::traces

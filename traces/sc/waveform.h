@@ -1,5 +1,7 @@
-// Waveforms of a Platform run: a VCD file written by SystemC's own VCD writer (sc_trace),
-// with signal groups and a simulated-time window. See docs/traces.md, "Waveforms (VCD)".
+// Waveforms of a Platform run: a VCD file of the value changes the models report at their
+// observation points (wires, AES status flags, sDMA channel activity, CPU context classes),
+// written by traces/core/vcd_writer.h, with signal groups and a simulated-time window. Only
+// SystemC's public API is used. See docs/traces.md, "Waveforms (VCD)".
 //
 //   aesvp::traces::WaveformOptions o;
 //   o.path = "run.vcd";
@@ -8,7 +10,7 @@
 //   sc_core::sc_start();
 //   rec.close();                                        // or let the destructor do it
 //
-// Off means no recorder: nothing is traced, no trace file exists, no process or event is
+// Off means no recorder: no observer is installed, no file exists, no process or event is
 // added, so a run without waveforms pays nothing.
 #pragma once
 
@@ -60,18 +62,20 @@ struct WaveformOptions {
   // sDMA channels whose active flag is traced (dma group). Empty: the two channels per AES
   // instance that the bare-metal program and the driver use (0, 1 [, 2, 3]).
   std::vector<unsigned> sdma_channels;
-};
-
-// Values a layer above the models sets (the crypto engine, later); sampled at the end of each
-// simulated time step like any traced variable. Plain fields: setting one is a store.
-struct EngineSignals {
-  std::uint32_t queue_depth = 0;  // requests queued in the engine (crypto_engine's list)
-  std::uint32_t in_flight = 0;    // requests handed to the hardware, not yet finalized
+  // Stop the simulation (sc_stop) at the window end: for callers that need nothing of the
+  // run after it. Needs a bounded window.
+  bool stop_after_window = false;
+  // The header's $date text. Empty (the default): no $date, so the same run gives the same
+  // bytes.
+  std::string date;
+  // A GTKWave layout written when the file ends (empty: none): the recorded signals in
+  // groups, zoomed to the recorded range, opening `layout_dumpfile` (traces/core/gtkw_layout.h).
+  std::string layout_path, layout_dumpfile;
 };
 
 class WaveformRecorder {
  public:
-  // Traces the selected groups of `platform` into options.path. Call during elaboration
+  // Records the selected groups of `platform` into options.path. Call during elaboration
   // (after the Platform, before the first sc_start). Throws std::invalid_argument for bad
   // options and std::runtime_error if the file cannot be written (nothing is left behind
   // for bad options: they are checked before the file is created).
@@ -81,34 +85,34 @@ class WaveformRecorder {
   WaveformRecorder& operator=(const WaveformRecorder&) = delete;
 
   // Ends the file at the current simulated time (or at the window end if that came first)
-  // and closes it. Idempotent; the destructor calls it.
+  // and closes it. Idempotent; the destructor calls it. Throws std::runtime_error if the
+  // file could not be written completely.
   void close();
 
-  EngineSignals& engine() { return engine_; }
-  void set_queue_depth(std::uint32_t depth) { engine_.queue_depth = depth; }
-  void set_in_flight(std::uint32_t n) { engine_.in_flight = n; }
+  // Values a layer above the models reports (the crypto engine binding in the testbench):
+  // recorded at the current simulated time (engine group; ignored without it).
+  void set_queue_depth(std::uint32_t depth);
+  void set_in_flight(std::uint32_t n);
 
   const WaveformOptions& options() const { return options_; }
-  // Full names of the traced variables as they appear in the file, e.g. "irq.sdma_l0",
+  // Full names of the recorded variables as they appear in the file, e.g. "irq.sdma_l0",
   // plus "trace.window" (1 while the window is open).
   const std::vector<std::string>& signal_names() const { return names_; }
+  // Whether the window end stopped the simulation (stop_after_window).
+  bool stopped_simulation() const;
+  // Bytes of VCD text written to the file so far.
+  std::uint64_t bytes_written() const;
+
+  class Impl;  // the queue of observed changes and the VCD writer (waveform.cpp)
 
  private:
-  class Gate;
-
-  void trace_bool(const bool& v, const std::string& name);
-  void trace_port(const sc_core::sc_inout<bool>& port, const std::string& name);
-  void trace_u32(const std::uint32_t& v, const std::string& name);
-  void count_rises(const sc_core::sc_inout<bool>& port, const std::string& name);
+  void attach(Platform& platform, const std::vector<unsigned>& channels);
 
   WaveformOptions options_;
-  EngineSignals engine_;
-  bool window_open_ = false;  // traced as trace.window
-  sc_core::sc_trace_file* file_ = nullptr;
-  std::shared_ptr<Gate> gate_;
-  void spawn_window_edges();
-  std::vector<std::unique_ptr<std::uint32_t>> counters_;  // rising edges of request lines
   std::vector<std::string> names_;
+  std::unique_ptr<Impl> impl_;
+  std::shared_ptr<Impl*> link_;  // what observers hold: null once the recorder is gone
+  std::uint32_t queue_var_ = 0, in_flight_var_ = 0;
 };
 
 }  // namespace aesvp::traces

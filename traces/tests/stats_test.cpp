@@ -121,6 +121,27 @@ TEST(traces_latency, LogLinearHistogramBuckets) {
   EXPECT_EQ(hb[0].count, 2u);
 }
 
+// Samples bunched within 6 % of each other (1000 bio latencies from 13.8 to 14.6 ms): 3 bits
+// give 2 buckets. In [2^33, 2^34) ps a bucket is 2^(33 - bits) ps wide, so the 0.8e9 ps span
+// covers about 0.8e9 / 2^(33 - bits) buckets: 11.9 with 7 bits, 23.8 with 8: 8 is the
+// smallest with at least 20.
+TEST(traces_latency, HistogramBitsForBunchedSamples) {
+  LatencyRecorder r;
+  for (int i = 0; i < 1000; ++i) r.add(13'800'000'000ULL + 800'000ULL * static_cast<Time>(i));
+  EXPECT_LE(r.histogram(3).size(), 2u);
+  EXPECT_EQ(r.histogram_bits_for(20), 8u);
+  EXPECT_GE(r.histogram(8).size(), 20u);
+  EXPECT_LT(r.histogram(7).size(), 20u);
+  RunStatistics rs;
+  rs.latency("bio", r);
+  const nlohmann::json j = rs.to_json();
+  EXPECT_EQ(j.at("latency").at("bio").at("histogram").at("bits"), 8);
+  // Spread-out samples keep the coarse default.
+  LatencyRecorder wide;
+  for (Time v = 1; v < 1'000'000'000ULL; v *= 3) wide.add(v);
+  EXPECT_EQ(wide.histogram_bits_for(20), 3u);
+}
+
 TEST(traces_latency, JsonInMicroseconds) {
   LatencyRecorder r;
   for (Time x = 1; x <= 100; ++x) r.add(x * 1000000);  // 1..100 us

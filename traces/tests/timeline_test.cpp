@@ -277,9 +277,10 @@ TEST(traces_timeline, RequestLimitKeepsFirstNDistinctRequests) {
   tl.async_begin("request", 9, 50);  // refused: no state kept
   tl.async_end("request", 9, 60);
   tl.async_begin("request", 3, 50);
-  tl.async_end("request", 3, 60);
-  tl.instant(t, "no request", 70);  // unaffected by the limit
-  tl.span(t, "no request span", 80, 90);
+  tl.instant(t, "no request", 55);  // before the admitted requests finished: kept
+  tl.async_end("request", 3, 60);   // both admitted requests are done: the timeline ends at 60
+  tl.span(t, "no request span", 58, 90);  // clipped to [58, 60)
+  tl.span(t, "after the end", 80, 90);    // dropped
 
   const json doc = parse(tl);
   std::multiset<std::uint64_t> requests;
@@ -294,9 +295,65 @@ TEST(traces_timeline, RequestLimitKeepsFirstNDistinctRequests) {
   // 4 spans, and the "b" and "e" of request 3.
   EXPECT_EQ(requests, (std::multiset<std::uint64_t>{3, 3, 3, 3, 7, 7}));
   EXPECT_EQ(without, 2u);
-  EXPECT_EQ(tl.counts().dropped_request_limit, 4u);  // two spans, async b and e of 9
+  EXPECT_EQ(tl.counts().dropped_request_limit, 5u);  // two spans, async b and e of 9, "after"
+  EXPECT_EQ(tl.counts().request_limit_end, 60u);
+  EXPECT_EQ(events_named(doc, "no request span").at(0).at("dur"), 0.000002);
   EXPECT_EQ(tl.counts().requests_admitted, 2u);
   EXPECT_EQ(doc.at("otherData").at("max_requests"), 2);
+}
+
+// With a request limit, every event class ends when the admitted requests have finished:
+// spans and instants without a request id, counters, and other requests' phases.
+TEST(traces_timeline, RequestLimitEndsEveryEventClass) {
+  TimelineOptions o;
+  o.max_requests = 2;
+  Timeline tl(o);
+  const TrackId cpu = tl.track("CPU0", "hardirq");
+  const CounterId q = tl.counter_track("engine", "queue");
+  tl.async_begin("request", 1, 10 * kUs);
+  tl.async_begin("request", 2, 15 * kUs);
+  tl.async_begin("request", 3, 16 * kUs);  // refused (limit full)
+  tl.span(cpu, "early", 5 * kUs, 8 * kUs);
+  tl.counter(q, 12 * kUs, 2);
+  tl.async_end("request", 1, 20 * kUs);
+  EXPECT_EQ(tl.counts().request_limit_end, kTimeMax);  // request 2 still open
+  tl.async_end("request", 2, 30 * kUs);
+  EXPECT_EQ(tl.counts().request_limit_end, 30 * kUs);
+  tl.span(cpu, "crossing", 28 * kUs, 35 * kUs);   // clipped to [28, 30) us
+  tl.span(cpu, "after", 31 * kUs, 40 * kUs);      // dropped
+  tl.instant(cpu, "at the end", 30 * kUs);        // dropped
+  tl.instant(cpu, "before", 29 * kUs);            // kept
+  tl.counter(q, 29 * kUs, 1);                     // kept
+  tl.counter(q, 31 * kUs, 0);                     // dropped
+  tl.async_end("request", 3, 40 * kUs);           // refused request: dropped
+  const json doc = parse(tl);
+  std::vector<std::string> names;
+  for (const json& e : events(doc)) names.push_back(e.at("name"));
+  EXPECT_EQ(names, (std::vector<std::string>{"early", "request", "queue", "request", "request",
+                                             "crossing", "before", "queue", "request"}));
+  const json crossing = events_named(doc, "crossing").at(0);
+  EXPECT_EQ(crossing.at("dur"), 2);
+  EXPECT_EQ(crossing.at("args").at("clipped"), 1);
+  EXPECT_EQ(tl.counts().dropped_request_limit, 5u);  // b and e of 3, "after", instant, counter
+  EXPECT_EQ(doc.at("otherData").at("request_limit_end_ps"), 30 * kUs);
+  const std::string dropped = doc.at("otherData").at("dropped");
+  EXPECT_NE(dropped.find("5 events beyond the first 2 requests dropped"), std::string::npos) << dropped;
+  EXPECT_NE(dropped.find("ends at 30 us"), std::string::npos) << dropped;
+  EXPECT_EQ(dropped.find("WARNING"), std::string::npos) << dropped;
+}
+
+// Processes registered ahead fix the display order (pids in registration order).
+TEST(traces_timeline, ProcessOrderFollowsRegistration) {
+  Timeline tl;
+  tl.process("CPU0");
+  tl.process("CPU1");
+  const TrackId one = tl.track("CPU1", "hardirq");
+  const TrackId zero = tl.track("CPU0", "hardirq");
+  tl.span(one, "x", 0, 1);
+  tl.span(zero, "x", 0, 1);
+  const json doc = parse(tl);
+  EXPECT_EQ(meta_name(doc, "process_name", 1), "CPU0");
+  EXPECT_EQ(meta_name(doc, "process_name", 2), "CPU1");
 }
 
 TEST(traces_timeline, EventCapStopsRecordingButKeepsAsyncBalanced) {
@@ -313,7 +370,13 @@ TEST(traces_timeline, EventCapStopsRecordingButKeepsAsyncBalanced) {
   tl.async_end("request", 1, 7);    // begin stored: end stored beyond the cap
   EXPECT_EQ(tl.event_count(), 4u);
   EXPECT_EQ(tl.counts().dropped_cap, 3u);
-  const std::vector<json> ev = events(parse(tl));
+  // Said in the file (and by drop_summary, which the run summary prints).
+  const json doc = parse(tl);
+  EXPECT_EQ(doc.at("otherData").at("dropped"),
+            "WARNING: the event cap (3 events) dropped 3 events: the timeline has gaps; record "
+            "fewer requests or a window");
+  EXPECT_EQ(tl.drop_summary(), doc.at("otherData").at("dropped"));
+  const std::vector<json> ev = events(doc);
   ASSERT_EQ(ev.size(), 4u);
   EXPECT_EQ(ev.back().at("ph"), "e");
   EXPECT_EQ(ev.back().at("name"), "request");

@@ -3,19 +3,33 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+#include <vector>
+
 namespace aesvp {
 namespace {
 
 using sc_core::sc_time;
 using sc_core::SC_NS;
+using sc_core::SC_ZERO_TIME;
 
-// A writer lowers the line inside a "transaction"; a reader that samples right after
-// must see it low (an sc_signal would still show the old value in this delta).
+// What a process saw of the wire: value, event(), posedge(), negedge().
+struct Seen {
+  bool value, event, pos, neg;
+};
+
+// The writer raises the line at 10 ns, lowers it at 20 ns (sampling right after, as a DMA
+// does after the servicing transaction), raises it at 30 ns, and at 40 ns writes high, low,
+// high in one delta (a pulse that an sc_signal would not show at all).
+// Readers record what event()/posedge()/negedge() say in each delta: the writer's own delta,
+// the processes woken by the edge events (the next delta), one delta later, and a timed
+// process at the next time step.
 struct Bench : sc_core::sc_module {
   LevelSignal line{"line"};
   sc_core::sc_in<bool> in{"in"};
-  int posedges_seen = 0;
+  std::vector<Seen> at_posedge, at_negedge, at_change, writer_delta, delta_after_next, next_time;
   bool sampled_after_lower = true;
+  std::vector<std::pair<bool, sc_time>> observed;
   SC_HAS_PROCESS(Bench);
   explicit Bench(sc_core::sc_module_name n) : sc_core::sc_module(n) {
     in.bind(line);
@@ -23,26 +37,121 @@ struct Bench : sc_core::sc_module {
     SC_METHOD(on_posedge);
     sensitive << in.pos();
     dont_initialize();
+    SC_METHOD(on_negedge);
+    sensitive << in.neg();
+    dont_initialize();
+    SC_METHOD(on_change);
+    sensitive << in;
+    dont_initialize();
+    SC_THREAD(later_delta);
+    line.add_change_observer([this](bool v, const sc_time& t) { observed.emplace_back(v, t); });
   }
+  Seen seen() const { return {in.read(), in.event(), line.posedge(), line.negedge()}; }
   void writer() {
+    wait(sc_time(10, SC_NS));
+    line.write(true);
+    writer_delta.push_back(seen());
+    wait(sc_time(10, SC_NS));
+    line.write_at(false, sc_time(25, SC_NS));
+    sampled_after_lower = in.read();
     wait(sc_time(10, SC_NS));
     line.write(true);
     wait(sc_time(10, SC_NS));
     line.write(false);
-    sampled_after_lower = in.read();
-    wait(sc_time(10, SC_NS));
     line.write(true);
   }
-  void on_posedge() { ++posedges_seen; }
+  // Two deltas after the 10 ns write, and at the next time step (15 ns).
+  void later_delta() {
+    wait(sc_time(10, SC_NS));
+    wait(SC_ZERO_TIME);
+    wait(SC_ZERO_TIME);
+    delta_after_next.push_back(seen());
+    wait(sc_time(5, SC_NS));
+    next_time.push_back(seen());
+  }
+  void on_posedge() { at_posedge.push_back(seen()); }
+  void on_negedge() { at_negedge.push_back(seen()); }
+  void on_change() { at_change.push_back(seen()); }
 };
 
-TEST(LevelSignal, ImmediateValueDeltaEvents) {
+TEST(LevelSignal, ValueAtOnceEventsAndEventFlagsInTheNextDelta) {
   Bench b("b");
   sc_core::sc_start(sc_time(100, SC_NS));
+
+  // The value is visible at once: a sample right after lowering sees it low.
   EXPECT_FALSE(b.sampled_after_lower);
-  EXPECT_EQ(b.posedges_seen, 2);
-  EXPECT_EQ(b.line.edges(), 3u);
+  // The writer's own delta: no event yet (as sc_signal: the event is the next delta's).
+  ASSERT_EQ(b.writer_delta.size(), 1u);
+  EXPECT_TRUE(b.writer_delta[0].value);
+  EXPECT_FALSE(b.writer_delta[0].event);
+  EXPECT_FALSE(b.writer_delta[0].pos);
+
+  // Woken by posedge_event (10 ns, 30 ns, 40 ns): event() and posedge() are true.
+  ASSERT_EQ(b.at_posedge.size(), 3u);
+  for (const Seen& s : b.at_posedge) {
+    EXPECT_TRUE(s.event);
+    EXPECT_TRUE(s.pos);
+  }
+  EXPECT_TRUE(b.at_posedge[0].value);
+  EXPECT_FALSE(b.at_posedge[0].neg);
+  // Woken by negedge_event (20 ns; 40 ns, the pulse): negedge() true. At 40 ns the line is
+  // high again and both edges happened in the write delta, so posedge() is true as well.
+  ASSERT_EQ(b.at_negedge.size(), 2u);
+  EXPECT_FALSE(b.at_negedge[0].value);
+  EXPECT_TRUE(b.at_negedge[0].event);
+  EXPECT_TRUE(b.at_negedge[0].neg);
+  EXPECT_FALSE(b.at_negedge[0].pos);
+  EXPECT_TRUE(b.at_negedge[1].neg);
+  EXPECT_TRUE(b.at_negedge[1].pos);
+  // Woken by the value-changed event: once per time step with a change.
+  ASSERT_EQ(b.at_change.size(), 4u);
+  for (const Seen& s : b.at_change) EXPECT_TRUE(s.event);
+
+  // One delta later, and at the next time step: no event.
+  ASSERT_EQ(b.delta_after_next.size(), 1u);
+  EXPECT_FALSE(b.delta_after_next[0].event);
+  EXPECT_FALSE(b.delta_after_next[0].pos);
+  ASSERT_EQ(b.next_time.size(), 1u);
+  EXPECT_TRUE(b.next_time[0].value);
+  EXPECT_FALSE(b.next_time[0].event);
+  EXPECT_FALSE(b.next_time[0].pos);
+
+  EXPECT_EQ(b.line.edges(), 5u);
   EXPECT_TRUE(b.in.read());
+  // The observer sees each change with its time; write_at gives the annotated one.
+  ASSERT_EQ(b.observed.size(), 5u);
+  EXPECT_EQ(b.observed[0], std::make_pair(true, sc_time(10, SC_NS)));
+  EXPECT_EQ(b.observed[1], std::make_pair(false, sc_time(25, SC_NS)));
+  EXPECT_EQ(b.observed[2], std::make_pair(true, sc_time(30, SC_NS)));
+  EXPECT_EQ(b.observed[3], std::make_pair(false, sc_time(40, SC_NS)));
+  EXPECT_EQ(b.observed[4], std::make_pair(true, sc_time(40, SC_NS)));
+}
+
+// A write from outside the simulation (here between sc_start calls): its events fire in the
+// first delta of the next sc_start, and event()/posedge() are true there.
+struct OutsideBench : sc_core::sc_module {
+  LevelSignal line{"line"};
+  std::vector<Seen> at_posedge;
+  SC_HAS_PROCESS(OutsideBench);
+  explicit OutsideBench(sc_core::sc_module_name n) : sc_core::sc_module(n) {
+    SC_METHOD(on_posedge);
+    sensitive << line.posedge_event();
+    dont_initialize();
+  }
+  void on_posedge() { at_posedge.push_back({line.read(), line.event(), line.posedge(), line.negedge()}); }
+};
+
+TEST(LevelSignal, WriteBetweenStartsFiresInTheNextRun) {
+  OutsideBench b("b");
+  sc_core::sc_start(sc_time(10, SC_NS));
+  b.line.write(true);
+  EXPECT_FALSE(b.line.event());  // not yet: the events belong to the next delta
+  sc_core::sc_start(sc_time(10, SC_NS));
+  ASSERT_EQ(b.at_posedge.size(), 1u);
+  EXPECT_TRUE(b.at_posedge[0].value);
+  EXPECT_TRUE(b.at_posedge[0].event);
+  EXPECT_TRUE(b.at_posedge[0].pos);
+  EXPECT_FALSE(b.line.event());  // at 20 ns, long after
 }
 
 }  // namespace

@@ -48,3 +48,22 @@ endif()
 if(NOT out MATCHES "waveforms +")
   message(FATAL_ERROR "the summary does not mention the waveform file: ${out}")
 endif()
+# The GTKWave layout beside it opens it, zoomed to the recorded range.
+file(READ ${WORK}/run.gtkw gtkw)
+if(NOT gtkw MATCHES "\\[dumpfile\\] \"[^\"]*run\\.vcd\"" OR NOT gtkw MATCHES "\n\\*-[0-9]+\\.[0-9]+ -1")
+  message(FATAL_ERROR "run.gtkw does not name run.vcd or has no zoom:\n${gtkw}")
+endif()
+
+# A window with an end stops aesvp hw there when nothing else (--stats) needs the run.
+execute_process(COMMAND ${AESVP} hw --requests 64 --request-bytes 4096 --vcd ${WORK}/stop.vcd
+                        --vcd-signals irq --vcd-window 0:50us
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR NOT out MATCHES "stopped +at 50\\.000 us" OR NOT out MATCHES "completed +[0-9]+ of 64 requests")
+  message(FATAL_ERROR "the window did not stop the run (${rc}): ${out}${err}")
+endif()
+execute_process(COMMAND ${AESVP} hw --requests 64 --request-bytes 4096 --vcd ${WORK}/full.vcd
+                        --vcd-signals irq --vcd-window 0:50us --stats ${WORK}/full.json
+  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+if(NOT rc EQUAL 0 OR out MATCHES "stopped" OR NOT out MATCHES "verified +64 of 64")
+  message(FATAL_ERROR "with --stats the run must go to its end (${rc}): ${out}${err}")
+endif()
