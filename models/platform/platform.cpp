@@ -2,6 +2,7 @@
 
 #include "models/intc/gic_regs.h"
 #include "models/platform/omap4_map.h"
+#include "models/sdma/omap_sdma_regs.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -67,8 +68,8 @@ Platform::Platform(sc_core::sc_module_name name, const PlatformParams& params)
   // Memory map.
   bus.attach(dram.socket, map_.dram_base, dram.size(), "dram");
   bus.attach(gic.cpu_if, map_.gic_cpu_if_base, gic::kCpuIfStride * params.cpu.cores, "gic_cpu_if");
-  bus.attach(gic.dist, map_.gic_dist_base, omap4::kGicDistSize, "gic_dist");
-  bus.attach(sdma.regs, map_.sdma_base, omap4::kSdmaSize, "sdma", l4);
+  bus.attach(gic.dist, map_.gic_dist_base, gic::kDistSize, "gic_dist");
+  bus.attach(sdma.regs, map_.sdma_base, sdma::kWindowSize, "sdma", l4);
   for (unsigned i = 0; i < params.soc.aes_instances; ++i) {
     const SocMap::Aes& r = map_.aes[i];
     aes.push_back(std::make_unique<OmapAes>(r.name, params.aes, mode_));
