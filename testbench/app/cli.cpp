@@ -33,7 +33,7 @@ ParamTable table_of(CommonOptions& c) {
 po::options_description common_description() {
   po::options_description d("Common options");
   d.add_options()
-      ("help,h", "show this help")
+      ("help", "show this help")
       ("config", po::value<std::string>(), "read options from this file (config-file form)")
       ("print-config", "print the effective configuration in config-file form and exit")
       ("profile", po::value<std::string>(),
@@ -145,9 +145,10 @@ void CommandLine::declare_inputs(OutputFiles& outputs) const {
 }
 
 CommandLine::CommandLine(std::string command, std::string summary,
-                         po::options_description command_options)
+                         po::options_description command_options, std::string synopsis)
     : command_(std::move(command)),
       summary_(std::move(summary)),
+      synopsis_(std::move(synopsis)),
       command_options_(std::move(command_options)) {}
 
 po::variables_map CommandLine::parse(const std::vector<std::string>& args, CommonOptions& common) {
@@ -239,7 +240,7 @@ bool CommandLine::answered(const CommonOptions& common) const {
 }
 
 void CommandLine::print_help(std::ostream& os) const {
-  os << "usage: aesvp " << command_ << " [options]\n\n" << summary_ << "\n\n";
+  os << "usage: aesvp " << command_ << " " << synopsis_ << "\n\n" << summary_ << "\n\n";
   os << command_options_ << "\n" << common_description() << "\n";
   os << "Every model parameter is an option too: --group.name=value (list them with "
         "--print-config).\n";

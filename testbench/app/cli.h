@@ -46,9 +46,11 @@ struct CommonOptions {
 
 class CommandLine {
  public:
-  // `command_options` are the subcommand's own options (added to --help).
+  // `command_options` are the subcommand's own options (added to --help); `synopsis` follows
+  // "usage: aesvp COMMAND" in --help.
   CommandLine(std::string command, std::string summary,
-              boost::program_options::options_description command_options);
+              boost::program_options::options_description command_options,
+              std::string synopsis = "[options]");
 
   // Parses argv (after the subcommand name). Throws UsageError.
   boost::program_options::variables_map parse(const std::vector<std::string>& args,
@@ -70,7 +72,7 @@ class CommandLine {
   const std::string& command() const { return command_; }
 
  private:
-  std::string command_, summary_;
+  std::string command_, summary_, synopsis_;
   boost::program_options::options_description command_options_;
   boost::program_options::variables_map parsed_;  // the last parse, for print_config
 };
