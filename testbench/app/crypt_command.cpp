@@ -212,6 +212,8 @@ int crypt_command(const std::vector<std::string>& args) {
                   "dm-crypt sends it, one request per encryption sector, and only that area is\n"
                   "written to OUTPUT.",
                   own, "--key-file FILE (--encrypt | --decrypt) [options] INPUT OUTPUT");
+  cli.unused_groups({"cryptodev"},
+                    "its requests come from dm-crypt, not from cryptodev");
   CommonOptions common;
   const po::variables_map vm = cli.parse(args, common);
   if (cli.answered(common)) return 0;
