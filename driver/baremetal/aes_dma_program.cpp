@@ -103,10 +103,9 @@ AesJobResult AesDmaProgram::run(const AesJob& job) {
   if ((key_len != 16 && key_len != 24 && key_len != 32) || (xts && job.key.size() % 2 != 0)) {
     throw std::invalid_argument("AES key must be 16, 24 or 32 bytes (XTS: two such keys)");
   }
-  if (job.length == 0 || job.length % regs::kBlockBytes != 0 ||
-      job.length / regs::kBlockBytes > sdma::kCfnMask) {
-    // One 16-byte frame per block, and CFN counts at most 65535 frames.
-    throw std::invalid_argument("length must be a positive multiple of 16 bytes, at most 65535 blocks");
+  if (job.length == 0 || job.length % regs::kBlockBytes != 0 || job.length > kMaxJobBytes) {
+    throw std::invalid_argument("length must be a positive multiple of 16 bytes, at most " +
+                                std::to_string(kMaxJobBytes));
   }
   auto word = [](const std::uint8_t* b) {
     std::uint32_t w;

@@ -4,8 +4,10 @@
 // is the main job of `aesvp run` until the driver stack exists.
 #pragma once
 
-#include "models/cpu/cpu.h"
+#include "models/aes/omap_aes_regs.h"
 #include "models/core/device_tree.h"
+#include "models/cpu/cpu.h"
+#include "models/sdma/omap_sdma_regs.h"
 
 #include <systemc>
 
@@ -18,6 +20,10 @@ namespace aesvp::baremetal {
 
 enum class CipherMode { Ecb, Cbc, Ctr, Xts };
 const char* to_string(CipherMode m);
+
+// The longest job: one 16-byte frame per AES block, and the sDMA's frame counter (CFN) holds
+// at most 65535 frames.
+inline constexpr std::uint32_t kMaxJobBytes = sdma::kCfnMask * omap_aes::kBlockBytes;
 
 struct AesJob {
   CipherMode mode = CipherMode::Cbc;

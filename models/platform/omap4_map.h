@@ -8,13 +8,12 @@ namespace aesvp::omap4 {
 
 inline constexpr std::uint64_t kDramBase = 0x80000000;
 
-// Cortex-A9 MPCore private region: GIC CPU interface at +0x100, distributor at +0x1000.
+// Cortex-A9 MPCore private region: GIC CPU interface at +0x100, distributor at +0x1000
+// (window sizes: the register maps, gic_regs.h and omap_sdma_regs.h).
 inline constexpr std::uint64_t kGicCpuIfBase = 0x48240100;
 inline constexpr std::uint64_t kGicDistBase = 0x48241000;
-inline constexpr std::uint64_t kGicDistSize = 0x1000;
 
 inline constexpr std::uint64_t kSdmaBase = 0x4a056000;
-inline constexpr std::uint64_t kSdmaSize = 0x1000;
 inline constexpr unsigned kSdmaIrqSpi[4] = {12, 13, 14, 15};  // L0..L3
 
 struct AesInstance {
@@ -31,6 +30,5 @@ inline constexpr AesInstance kAes[2] = {
 inline constexpr std::uint64_t kAesSize = 0x1000;
 
 inline constexpr unsigned kGicSpis = 128;  // SPI inputs wired (OMAP4 uses up to SPI 127)
-inline constexpr unsigned kGicSpiBase = 32;  // GIC interrupt ID of SPI 0
 
 }  // namespace aesvp::omap4

@@ -4,6 +4,7 @@
 #include "models/intc/gic_regs.h"
 #include "models/intc/omap_intc_regs.h"
 #include "models/platform/omap4_map.h"
+#include "models/sdma/omap_sdma_regs.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -83,8 +84,8 @@ Platform::Platform(sc_core::sc_module_name name, const PlatformParams& params)
   // Memory map.
   bus.attach(dram.socket, map_.dram_base, dram.size(), "dram");
   bus.attach(gic.cpu_if, map_.gic_cpu_if_base, gic::kCpuIfStride * params.cpu.cores, "gic_cpu_if");
-  bus.attach(gic.dist, map_.gic_dist_base, omap4::kGicDistSize, "gic_dist");
-  bus.attach(sdma.regs, map_.sdma_base, omap4::kSdmaSize, "sdma", l4);
+  bus.attach(gic.dist, map_.gic_dist_base, gic::kDistSize, "gic_dist");
+  bus.attach(sdma.regs, map_.sdma_base, sdma::kWindowSize, "sdma", l4);
   if (map_.intc == IntcKind::OmapIntc) {
     omap_intc = std::make_unique<OmapIntc>("omap_intc", params.omap_intc);
     bus.attach(omap_intc->regs, map_.omap_intc_base, omap_intc::kWindowSize, "omap_intc", l4);

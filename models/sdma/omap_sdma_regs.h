@@ -9,10 +9,8 @@
 
 namespace aesvp::sdma {
 
-// ---- Placement and sizes (OMAP4) ----
-inline constexpr std::uint64_t kOmap4Base = 0x4a056000;  // L4_CFG
+// ---- Sizes (the placement on a SoC is in models/platform/soc_map) ----
 inline constexpr std::uint32_t kWindowSize = 0x1000;     // 4 KiB register window
-inline constexpr unsigned kOmap4IrqSpiFirst = 12;        // L0..L3 on GIC SPI 12..15
 inline constexpr unsigned kMaxChannels = 32;             // logical channels
 inline constexpr unsigned kMaxRequestLines = 127;        // request numbers 1..127
 inline constexpr unsigned kIrqLines = 4;                 // L0..L3

@@ -184,15 +184,10 @@ void print_row(const Row& r, double openssl_s) {
 }
 
 std::vector<std::string> split_modes(const std::string& s) {
-  std::vector<std::string> v;
-  std::stringstream in(s);
-  std::string m;
-  while (std::getline(in, m, ',')) {
+  const std::vector<std::string> v = split_list("--modes", s, "fast,accurate");
+  for (const std::string& m : v)
     if (m != "fast" && m != "accurate")
       throw UsageError("--modes: '" + m + "' is not fast or accurate");
-    v.push_back(m);
-  }
-  if (v.empty()) throw UsageError("--modes: no mode given");
   const bool fast = std::count(v.begin(), v.end(), "fast") != 0;
   const bool accurate = std::count(v.begin(), v.end(), "accurate") != 0;
   if (fast && accurate) return {"fast", "accurate"};  // the comparison needs this order

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -140,6 +141,33 @@ po::parsed_options config_options(std::istream& in, const po::options_descriptio
 }
 
 }  // namespace
+
+std::uint64_t parse_count(const std::string& option, const std::string& text, std::uint64_t max) {
+  bool digits = !text.empty();
+  for (const char c : text) digits = digits && c >= '0' && c <= '9';
+  if (digits) {
+    errno = 0;
+    char* end = nullptr;
+    const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
+    if (errno == 0 && *end == '\0' && v <= max) return v;
+  }
+  throw UsageError(option + ": '" + text + "' is not a non-negative integer" +
+                   (max == UINT64_MAX ? "" : " up to " + std::to_string(max)));
+}
+
+std::vector<std::string> split_list(const std::string& option, const std::string& text,
+                                    const std::string& example) {
+  std::vector<std::string> items;
+  std::size_t start = 0;
+  while (true) {
+    const std::size_t comma = text.find(',', start);
+    items.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+    if (items.back().empty())
+      throw UsageError(option + ": '" + text + "' is not a comma-separated list (e.g. " + example + ")");
+    if (comma == std::string::npos) return items;
+    start = comma + 1;
+  }
+}
 
 void CommandLine::declare_inputs(OutputFiles& outputs) const {
   auto it = parsed_.find("config");

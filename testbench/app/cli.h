@@ -23,6 +23,17 @@ struct UsageError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The value parsers every command shares (one rule each). `option` names the option in the
+// error ("--sizes").
+// A non-negative decimal integer up to `max` (no sign, no base prefix: boost would wrap "-1"
+// for unsigned types).
+std::uint64_t parse_count(const std::string& option, const std::string& text,
+                          std::uint64_t max = UINT64_MAX);
+// A comma-separated list ("4,16,64"), item by item; an empty list or an empty item (",,", a
+// trailing comma) is refused. `example` is quoted in the error ("4,16,64").
+std::vector<std::string> split_list(const std::string& option, const std::string& text,
+                                    const std::string& example);
+
 struct CommonOptions {
   PlatformParams params;          // the hardware (models/)
   kernel::KernelParams kernel;    // software costs of the kernel services (driver/kernel)

@@ -37,21 +37,6 @@ namespace {
 
 std::string errno_text(int e) { return std::strerror(e); }
 
-// A non-negative decimal integer option (boost would wrap "-1" for unsigned types).
-std::uint64_t parse_count(const std::string& option, const std::string& text,
-                          std::uint64_t max = UINT64_MAX) {
-  bool digits = !text.empty();
-  for (const char c : text) digits = digits && c >= '0' && c <= '9';
-  if (digits) {
-    errno = 0;
-    char* end = nullptr;
-    const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
-    if (errno == 0 && *end == '\0' && v <= max) return v;
-  }
-  throw UsageError(option + ": '" + text + "' is not a non-negative integer" +
-                   (max == UINT64_MAX ? "" : " up to " + std::to_string(max)));
-}
-
 // POSIX file descriptor that closes itself.
 class Fd {
  public:

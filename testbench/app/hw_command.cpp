@@ -153,8 +153,9 @@ int hw_command(const std::vector<std::string>& args) {
     throw UsageError("--key-bits: " + std::to_string(o.key_bits) + " is not 128, 192 or 256");
   if (o.mode == baremetal::CipherMode::Xts && o.key_bits == 192)
     throw UsageError("--key-bits: the OpenSSL reference has no XTS-AES-192; use 128 or 256");
-  if (o.request_bytes == 0 || o.request_bytes % 16 != 0 || o.request_bytes > 65535u * 16)
-    throw UsageError("--request-bytes: must be a positive multiple of 16, at most 1048560");
+  if (o.request_bytes == 0 || o.request_bytes % 16 != 0 || o.request_bytes > baremetal::kMaxJobBytes)
+    throw UsageError("--request-bytes: must be a positive multiple of 16, at most " +
+                     std::to_string(baremetal::kMaxJobBytes));
   if (o.requests == 0) throw UsageError("--requests: must be at least 1");
   if (soc_map(common.params.soc.profile).dma != DmaKind::Sdma)
     throw UsageError("--profile " + common.params.soc.profile +

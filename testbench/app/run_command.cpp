@@ -44,21 +44,11 @@ constexpr unsigned kMaxKeyBits = 64 * 512;
 
 std::vector<std::uint32_t> parse_bio_kib(const std::string& s) {
   std::vector<std::uint32_t> v;
-  std::stringstream in(s);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    std::size_t used = 0;
-    unsigned long kib = 0;
-    try {
-      kib = std::stoul(item, &used, 10);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (item.empty() || used != item.size() || item[0] == '-' || kib == 0 || kib > 1024)
-      throw UsageError("--bio-kib: '" + item + "' is not a size of 1..1024 KiB (list: 4,16,64)");
+  for (const std::string& item : split_list("--bio-kib", s, "4,16,64")) {
+    const std::uint64_t kib = parse_count("--bio-kib", item, 1024);
+    if (kib == 0) throw UsageError("--bio-kib: '" + item + "' is not a size of 1..1024 KiB");
     v.push_back(static_cast<std::uint32_t>(kib * 1024));
   }
-  if (v.empty()) throw UsageError("--bio-kib: no size given");
   return v;
 }
 

@@ -4,6 +4,7 @@
 // Per size: operations for a simulated duration, throughput (kB/s, 1 kB = 1000 B), CPU load;
 // then the run-average CPU load of the whole sweep and the published figures beside it.
 // Every operation is verified against OpenSSL. docs/speed.md.
+#include "driver/baremetal/aes_dma_program.h"
 #include "testbench/app/cli.h"
 #include "testbench/app/commands.h"
 #include "testbench/app/stats_output.h"
@@ -23,6 +24,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -100,27 +102,19 @@ baremetal::CipherMode to_ref_mode(SkcipherMode m) {
   return baremetal::CipherMode::Cbc;
 }
 
-constexpr std::uint32_t kMaxSize = 1048560;  // the sDMA counts at most 65535 frames of 16 B
+// A request stays within one bare-metal-sized sDMA block (65535 frames of 16 B), so the
+// sweep measures requests, not the driver's segment splitting.
+constexpr std::uint32_t kMaxSize = baremetal::kMaxJobBytes;
 
 std::vector<std::uint32_t> parse_sizes(const std::string& s) {
   std::vector<std::uint32_t> out;
-  std::stringstream ss(s);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    std::size_t pos = 0;
-    unsigned long v = 0;
-    try {
-      v = std::stoul(item, &pos);
-    } catch (const std::exception&) {
-      pos = 0;
-    }
-    if (item.empty() || pos != item.size() || item[0] == '-' || v == 0 || v % 16 != 0 ||
-        v > kMaxSize)
+  for (const std::string& item : split_list("--sizes", s, "16,64,256")) {
+    const std::uint64_t v = parse_count("--sizes", item, kMaxSize);
+    if (v == 0 || v % 16 != 0)
       throw UsageError("--sizes: '" + item + "' is not a positive multiple of 16 up to " +
-                       std::to_string(kMaxSize) + " (list: e.g. 16,64,256)");
+                       std::to_string(kMaxSize));
     out.push_back(static_cast<std::uint32_t>(v));
   }
-  if (out.empty() || s.back() == ',') throw UsageError("--sizes: '" + s + "' is not a list of sizes");
   return out;
 }
 
@@ -339,6 +333,18 @@ nlohmann::json run_json(const CipherRun& run, const CommonOptions& common, doubl
   return j;
 }
 
+// The plot script: the installed copy beside an installed program (<prefix>/bin/aesvp ->
+// <prefix>/share/aesvp, cmake/AesvpPackage.cmake), else the source tree's.
+std::string plot_script() {
+  std::error_code ec;
+  const std::filesystem::path exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    const auto installed = exe.parent_path().parent_path() / "share" / "aesvp" / "aesvp_plot.py";
+    if (std::filesystem::is_regular_file(installed, ec)) return installed.string();
+  }
+  return AESVP_PLOT_SCRIPT;
+}
+
 // The `cryptsetup benchmark` table: MiB/s per cipher and key size, encryption and decryption
 // (runs in pairs: encrypt, then decrypt of the same cipher).
 void print_benchmark(const std::vector<CipherRun>& runs, const CommonOptions& common,
@@ -360,7 +366,7 @@ void print_benchmark(const std::vector<CipherRun>& runs, const CommonOptions& co
 
 // PREFIX-compare.png from the --compare JSON through the plot script.
 void plot_compare(const std::string& json_path, const std::string& prefix) {
-  const std::string cmd = std::string("/usr/bin/python3 '") + AESVP_PLOT_SCRIPT + "' compare '" + json_path +
+  const std::string cmd = "/usr/bin/python3 '" + plot_script() + "' compare '" + json_path +
                           "' '" + prefix + "'";
   if (json_path.find('\'') != std::string::npos || prefix.find('\'') != std::string::npos)
     throw UsageError("--compare-prefix: quotes are not allowed in file names");

@@ -71,7 +71,7 @@ struct Soc : sc_core::sc_module {
     for (auto& s : edma.tc_bus) s.bind(bus.from_initiators);
     bus.attach(dram.socket, omap4::kDramBase, dram.size(), "dram");
     bus.attach(gic.cpu_if, omap4::kGicCpuIfBase, gic::kCpuIfStride, "gic_cpu_if");
-    bus.attach(gic.dist, omap4::kGicDistBase, omap4::kGicDistSize, "gic_dist");
+    bus.attach(gic.dist, omap4::kGicDistBase, gic::kDistSize, "gic_dist");
     bus.attach(edma.cc_regs, e::kAm335xTpccBase, e::kTpccWindowSize, "tpcc", l4);
     for (unsigned t = 0; t < 3; ++t)
       bus.attach(edma.tc_regs[t], tc_base(t), e::kTptcWindowSize, "tptc" + std::to_string(t), l4);

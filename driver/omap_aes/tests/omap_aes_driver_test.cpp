@@ -239,9 +239,9 @@ TEST(AesDriverFallback, BelowThresholdSoftwareAtOrAboveHardware) {
   EXPECT_EQ(blocks_after[3], 13u);
   EXPECT_EQ(blocks_after[4], 26u);
   EXPECT_EQ(rig.drv->fallback_requests(), 4u);
-  const DriverParams& p = rig.drv->params();
-  const double cycles = p.crypt_entry_cycles + p.fallback_call_cycles + p.sw_aes_cycles_per_byte * 192;
-  EXPECT_NEAR(fallback_busy.to_seconds(), rig.platform->cpu.cycles(cycles).to_seconds(), 1e-9);
+  // Defaults (driver_params.h): entry 250 + call 600 + 40 cycles/B x 192 B (AES-128) = 8530
+  // cycles; the platform's CPU clock turns them into time.
+  EXPECT_NEAR(fallback_busy.to_seconds(), rig.platform->cpu.cycles(8530.0).to_seconds(), 1e-12);
 }
 
 TEST(AesDriverApi, KeyAndLengthValidation) {
@@ -487,7 +487,9 @@ TEST_P(AesDriverErrorModes, DmaBusErrorFailsRequestWithEioAndNextPasses) {
     one(false, true);   // read from memory fails (input channel)
     one(false, false);
   });
-  aesvp::testing::take_reports("aesvp/");
+  // Injected bus errors answer with a TLM error response and nothing else: the driver
+  // recovers without a warning, and no model reports misuse (none was swallowed here).
+  EXPECT_TRUE(aesvp::testing::take_reports().empty());
   ASSERT_TRUE(done);
   EXPECT_EQ(results, (std::vector<Errc>{Errc::Ok, Errc::Io, Errc::Ok, Errc::Io, Errc::Ok}));
   EXPECT_TRUE(outputs_ok);

@@ -6,6 +6,7 @@
 #include "models/bus/interconnect.h"
 #include "models/core/level_signal.h"
 #include "models/memory/memory.h"
+#include "models/platform/omap4_map.h"
 #include "models/sdma/omap_sdma.h"
 #include "models/testing/tlm_test_devices.h"
 
@@ -27,7 +28,7 @@ using sc_core::SC_ZERO_TIME;
 
 inline constexpr std::uint64_t kDramBase = 0x80000000;
 inline constexpr std::uint64_t kDramSize = 1u << 20;
-inline constexpr std::uint64_t kSdmaBase = sdma::kOmap4Base;
+inline constexpr std::uint64_t kSdmaBase = omap4::kSdmaBase;
 inline constexpr std::uint64_t kDevBase = 0x48100000;
 inline constexpr std::uint64_t kDevSize = 0x100;
 inline constexpr unsigned kDevReq = 111;  // the AES "tx" request number on OMAP4

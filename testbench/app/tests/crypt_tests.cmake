@@ -7,12 +7,12 @@ endif()
 
 add_executable(crypt_reference_tool tests/crypt_reference_tool.cpp)
 target_link_libraries(crypt_reference_tool PRIVATE aesvp_dmcrypt aesvp_warnings)
-set_target_properties(crypt_reference_tool PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+set_target_properties(crypt_reference_tool PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
 
 # The independent reference (shares no code with testbench/dmcrypt): grades both of the above.
 add_executable(dmcrypt_oracle tests/dmcrypt_oracle/dmcrypt_oracle.cpp)
 target_link_libraries(dmcrypt_oracle PRIVATE OpenSSL::Crypto aesvp_warnings)
-set_target_properties(dmcrypt_oracle PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/tests)
+set_target_properties(dmcrypt_oracle PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/tests)
 
 set(_crypt_work ${CMAKE_CURRENT_BINARY_DIR}/crypt_tests)
 

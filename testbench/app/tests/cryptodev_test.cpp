@@ -16,8 +16,29 @@ using engine::Errc;
 
 const std::vector<std::uint8_t> kKey = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
 
-TEST(Cryptodev, FallbackOperationChargesItsCostsToTheUserThread) {
+// Every cost parameter of the path set to a distinct value chosen here, at 1000 MHz (1 cycle =
+// 1 ns), so the expected charge is a hand-computed number and a cost charged twice, left
+// out or taken from the wrong parameter shows.
+StackParams chosen_costs(CryptodevParams& cp) {
   StackParams sp;
+  sp.platform.cpu.clock_mhz = 1000;
+  sp.kernel.memcpy_call_cycles = 20;
+  sp.kernel.memcpy_cycles_per_byte = 0.5;
+  sp.driver.crypt_entry_cycles = 5;
+  sp.driver.fallback_call_cycles = 700;
+  sp.driver.sw_aes_cycles_per_byte = 7.0;  // AES-128: 10 rounds, the per-byte figure as is
+  cp.user_op_cycles = 1000;
+  cp.syscall_entry_cycles = 200;
+  cp.ioctl_cycles = 3000;
+  cp.request_setup_cycles = 50;
+  cp.syscall_exit_cycles = 9;
+  cp.pin_page_cycles = 400;
+  return sp;
+}
+
+TEST(Cryptodev, FallbackOperationChargesItsCostsToTheUserThread) {
+  CryptodevParams cp;
+  const StackParams sp = chosen_costs(cp);
   Stack stack(sp);
   kernel::Kernel& k = stack.kernel();
   const std::size_t len = 64;  // below the 200-byte fallback threshold
@@ -25,7 +46,6 @@ TEST(Cryptodev, FallbackOperationChargesItsCostsToTheUserThread) {
   CryptodevOpResult r;
   std::vector<std::uint8_t> in(len, 0x42), out(len);
   std::array<std::uint8_t, 16> iv{};
-  CryptodevParams cp;
   cp.zero_copy = false;  // the copy path: copy_from_user + copy_to_user in the process
   stack.run([&] {
     ExecContext& self = *k.current();
@@ -39,12 +59,9 @@ TEST(Cryptodev, FallbackOperationChargesItsCostsToTheUserThread) {
   });
   EXPECT_EQ(r.err, Errc::Ok);
   EXPECT_FALSE(r.hardware);
-  const driver::DriverParams& dp = sp.driver;
-  const double cycles = cp.user_op_cycles + cp.syscall_entry_cycles + cp.ioctl_cycles +
-                        cp.request_setup_cycles + cp.syscall_exit_cycles +
-                        2 * kernel::memcpy_cost(sp.kernel, len) + dp.crypt_entry_cycles +
-                        dp.fallback_call_cycles + dp.sw_aes_cycles_per_byte * len;
-  EXPECT_NEAR(charged_us, cycles / sp.platform.cpu.clock_mhz, 1e-6);
+  // user 1000 + syscall 200 + 9 + ioctl 3000 + set-up 50 + two copies of 64 B (20 + 32 each)
+  // + crypt entry 5 + fallback call 700 + 7 x 64 B of AES = 5516 cycles = 5.516 us.
+  EXPECT_NEAR(charged_us, 5.516, 1e-6);
   const std::array<std::uint8_t, 16> zero{};
   const auto ref = openssl_crypt(baremetal::CipherMode::Cbc, true, kKey, zero, in);
   EXPECT_EQ(out, ref);
@@ -54,7 +71,8 @@ TEST(Cryptodev, FallbackOperationChargesItsCostsToTheUserThread) {
 // Zero-copy (cryptodev's default path): the two copies are replaced by pinning the one user
 // page the 64 bytes sit in; the result is the same.
 TEST(Cryptodev, ZeroCopyPinsThePagesInsteadOfCopying) {
-  StackParams sp;
+  CryptodevParams cp;
+  const StackParams sp = chosen_costs(cp);
   Stack stack(sp);
   kernel::Kernel& k = stack.kernel();
   const std::size_t len = 64;
@@ -62,7 +80,6 @@ TEST(Cryptodev, ZeroCopyPinsThePagesInsteadOfCopying) {
   CryptodevOpResult r;
   std::vector<std::uint8_t> in(len, 0x24), out(len);
   std::array<std::uint8_t, 16> iv{};
-  CryptodevParams cp;
   cp.zero_copy = true;
   stack.run([&] {
     ExecContext& self = *k.current();
@@ -74,12 +91,9 @@ TEST(Cryptodev, ZeroCopyPinsThePagesInsteadOfCopying) {
     charged_us = (self.busy_time() - b0).to_seconds() * 1e6;
   });
   EXPECT_EQ(r.err, Errc::Ok);
-  const driver::DriverParams& dp = sp.driver;
-  const double cycles = cp.user_op_cycles + cp.syscall_entry_cycles + cp.ioctl_cycles +
-                        cp.request_setup_cycles + cp.syscall_exit_cycles + cp.pin_page_cycles +
-                        dp.crypt_entry_cycles + dp.fallback_call_cycles +
-                        dp.sw_aes_cycles_per_byte * len;
-  EXPECT_NEAR(charged_us, cycles / sp.platform.cpu.clock_mhz, 1e-6);
+  // As above with one page pinned (400) in place of the two copies (2 x 52):
+  // 5516 - 104 + 400 = 5812 cycles.
+  EXPECT_NEAR(charged_us, 5.812, 1e-6);
   const std::array<std::uint8_t, 16> zero{};
   EXPECT_EQ(out, openssl_crypt(baremetal::CipherMode::Cbc, true, kKey, zero, in));
 }
