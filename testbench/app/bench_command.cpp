@@ -206,7 +206,7 @@ int bench_command(const std::vector<std::string>& args) {
   unsigned crypt_mib = 16, run_mib = 8, startups = 5;
   std::string modes_text = "fast,accurate";
   own.add_options()
-      ("help,h", "show this help")
+      ("help", "show this help")
       ("crypt-mib", po::value<unsigned>(&crypt_mib)->default_value(16),
        "size of the crypt image in MiB (1..1024)")
       ("run-mib", po::value<unsigned>(&run_mib)->default_value(8),

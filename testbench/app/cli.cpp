@@ -32,8 +32,10 @@ ParamTable table_of(CommonOptions& c) {
 po::options_description common_description() {
   po::options_description d("Common options");
   d.add_options()
-      ("help,h", "show this help")
-      ("config", po::value<std::string>(), "read options from this file (config-file form)")
+      ("help", "show this help")
+      ("config", po::value<std::vector<std::string>>()->composing(),
+       "read options from this file (config-file form); may be repeated: later files win over "
+       "earlier ones, the command line over every file")
       ("print-config", "print the effective configuration in config-file form and exit")
       ("profile", po::value<std::string>(),
        "SoC profile: omap4 (default, uncalibrated), am335x, am57x (docs/calibration.md)")
@@ -109,17 +111,68 @@ const po::parsed_options& refuse_signed_unsigned(const po::parsed_options& parse
   return parsed;
 }
 
+// The subcommands whose own options a config file may hold under a [COMMAND] section.
+constexpr const char* kCommands[] = {"run", "crypt", "speed", "hw"};
+
+// A config file's options for `command`: keys under [command] are its own options; keys under
+// another command's section belong to that command and are skipped, so one file (e.g. written
+// by --print-config of any command) works with every command; any other unknown key is refused.
+po::parsed_options config_options(std::istream& in, const po::options_description& all,
+                                  const std::string& command, const std::string& path) {
+  po::parsed_options parsed = po::parse_config_file(in, all, true);
+  for (po::option& o : parsed.options) {
+    if (!o.unregistered) continue;
+    const std::string& key = o.string_key;
+    const std::size_t dot = key.find('.');
+    const std::string section = dot == std::string::npos ? "" : key.substr(0, dot);
+    const std::string rest = dot == std::string::npos ? key : key.substr(dot + 1);
+    if (section == command && all.find_nothrow(rest, false) != nullptr) {
+      o.string_key = rest;
+      o.unregistered = false;
+      continue;
+    }
+    bool other_command = false;
+    for (const char* c : kCommands) other_command = other_command || section == c;
+    if (!other_command || section == command)
+      throw UsageError("--config '" + path + "': unrecognised option '" + key + "'");
+  }
+  return parsed;
+}
+
 }  // namespace
 
 void CommandLine::declare_inputs(OutputFiles& outputs) const {
   auto it = parsed_.find("config");
-  if (it != parsed_.end()) outputs.input("--config", it->second.as<std::string>());
+  if (it == parsed_.end()) return;
+  for (const std::string& path : it->second.as<std::vector<std::string>>())
+    outputs.input("--config", path);
+}
+
+void CommandLine::unused_groups(std::vector<std::string> groups, std::string why) {
+  unused_groups_ = std::move(groups);
+  unused_why_ = std::move(why);
+}
+
+// A parameter of a group the command does not use, given on its command line, would silently
+// do nothing: refused. From a config file it is accepted (a platform file serves every command).
+void CommandLine::refuse_unused(const po::parsed_options& command_line) const {
+  for (const po::option& o : command_line.options) {
+    const std::size_t dot = o.string_key.find('.');
+    if (dot == std::string::npos) continue;
+    const std::string group = o.string_key.substr(0, dot);
+    for (const std::string& g : unused_groups_) {
+      if (g == group)
+        throw UsageError("--" + o.string_key + ": aesvp " + command_ + " does not use the [" +
+                         group + "] parameters (" + unused_why_ + ")");
+    }
+  }
 }
 
 CommandLine::CommandLine(std::string command, std::string summary,
-                         po::options_description command_options)
+                         po::options_description command_options, std::string synopsis)
     : command_(std::move(command)),
       summary_(std::move(summary)),
+      synopsis_(std::move(synopsis)),
       command_options_(std::move(command_options)) {}
 
 po::variables_map CommandLine::parse(const std::vector<std::string>& args, CommonOptions& common) {
@@ -138,18 +191,21 @@ po::variables_map CommandLine::parse(const std::vector<std::string>& args, Commo
     // No abbreviations: "--size" must not quietly mean "--size-mib".
     const int style = po::command_line_style::default_style &
                       ~po::command_line_style::allow_guessing;
-    po::store(refuse_signed_unsigned(
-                  po::command_line_parser(args).options(all).positional(positional).style(style).run(),
-                  all),
-              vm);
+    const po::parsed_options command_line =
+        po::command_line_parser(args).options(all).positional(positional).style(style).run();
+    refuse_unused(command_line);
+    po::store(refuse_signed_unsigned(command_line, all), vm);
     if (vm.count("config")) {
-      const std::string path = vm["config"].as<std::string>();
-      std::istringstream in(read_config_file(path));
-      // Stored after the command line: command-line values win.
-      try {
-        po::store(refuse_signed_unsigned(po::parse_config_file(in, all, false), all), vm);
-      } catch (const po::error& e) {
-        throw UsageError("--config '" + path + "': " + e.what());
+      // Boost keeps the first value stored: the command line first, then the files from the
+      // last to the first, so later files win over earlier ones.
+      const auto paths = vm["config"].as<std::vector<std::string>>();
+      for (auto path = paths.rbegin(); path != paths.rend(); ++path) {
+        std::istringstream in(read_config_file(*path));
+        try {
+          po::store(refuse_signed_unsigned(config_options(in, all, command_, *path), all), vm);
+        } catch (const po::error& e) {
+          throw UsageError("--config '" + *path + "': " + e.what());
+        }
       }
     }
     po::notify(vm);
@@ -211,7 +267,7 @@ bool CommandLine::answered(const CommonOptions& common) const {
 }
 
 void CommandLine::print_help(std::ostream& os) const {
-  os << "usage: aesvp " << command_ << " [options]\n\n" << summary_ << "\n\n";
+  os << "usage: aesvp " << command_ << " " << synopsis_ << "\n\n" << summary_ << "\n\n";
   os << command_options_ << "\n" << common_description() << "\n";
   os << "Every model parameter is an option too: --group.name=value (list them with "
         "--print-config).\n";
@@ -239,8 +295,12 @@ void CommandLine::print_config(std::ostream& os, const CommonOptions& common) co
   ParamTable table = table_of(copy);
   os << "# aesvp " << command_ << ": effective configuration (read back with --config FILE)\n";
   os << "# profile " << profile_description(common.params.soc.profile) << "\n";
-  os << "seed = " << common.seed << "\n";
-  os << "\n# options of aesvp " << command_ << "\n";
+  os << "seed = " << common.seed << "\n\n";
+  table.print(os);
+  // The job last, in a section of its own: other commands skip it, so the platform part of
+  // this file works with every command.
+  os << "\n# options of aesvp " << command_ << " (other commands skip this section)\n";
+  os << "[" << command_ << "]\n";
   for (const auto& opt : command_options_.options()) {
     const std::string& name = opt->long_name();
     auto it = parsed_.find(name);
@@ -249,8 +309,6 @@ void CommandLine::print_config(std::ostream& os, const CommonOptions& common) co
     if (option_text(it->second.value(), text)) os << name << " = " << text << "\n";
     else os << "# " << name << ": a flag, given on the command line\n";
   }
-  os << "\n";
-  table.print(os);
 }
 
 nlohmann::json CommandLine::configuration_json(const CommonOptions& common) const {

@@ -35,13 +35,19 @@ struct CommonOptions {
 
 class CommandLine {
  public:
-  // `command_options` are the subcommand's own options (added to --help).
+  // `command_options` are the subcommand's own options (added to --help); `synopsis` follows
+  // "usage: aesvp COMMAND" in --help.
   CommandLine(std::string command, std::string summary,
-              boost::program_options::options_description command_options);
+              boost::program_options::options_description command_options,
+              std::string synopsis = "[options]");
 
   // Parses argv (after the subcommand name). Throws UsageError.
   boost::program_options::variables_map parse(const std::vector<std::string>& args,
                                               CommonOptions& common);
+
+  // Parameter groups (e.g. "driver") the command does not use: given on its command line they
+  // are refused with `why`; in a config file they are accepted and have no effect.
+  void unused_groups(std::vector<std::string> groups, std::string why);
 
   // Declares the files the parse read (--config) as inputs of the command's outputs.
   void declare_inputs(class OutputFiles& outputs) const;
@@ -59,9 +65,13 @@ class CommandLine {
   const std::string& command() const { return command_; }
 
  private:
-  std::string command_, summary_;
+  std::string command_, summary_, synopsis_;
   boost::program_options::options_description command_options_;
   boost::program_options::variables_map parsed_;  // the last parse, for print_config
+  std::vector<std::string> unused_groups_;
+  std::string unused_why_;
+
+  void refuse_unused(const boost::program_options::parsed_options& command_line) const;
 };
 
 }  // namespace aesvp

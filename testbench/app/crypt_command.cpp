@@ -137,23 +137,70 @@ std::string bytes_text(std::uint64_t b) {
   return std::to_string(b) + " bytes" + s;
 }
 
+// The key from a key file: key-size / 8 bytes from --keyfile-offset, unhashed. An explicit
+// --keyfile-size (`limit`) is read in full, as cryptsetup requires, and must cover the key
+// (cryptsetup would zero-pad a shorter one: almost always a mistake, refused here).
+dmcrypt::VolumeKey file_key(const dmcrypt::CipherSpec& spec, std::uint32_t key_bits,
+                            const std::string& path, std::uint64_t offset,
+                            std::optional<std::uint64_t> limit) {
+  const std::size_t key_bytes = key_bits / 8;
+  if (limit && *limit < key_bytes) {
+    throw UsageError("--keyfile-size " + std::to_string(*limit) + " is shorter than the key (" +
+                     std::to_string(key_bytes) + " bytes for --key-size " +
+                     std::to_string(key_bits) + ")");
+  }
+  const std::size_t want = limit ? static_cast<std::size_t>(*limit) : key_bytes;
+  const std::vector<std::uint8_t> bytes = read_key_file("key file", path, offset, want);
+  if (bytes.size() < offset + want && limit) {
+    throw UsageError("key file '" + path + "': " + std::to_string(bytes.size()) +
+                     " bytes hold fewer than --keyfile-offset " + std::to_string(offset) +
+                     " + --keyfile-size " + std::to_string(*limit));
+  }
+  try {
+    return dmcrypt::plain_key_from_file(spec, key_bits, bytes, offset);
+  } catch (const dmcrypt::Error& e) {
+    throw UsageError("key file '" + path + "': " + e.what());
+  }
+}
+
+// The key from a passphrase on standard input (`--key-file -`), hashed with --hash.
+dmcrypt::VolumeKey passphrase_key(const dmcrypt::CipherSpec& spec, std::uint32_t key_bits,
+                                  std::uint64_t offset, std::uint64_t limit,
+                                  const std::string& hash) {
+  const std::vector<std::uint8_t> pass =
+      read_passphrase_stdin(offset, static_cast<std::size_t>(limit));
+  try {
+    return dmcrypt::plain_key_from_passphrase(spec, key_bits, pass, hash);
+  } catch (const dmcrypt::Error& e) {
+    throw UsageError("passphrase from standard input: " + std::string(e.what()));
+  }
+}
+
 }  // namespace
 
 int crypt_command(const std::vector<std::string>& args) {
   po::options_description own("Options of aesvp crypt (cryptsetup plain mode; sectors are 512 bytes)");
   std::string cipher_text = dmcrypt::kPlainDefaultCipher;
   std::string key_size_text = std::to_string(dmcrypt::kPlainDefaultKeyBits);
-  std::string key_file, keyfile_offset_text = "0", offset_text = "0", skip_text = "0",
-              size_text = "0", sector_size_text = "512", chunk_text = "1024";
+  std::string key_file, keyfile_offset_text = "0", keyfile_size_text, offset_text = "0",
+              skip_text = "0", size_text = "0", sector_size_text = "512", chunk_text = "1024";
+  std::string hash = dmcrypt::kPlainDefaultHash;
   own.add_options()
       ("cipher,c", po::value<std::string>(&cipher_text)->default_value(cipher_text),
        "cipher specification, e.g. aes-xts-plain64, aes:2-cbc-essiv:sha256, capi:xts(aes)-plain64")
       ("key-size,s", po::value<std::string>(&key_size_text)->default_value(key_size_text),
        "total key size in bits (cryptsetup plain default 256, also for XTS: AES-128-XTS)")
       ("key-file,d", po::value<std::string>(&key_file),
-       "FILE holding the raw key (required): key-size/8 bytes are used, unhashed")
+       "FILE holding the raw key (required): key-size/8 bytes are used, unhashed; '-' reads a "
+       "passphrase from standard input (up to a newline) and hashes it with --hash")
       ("keyfile-offset", po::value<std::string>(&keyfile_offset_text)->default_value("0"),
-       "bytes of the key file to skip before the key")
+       "bytes of the key file (or of standard input) to skip before the key")
+      ("keyfile-size,l", po::value<std::string>(&keyfile_size_text),
+       "read at most this many bytes of the key file (it must still hold the key) or of the "
+       "passphrase (default 8 MiB)")
+      ("hash,h", po::value<std::string>(&hash)->default_value(hash),
+       "passphrase hash for --key-file - (an OpenSSL digest name, or 'plain'); a key file is "
+       "never hashed in plain mode, as in cryptsetup")
       ("offset,o", po::value<std::string>(&offset_text)->default_value("0"),
        "start of the encrypted area in the image, in 512-byte sectors")
       ("skip,p", po::value<std::string>(&skip_text)->default_value("0"),
@@ -178,9 +225,10 @@ int crypt_command(const std::vector<std::string>& args) {
                   "Passes a plain dm-crypt image through the simulated hardware: the area from\n"
                   "--offset (for --size sectors, or to the end) goes to the omap-aes driver as\n"
                   "dm-crypt sends it, one request per encryption sector, and only that area is\n"
-                  "written to OUTPUT.\n"
-                  "usage: aesvp crypt --key-file FILE (--encrypt | --decrypt) [options] INPUT OUTPUT",
-                  own);
+                  "written to OUTPUT.",
+                  own, "--key-file FILE (--encrypt | --decrypt) [options] INPUT OUTPUT");
+  cli.unused_groups({"cryptodev"},
+                    "its requests come from dm-crypt, not from cryptodev");
   CommonOptions common;
   const po::variables_map vm = cli.parse(args, common);
   if (cli.answered(common)) return 0;
@@ -196,9 +244,10 @@ int crypt_command(const std::vector<std::string>& args) {
   const std::string output = vm["output"].as<std::string>();
   if (input.empty() || output.empty()) throw UsageError("INPUT and OUTPUT must not be empty");
   if (output == "-") throw UsageError("OUTPUT '-' (standard output) is not supported: give a file");
-  if (key_file.empty()) throw UsageError("--key-file FILE is required (plain mode: raw key bytes)");
+  if (key_file.empty()) throw UsageError("--key-file FILE is required (plain mode: raw key bytes; - for a passphrase on standard input)");
   outputs.input("input", input);
-  outputs.input("--key-file", key_file);
+  const bool passphrase_stdin = key_file == "-";
+  if (!passphrase_stdin) outputs.input("--key-file", key_file);
   const std::string output_temporary = outputs.add("output", output);
   timeline.check(args, outputs);
   stats_out.check(outputs);
@@ -211,6 +260,12 @@ int crypt_command(const std::vector<std::string>& args) {
   }
   const auto key_bits = static_cast<std::uint32_t>(parse_count("--key-size", key_size_text, UINT32_MAX));
   const std::uint64_t keyfile_offset = parse_count("--keyfile-offset", keyfile_offset_text, 1u << 20);
+  // cryptsetup's compiled-in limit of a key file or passphrase (8 MiB).
+  constexpr std::uint64_t kMaxKeyfileBytes = 8u << 20;
+  std::optional<std::uint64_t> keyfile_size;
+  if (!keyfile_size_text.empty())
+    keyfile_size = parse_count("--keyfile-size", keyfile_size_text, kMaxKeyfileBytes);
+  if (keyfile_size == std::uint64_t{0}) throw UsageError("--keyfile-size: must be at least 1");
   dmcrypt::PlainOptions plain;
   plain.offset = parse_count("--offset", offset_text);
   plain.skip = parse_count("--skip", skip_text);
@@ -233,13 +288,14 @@ int crypt_command(const std::vector<std::string>& args) {
     throw UsageError(e.what());
   }
 
-  // --- key file (unreadable: exit 1; too short: exit 2) ---------------------------------
-  const std::vector<std::uint8_t> key_bytes = read_key_file("key file", key_file, keyfile_offset, key_bits / 8);
-  std::optional<dmcrypt::VolumeKey> key;
-  try {
-    key.emplace(dmcrypt::plain_key_from_file(spec, key_bits, key_bytes, keyfile_offset));
-  } catch (const dmcrypt::Error& e) {
-    throw UsageError("key file '" + key_file + "': " + e.what());
+  // --- key (unreadable: exit 1; too short: exit 2) --------------------------------------
+  std::optional<dmcrypt::VolumeKey> key =
+      passphrase_stdin ? passphrase_key(spec, key_bits, keyfile_offset,
+                                        keyfile_size.value_or(kMaxKeyfileBytes), hash)
+                       : file_key(spec, key_bits, key_file, keyfile_offset, keyfile_size);
+  if (!passphrase_stdin && !vm["hash"].defaulted()) {
+    std::cerr << "aesvp crypt: warning: --hash is ignored with a key file (plain mode uses its "
+                 "bytes unhashed, as cryptsetup does)\n";
   }
 
   // --- input and the area --------------------------------------------------------------

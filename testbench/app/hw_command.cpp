@@ -138,6 +138,8 @@ int hw_command(const std::vector<std::string>& args) {
                   "programs the AES and two sDMA channels for each request, takes the DMA\n"
                   "interrupt; every byte is verified against OpenSSL.",
                   own);
+  cli.unused_groups({"kernel", "driver", "cryptodev"},
+                    "it programs the hardware bare-metal, without the kernel, the driver or cryptodev");
   CommonOptions common;
   cli.parse(args, common);
   if (cli.answered(common)) return 0;

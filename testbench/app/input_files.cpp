@@ -62,4 +62,28 @@ std::vector<std::uint8_t> read_key_file(const std::string& what, const std::stri
   return bytes;
 }
 
+std::vector<std::uint8_t> read_passphrase_stdin(std::uint64_t offset, std::size_t max_bytes) {
+  std::vector<std::uint8_t> pass;
+  std::uint64_t skipped = 0;
+  // Byte by byte: a passphrase is short, and nothing after its newline may be consumed.
+  for (;;) {
+    std::uint8_t c = 0;
+    const ssize_t r = ::read(STDIN_FILENO, &c, 1);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(std::string("cannot read the passphrase from standard input: ") +
+                               std::strerror(errno));
+    }
+    if (r == 0) break;
+    if (skipped < offset) {
+      ++skipped;
+      continue;
+    }
+    if (c == '\n') break;
+    pass.push_back(c);
+    if (pass.size() >= max_bytes) break;
+  }
+  return pass;
+}
+
 }  // namespace aesvp

@@ -18,4 +18,9 @@ int open_input(const std::string& what, const std::string& path, bool allow_char
 std::vector<std::uint8_t> read_key_file(const std::string& what, const std::string& path,
                                         std::uint64_t offset, std::size_t key_bytes);
 
+// Reads a passphrase from standard input as cryptsetup does for `--key-file -` in plain mode:
+// skips `offset` bytes, then reads up to the first newline (dropped) or `max_bytes`, whichever
+// comes first.
+std::vector<std::uint8_t> read_passphrase_stdin(std::uint64_t offset, std::size_t max_bytes);
+
 }  // namespace aesvp

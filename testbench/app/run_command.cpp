@@ -118,6 +118,8 @@ int run_command(const std::vector<std::string>& args) {
                   "encryption sector; every sector written and read is verified against OpenSSL.\n"
                   "Default: write 32 MiB with aes-xts-plain64 (512-bit key), then read it back.",
                   own);
+  cli.unused_groups({"cryptodev"},
+                    "its requests come from dm-crypt, not from cryptodev");
   CommonOptions common;
   const po::variables_map vm = cli.parse(args, common);
   if (cli.answered(common)) return 0;

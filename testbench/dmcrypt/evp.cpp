@@ -99,4 +99,16 @@ std::vector<std::uint8_t> digest(EssivHash hash, const std::uint8_t* data, std::
   return out;
 }
 
+std::vector<std::uint8_t> digest(const std::string& name, const std::uint8_t* data,
+                                 std::size_t len) {
+  const EVP_MD* md = EVP_get_digestbyname(name.c_str());
+  if (md == nullptr || EVP_MD_get_size(md) <= 0)
+    throw CryptoError("unknown hash '" + name + "'");
+  std::vector<std::uint8_t> out(static_cast<std::size_t>(EVP_MD_get_size(md)));
+  unsigned int outl = 0;
+  if (EVP_Digest(data, len, out.data(), &outl, md, nullptr) != 1) fail("EVP_Digest");
+  out.resize(outl);
+  return out;
+}
+
 }  // namespace aesvp::dmcrypt::evp

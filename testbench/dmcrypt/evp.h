@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "testbench/dmcrypt/cipher_spec.h"
@@ -25,5 +26,10 @@ void mode_crypt(ChainMode mode, const std::uint8_t* key, std::size_t key_len,
 
 // EVP_Digest with md5 or sha256.
 std::vector<std::uint8_t> digest(EssivHash hash, const std::uint8_t* data, std::size_t len);
+
+// A digest OpenSSL knows by name (e.g. "ripemd160", "sha256"); throws CryptoError for a name
+// it does not know or a digest without a fixed size (XOFs).
+std::vector<std::uint8_t> digest(const std::string& name, const std::uint8_t* data,
+                                 std::size_t len);
 
 }  // namespace aesvp::dmcrypt::evp

@@ -1,5 +1,9 @@
 #include "testbench/dmcrypt/key.h"
 
+#include "testbench/dmcrypt/error.h"
+#include "testbench/dmcrypt/evp.h"
+
+#include <algorithm>
 #include <string>
 
 namespace aesvp::dmcrypt {
@@ -64,6 +68,30 @@ VolumeKey plain_key_from_file(const CipherSpec& spec, std::uint32_t key_size_bit
   }
   const auto first = file_bytes.begin() + static_cast<std::ptrdiff_t>(keyfile_offset);
   return VolumeKey(spec, std::vector<std::uint8_t>(first, first + static_cast<std::ptrdiff_t>(bytes)));
+}
+
+VolumeKey plain_key_from_passphrase(const CipherSpec& spec, std::uint32_t key_size_bits,
+                                    const std::vector<std::uint8_t>& passphrase,
+                                    const std::string& hash) {
+  if (hash == "plain") return plain_key_from_file(spec, key_size_bits, passphrase);
+  // Size checks first, with the same messages as for a key file.
+  if (key_size_bits == 0 || key_size_bits % 8 != 0 ||
+      !spec.is_valid_key_bytes(key_size_bits / 8))
+    plain_key_from_file(spec, key_size_bits, {});
+  const std::size_t bytes = key_size_bits / 8;
+  std::vector<std::uint8_t> key;
+  std::vector<std::uint8_t> input = passphrase;
+  try {
+    while (key.size() < bytes) {
+      const std::vector<std::uint8_t> round = evp::digest(hash, input.data(), input.size());
+      const std::size_t take = std::min(round.size(), bytes - key.size());
+      key.insert(key.end(), round.begin(), round.begin() + static_cast<std::ptrdiff_t>(take));
+      input.insert(input.begin(), 'A');  // the next round hashes one more 'A' first
+    }
+  } catch (const CryptoError& e) {
+    throw KeyError(std::string("--hash: ") + e.what());
+  }
+  return VolumeKey(spec, std::move(key));
 }
 
 }  // namespace aesvp::dmcrypt

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "testbench/dmcrypt/cipher_spec.h"
@@ -32,9 +33,11 @@ private:
   std::vector<std::uint8_t> key_;
 };
 
-// cryptsetup plain-mode defaults (`cryptsetup open --type plain` without --cipher / --key-size).
+// cryptsetup plain-mode defaults (`cryptsetup open --type plain` without --cipher / --key-size
+// / --hash; cryptsetup 2.6, Debian 12).
 inline constexpr const char* kPlainDefaultCipher = "aes-cbc-essiv:sha256";
 inline constexpr std::uint32_t kPlainDefaultKeyBits = 256;
+inline constexpr const char* kPlainDefaultHash = "ripemd160";
 
 // The key of a cryptsetup plain-mode mapping opened with --key-file: the file's bytes are used
 // unhashed, and exactly key_size_bits / 8 of them are read from `keyfile_offset` on (cryptsetup
@@ -43,5 +46,15 @@ inline constexpr std::uint32_t kPlainDefaultKeyBits = 256;
 VolumeKey plain_key_from_file(const CipherSpec& spec, std::uint32_t key_size_bits,
                               const std::vector<std::uint8_t>& file_bytes,
                               std::uint64_t keyfile_offset = 0);
+
+// The key of a plain-mode mapping whose passphrase comes from a terminal or stdin
+// (`--key-file -`): one direct hash, no salt, no iteration. A hash shorter than the key is
+// repeated with a growing prefix of 'A' bytes (round i hashes i x 'A' followed by the
+// passphrase) and the rounds are concatenated, then truncated to the key size, as cryptsetup
+// does. Hash "plain" uses the passphrase bytes themselves (refused here when shorter than the
+// key). Throws KeyError for a bad size or hash.
+VolumeKey plain_key_from_passphrase(const CipherSpec& spec, std::uint32_t key_size_bits,
+                                    const std::vector<std::uint8_t>& passphrase,
+                                    const std::string& hash);
 
 }  // namespace aesvp::dmcrypt

@@ -163,8 +163,12 @@ crypt_error(no_key_file        2 "--key-file FILE is required"
             ARGS --decrypt @W@/image @W@/out)
 crypt_error(no_output          2 "give the INPUT and OUTPUT files"
             ARGS ${_k} --decrypt @W@/image)
-crypt_error(unknown_option     2 "unrecognised option '--hash'"
-            ARGS ${_k} --hash sha256 --decrypt @W@/image @W@/out)
+crypt_error(unknown_option     2 "unrecognised option '--pbkdf'"
+            ARGS ${_k} --pbkdf argon2id --decrypt @W@/image @W@/out)
+crypt_error(keyfile_size_short 2 "--keyfile-size 16 is shorter than the key \\(32 bytes"
+            ARGS ${_k} --keyfile-size 16 --decrypt @W@/image @W@/out)
+crypt_error(keyfile_size_zero  2 "--keyfile-size: must be at least 1"
+            ARGS ${_k} -l 0 --decrypt @W@/image @W@/out)
 crypt_error(unreadable_key     1 "cannot read key file '.*/nokey': No such file"
             ARGS --key-file @W@/nokey --decrypt @W@/image @W@/out)
 crypt_error(unreadable_input   1 "cannot read input '.*/missing': No such file"
@@ -180,3 +184,16 @@ crypt_error(keeps_old_output   2 "--offset 16 is at or beyond the end"
 # A request that fails in the simulation (the driver's DMA watchdog fires: -EIO).
 crypt_error(request_fails      1 "encryption sector 0 \\(512-byte sector 0 of the area\\): failed: EIO"
             ARGS ${_k} --driver.dma_timeout_us=0.5 --encrypt @W@/image @W@/out)
+
+# --key-file -: a passphrase on standard input, hashed as cryptsetup does (checked with hashlib).
+find_package(Python3 COMPONENTS Interpreter)
+if(Python3_Interpreter_FOUND)
+  add_test(NAME app_crypt.passphrase_stdin
+           COMMAND ${CMAKE_COMMAND} -DAESVP=$<TARGET_FILE:aesvp>
+                   -DREF=$<TARGET_FILE:crypt_reference_tool> -DWORK=${_crypt_work}/passphrase
+                   -DPYTHON=${Python3_EXECUTABLE}
+                   -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/crypt_passphrase.cmake)
+  set_tests_properties(app_crypt.passphrase_stdin PROPERTIES LABELS "app;crypt" TIMEOUT 120)
+endif()
+crypt_error(keyfile_size_past_end 2 "bytes hold fewer than --keyfile-offset 0 \\+ --keyfile-size 100"
+            ARGS ${_k} --keyfile-size 100 --decrypt @W@/image @W@/out)

@@ -1,0 +1,56 @@
+# Config files (docs/testbench.md "Configuration"): one file from --print-config of any command
+# serves every command (job options sit in a [COMMAND] section the others skip); several
+# --config files stack, later files winning and the command line over all.
+# Variables: AESVP, WORK.
+file(REMOVE_RECURSE "${WORK}")
+file(MAKE_DIRECTORY "${WORK}")
+
+# cfg(OUT_VAR ARGS...): the --print-config text of `aesvp ARGS`, failing on a non-zero exit.
+function(cfg out)
+  execute_process(COMMAND "${AESVP}" ${ARGN} --print-config RESULT_VARIABLE rc
+                  OUTPUT_VARIABLE text ERROR_VARIABLE err)
+  if(NOT rc EQUAL 0)
+    string(REPLACE ";" " " cmd "${ARGN}")
+    message(FATAL_ERROR "aesvp ${cmd} --print-config failed (${rc}): ${err}")
+  endif()
+  set(${out} "${text}" PARENT_SCOPE)
+endfunction()
+
+# expect(TEXT REGEX WHAT)
+function(expect text regex what)
+  if(NOT text MATCHES "${regex}")
+    message(FATAL_ERROR "${what}: no match for '${regex}' in:\n${text}")
+  endif()
+endfunction()
+
+# 1. A run configuration, with a platform change and a job option, works for crypt and hw too.
+cfg(run_text run --size-mib 3 --aes.clock_mhz=123 --profile am335x)
+file(WRITE "${WORK}/run.cfg" "${run_text}")
+expect("${run_text}" "\n\\[run\\]\n" "run's own section")
+expect("${run_text}" "\nsize-mib = 3\n" "run's job option")
+cfg(crypt_text crypt --config "${WORK}/run.cfg")
+expect("${crypt_text}" "\nclock_mhz = 123\n" "crypt takes the platform part")
+expect("${crypt_text}" "\nprofile = am335x\n" "crypt takes the profile")
+if(crypt_text MATCHES "size-mib")
+  message(FATAL_ERROR "crypt took run's job option size-mib:\n${crypt_text}")
+endif()
+cfg(hw_text hw --config "${WORK}/run.cfg")
+expect("${hw_text}" "\nclock_mhz = 123\n" "hw takes the platform part")
+cfg(again run --config "${WORK}/run.cfg")
+expect("${again}" "\nsize-mib = 3\n" "run reads its own section back")
+
+# 2. Stacking: later files win, the command line wins over all.
+file(WRITE "${WORK}/a.cfg" "[aes]\nclock_mhz = 100\n")
+file(WRITE "${WORK}/b.cfg" "[aes]\nclock_mhz = 200\n")
+cfg(ab run --config "${WORK}/a.cfg" --config "${WORK}/b.cfg")
+expect("${ab}" "\nclock_mhz = 200\n" "a then b: b wins")
+cfg(ba run --config "${WORK}/b.cfg" --config "${WORK}/a.cfg")
+expect("${ba}" "\nclock_mhz = 100\n" "b then a: a wins")
+cfg(cl run --config "${WORK}/a.cfg" --aes.clock_mhz=300 --config "${WORK}/b.cfg")
+expect("${cl}" "\nclock_mhz = 300\n" "the command line wins")
+
+# 3. A platform file may hold parameters a command does not use (hw: the driver's).
+file(WRITE "${WORK}/platform.cfg" "[driver]\nqueue_len = 4\n[aes]\nclock_mhz = 150\n")
+cfg(hw_platform hw --config "${WORK}/platform.cfg")
+expect("${hw_platform}" "\nclock_mhz = 150\n" "hw with a platform file holding [driver]")
+file(REMOVE_RECURSE "${WORK}")
