@@ -375,6 +375,11 @@ void OmapSdma::port_thread() {
           break;
         }
         finish_step(u, res, true);
+        const sc_time& quantum = tlm::tlm_global_quantum::instance().get();
+        if (quantum != SC_ZERO_TIME && local >= quantum) {
+          wait(local);  // the platform's one quantum, which the CPU's contexts use too
+          local = SC_ZERO_TIME;
+        }
         if (!eligible(u)) break;
       }
       if (local != SC_ZERO_TIME) wait(local);

@@ -37,8 +37,6 @@ namespace po = boost::program_options;
 namespace aesvp {
 namespace {
 
-// The default timing mode of `aesvp run` (docs/testbench.md: why).
-constexpr const char* kDefaultTimingMode = "fast";
 // Bounds the key read from --key-file (64 key slots of a 512-bit XTS key).
 constexpr unsigned kMaxKeyBits = 64 * 512;
 
@@ -116,7 +114,6 @@ int run_command(const std::vector<std::string>& args) {
                     "its requests come from dm-crypt, not from cryptodev");
   CommonOptions common;
   const po::variables_map vm = cli.parse(args, common);
-  if (!vm.count("soc.timing_mode")) common.params.soc.timing_mode = kDefaultTimingMode;
   const BulkMode bulk_mode = apply_bulk_mode(bulk, common);
   if (cli.answered(common)) return 0;
   faults.check(vm, common.seed);
@@ -381,7 +378,7 @@ int run_command(const std::vector<std::string>& args) {
   std::printf("  disk                %s (zero simulated time)\n",
               disk_file.empty() ? "in memory" : disk_file.c_str());
   std::printf("  timing mode         %s%s\n", mode.c_str(),
-              vm.count("soc.timing_mode") ? "" : " (the default of aesvp run)");
+              vm.count("soc.timing_mode") ? "" : " (the default)");
   std::printf("  simulated time      %.3f ms\n", elapsed.to_seconds() * 1e3);
   for (const auto& p : job.phases()) {
     const double s = p.seconds();

@@ -299,7 +299,8 @@ TEST(Cpu, FastModeUsesALocalOffsetAndTheQuantum) {
     note();  // 300 local, at 0
     t.charge_cycles(300);
     note();  // 600 local
-    t.write32(kDramBase, 1);  // transported at 0 + 600 ns; latency added to the offset
+    std::uint32_t v = 0;
+    t.read32(kDramBase, v);  // transported at 0 + 600 ns; latency added to the offset
     note();
     t.charge(ns(400));  // over the quantum: synchronise
     note();
@@ -308,7 +309,7 @@ TEST(Cpu, FastModeUsesALocalOffsetAndTheQuantum) {
     note();
   });
   run_to(us(5));
-  const sc_time lat = ns(5) + b.dram.write_time(4);
+  const sc_time lat = ns(5) + b.dram.read_time(4);
   ASSERT_EQ(local.size(), 5u);
   EXPECT_EQ(local[0], ns(300));
   EXPECT_EQ(stamp[0], SC_ZERO_TIME);
@@ -501,6 +502,42 @@ TEST(Cpu, AccurateModeTakesTheIrqAtOnce) {
 
 TEST(Cpu, FastModeTakesTheIrqAtQuantumGranularity) {
   EXPECT_EQ(first_step_seeing_irq(TimingMode::Fast), 4);
+}
+
+// A thread runs 3 us, then writes a register; an IRQ at 1 us takes 500 ns of the core. The
+// write happens after the handler in both modes (at 3.5 us): in fast mode the write
+// synchronises first, so running ahead cannot move it before an interrupt taken meanwhile.
+sc_time write_time_after_irq(TimingMode mode) {
+  CpuParams cp;
+  cp.quantum_ns = 5000;
+  Bench b("b", mode, true, cp);
+  ExecContext& t = b.cpu.create_context("t", ContextClass::Thread, 0);
+  b.cpu.set_irq_handler([&](ExecContext& ctx, unsigned) {
+    b.direct_lines[0]->write(false);
+    ctx.charge(ns(50));
+  });
+  sc_time issued;
+  spawn("t", [&] {
+    t.charge(us(3));
+    t.write32(kDramBase, 1);
+    issued = t.current_time() - (ns(5) + b.dram.write_time(4));
+    t.sync();
+  });
+  spawn("device", [&] {
+    sc_core::wait(us(1));
+    b.direct_lines[0]->write(true);
+  });
+  run_to(us(20));
+  EXPECT_EQ(b.cpu.irqs_taken(0), 1u);
+  return issued;
+}
+
+TEST(Cpu, AccurateModeWriteFollowsTheIrq) {
+  EXPECT_EQ(write_time_after_irq(TimingMode::Accurate), us(3.5));
+}
+
+TEST(Cpu, FastModeWriteSynchronisesFirst) {
+  EXPECT_EQ(write_time_after_irq(TimingMode::Fast), us(3.5));
 }
 
 TEST(Cpu, MemoryCopiesUseDmiHonourInvalidationAndTakeNoTime) {
