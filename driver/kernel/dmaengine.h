@@ -1,12 +1,13 @@
-// A DMA engine over the OMAP sDMA (found through the device description: base, interrupt
-// lines, channels): the parts of Linux's dmaengine client API, omap-dma and
-// virt-dma that the omap-aes driver needs. Slave channels by request line, slave_config,
-// prep_slave_sg -> descriptor with a completion callback and a result, submit,
-// issue_pending (programs the channel through MMIO and enables it; a multi-entry
-// scatterlist runs entry after entry, the next one programmed from the BLOCK interrupt),
-// the sDMA IRQ handler (hard IRQ: IRQSTATUS / CSR, write 1 to clear) that schedules the
-// channel's tasklet, which calls the descriptor callbacks (softirq context), and
-// terminate_all. Register constants come from models/sdma/omap_sdma_regs.h only.
+// The dmaengine layer: the parts of Linux's dmaengine client API and virt-dma that the
+// omap-aes driver needs, over a provider per DMA controller:
+//   - OmapDma (driver/kernel/omap_dma.h): the OMAP sDMA, like Linux omap-dma;
+//   - Edma (driver/kernel/edma.h): the TI EDMA3, like Linux edma.
+// Slave channels by request line (sDMA request number, EDMA3 event), slave_config,
+// dma_get_max_seg_size, prep_slave_sg -> descriptor with a completion callback and a
+// result, submit, issue_pending, tx_status with the residue, terminate_all / terminate_sync.
+// A provider programs its controller through MMIO from its register header only; its
+// interrupt handler (hard IRQ) completes descriptors and schedules the channel's tasklet,
+// which calls the callbacks (softirq context). omap-aes code is the same over every provider.
 #pragma once
 
 #include "driver/kernel/kernel.h"
@@ -15,9 +16,8 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
-#include <map>
-#include <memory>
 #include <set>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,8 +26,8 @@ namespace aesvp::kernel {
 // enum dma_transfer_direction (the slave directions)
 enum class DmaTransferDirection { MemToDev, DevToMem };
 
-// struct dma_slave_config (the fields omap-dma uses). Widths in bytes (1, 2, 4); maxburst in
-// elements: one request moves one frame of maxburst elements (frame synchronisation).
+// struct dma_slave_config (the fields the providers use). Widths in bytes; maxburst in
+// elements: one request moves one frame of maxburst elements.
 struct DmaSlaveConfig {
   DmaTransferDirection direction = DmaTransferDirection::MemToDev;
   std::uint64_t src_addr = 0;  // device FIFO for DevToMem
@@ -41,7 +41,7 @@ enum class DmaTxResult { NoError, ReadFailed, WriteFailed, Aborted };
 const char* to_string(DmaTxResult r);
 struct DmaengineResult {
   DmaTxResult result = DmaTxResult::NoError;
-  std::uint32_t residue = 0;  // bytes not transferred (whole unfinished entries)
+  std::uint32_t residue = 0;  // bytes not transferred
 };
 
 // enum dma_status
@@ -59,28 +59,24 @@ struct DmaAsyncTxDescriptor {
   virtual ~DmaAsyncTxDescriptor() = default;
 };
 
-class DmaEngine;
-
+// A virt-dma channel: what clients see, and the descriptor lists the provider keeps.
 class DmaChan {
  public:
-  unsigned channel() const { return ch_; }        // logical sDMA channel
-  unsigned request_line() const { return req_; }  // 1-based sDMA request number
+  virtual ~DmaChan() = default;
+  unsigned channel() const { return ch_; }        // hardware channel
+  unsigned request_line() const { return req_; }  // request number / event it serves
   bool halted() const { return halted_; }         // stopped by an error until terminate_all
   unsigned long completed() const { return completed_; }  // descriptors completed OK
   unsigned long errors() const { return errors_; }        // descriptors completed in error
   unsigned long interrupts() const { return irqs_; }      // channel interrupts handled
   Tasklet& tasklet() { return *tasklet_; }
 
- private:
+ protected:
   friend class DmaEngine;
-  struct Segment {
-    std::uint64_t src, dst;
-    std::uint32_t len, frames;
-  };
+  // A prepared transfer; providers derive their own with the hardware programming.
   struct Desc : DmaAsyncTxDescriptor {
     DmaTransferDirection dir = DmaTransferDirection::MemToDev;
-    std::vector<Segment> sg;
-    std::uint32_t ccr = 0, csdp = 0, cicr = 0, cen = 0;
+    std::uint32_t bytes = 0;  // total length
     DmaengineResult result;
   };
   DmaChan(unsigned ch, unsigned req) : ch_(ch), req_(req) {}
@@ -90,7 +86,6 @@ class DmaChan {
   DmaSlaveConfig cfg_;
   std::deque<std::unique_ptr<Desc>> allocated_, submitted_, issued_, done_;
   std::unique_ptr<Desc> active_;
-  std::size_t sgidx_ = 0;
   bool halted_ = false;
   DmaCookie next_cookie_ = 1;
   // Completion as Linux's dma_cookie_status sees it: every cookie up to completed_cookie_
@@ -105,65 +100,71 @@ class DmaChan {
   std::unique_ptr<Tasklet> tasklet_;
 };
 
+// A dmaengine provider (struct dma_device) with the client calls on it.
 class DmaEngine {
  public:
-  // `irq_line`: the sDMA interrupt line used (Linux omap-dma uses L1 on OMAP4; L0 is the
-  // legacy one).
-  explicit DmaEngine(Kernel& k, unsigned irq_line = 1);
-  ~DmaEngine();
+  explicit DmaEngine(Kernel& k) : k_(k) {}
+  virtual ~DmaEngine() = default;
   DmaEngine(const DmaEngine&) = delete;
   DmaEngine& operator=(const DmaEngine&) = delete;
 
-  // omap_dma_probe: masks and clears the line's interrupts, request_irq. From a context.
-  int probe();
-
-  // dma_request_chan: a free logical channel for `request_line` (1..127); its interrupt is
-  // enabled on the line (MMIO). Null if none is free or the line is bad.
-  DmaChan* dma_request_chan(unsigned request_line);
-  void dma_release_channel(DmaChan* chan);  // terminates and frees the logical channel
-
-  int dmaengine_slave_config(DmaChan* chan, const DmaSlaveConfig& cfg);
+  virtual const char* name() const = 0;
+  // The provider's probe: controller set-up and request_irq. From a context.
+  virtual int probe() = 0;
+  // dma_request_chan: a free channel for `request_line`. Null if none is free or the line
+  // is bad.
+  virtual DmaChan* dma_request_chan(unsigned request_line) = 0;
+  virtual void dma_release_channel(DmaChan* chan) = 0;  // terminates and frees the channel
+  virtual int dmaengine_slave_config(DmaChan* chan, const DmaSlaveConfig& cfg) = 0;
+  // dma_get_max_seg_size: the longest scatterlist entry prep_slave_sg accepts on `chan` with
+  // its current slave configuration (bytes; 0 for a null channel).
+  virtual std::uint32_t dma_get_max_seg_size(const DmaChan* chan) const = 0;
   // The scatterlist must be DMA-mapped (sg_dma_address / sg_dma_len); every entry a whole
-  // number of frames (width x maxburst bytes) of at most 65535 frames. Null on error.
-  DmaAsyncTxDescriptor* dmaengine_prep_slave_sg(DmaChan* chan, const Scatterlist& sg,
-                                                DmaTransferDirection dir,
-                                                unsigned long flags = 0);
-  // dma_get_max_seg_size: the longest scatterlist entry prep_slave_sg accepts on `chan`
-  // with its current slave configuration (bytes; 0 for a null channel).
-  std::uint32_t dma_get_max_seg_size(const DmaChan* chan) const;
+  // number of frames (width x maxburst bytes) within the segment limit. Null on error.
+  virtual DmaAsyncTxDescriptor* dmaengine_prep_slave_sg(DmaChan* chan, const Scatterlist& sg,
+                                                        DmaTransferDirection dir,
+                                                        unsigned long flags = 0) = 0;
   DmaCookie dmaengine_submit(DmaAsyncTxDescriptor* tx);
   void dma_async_issue_pending(DmaChan* chan);
-  // Stops the channel (clears ENABLE and its status), drops every descriptor without calling
-  // its callback, and makes a halted channel usable again.
-  int dmaengine_terminate_all(DmaChan* chan);
+  // Stops the channel, drops every descriptor without calling its callback, and makes a
+  // halted channel usable again.
+  virtual int dmaengine_terminate_all(DmaChan* chan) = 0;
   // dmaengine_terminate_sync: terminate_all, then dmaengine_synchronize (waits, in the calling
   // thread, until the channel's tasklet is neither scheduled nor running).
   int dmaengine_terminate_sync(DmaChan* chan);
-  DmaStatus dmaengine_tx_status(DmaChan* chan, DmaCookie cookie) const;
+  // dmaengine_tx_status; `residue` (optional) gets the bytes not yet transferred.
+  DmaStatus dmaengine_tx_status(DmaChan* chan, DmaCookie cookie, std::uint32_t* residue = nullptr);
 
-  unsigned irq_line() const { return line_; }
-  unsigned irq_id() const;
+  virtual unsigned irq_id() const = 0;  // the completion interrupt the provider requested
   unsigned long interrupts() const { return irqs_; }
 
- private:
-  std::uint64_t chan_reg(const DmaChan& c, std::uint32_t reg) const;
-  std::uint64_t glbl(std::uint32_t reg) const;
-  void start_desc(DmaChan& c);  // next issued descriptor, if idle and not halted
-  void start_sg(DmaChan& c);    // the current entry of the active descriptor
-  void stop(DmaChan& c);
-  IrqReturn irq_handler(unsigned irq);
-  void channel_irq(DmaChan& c, std::uint32_t csr);
-  void complete_active(DmaChan& c, DmaengineResult r);
-  void tasklet_fn(DmaChan& c);
+ protected:
+  using Desc = DmaChan::Desc;
+  // Starts the next issued descriptor if the channel is idle and not halted.
+  virtual void start_desc(DmaChan& c) = 0;
+  // Bytes of the active descriptor not yet transferred (MMIO allowed).
+  virtual std::uint32_t active_residue(DmaChan& c) = 0;
+  // Common virt-dma steps for the providers.
+  void make_tasklet(DmaChan& c, const std::string& name);
+  void complete_active(DmaChan& c, DmaengineResult r);  // vchan_cookie_complete
+  void drop_descriptors(DmaChan& c);                    // vchan_get_all_descriptors + free
+  static DmaChan::Desc* active(DmaChan& c) { return c.active_.get(); }
+  static bool take_issued(DmaChan& c);  // issued -> active; false if busy, halted or none
+  static void add_allocated(DmaChan& c, std::unique_ptr<Desc> d) { c.allocated_.push_back(std::move(d)); }
+  static const DmaSlaveConfig* config(const DmaChan& c) { return c.configured_ ? &c.cfg_ : nullptr; }
+  static void set_config(DmaChan& c, const DmaSlaveConfig& cfg) { c.cfg_ = cfg; c.configured_ = true; }
+  static void set_halted(DmaChan& c, bool h) { c.halted_ = h; }
+  static void count_irq(DmaChan& c) { ++c.irqs_; }
 
   Kernel& k_;
-  unsigned line_;
-  std::uint64_t base_;
-  std::vector<std::unique_ptr<DmaChan>> chans_;  // by logical channel (null = free)
-  std::vector<std::unique_ptr<DmaChan>> retired_;  // released (a tasklet may still name them)
-  std::uint32_t irq_enable_mask_ = 0;
-  bool probed_ = false;
   unsigned long irqs_ = 0;
+
+ private:
+  void tasklet_fn(DmaChan& c);
 };
+
+// of_dma: the provider of the DMA controller the device description names ("ti,omap4430-sdma"
+// -> OmapDma, "ti,edma3-tpcc" -> Edma); throws std::invalid_argument for another one.
+std::unique_ptr<DmaEngine> make_dma_engine(Kernel& k);
 
 }  // namespace aesvp::kernel

@@ -23,9 +23,12 @@ struct IrqControllerNode {
 struct DmaControllerNode {
   std::string compatible;       // "ti,omap4430-sdma", "ti,edma3-tpcc"
   std::uint64_t base = 0;
-  std::vector<unsigned> irqs;   // interrupt numbers of its output lines (sDMA: L0..L3)
+  std::vector<unsigned> irqs;   // interrupt numbers of its output lines (sDMA: L0..L3;
+                                // EDMA3: region-0 completion, CC error, then TPTC n error)
   unsigned channels = 0;        // logical channels
   unsigned requests = 0;        // request lines (sDMA: 1-based, EDMA3: event numbers)
+  std::vector<unsigned> queue_priorities;  // EDMA3 "ti,tptcs": per queue, 0 = highest
+  std::vector<std::uint64_t> tc_bases;     // EDMA3: transfer controller n's registers
 };
 
 // One AES instance ("ti,omap4-aes").

@@ -252,7 +252,10 @@ void Edma3::declare_channel_window(std::uint32_t base, int region) {
     }
   };
   pair("ER", r::kEr, Access::ReadOnly, &er_, nullptr);
-  pair("ECR", r::kEcr, Access::WriteOnly, nullptr, [this](Bits b) { er_ &= ~b; });
+  pair("ECR", r::kEcr, Access::WriteOnly, nullptr, [this](Bits b) {
+    er_ &= ~b;
+    owed_ &= ~b;
+  });
   pair("ESR", r::kEsr, Access::ReadWrite, &esr_, [this](Bits b) {
     esr_ |= b;
     service_events();
@@ -262,6 +265,14 @@ void Edma3::declare_channel_window(std::uint32_t base, int region) {
   pair("EECR", r::kEecr, Access::WriteOnly, nullptr, [this](Bits b) { eer_ &= ~b; });
   pair("EESR", r::kEesr, Access::WriteOnly, nullptr, [this](Bits b) {
     eer_ |= b;
+    // Fast mode: a request that came (as a level, no edge) while the channel was paused.
+    Bits owed = owed_ & b;
+    owed_ &= ~b;
+    while (owed != 0) {
+      const unsigned ch = static_cast<unsigned>(__builtin_ctzll(owed));
+      owed &= owed - 1;
+      if (event[ch].read()) latch_event(ch);
+    }
     service_events();
   });
   pair("SER", r::kSer, Access::ReadOnly, &ser_, nullptr);
@@ -376,6 +387,7 @@ void Edma3::watch_events() {
     const bool level = event[ch].read();
     if (level && !last_level_[ch]) {
       ++rises_[ch];
+      owed_ &= ~(Bits{1} << ch);
       latch_event(ch);
     }
     last_level_[ch] = level;
@@ -585,6 +597,9 @@ void Edma3::tc_thread(unsigned t) {
     const unsigned long rises_before = rises_[ch];
     service_events();  // an entry of the queue is free
     if (kind == SetKind::Null) missed(ch);  // the event hit the null set
+    // Fast mode: a request the dummy set swallowed is still pending at a line that stays
+    // high; the channel's next resume (EESR) takes it.
+    if (kind == SetKind::Dummy && mode_ == TimingMode::Fast && event[ch].read()) owed_ |= bit;
     if (kind != SetKind::Transfer) continue;
     const bool early = (tr.opt & r::kOptTccmode) != 0;
     if (early) complete(tr);
@@ -606,9 +621,10 @@ void Edma3::tc_thread(unsigned t) {
     if (!early) complete(tr);
     // Fast mode: a device that keeps its event line high (elastic buffers) asks for the
     // next TR without a new edge.
-    if (mode_ == TimingMode::Fast && rises_[ch] == rises_before && event[ch].read() &&
-        (eer_ & bit) != 0)
-      latch_event(ch);
+    if (mode_ == TimingMode::Fast && rises_[ch] == rises_before && event[ch].read()) {
+      if ((eer_ & bit) != 0) latch_event(ch);
+      else owed_ |= bit;
+    }
     if (mode_ == TimingMode::Accurate) wait(SC_ZERO_TIME);  // the sampling point
   }
 }

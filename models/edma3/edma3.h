@@ -204,6 +204,10 @@ class Edma3 : public sc_core::sc_module {
   std::uint32_t qemr_ = 0, ccerr_ = 0, qeer_ = 0;
   std::vector<bool> last_level_;
   std::vector<unsigned long> rises_ = std::vector<unsigned long>(edma3::kMaxChannels, 0);
+  // Fast mode: a high event line whose next request arrived while the channel's events were
+  // disabled (EER clear, e.g. paused between PaRAM batches) or was swallowed by a dummy
+  // set; EESR takes it.
+  Bits owed_ = 0;
   std::vector<Tc> tcs_;
   std::vector<unsigned char> buffer_;
   unsigned long missed_ = 0;

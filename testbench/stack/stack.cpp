@@ -7,7 +7,7 @@ namespace aesvp::testbench {
 Stack::Stack(const StackParams& params)
     : platform_(std::make_unique<Platform>("platform", params.platform)),
       kernel_(std::make_unique<kernel::Kernel>(platform_->cpu, platform_->device_tree(), params.kernel)),
-      dma_(std::make_unique<kernel::DmaEngine>(*kernel_)),
+      dma_(kernel::make_dma_engine(*kernel_)),
       driver_(std::make_unique<driver::OmapAesDriver>(*kernel_, *dma_, params.driver)) {}
 
 Stack::~Stack() = default;

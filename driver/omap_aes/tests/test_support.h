@@ -104,7 +104,7 @@ struct Rig {
     pp.dram.size_mib = 32;
     platform = std::make_unique<Platform>("platform", pp);
     kernel = std::make_unique<Kernel>(platform->cpu, platform->device_tree());
-    dma = std::make_unique<kernel::DmaEngine>(*kernel);
+    dma = kernel::make_dma_engine(*kernel);
     drv = std::make_unique<OmapAesDriver>(*kernel, *dma, dp);
   }
   Kernel& k() { return *kernel; }

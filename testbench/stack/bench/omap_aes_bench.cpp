@@ -84,9 +84,9 @@ int sc_main(int argc, char** argv) {
   pp.dram.size_mib = 64;
   Platform platform("platform", pp);
   kernel::Kernel k(platform.cpu, platform.device_tree());
-  kernel::DmaEngine dma(k);
+  const std::unique_ptr<kernel::DmaEngine> dma = kernel::make_dma_engine(k);
   DriverParams dp;
-  OmapAesDriver drv(k, dma, dp);
+  OmapAesDriver drv(k, *dma, dp);
 
   std::vector<Phase> phases = {
       {"512 B, 1 outstanding", 512, 1, n512},

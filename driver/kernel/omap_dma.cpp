@@ -1,0 +1,247 @@
+#include "driver/kernel/omap_dma.h"
+
+#include "models/sdma/omap_sdma_regs.h"
+
+#include <algorithm>
+
+namespace aesvp::kernel {
+
+namespace r = sdma;
+
+namespace {
+constexpr std::uint32_t kErrorBits =
+    r::kIrqTransErr | r::kIrqSecureErr | r::kIrqSupervisorErr | r::kIrqMisalignedErr;
+
+std::uint32_t data_type(unsigned width) {
+  switch (width) {
+    case 1: return r::kDataType8;
+    case 2: return r::kDataType16;
+    case 4: return r::kDataType32;
+    default: return 0xffffffffu;
+  }
+}
+
+// Largest burst field whose size divides one frame (a burst never spans two requests).
+std::uint32_t burst_field(unsigned frame_bytes) {
+  for (std::uint32_t b : {r::kBurst64, r::kBurst32, r::kBurst16}) {
+    const unsigned n = r::burst_bytes(b, 4);
+    if (frame_bytes % n == 0) return b;
+  }
+  return r::kBurstSingle;
+}
+}  // namespace
+
+OmapDma::OmapDma(Kernel& k, unsigned irq_line)
+    : DmaEngine(k), line_(irq_line), base_(k.device_tree().dma.base) {
+  chans_.resize(std::min<std::size_t>(k.device_tree().dma.channels, 32));
+}
+
+OmapDma::~OmapDma() {
+  if (probed_) k_.free_irq(irq_id());
+}
+
+unsigned OmapDma::irq_id() const { return k_.device_tree().dma.irqs.at(line_); }
+
+std::uint64_t OmapDma::chan_reg(const DmaChan& c, std::uint32_t reg) const {
+  return base_ + r::channel_reg(c.channel(), reg);
+}
+
+std::uint64_t OmapDma::glbl(std::uint32_t reg) const { return base_ + reg; }
+
+int OmapDma::probe() {
+  if (probed_) return 0;
+  if (line_ >= r::kIrqLines || line_ >= k_.device_tree().dma.irqs.size()) return -kEINVAL;
+  k_.writel(0, glbl(r::irqenable(line_)));
+  k_.writel(0xffffffffu, glbl(r::irqstatus(line_)));
+  const int rc =
+      k_.request_irq(irq_id(), [this](unsigned irq) { return irq_handler(irq); }, "omap-dma");
+  if (rc == 0) probed_ = true;
+  return rc;
+}
+
+DmaChan* OmapDma::dma_request_chan(unsigned request_line) {
+  if (request_line == 0 || request_line > r::kMaxRequestLines) return nullptr;
+  if (!probed_ && probe() != 0) return nullptr;
+  for (unsigned i = 0; i < chans_.size(); ++i) {
+    if (chans_[i]) continue;
+    chans_[i].reset(new Chan(i, request_line));
+    DmaChan* c = chans_[i].get();
+    make_tasklet(*c, "dma" + std::to_string(i));
+    // omap_dma_alloc_chan_resources: clear and unmask the channel on our line.
+    k_.writel(1u << i, glbl(r::irqstatus(line_)));
+    irq_enable_mask_ |= 1u << i;
+    k_.writel(irq_enable_mask_, glbl(r::irqenable(line_)));
+    return c;
+  }
+  return nullptr;
+}
+
+void OmapDma::dma_release_channel(DmaChan* chan) {
+  if (chan == nullptr) return;
+  dmaengine_terminate_all(chan);
+  const unsigned i = chan->channel();
+  irq_enable_mask_ &= ~(1u << i);
+  k_.writel(irq_enable_mask_, glbl(r::irqenable(line_)));
+  // The tasklet may still be queued: keep the object alive, free the logical channel.
+  retired_.push_back(std::move(chans_[i]));
+}
+
+int OmapDma::dmaengine_slave_config(DmaChan* chan, const DmaSlaveConfig& cfg) {
+  if (chan == nullptr) return -kEINVAL;
+  const bool to_dev = cfg.direction == DmaTransferDirection::MemToDev;
+  const unsigned width = to_dev ? cfg.dst_addr_width : cfg.src_addr_width;
+  const unsigned burst = to_dev ? cfg.dst_maxburst : cfg.src_maxburst;
+  if (data_type(width) == 0xffffffffu || burst == 0 || burst > r::kCenMask) return -kEINVAL;
+  set_config(*chan, cfg);
+  return 0;
+}
+
+DmaAsyncTxDescriptor* OmapDma::dmaengine_prep_slave_sg(DmaChan* chan, const Scatterlist& sg,
+                                                         DmaTransferDirection dir,
+                                                         unsigned long /*flags*/) {
+  if (chan == nullptr) return nullptr;
+  const KernelParams& p = k_.params();
+  k_.charge_cycles(p.dma_prep_cycles +
+                   p.dma_prep_entry_cycles * static_cast<double>(sg_nents(sg)));
+  const DmaSlaveConfig* conf = config(*chan);
+  if (conf == nullptr || conf->direction != dir || sg_nents(sg) == 0) return nullptr;
+  const DmaSlaveConfig& cfg = *conf;
+  const bool to_dev = dir == DmaTransferDirection::MemToDev;
+  const unsigned width = to_dev ? cfg.dst_addr_width : cfg.src_addr_width;
+  const unsigned burst = to_dev ? cfg.dst_maxburst : cfg.src_maxburst;
+  const unsigned frame = width * burst;
+
+  auto d = std::make_unique<SdmaDesc>();
+  d->chan = chan;
+  d->dir = dir;
+  for (const ScatterlistEntry& e : sg.entries()) {
+    const std::uint32_t len = sg_dma_len(e);
+    if (len == 0 || len % frame != 0 || len / frame > r::kCfnMask) return nullptr;
+    const std::uint64_t mem = sg_dma_address(e);
+    d->sg.push_back({to_dev ? mem : cfg.src_addr, to_dev ? cfg.dst_addr : mem, len, len / frame});
+    d->bytes += len;
+  }
+  const std::uint32_t bf = burst_field(frame);
+  d->csdp = data_type(width) | r::kCsdpSrcPacked | r::kCsdpDstPacked | r::csdp_src_burst(bf) |
+            r::csdp_dst_burst(bf);
+  d->ccr = r::ccr_request(chan->request_line()) | r::kCcrFs;
+  if (to_dev) {
+    d->ccr |= r::ccr_src_amode(r::kAmodePostIncrement) | r::ccr_dst_amode(r::kAmodeConstant);
+  } else {
+    d->ccr |= r::kCcrTriggerSrc | r::ccr_src_amode(r::kAmodeConstant) |
+              r::ccr_dst_amode(r::kAmodePostIncrement);
+  }
+  d->cicr = r::kIrqBlock | kErrorBits;
+  d->cen = burst;
+  DmaAsyncTxDescriptor* tx = d.get();
+  add_allocated(*chan, std::move(d));
+  return tx;
+}
+
+std::uint32_t OmapDma::dma_get_max_seg_size(const DmaChan* chan) const {
+  // One entry is one sDMA block: at most CFN_MAX frames of width x maxburst bytes (one
+  // element per frame before the channel is configured).
+  if (chan == nullptr) return 0;
+  const DmaSlaveConfig* cfg = config(*chan);
+  if (cfg == nullptr) return r::kCfnMask;
+  const bool to_dev = cfg->direction == DmaTransferDirection::MemToDev;
+  const std::uint64_t frame = to_dev ? cfg->dst_addr_width * cfg->dst_maxburst
+                                     : cfg->src_addr_width * cfg->src_maxburst;
+  return static_cast<std::uint32_t>(std::min<std::uint64_t>(r::kCfnMask * frame, 0xffffffffu));
+}
+
+void OmapDma::start_desc(DmaChan& c) {
+  if (!take_issued(c)) return;
+  SdmaDesc& d = desc(c);
+  d.sgidx = 0;
+  k_.writel(d.csdp, chan_reg(c, r::kCsdp));
+  k_.writel(d.ccr, chan_reg(c, r::kCcr));
+  start_sg(c);
+}
+
+void OmapDma::start_sg(DmaChan& c) {
+  const SdmaDesc& d = desc(c);
+  const Segment& s = d.sg[d.sgidx];
+  k_.writel(static_cast<std::uint32_t>(s.src), chan_reg(c, r::kCssa));
+  k_.writel(static_cast<std::uint32_t>(s.dst), chan_reg(c, r::kCdsa));
+  k_.writel(d.cen, chan_reg(c, r::kCen));
+  k_.writel(s.frames, chan_reg(c, r::kCfn));
+  // omap_dma_start: clear stale status, interrupt enables, then ENABLE.
+  k_.writel(r::kCsrEventBits, chan_reg(c, r::kCsr));
+  k_.writel(d.cicr, chan_reg(c, r::kCicr));
+  k_.writel(d.ccr | r::kCcrEnable, chan_reg(c, r::kCcr));
+}
+
+void OmapDma::stop(DmaChan& c) {
+  const std::uint32_t ccr = k_.readl(chan_reg(c, r::kCcr));
+  k_.writel(ccr & ~r::kCcrEnable, chan_reg(c, r::kCcr));
+  k_.writel(0, chan_reg(c, r::kCicr));
+  k_.writel(r::kCsrEventBits, chan_reg(c, r::kCsr));
+  k_.writel(1u << c.channel(), glbl(r::irqstatus(line_)));
+}
+
+int OmapDma::dmaengine_terminate_all(DmaChan* chan) {
+  if (chan == nullptr) return -kEINVAL;
+  k_.charge_cycles(k_.params().dma_terminate_cycles);
+  DmaChan& c = *chan;
+  stop(c);
+  drop_descriptors(c);
+  return 0;
+}
+
+std::uint32_t OmapDma::active_residue(DmaChan& c) {
+  // Whole entries not finished (the entry in progress counts in full).
+  const SdmaDesc& d = desc(c);
+  std::uint32_t left = 0;
+  for (std::size_t i = d.sgidx; i < d.sg.size(); ++i) left += d.sg[i].len;
+  return left;
+}
+
+IrqReturn OmapDma::irq_handler(unsigned /*irq*/) {
+  ++irqs_;
+  const unsigned long faults = k_.mmio_faults();
+  std::uint32_t status = k_.readl(glbl(r::irqstatus(line_)));
+  if (k_.mmio_faults() != faults) return IrqReturn::None;  // the sDMA did not answer
+  status &= irq_enable_mask_;
+  if (status == 0) return IrqReturn::None;
+  while (status != 0) {
+    const unsigned ch = static_cast<unsigned>(__builtin_ctz(status));
+    status &= status - 1;
+    k_.writel(1u << ch, glbl(r::irqstatus(line_)));
+    DmaChan* c = ch < chans_.size() ? chans_[ch].get() : nullptr;
+    if (c == nullptr) continue;
+    const std::uint32_t csr = k_.readl(chan_reg(*c, r::kCsr));
+    k_.writel(csr, chan_reg(*c, r::kCsr));  // write 1 to clear
+    k_.charge_cycles(k_.params().dma_irq_cycles);
+    channel_irq(*c, csr);
+  }
+  return IrqReturn::Handled;
+}
+
+void OmapDma::channel_irq(DmaChan& c, std::uint32_t csr) {
+  count_irq(c);
+  if (active(c) == nullptr) return;
+  SdmaDesc& d = desc(c);
+  if ((csr & kErrorBits) != 0) {
+    // The sDMA does not say which side failed: a bus error is put on the memory side.
+    DmaengineResult res;
+    if (csr & r::kIrqTransErr)
+      res.result = d.dir == DmaTransferDirection::DevToMem ? DmaTxResult::WriteFailed
+                                                                     : DmaTxResult::ReadFailed;
+    else
+      res.result = DmaTxResult::Aborted;
+    res.residue = active_residue(c);
+    set_halted(c, true);  // the hardware stopped the channel; terminate_all restarts it
+    complete_active(c, res);
+    return;
+  }
+  if ((csr & r::kIrqBlock) == 0) return;
+  if (++d.sgidx < d.sg.size()) {
+    start_sg(c);  // next entry, programmed from the BLOCK interrupt
+    return;
+  }
+  complete_active(c, DmaengineResult{});
+  start_desc(c);
+}
+
+}  // namespace aesvp::kernel
