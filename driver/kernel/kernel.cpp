@@ -1,7 +1,6 @@
 #include "driver/kernel/kernel.h"
 
 #include "models/core/report.h"
-#include "models/intc/gic_regs.h"
 
 #include <iterator>
 #include <sstream>
@@ -33,7 +32,11 @@ void Tasklet::schedule() { k_.tasklet_schedule(*this); }
 // --- Kernel: construction -------------------------------------------------------------------
 
 Kernel::Kernel(Cpu& cpu, const DeviceTree& dt, const KernelParams& params)
-    : cpu_(cpu), dt_(dt), params_(params), alloc_(dt.dram_base, dt.dram_size) {
+    : cpu_(cpu),
+      dt_(dt),
+      params_(params),
+      chip_(make_irq_chip(dt.intc, cpu.cores())),
+      alloc_(dt.dram_base, dt.dram_size) {
   cpu_.set_irq_handler([this](ExecContext& c, unsigned core) { handle_irq(c, core); });
   for (unsigned core = 0; core < cpu_.cores(); ++core) {
     auto s = std::make_unique<SoftirqCpu>();
@@ -127,9 +130,7 @@ std::uint32_t Kernel::readl(std::uint64_t addr) {
   ExecContext& ctx = mmio_context();
   charge_mmio_path(ctx);
   if (ctx.read32(addr, v) != tlm::TLM_OK_RESPONSE) {
-    ++mmio_faults_;
-    fault_flag_ = true;
-    last_fault_addr_ = addr;
+    count_fault(addr);
     return 0xffffffffu;
   }
   return v;
@@ -138,11 +139,23 @@ std::uint32_t Kernel::readl(std::uint64_t addr) {
 void Kernel::writel(std::uint32_t value, std::uint64_t addr) {
   ExecContext& ctx = mmio_context();
   charge_mmio_path(ctx);
-  if (ctx.write32(addr, value) != tlm::TLM_OK_RESPONSE) {
-    ++mmio_faults_;
-    fault_flag_ = true;
-    last_fault_addr_ = addr;
-  }
+  if (ctx.write32(addr, value) != tlm::TLM_OK_RESPONSE) count_fault(addr);
+}
+
+void Kernel::count_fault(std::uint64_t addr) {
+  ++mmio_faults_;
+  fault_flag_ = true;
+  last_fault_addr_ = addr;
+}
+
+bool Kernel::entry_read(ExecContext& ctx, std::uint64_t addr, std::uint32_t& value) {
+  if (ctx.read32(addr, value) == tlm::TLM_OK_RESPONSE) return true;
+  count_fault(addr);
+  return false;
+}
+
+void Kernel::entry_write(ExecContext& ctx, std::uint64_t addr, std::uint32_t value) {
+  if (ctx.write32(addr, value) != tlm::TLM_OK_RESPONSE) count_fault(addr);
 }
 
 bool Kernel::take_mmio_fault() {
@@ -171,62 +184,36 @@ int Kernel::readl_poll_timeout(std::uint64_t addr, std::uint32_t& value,
 void Kernel::irq_init() {
   if (irq_ready_) return;
   irq_ready_ = true;
-  // gic_dist_init / gic_dist_config: distributor off, every SPI disabled, routed to core 0
-  // with priority 0xa0; then on.
-  const std::uint64_t dist = dt_.intc.base;
-  const unsigned ids = dt_.intc.lines;
-  writel(0, dist + gic::GICD_CTLR);
-  for (unsigned id = gic::kSpiBase; id < ids; id += 4) {
-    writel(0x01010101u, dist + gic::GICD_ITARGETSR + id);
-    writel(0xa0a0a0a0u, dist + gic::GICD_IPRIORITYR + id);
-  }
-  for (unsigned id = gic::kSpiBase; id < ids; id += 32)
-    writel(0xffffffffu, dist + gic::GICD_ICENABLER + id / 8);
-  writel(gic::GICD_CTLR_ENABLE, dist + gic::GICD_CTLR);
-  for (unsigned c = 0; c < cpu_.cores(); ++c) {
-    const std::uint64_t cpuif = dt_.intc.cpu_if_base + dt_.intc.cpu_if_stride * c;
-    writel(0xf0, cpuif + gic::GICC_PMR);
-    writel(gic::GICC_CTLR_ENABLE, cpuif + gic::GICC_CTLR);
-  }
-}
-
-std::uint32_t Kernel::rmw_byte(std::uint64_t reg_base, unsigned irq, std::uint8_t value) {
-  const std::uint64_t reg = reg_base + (irq & ~3u);
-  const unsigned shift = 8 * (irq % 4);
-  std::uint32_t v = readl(reg);
-  v = (v & ~(0xffu << shift)) | (std::uint32_t{value} << shift);
-  writel(v, reg);
-  return v;
+  chip_->init(*this);
 }
 
 int Kernel::request_irq(unsigned irq, IrqHandler handler, const std::string& name,
                         unsigned core) {
-  if (irq < gic::kSpiBase || irq >= dt_.intc.lines || !handler ||
-      core >= cpu_.cores())
-    return -kEINVAL;
+  if (!chip_->valid(irq) || !handler || core >= cpu_.cores()) return -kEINVAL;
   if (irqs_.count(irq) != 0) return -kEBUSY;
   irq_init();
   IrqDesc& d = irqs_[irq];
   d.handler = std::move(handler);
   d.name = name;
   d.core = core;
-  const std::uint64_t dist = dt_.intc.base;
-  rmw_byte(dist + gic::GICD_IPRIORITYR, irq, 0xa0);
-  rmw_byte(dist + gic::GICD_ITARGETSR, irq, static_cast<std::uint8_t>(1u << core));
-  enable_irq(irq);
+  chip_->startup(*this, irq, core);
   return 0;
 }
 
 void Kernel::free_irq(unsigned irq) {
-  if (irqs_.erase(irq) != 0 && current() != nullptr) disable_irq(irq);
+  if (irqs_.erase(irq) != 0 && current() != nullptr) chip_->mask(*this, irq);
 }
 
 void Kernel::disable_irq(unsigned irq) {
-  writel(1u << (irq % 32), dt_.intc.base + gic::GICD_ICENABLER + 4 * (irq / 32));
+  auto it = irqs_.find(irq);
+  if (it != irqs_.end()) it->second.disabled = true;
+  chip_->mask(*this, irq);
 }
 
 void Kernel::enable_irq(unsigned irq) {
-  writel(1u << (irq % 32), dt_.intc.base + gic::GICD_ISENABLER + 4 * (irq / 32));
+  auto it = irqs_.find(irq);
+  if (it != irqs_.end()) it->second.disabled = false;
+  chip_->unmask(*this, irq);
 }
 
 unsigned long Kernel::irq_count(unsigned irq) const {
@@ -236,23 +223,15 @@ unsigned long Kernel::irq_count(unsigned irq) const {
 
 void Kernel::handle_irq(ExecContext& ctx, unsigned core) {
   register_current(ctx);
-  const std::uint64_t cpuif = dt_.intc.cpu_if_base + dt_.intc.cpu_if_stride * core;
-  bool first = true;
-  // gic_handle_irq: acknowledge and handle until the CPU interface has nothing left.
-  for (;; first = false) {
-    std::uint32_t iar = 0;
-    if (ctx.read32(cpuif + gic::GICC_IAR, iar) != tlm::TLM_OK_RESPONSE) {
-      ++mmio_faults_;
-      fault_flag_ = true;
-      last_fault_addr_ = cpuif + gic::GICC_IAR;
-      break;
-    }
-    const unsigned id = iar & gic::kIdMask;
-    if (id >= gic::kSpuriousId - 3) {  // 1020..1023: nothing to acknowledge
-      if (first) ++spurious_;
-      break;
-    }
+  // The root handler: fetch, flow step, device handler, flow step; as long as the
+  // controller has interrupts for this entry.
+  for (bool first = true;; first = false) {
+    unsigned id = 0;
+    const IrqFetch f = chip_->fetch(*this, ctx, core, first, id);
+    if (f == IrqFetch::Spurious) ++spurious_;
+    if (f != IrqFetch::Irq) break;
     ctx.charge_cycles(params_.irq_dispatch_cycles);
+    chip_->before_handler(*this, ctx, core, id);
     IrqReturn r = IrqReturn::None;
     auto it = irqs_.find(id);
     if (it != irqs_.end()) {
@@ -262,6 +241,7 @@ void Kernel::handle_irq(ExecContext& ctx, unsigned core) {
         it->second.unhandled = 0;
       }
     }
+    bool disabled = it != irqs_.end() && it->second.disabled;
     if (r == IrqReturn::None) {
       ++unhandled_;
       // No handler: mask the line (a level line would otherwise come back for ever).
@@ -272,13 +252,10 @@ void Kernel::handle_irq(ExecContext& ctx, unsigned core) {
         msg << "irq " << id << ": nobody cared, disabling it";
         SC_REPORT_WARNING(kReportKernel, msg.str().c_str());
         disable_irq(id);
+        disabled = true;
       }
     }
-    if (ctx.write32(cpuif + gic::GICC_EOIR, iar) != tlm::TLM_OK_RESPONSE) {
-      ++mmio_faults_;
-      fault_flag_ = true;
-      last_fault_addr_ = cpuif + gic::GICC_EOIR;
-    }
+    chip_->after_handler(*this, ctx, core, id, disabled);
   }
 }
 

@@ -1,12 +1,13 @@
 // The kernel-services layer: one Kernel per Platform. It knows which simulated execution
 // context (ExecContext of the CPU model) the running SystemC process is, creates kernel and
-// user threads, owns the generic IRQ layer (GIC acknowledge / dispatch / end of interrupt),
+// user threads, owns the generic IRQ layer (over the SoC's IrqChip: GIC or OMAP INTC),
 // knows the SoC only through its device description (DeviceTree),
 // softirq and tasklets, MMIO accessors with bus-fault reporting and the DRAM allocator.
 // Every software step runs in its proper context and charges its cost (KernelParams) there.
 // See docs/kernel-services.md.
 #pragma once
 
+#include "driver/kernel/irq_chip.h"
 #include "driver/kernel/kernel_params.h"
 #include "driver/kernel/memory.h"
 #include "models/core/device_tree.h"
@@ -100,21 +101,24 @@ class Kernel {
   sc_core::sc_time cycles(double n) const { return cpu_.cycles(n); }
 
   // --- generic IRQ layer ------------------------------------------------------------------
-  // Brings up the GIC as gic_dist_init / gic_cpu_init do: every SPI disabled, targeted at
-  // core 0, priority 0xa0; distributor on; CPU interfaces of all cores on with priority mask
-  // 0xf0. Called by the first request_irq if not done before; MMIO from the current context.
+  // The interrupt controller the device description names (driver/kernel/irq_chip.h).
+  const IrqChip& irq_chip() const { return *chip_; }
+  // Brings the controller up (GIC: gic_dist_init / gic_cpu_init, every SPI disabled, targeted
+  // at core 0, priority 0xa0, priority mask 0xf0; INTC: soft reset, autoidle, protection).
+  // Called by the first request_irq if not done before; MMIO from the current context.
   void irq_init();
-  // request_irq: registers `handler` for GIC interrupt ID `irq` and unmasks the line in the
-  // GIC (priority 0xa0, target `core`, enable) through MMIO. -EBUSY if taken, -EINVAL for
-  // a bad ID.
+  // request_irq: registers `handler` for interrupt `irq` (GIC interrupt ID, or INTC line)
+  // and unmasks the line in the controller (GIC: priority 0xa0, target `core`, enable)
+  // through MMIO. -EBUSY if taken, -EINVAL for a bad number.
   int request_irq(unsigned irq, IrqHandler handler, const std::string& name, unsigned core = 0);
   // Removes the handler and masks the line (the masking is MMIO: skipped when called
   // outside a kernel context, e.g. from a destructor after the simulation).
   void free_irq(unsigned irq);
-  void disable_irq(unsigned irq);  // GICD_ICENABLER (MMIO)
-  void enable_irq(unsigned irq);   // GICD_ISENABLER (MMIO)
+  void disable_irq(unsigned irq);  // mask in the controller (MMIO)
+  void enable_irq(unsigned irq);   // unmask in the controller (MMIO)
   unsigned long irq_count(unsigned irq) const;  // handled interrupts per ID (/proc/interrupts)
-  unsigned long spurious_irqs() const { return spurious_; }  // ID 1023 seen on entry
+  // Entries that found nothing valid (GIC ID 1023, INTC spurious flag; Linux irq_err_count).
+  unsigned long spurious_irqs() const { return spurious_; }
   unsigned long unhandled_irqs() const { return unhandled_; }  // no handler / IRQ_NONE
 
   // --- softirq / tasklets -------------------------------------------------------------------
@@ -138,6 +142,11 @@ class Kernel {
   std::uint64_t last_fault_address() const { return last_fault_addr_; }
   // True if a fault happened since the last call (and clears the flag).
   bool take_mmio_fault();
+  // The root IRQ handler's controller accesses, from the hard-IRQ context `ctx`: the bus
+  // latency only (the entry path's cost is cpu.irq_entry_cycles); a fault counts as for
+  // readl (entry_read then returns false).
+  bool entry_read(ExecContext& ctx, std::uint64_t addr, std::uint32_t& value);
+  void entry_write(ExecContext& ctx, std::uint64_t addr, std::uint32_t value);
 
   // --- memory ------------------------------------------------------------------------------
   DramAllocator& allocator() { return alloc_; }
@@ -158,6 +167,7 @@ class Kernel {
     unsigned core = 0;
     unsigned long count = 0;
     unsigned long unhandled = 0;
+    bool disabled = false;  // masked by disable_irq / nobody cared
   };
   struct SoftirqCpu {
     ExecContext* ctx = nullptr;
@@ -171,12 +181,13 @@ class Kernel {
   void register_current(ExecContext& ctx);
   ExecContext& mmio_context();
   void charge_mmio_path(ExecContext& ctx) const;  // KernelParams::mmio_path_ns
-  std::uint32_t rmw_byte(std::uint64_t reg_base, unsigned irq, std::uint8_t value);
+  void count_fault(std::uint64_t addr);
 
   Cpu& cpu_;
   const DeviceTree dt_;
   KernelParams params_;
   std::unordered_map<const sc_core::sc_object*, ExecContext*> proc_ctx_;
+  std::unique_ptr<IrqChip> chip_;
   std::map<unsigned, IrqDesc> irqs_;
   bool irq_ready_ = false;
   unsigned long spurious_ = 0, unhandled_ = 0;

@@ -11,7 +11,9 @@
 #include "models/core/level_signal.h"
 #include "models/core/timing_mode.h"
 #include "models/cpu/cpu.h"
+#include "models/edma3/edma3.h"
 #include "models/intc/gic.h"
+#include "models/intc/omap_intc.h"
 #include "models/memory/memory.h"
 #include "models/platform/soc_map.h"
 #include "models/platform/platform_params.h"
@@ -51,14 +53,20 @@ class Platform : public sc_core::sc_module {
   Interconnect bus;
   Memory dram;
   Cpu cpu;
-  Gic gic;
-  OmapSdma sdma;
+  Gic gic;          // every SoC (the CPU's IRQ source unless the SoC has an OMAP INTC)
+  OmapSdma sdma;    // every SoC (feeds the AES only on DmaKind::Sdma SoCs)
+  std::unique_ptr<OmapIntc> omap_intc;  // SoCs with an OMAP INTC (am335x)
+  std::unique_ptr<Edma3> edma3;         // SoCs whose AES is fed by EDMA3 (am335x, am57x)
   std::vector<std::unique_ptr<OmapAes>> aes;
+
+  // Busy time of the DMA controller that feeds the AES (sDMA port, or the EDMA3 TPTCs).
+  sc_core::sc_time dma_busy_time() const;
 
  private:
   LevelSignal tie_low_{"tie_low"};
   std::vector<std::unique_ptr<LevelSignal>> wires_;
   LevelSignal& wire(const std::string& name);
+  void build_edma3(const sc_core::sc_time& l4);
   void build_device_tree();
 };
 

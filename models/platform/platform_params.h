@@ -6,7 +6,9 @@
 #include "models/bus/interconnect.h"
 #include "models/core/params.h"
 #include "models/cpu/cpu.h"
+#include "models/edma3/edma3.h"
 #include "models/intc/gic.h"
+#include "models/intc/omap_intc.h"
 #include "models/memory/memory.h"
 #include "models/sdma/omap_sdma.h"
 
@@ -33,7 +35,9 @@ struct PlatformParams {
   BusParams bus;
   DramParams dram;
   IntcParams intc;
+  OmapIntcParams omap_intc;
   SdmaParams sdma;
+  Edma3Params edma3;
   AesParams aes;
 
   template <class F>
@@ -43,7 +47,9 @@ struct PlatformParams {
     f(bus);
     f(dram);
     f(intc);
+    f(omap_intc);
     f(sdma);
+    f(edma3);
     f(aes);
   }
 };

@@ -156,6 +156,10 @@ int hw_command(const std::vector<std::string>& args) {
   if (o.request_bytes == 0 || o.request_bytes % 16 != 0 || o.request_bytes > 65535u * 16)
     throw UsageError("--request-bytes: must be a positive multiple of 16, at most 1048560");
   if (o.requests == 0) throw UsageError("--requests: must be at least 1");
+  if (soc_map(common.params.soc.profile).dma != DmaKind::Sdma)
+    throw UsageError("--profile " + common.params.soc.profile +
+                     ": the bare-metal path programs the sDMA, and this SoC feeds its AES from "
+                     "EDMA3 (run, crypt and speed drive it through the kernel's edma provider)");
   stats.check(outputs);
   // Without --stats nothing needs the run after a --vcd-window: it stops at the window end.
   waveforms.check(outputs, !stats.enabled());

@@ -295,7 +295,7 @@ int run_command(const std::vector<std::string>& args) {
     aes_busy += a->core_busy_time();
     aes_blocks += a->blocks_processed();
   }
-  const sc_core::sc_time dma_busy = stack.platform().sdma.port_busy_time();
+  const sc_core::sc_time dma_busy = stack.platform().dma_busy_time();
   const CpuLoadReport cpu_load = load_between(load0, load1);
   const std::string& mode = common.params.soc.timing_mode;
   std::uint64_t bytes_w = 0, bytes_r = 0;

@@ -20,7 +20,7 @@ void apply_software_profile(const std::string& profile, kernel::KernelParams& k,
     // Fitted (docs/calibration.md): the MPU -> L3/L4 round trip of every readl/writel beyond
     // the interconnect model (256 B point), the cryptodev ioctl path of the in-order A8 (16 B
     // point) and the waiting process's schedule-out/idle/wake-up (process CPU load).
-    k.mmio_path_ns = 280.0;
+    k.mmio_path_ns = 200.0;
     c.ioctl_cycles = 4000;
     c.sleep_wake_cycles = 4000;
   } else if (profile == "am57x") {
@@ -33,10 +33,10 @@ void apply_software_profile(const std::string& profile, kernel::KernelParams& k,
     k.memcpy_cycles_per_byte = 1.5;
     // Fitted like am335x: the DRA7 MPU's path to L3/L4 is longer (256 B point); the
     // out-of-order A15 needs half the A8's cycles for the ioctl path (16 B point); the
-    // sleep/wake-up cycles are am335x's.
-    k.mmio_path_ns = 550.0;
+    // sleep/wake-up cycles fitted to the process CPU load.
+    k.mmio_path_ns = 300.0;
     c.ioctl_cycles = 2000;
-    c.sleep_wake_cycles = 4000;
+    c.sleep_wake_cycles = 6000;
   }
 }
 

@@ -11,6 +11,9 @@
 #include "testbench/app/trace_outputs.h"
 #include "testbench/app/cryptodev.h"
 #include "testbench/app/openssl_reference.h"
+#include "testbench/dmcrypt/cipher_spec.h"
+#include "testbench/dmcrypt/error.h"
+#include "testbench/dmcrypt/key.h"
 #include "testbench/stack/stack.h"
 
 #include <nlohmann/json.hpp>
@@ -41,18 +44,50 @@ struct CipherChoice {
   unsigned key_bits = 128;  // per AES key (XTS uses two)
 };
 
-CipherChoice parse_cipher(const std::string& s) {
-  static const char* kModes[] = {"ecb", "cbc", "ctr", "xts"};
-  static const SkcipherMode kM[] = {SkcipherMode::Ecb, SkcipherMode::Cbc, SkcipherMode::Ctr,
-                                    SkcipherMode::Xts};
+constexpr const char* kModeNames[] = {"ecb", "cbc", "ctr", "xts"};
+constexpr SkcipherMode kModes[] = {SkcipherMode::Ecb, SkcipherMode::Cbc, SkcipherMode::Ctr,
+                                   SkcipherMode::Xts};
+
+// An OpenSSL name (aes-128-cbc); std::nullopt if `s` is not one.
+std::optional<CipherChoice> openssl_cipher(const std::string& s) {
   for (unsigned bits : {128u, 192u, 256u}) {
     for (unsigned m = 0; m < 4; ++m) {
-      if (bits == 192 && kM[m] == SkcipherMode::Xts) continue;  // OpenSSL has no XTS-AES-192
-      if (s == "aes-" + std::to_string(bits) + "-" + kModes[m]) return {s, kM[m], bits};
+      if (bits == 192 && kModes[m] == SkcipherMode::Xts) continue;  // OpenSSL has no XTS-AES-192
+      if (s == "aes-" + std::to_string(bits) + "-" + kModeNames[m]) return CipherChoice{s, kModes[m], bits};
     }
   }
-  throw UsageError("--cipher: '" + s +
-                   "' is not aes-128|192|256-cbc|ctr|ecb or aes-128|256-xts");
+  return std::nullopt;
+}
+
+// The skcipher a dm-crypt spec runs on (aes-xts-plain64 with 512 key bits: xts(aes) with two
+// AES-256 keys), as `cryptsetup benchmark -c SPEC -s BITS` measures it: the IV generator is
+// not part of the measurement.
+CipherChoice spec_cipher(const std::string& s, unsigned key_bits) {
+  dmcrypt::CipherSpec spec;
+  try {
+    spec = dmcrypt::parse_cipher_spec(s);
+  } catch (const dmcrypt::Error& e) {
+    throw UsageError("--cipher: '" + s + "' is neither aes-128|192|256-cbc|ctr|ecb, "
+                     "aes-128|256-xts nor a dm-crypt spec (" + e.what() + ")");
+  }
+  if (spec.keycount != 1) throw UsageError("--cipher: '" + s + "': one key slot only (no aes:N-)");
+  if (key_bits % 8 != 0 || !spec.is_valid_key_bytes(key_bits / 8))
+    throw UsageError("--key-size " + std::to_string(key_bits) + " does not fit '" + s + "'");
+  for (unsigned m = 0; m < 4; ++m) {
+    if (dmcrypt::to_string(spec.chain) != std::string(kModeNames[m])) continue;
+    const unsigned aes_bits = kModes[m] == SkcipherMode::Xts ? key_bits / 2 : key_bits;
+    if (auto c = openssl_cipher("aes-" + std::to_string(aes_bits) + "-" + kModeNames[m])) return *c;
+  }
+  throw UsageError("--cipher: '" + s + "' has no AES skcipher here");
+}
+
+// --cipher with --key-size (which only a dm-crypt spec takes: OpenSSL names carry their size).
+CipherChoice parse_cipher(const std::string& s, std::optional<unsigned> key_bits = std::nullopt) {
+  if (auto c = openssl_cipher(s)) {
+    if (key_bits) throw UsageError("--key-size: '" + s + "' names its key size already");
+    return *c;
+  }
+  return spec_cipher(s, key_bits.value_or(dmcrypt::kPlainDefaultKeyBits));
 }
 
 baremetal::CipherMode to_ref_mode(SkcipherMode m) {
@@ -132,6 +167,7 @@ double context_load(const CpuLoadReport& r, std::size_t id) {
 // One cipher's sweep.
 struct CipherRun {
   CipherChoice cipher;
+  bool decrypt = false;
   std::vector<std::uint8_t> key;
   std::vector<SizeResult> results;
   CpuLoadReport sweep;
@@ -145,8 +181,9 @@ std::uint64_t aes_blocks(Platform& p) {
 }
 
 // The table of one cipher's sweep, with the published figures beside it.
-void print_run(const CipherRun& run, const CommonOptions& common, double seconds, bool decrypt,
+void print_run(const CipherRun& run, const CommonOptions& common, double seconds,
                unsigned user_core, unsigned cores, std::size_t n_sizes, std::size_t user_id) {
+  const bool decrypt = run.decrypt;
   const CipherChoice& cipher = run.cipher;
   const std::vector<SizeResult>& results = run.results;
   const CpuLoadReport& sweep = run.sweep;
@@ -239,7 +276,8 @@ void print_run(const CipherRun& run, const CommonOptions& common, double seconds
 }
 
 nlohmann::json run_json(const CipherRun& run, const CommonOptions& common, double seconds,
-                        bool decrypt, unsigned cores, std::size_t user_id) {
+                        unsigned cores, std::size_t user_id) {
+  const bool decrypt = run.decrypt;
   nlohmann::json j;
   j["command"] = "speed";
   j["cipher"] = run.cipher.name;
@@ -301,6 +339,25 @@ nlohmann::json run_json(const CipherRun& run, const CommonOptions& common, doubl
   return j;
 }
 
+// The `cryptsetup benchmark` table: MiB/s per cipher and key size, encryption and decryption
+// (runs in pairs: encrypt, then decrypt of the same cipher).
+void print_benchmark(const std::vector<CipherRun>& runs, const CommonOptions& common,
+                     double seconds, std::uint32_t size) {
+  std::printf("# aesvp speed --benchmark: profile %s, %s timing, %u-byte requests through "
+              "cryptodev, %g s simulated each\n",
+              common.params.soc.profile.c_str(), common.params.soc.timing_mode.c_str(), size,
+              seconds);
+  std::printf("#     Algorithm |       Key |      Encryption |      Decryption\n");
+  for (std::size_t i = 0; i + 1 < runs.size(); i += 2) {
+    const CipherChoice& c = runs[i].cipher;
+    const std::string algorithm = std::string("aes-") + driver::to_string(c.mode);
+    const unsigned key = c.key_bits * (c.mode == SkcipherMode::Xts ? 2 : 1);
+    const auto mib_s = [](const CipherRun& r) { return r.results.at(0).kbps() * 1e3 / (1 << 20); };
+    std::printf("%15s %10ub %12.1f MiB/s %12.1f MiB/s\n", algorithm.c_str(), key,
+                mib_s(runs[i]), mib_s(runs[i + 1]));
+  }
+}
+
 // PREFIX-compare.png from the --compare JSON through the plot script.
 void plot_compare(const std::string& json_path, const std::string& prefix) {
   const std::string cmd = std::string("/usr/bin/python3 '") + AESVP_PLOT_SCRIPT + "' compare '" + json_path +
@@ -319,10 +376,17 @@ int speed_command(const std::vector<std::string>& args) {
   std::string compare_prefix;
   double seconds = 0.01;
   unsigned user_core = testbench::Stack::kDefaultCore;
-  bool decrypt = false, compare = false;
+  bool decrypt = false, compare = false, benchmark = false;
+  std::string key_size_s;
   own.add_options()
-      ("cipher", po::value<std::string>(&cipher_s)->default_value(cipher_s),
-       "aes-128|192|256-cbc|ctr|ecb, aes-128|256-xts")
+      ("cipher,c", po::value<std::string>(&cipher_s)->default_value(cipher_s),
+       "aes-128|192|256-cbc|ctr|ecb, aes-128|256-xts, or a dm-crypt spec as aesvp crypt takes "
+       "it (aes-xts-plain64: its skcipher, xts(aes); the IV generator is not measured)")
+      ("key-size,s", po::value<std::string>(&key_size_s),
+       "key bits of a dm-crypt spec --cipher (default 256, as cryptsetup)")
+      ("benchmark", po::bool_switch(&benchmark),
+       "cryptsetup benchmark's table: MiB/s of aes-cbc 128b/256b and aes-xts 256b/512b, "
+       "encryption and decryption, at one request size (--sizes, default 65536)")
       ("sizes", po::value<std::string>(&sizes_s)->default_value(sizes_s),
        "request sizes in bytes, comma-separated (multiples of 16)")
       ("seconds-per-size", po::value<double>(&seconds)->default_value(seconds),
@@ -348,23 +412,41 @@ int speed_command(const std::vector<std::string>& args) {
                   "whole run, published figures beside; every result verified against OpenSSL.",
                   own);
   CommonOptions common;
-  cli.parse(args, common);
+  const po::variables_map vm = cli.parse(args, common);
   if (cli.answered(common)) return 0;
   OutputFiles outputs;
   cli.declare_inputs(outputs);
   timeline.check(args, outputs);
+  if (benchmark && vm["sizes"].defaulted()) sizes_s = "65536";
   const std::vector<std::uint32_t> sizes = parse_sizes(sizes_s);
   std::vector<CipherRun> runs;
   const std::string& soc = common.params.soc.profile;
-  if (compare) {
+  std::optional<unsigned> key_bits;
+  if (!key_size_s.empty()) {
+    const bool digits = key_size_s.find_first_not_of("0123456789") == std::string::npos;
+    if (!digits || key_size_s.size() > 5)
+      throw UsageError("--key-size: '" + key_size_s + "' is not a key size in bits");
+    key_bits = static_cast<unsigned>(std::stoul(key_size_s));
+  }
+  if (benchmark) {
+    if (compare || decrypt || !vm["cipher"].defaulted() || key_bits)
+      throw UsageError("--benchmark: runs its own ciphers, both directions (no --compare, "
+                       "--decrypt, --cipher or --key-size)");
+    if (sizes.size() != 1) throw UsageError("--benchmark: give one request size in --sizes");
+    for (const auto& [spec, bits] : {std::pair{"aes-cbc-plain64", 128u}, {"aes-cbc-plain64", 256u},
+                                     {"aes-xts-plain64", 256u}, {"aes-xts-plain64", 512u}}) {
+      runs.push_back(CipherRun{parse_cipher(spec, bits), false, {}, {}, {}, 0});
+      runs.push_back(CipherRun{parse_cipher(spec, bits), true, {}, {}, {}, 0});
+    }
+  } else if (compare) {
     if (decrypt) throw UsageError("--compare: the published figures are for encryption");
     for (const Published& pub : published())
-      if (soc == pub.soc) runs.push_back(CipherRun{parse_cipher(pub.cipher), {}, {}, {}, 0});
+      if (soc == pub.soc) runs.push_back(CipherRun{parse_cipher(pub.cipher), false, {}, {}, {}, 0});
     if (runs.empty()) throw UsageError("--compare: no published figures for profile " + soc);
     if (compare_prefix.empty()) compare_prefix = "aesvp-compare-" + soc;
     stats.set_default_file(compare_prefix + ".json");
   } else {
-    runs.push_back(CipherRun{parse_cipher(cipher_s), {}, {}, {}, 0});
+    runs.push_back(CipherRun{parse_cipher(cipher_s, key_bits), decrypt, {}, {}, {}, 0});
   }
   if (!(seconds > 0) || seconds > 1000)
     throw UsageError("--seconds-per-size: must be above 0 and at most 1000");
@@ -420,13 +502,13 @@ int speed_command(const std::vector<std::string>& args) {
               const std::array<std::uint8_t, 16> iv_in = iv;
               in = buf;
               // openssl speed encrypts its buffer in place, again and again.
-              const testbench::CryptodevOpResult op = session.crypt(!decrypt, in.data(), buf.data(), size, iv);
+              const testbench::CryptodevOpResult op = session.crypt(!run.decrypt, in.data(), buf.data(), size, iv);
               ++r.ops;
               (op.hardware ? r.hw_ops : r.sw_ops) += 1;
               if (op.err != engine::Errc::Ok) {
                 ++r.errors;
                 buf = in;
-              } else if (openssl_crypt(to_ref_mode(cipher.mode), !decrypt, run.key, iv_in, in) == buf) {
+              } else if (openssl_crypt(to_ref_mode(cipher.mode), !run.decrypt, run.key, iv_in, in) == buf) {
                 ++r.verified;
               }
             } while (k.now() - t0 < duration);
@@ -451,13 +533,14 @@ int speed_command(const std::vector<std::string>& args) {
   std::uint64_t all_ops = 0, all_ok = 0;
   nlohmann::json run_docs = nlohmann::json::array();
   for (const CipherRun& run : runs) {
-    print_run(run, common, seconds, decrypt, user_core, cores, sizes.size(), user_id);
+    if (!benchmark) print_run(run, common, seconds, user_core, cores, sizes.size(), user_id);
     for (const SizeResult& r : run.results) {
       all_ops += r.ops;
       all_ok += r.verified;
     }
-    run_docs.push_back(run_json(run, common, seconds, decrypt, cores, user_id));
+    run_docs.push_back(run_json(run, common, seconds, cores, user_id));
   }
+  if (benchmark) print_benchmark(runs, common, seconds, sizes.front());
   if (common.params.soc.profile == "omap4")
     std::printf("    omap4 (BayLibre note): hardware AES-CBC ~10 MB/s before optimisation, "
                 "software ~25 MB/s\n");

@@ -105,6 +105,8 @@ void add_hardware_busy(traces::RunStatistics& rs, Platform& platform) {
   for (const auto& a : platform.aes) aes_busy += a->core_busy_time();
   rs.hardware_busy("aes", static_cast<traces::Time>(aes_busy.value()))
       .hardware_busy("sdma_port", static_cast<traces::Time>(platform.sdma.port_busy_time().value()));
+  if (platform.edma3)  // the TPTCs' busy time, summed (the sDMA port is idle on these SoCs)
+    rs.hardware_busy("edma3_tcs", static_cast<traces::Time>(platform.dma_busy_time().value()));
 }
 
 }  // namespace aesvp

@@ -24,7 +24,9 @@ struct Bench {
   std::unique_ptr<Platform> platform;
   std::unique_ptr<Kernel> kernel;
 
-  explicit Bench(const std::string& mode = "accurate", const KernelParams& kp = {}) {
+  explicit Bench(const std::string& mode = "accurate", const KernelParams& kp = {},
+                 const std::string& profile = "omap4") {
+    apply_profile(params, profile);
     params.soc.timing_mode = mode;
     params.dram.size_mib = 16;
     platform = std::make_unique<Platform>("platform", params);

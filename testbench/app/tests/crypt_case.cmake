@@ -9,7 +9,8 @@
 #   EXPECT_BYTES      bytes the area holds (computed by hand in the registration)
 #   SIM_DEFAULTS      if set, aesvp gets neither --cipher nor --key-size (SPEC and KEYBITS are
 #                     then what the defaults must be: aes-cbc-essiv:sha256, 256)
-# Checks, through the simulated hardware (fast timing):
+#   PROFILE, TIMING   SoC profile (default omap4) and timing mode (default fast)
+# Checks, through the simulated hardware:
 #   1. --encrypt of the image equals the independent oracle over the same area, and so does
 #      the testbench's reference (dmcrypt::Reference); the output holds exactly EXPECT_BYTES;
 #   2. --decrypt of the image (taken as a ciphertext volume) equals both references;
@@ -26,10 +27,17 @@ math(EXPR key_bytes "${KEYBITS} / 8 + 13")  # extra bytes: plain mode uses only 
 run("${REF}" gen "${WORK}/image" ${IMAGE_BYTES} 7)
 run("${REF}" gen "${WORK}/key" ${key_bytes} 11)
 set(common --cipher "${SPEC}" --key-size ${KEYBITS} --key-file "${WORK}/key" ${MAP_OPTS})
+if(NOT PROFILE)
+  set(PROFILE omap4)
+endif()
+if(NOT TIMING)
+  set(TIMING fast)
+endif()
+set(soc --profile ${PROFILE} --soc.timing_mode=${TIMING})
 if(SIM_DEFAULTS)  # the program without --cipher / --key-size: cryptsetup's plain defaults
-  set(sim "${AESVP}" crypt --soc.timing_mode=fast --key-file "${WORK}/key" ${MAP_OPTS})
+  set(sim "${AESVP}" crypt ${soc} --key-file "${WORK}/key" ${MAP_OPTS})
 else()
-  set(sim "${AESVP}" crypt --soc.timing_mode=fast ${common})
+  set(sim "${AESVP}" crypt ${soc} ${common})
 endif()
 
 # 1. encrypt

@@ -16,9 +16,10 @@ set_target_properties(dmcrypt_oracle PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE
 
 set(_crypt_work ${CMAKE_CURRENT_BINARY_DIR}/crypt_tests)
 
-# crypt_case(NAME SPEC KEYBITS EXPECT_BYTES [DEFAULTS] [IMAGE bytes] [AREA opts...] [MAP opts...])
+# crypt_case(NAME SPEC KEYBITS EXPECT_BYTES [DEFAULTS] [IMAGE bytes] [PROFILE p] [TIMING m]
+#            [AREA opts...] [MAP opts...])
 function(crypt_case name spec keybits expect)
-  cmake_parse_arguments(C "DEFAULTS" "IMAGE" "AREA;MAP" ${ARGN})
+  cmake_parse_arguments(C "DEFAULTS" "IMAGE;PROFILE;TIMING" "AREA;MAP" ${ARGN})
   if(NOT C_IMAGE)
     set(C_IMAGE 40960)
   endif()
@@ -30,7 +31,7 @@ function(crypt_case name spec keybits expect)
                    -DORACLE=$<TARGET_FILE:dmcrypt_oracle>
                    -DSPEC=${spec} -DKEYBITS=${keybits} -DIMAGE_BYTES=${C_IMAGE}
                    -DAREA_OPTS=${area} -DMAP_OPTS=${map} -DEXPECT_BYTES=${expect}
-                   -DSIM_DEFAULTS=${C_DEFAULTS}
+                   -DSIM_DEFAULTS=${C_DEFAULTS} -DPROFILE=${C_PROFILE} -DTIMING=${C_TIMING}
                    -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/crypt_case.cmake)
   set_tests_properties(app_crypt.${name} PROPERTIES LABELS "app;crypt" TIMEOUT 120)
 endfunction()
@@ -80,6 +81,31 @@ crypt_case(capi_xts_plain64    "capi:xts(aes)-plain64" 512 40960)
 crypt_case(capi_cbc_essiv      "capi:cbc(aes)-essiv:sha256" 256 40960)
 crypt_case(capi_ecb            "capi:ecb(aes)"         128 40960)
 crypt_case(capi_ctr_plain64be  "capi:ctr(aes)-plain64be" 256 40960)
+
+# --- the same spec families on am335x (EDMA3 + OMAP INTC) and am57x (EDMA3 + GIC) -------------
+# Every spec on each SoC, the timing modes alternating between specs and between the SoCs
+# (each SoC runs both modes; 16 KiB images keep the suite short).
+set(_soc_specs aes-ecb:128 aes-cbc-plain:256 aes-cbc-plain64:192 aes-cbc-plain64be:128
+    aes-cbc-essiv:sha256:256 aes-cbc-essiv:md5:128 aes-cbc-benbi:256 aes-cbc-null:192
+    aes-ctr-plain:128 aes-ctr-plain64:256 aes-ctr-plain64be:192 aes-xts-plain:256
+    aes-xts-plain64:512 aes-xts-plain64be:512 aes-xts-essiv:sha256:512)
+set(_i 0)
+foreach(_s IN LISTS _soc_specs)
+  string(REGEX MATCH "[0-9]+$" _bits "${_s}")
+  string(REGEX REPLACE ":[0-9]+$" "" _spec "${_s}")
+  string(REPLACE ":" "_" _name "${_spec}")
+  math(EXPR _odd "${_i} % 2")
+  if(_odd)
+    set(_m335 fast)
+    set(_m57 accurate)
+  else()
+    set(_m335 accurate)
+    set(_m57 fast)
+  endif()
+  crypt_case(am335x.${_name} ${_spec} ${_bits} 16384 IMAGE 16384 PROFILE am335x TIMING ${_m335})
+  crypt_case(am57x.${_name} ${_spec} ${_bits} 16384 IMAGE 16384 PROFILE am57x TIMING ${_m57})
+  math(EXPR _i "${_i} + 1")
+endforeach()
 
 # --- sector sizes and --iv-large-sectors ----------------------------------------------------
 crypt_case(xts_4096            aes-xts-plain64         512 40960 MAP --sector-size 4096)
