@@ -2,6 +2,10 @@
 #   make run   install what is missing, configure, build, run the main job (aesvp run)
 #   make test  the same set-up, then the whole test suite
 #   make bench the same set-up, then the host-cost benchmark (docs/performance.md)
+#   make sanitize-tsan  ThreadSanitizer over the SystemC-free suites (build-tsan); CI runs it
+#              after make test
+#   make sanitize-asan  AddressSanitizer + UBSan over the quick label (build-asan, only the
+#              targets the label needs); not yet in CI (docs/regression.md)
 # Works on a fresh Debian 12 machine as root (or with sudo).
 
 BUILD ?= build
@@ -13,7 +17,7 @@ PACKAGES := cmake make g++ pkg-config libsystemc-dev libssl-dev libgtest-dev lib
             libboost-program-options-dev nlohmann-json3-dev python3-matplotlib \
             slurmd slurmctld slurm-client munge
 
-.PHONY: run test bench deps configure build clean
+.PHONY: run test bench sanitize-asan sanitize-tsan deps configure build clean
 
 run: build
 	$(BUILD)/bin/aesvp run
@@ -23,6 +27,16 @@ test: build
 
 bench: build
 	$(BUILD)/bin/aesvp bench
+
+sanitize-asan: deps
+	cmake --preset asan
+	cmake --build build-asan -j $(JOBS) --target quick_label_targets
+	cd build-asan && ctest -L quick -j $(JOBS) --output-on-failure
+
+sanitize-tsan: deps
+	cmake --preset tsan
+	cmake --build build-tsan -j $(JOBS)
+	cd build-tsan && ctest -j $(JOBS) --output-on-failure
 
 deps:
 	@missing=""; \
@@ -43,4 +57,4 @@ build: configure
 	cmake --build $(BUILD) -j $(JOBS)
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) build-asan build-tsan

@@ -175,13 +175,16 @@ Errc OmapAesDev::do_one_request(engine::CryptoEngine& /*engine*/, engine::Reques
   // omap_aes_hw_init: pm_runtime_resume_and_get
   rpm_->pm_runtime_get_sync();
   cur_.pm_held = true;
+  fault_site(FaultPoint::Prepared);
   omap_aes_write_ctrl();
+  fault_site(FaultPoint::Started);
   if (pio_only_) {
     omap_aes_pio_start();
     return Errc::Ok;
   }
   e = omap_aes_crypt_dma_start();
   if (e != Errc::Ok) {
+    fault_site(FaultPoint::Finalized, e);
     omap_aes_unmap();
     omap_aes_release_buffers();
     cur_.req = nullptr;
@@ -436,6 +439,7 @@ void OmapAesDev::omap_aes_finish_req(Errc err) {
     ++stats_.failed;
   }
   trace(req->id, "finalize", err);
+  if (drv_.fault_hook_) drv_.fault_hook_(FaultSite{FaultPoint::Finalized, *this, *req, cur_.in_sg, cur_.out_sg, err});
   engine_->finalize_request(*req, err);  // upstream always passes 0
   if (pm) rpm_->pm_runtime_put_autosuspend();
 }
@@ -468,6 +472,10 @@ void OmapAesDev::omap_aes_recover() {
   for (std::uint32_t i = 0; i < drv_.params().reset_poll_max; ++i) {
     if (k_.readl(res_.base + regs::kSysstatus) & regs::kSysstatusResetDone) break;
   }
+}
+
+void OmapAesDev::fault_site(FaultPoint p, Errc err) {
+  if (drv_.fault_hook_) drv_.fault_hook_(FaultSite{p, *this, *cur_.req, cur_.in_sg, cur_.out_sg, err});
 }
 
 void OmapAesDev::arm_watchdog() {

@@ -50,6 +50,27 @@ struct DriverTraceEvent {
 };
 using DriverTraceHook = std::function<void(const DriverTraceEvent&)>;
 
+class OmapAesDev;
+
+// Fault-injection sites (in the spirit of Linux's fault-injection framework: named points
+// where a test may make something fail). Unlike the trace hook this one may change
+// behaviour: the hook arms faults in the hardware models (aesvp run --inject-*,
+// testbench/stack/fault_injector.h). One request at a time per device reaches them:
+//   Prepared   buffers ready (`in`, `out`: what the hardware will move), before the first
+//              register write of the request (CTRL, keys, IV)
+//   Started    registers written, before the DMA is started (or the first PIO interrupt)
+//   Finalized  the driver is done with the request (`err`), before the engine is told
+enum class FaultPoint { Prepared, Started, Finalized };
+struct FaultSite {
+  FaultPoint point;
+  OmapAesDev& dev;
+  const SkcipherRequest& req;
+  const kernel::Scatterlist& in;
+  const kernel::Scatterlist& out;
+  Errc err;
+};
+using FaultHook = std::function<void(const FaultSite&)>;
+
 struct OmapAesDevStats {
   std::uint64_t requests = 0;        // do_one_request calls
   std::uint64_t completed = 0;       // finalized Ok by the driver
@@ -145,6 +166,7 @@ class OmapAesDev final : public engine::EngineDriver, public engine::MergeAdapte
   void set_irq_enable(std::uint32_t v);  // IRQENABLE write + shadow
   void write_mask(std::uint32_t reg, std::uint32_t value, std::uint32_t mask);
   void trace(std::uint64_t id, const char* step, Errc err = Errc::Ok);
+  void fault_site(FaultPoint p, Errc err = Errc::Ok);
 
   OmapAesDriver& drv_;
   kernel::Kernel& k_;
@@ -220,6 +242,7 @@ class OmapAesDriver final : public SkcipherProvider {
       second(e);
     };
   }
+  void set_fault_hook(FaultHook hook) { fault_hook_ = std::move(hook); }
   void trace(std::uint64_t id, const char* step, int instance, Errc err = Errc::Ok);
 
  private:
@@ -235,6 +258,7 @@ class OmapAesDriver final : public SkcipherProvider {
   std::vector<std::unique_ptr<OmapAesDev>> failed_;  // probe failed
   std::uint64_t fallback_requests_ = 0, fallback_bytes_ = 0;
   DriverTraceHook trace_;
+  FaultHook fault_hook_;
 };
 
 }  // namespace aesvp::driver

@@ -207,6 +207,12 @@ void OmapAes::reset() {
   update_outputs();
 }
 
+void OmapAes::hang() {
+  hung_ = true;
+  ++injected_;
+  update_outputs();
+}
+
 void OmapAes::soft_reset(const sc_time& at) {
   clear_state();
   resetting_ = true;
@@ -225,6 +231,7 @@ void OmapAes::clear_state() {
   length_blocks_ = blocks_in_ = blocks_out_ = 0;
   std::fill(std::begin(data_in_words_), std::end(data_in_words_), 0u);
   in_next_ = out_next_ = 0;
+  hung_ = false;
 }
 
 void OmapAes::flush_pipeline() {
@@ -243,12 +250,14 @@ bool OmapAes::fast_path() const {
 }
 
 bool OmapAes::can_take_input() const {
-  if (!context_valid_ || resetting_) return false;
+  if (!context_valid_ || resetting_ || hung_) return false;
   if (length_blocks_ != 0 && blocks_in_ >= length_blocks_) return false;
   return fast_path() || in_state_ == InBuf::Empty;
 }
 
-bool OmapAes::output_ready() const { return !fast_queue_.empty() || out_state_ == OutBuf::Full; }
+bool OmapAes::output_ready() const {
+  return !hung_ && (!fast_queue_.empty() || out_state_ == OutBuf::Full);
+}
 
 bool OmapAes::pipeline_idle() const {
   return in_state_ == InBuf::Empty && !core_busy_ && out_state_ == OutBuf::Empty && fast_queue_.empty();

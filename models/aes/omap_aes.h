@@ -90,6 +90,13 @@ class OmapAes : public sc_core::sc_module {
   // outputs follow at once. Call it from the simulation (not during elaboration).
   void reset();
 
+  // Fault injection (aesvp run --inject-stuck-aes, docs/errors.md): the core hangs - it takes
+  // no input and releases no output (no DMA requests, no data interrupts) until a soft or
+  // hard reset. Counts in injected_faults().
+  void hang();
+  bool hung() const { return hung_; }
+  unsigned long injected_faults() const { return injected_; }
+
   // Observation hook for waveforms (traces/sc/waveform.h): the CTRL status bits and the
   // core's state. Refreshed whenever the outputs are (every settle and register write) while
   // someone observes; no behaviour depends on them.
@@ -204,6 +211,8 @@ class OmapAes : public sc_core::sc_module {
 
   // Soft reset.
   bool resetting_ = false;
+  bool hung_ = false;  // fault injection: hang()
+  unsigned long injected_ = 0;
   sc_core::sc_time reset_done_at_;
 
   sc_core::sc_event wake_;

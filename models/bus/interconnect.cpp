@@ -2,6 +2,7 @@
 
 #include "models/core/report.h"
 
+#include <algorithm>
 #include <sstream>
 #include <stdexcept>
 
@@ -140,6 +141,12 @@ void Interconnect::inject_bus_error(std::uint64_t base, std::uint64_t size) {
   // regions, so the whole region goes).
   for (const Region& r : regions_)
     if (base < r.base + r.size && r.base < base + size) revoke_dmi(r.base, r.base + r.size - 1);
+}
+
+void Interconnect::remove_bus_error(std::uint64_t base, std::uint64_t size) {
+  auto it = std::find_if(faults_.begin(), faults_.end(),
+                         [&](const Fault& f) { return f.base == base && f.size == size; });
+  if (it != faults_.end()) faults_.erase(it);
 }
 
 void Interconnect::clear_bus_errors() { faults_.clear(); }

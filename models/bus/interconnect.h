@@ -49,6 +49,8 @@ class Interconnect : public sc_core::sc_module {
   // Fault injection: every access that touches [base, base + size) gets
   // TLM_GENERIC_ERROR_RESPONSE until cleared; DMI over it is revoked and refused.
   void inject_bus_error(std::uint64_t base, std::uint64_t size);
+  // Removes one fault injected with exactly this range (DMI may be granted again after).
+  void remove_bus_error(std::uint64_t base, std::uint64_t size);
   void clear_bus_errors();
   unsigned long injected_errors() const { return injected_errors_; }
 

@@ -26,6 +26,8 @@ Gic::Gic(sc_core::sc_module_name name, const IntcParams& params, unsigned cores)
       latch_{std::vector<std::uint32_t>(irqs_.size() / 32)},
       active_{std::vector<std::uint32_t>(irqs_.size() / 32)},
       line_seen_{std::vector<std::uint32_t>(irqs_.size() / 32)},
+      lose_next_{std::vector<std::uint32_t>(irqs_.size() / 32)},
+      swallowed_{std::vector<std::uint32_t>(irqs_.size() / 32)},
       cpus_(cores),
       dist_regs_(*this, kDistSize),
       cpu_regs_(*this, kCpuIfStride * (cores == 0 ? 1 : cores)) {
@@ -72,8 +74,28 @@ void Gic::end_of_elaboration() {
 }
 
 void Gic::line_changed(unsigned n) {
-  line_seen_.set(kSpiBase + n, spi[n].read());
+  const unsigned id = kSpiBase + n;
+  const bool level = spi[n].read();
+  if (level && lose_next_.test(id)) {
+    lose_next_.set(id, false);
+    swallowed_.set(id, true);
+  }
+  if (!level) swallowed_.set(id, false);
+  line_seen_.set(id, level && !swallowed_.test(id));
   update_outputs();
+}
+
+void Gic::lose_next_assertion(unsigned id) {
+  if (id < kSpiBase || id >= irqs_.size()) return;
+  lose_next_.set(id, true);
+  ++injected_;
+}
+
+void Gic::make_pending(unsigned id) {
+  if (id >= irqs_.size()) return;
+  latch_.set(id, true);
+  ++injected_;
+  changed();
 }
 
 void Gic::clear_state() {
@@ -97,7 +119,8 @@ void Gic::reset() {
 // --- state views -------------------------------------------------------------------------
 
 bool Gic::line(unsigned id) const {
-  return id >= kSpiBase && id - kSpiBase < spi.size() && spi[id - kSpiBase].read();
+  return id >= kSpiBase && id - kSpiBase < spi.size() && spi[id - kSpiBase].read() &&
+         !swallowed_.test(id);
 }
 
 bool Gic::pending(unsigned id) const {

@@ -66,6 +66,14 @@ class Gic : public sc_core::sc_module {
   // outputs fall one delta later. Call it from the simulation (not during elaboration).
   void reset();
 
+  // Fault injection (aesvp run --inject-*, docs/errors.md). A lost interrupt: the next rising
+  // edge of interrupt `id`'s line is not seen, and the line counts as low until it falls again.
+  // A spurious interrupt: `id` becomes pending as a GICD_ISPENDR write makes it, with no
+  // device asking. Both count in injected_faults().
+  void lose_next_assertion(unsigned id);
+  void make_pending(unsigned id);
+  unsigned long injected_faults() const { return injected_; }
+
  private:
   struct Irq {
     unsigned active_core = 0;
@@ -131,6 +139,8 @@ class Gic : public sc_core::sc_module {
   // step per word plus one per candidate, not one per ID.
   IdBits enabled_, latch_, active_;  // latch_: software-set pending (GICD_ISPENDR)
   IdBits line_seen_;  // SPI lines seen high by line_changed (a hint: lines are read directly)
+  IdBits lose_next_, swallowed_;  // fault injection: an assertion to lose; lost while high
+  unsigned long injected_ = 0;
   std::vector<CpuIf> cpus_;
   bool dist_enabled_ = false;
   unsigned long acks_ = 0;

@@ -7,9 +7,11 @@
 #include "testbench/dmcrypt/cipher_spec.h"
 #include "testbench/dmcrypt/key.h"
 #include "testbench/dmcrypt_sim/job.h"
+#include "testbench/stack/fault_injector.h"
 #include "testbench/stack/stack.h"
 #include "testbench/app/stats_output.h"
 #include "testbench/app/input_files.h"
+#include "testbench/app/fault_options.h"
 #include "testbench/app/output_files.h"
 #include "testbench/app/trace_outputs.h"
 #include "traces/core/progress.h"
@@ -108,6 +110,8 @@ int run_command(const std::vector<std::string>& args) {
       ("inject-corruption", po::value<std::uint64_t>(),
        "fault injection: after the first phase, flip one byte of this 512-byte sector on the "
        "disk (the scoreboard must report it; exit 1)");
+  FaultOptions faults;
+  faults.add_options(own);
   StatsOutput stats;
   stats.add_options(own);
   TimelineOutput timeline;
@@ -126,6 +130,7 @@ int run_command(const std::vector<std::string>& args) {
   const po::variables_map vm = cli.parse(args, common);
   if (!vm.count("soc.timing_mode")) common.params.soc.timing_mode = kDefaultTimingMode;
   if (cli.answered(common)) return 0;
+  faults.check(vm, common.seed);
   OutputFiles outputs;
   cli.declare_inputs(outputs);
   if (bulk == "engine") {
@@ -229,6 +234,8 @@ int run_command(const std::vector<std::string>& args) {
   else disk = std::make_unique<testbench::FileDisk>(disk_temporary, area, disk_file);
   testbench::Stack stack(testbench::StackParams{common.params, common.kernel, common.driver});
   testbench::DmCryptJob job(stack, *key, mapping, *disk, w);
+  std::unique_ptr<testbench::FaultInjector> injector;
+  if (faults.enabled()) injector = std::make_unique<testbench::FaultInjector>(stack, faults.plan());
   if (inject)
     job.between_phases = [&](const testbench::PhaseResult&) {
       disk->flip_byte(inject_sector * 512 + 7);
@@ -307,7 +314,14 @@ int run_command(const std::vector<std::string>& args) {
   const std::uint64_t requests_verified = sb.sectors_verified();
   const bool exactly_once = st.duplicate_completions == 0 && st.unexpected_notifications == 0 &&
                             st.requests_completed == st.requests_submitted;
-  const bool ok = sb.clean() && job.bio_errors() == 0 && exactly_once;
+  // With injected faults, failed bios are expected: the run must then show that every failed
+  // request had a fault injected into it, and no sector was wrong.
+  const bool faults_explained =
+      injector != nullptr && injector->outstanding() == 0 &&
+      st.requests_failed == injector->total().failed && injector->unfaulted_failures() == 0;
+  const bool ok = injector != nullptr
+                      ? exactly_once && sb.sectors_mismatched() == 0 && faults_explained
+                      : sb.clean() && job.bio_errors() == 0 && exactly_once;
 
   // --- outputs: written, then committed together only if the run succeeded ---------------
   if (stats.enabled()) {
@@ -332,7 +346,9 @@ int run_command(const std::vector<std::string>& args) {
         .count("bios_failed", st.bios_failed)
         .count("busy", st.busy)
         .count("backlog_notifications", st.backlog_notifications)
-        .count("mismatched_sectors", sb.sectors_mismatched());
+        .count("mismatched_sectors", sb.sectors_mismatched())
+        .count("unwritten_sectors_read", sb.sectors_unwritten())
+        .count("faults_injected", injector ? injector->total().injected : 0);
     for (std::size_t d = 0; d < queue_levels.size(); ++d)
       rs.queue_depth("engine_aes" + std::to_string(d + 1), queue_levels[d]);
     // The engines' own view (one per AES instance): queue high-water mark and backlog.
@@ -357,7 +373,9 @@ int run_command(const std::vector<std::string>& args) {
     rs.configuration(config);
     traces::StatsJsonOptions jo;
     jo.normalise_host_time = stats.normalise();
-    stats.write(outputs, rs.to_json(jo), cli, args, common);
+    nlohmann::json figures = rs.to_json(jo);
+    if (injector) figures["faults"] = FaultOptions::statistics(*injector, stack);
+    stats.write(outputs, std::move(figures), cli, args, common);
   }
   timeline.write(outputs, cli, common);
   if (ok) outputs.commit();
@@ -445,6 +463,10 @@ int run_command(const std::vector<std::string>& args) {
               static_cast<unsigned long long>(st.requests_failed),
               exactly_once ? "" : ", COMPLETION COUNT WRONG");
   for (const auto& m : sb.mismatches()) std::printf("    %s\n", m.describe().c_str());
+  if (sb.sectors_unwritten() != 0)
+    std::printf("  not comparable      %llu sectors read that no successful write reached\n",
+                static_cast<unsigned long long>(sb.sectors_unwritten()));
+  if (injector) FaultOptions::print(*injector, stack);
   std::printf("  host time           %.2f s\n", host_s);
   waveforms.finish();
   timeline.finish();
@@ -454,6 +476,7 @@ int run_command(const std::vector<std::string>& args) {
     throw std::runtime_error("verification failed: " + std::to_string(sb.sectors_mismatched()) +
                              " mismatching sectors, " + std::to_string(job.bio_errors()) +
                              " failed bios" + (exactly_once ? "" : ", wrong completion counts") +
+                             (injector && !faults_explained ? ", failures without an injected fault" : "") +
                              (outputs_requested ? "; no output written" : ""));
   return 0;
 }

@@ -119,13 +119,39 @@ void DmCryptJob::worker(unsigned w, const Phase& phase, PhaseResult& result) {
     } else if (spec.dir == BioDir::Write) {
       scoreboard_.check_write(first, plain, disk_.read(bio.sector * dmcrypt::kSectorBytes, bio.bytes));
     } else {
-      scoreboard_.check_read(first, plain, kernel::fetch_bytes(k, bio.page, bio.bytes));
+      check_read(first, spec.sectors, plain, kernel::fetch_bytes(k, bio.page, bio.bytes));
     }
     if (spec.dir == BioDir::Write) result.bytes_written += bio.bytes;
     else result.bytes_read += bio.bytes;
     ++result.bios;
     in_flight_[w] = Range{};
     k.notify_at_current(bio_done_);
+  }
+}
+
+void DmCryptJob::check_read(std::uint64_t first, std::uint32_t sectors,
+                            const std::vector<std::uint8_t>& expected,
+                            const std::vector<std::uint8_t>& actual) {
+  // A sector never written successfully (its write bios failed) holds whatever the disk had:
+  // nothing to compare it with. The written ones are checked in runs.
+  const std::size_t ss = mapping_.sector_size;
+  std::uint32_t s = 0;
+  while (s < sectors) {
+    if (version_[first + s] == 0) {
+      scoreboard_.unwritten(1);
+      ++s;
+      continue;
+    }
+    std::uint32_t e = s;
+    while (e < sectors && version_[first + e] != 0) ++e;
+    if (s == 0 && e == sectors) {
+      scoreboard_.check_read(first, expected, actual);
+    } else {
+      const auto from = static_cast<std::ptrdiff_t>(s * ss), to = static_cast<std::ptrdiff_t>(e * ss);
+      scoreboard_.check_read(first + s, {expected.begin() + from, expected.begin() + to},
+                             {actual.begin() + from, actual.begin() + to});
+    }
+    s = e;
   }
 }
 

@@ -51,6 +51,8 @@ class DmCryptJob {
 
  private:
   void worker(unsigned w, const Phase& phase, PhaseResult& result);
+  void check_read(std::uint64_t first, std::uint32_t sectors, const std::vector<std::uint8_t>& expected,
+                  const std::vector<std::uint8_t>& actual);
 
   Stack& stack_;
   dmcrypt::VolumeKey key_;

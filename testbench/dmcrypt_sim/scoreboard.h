@@ -38,12 +38,16 @@ class Scoreboard {
                          const std::vector<std::uint8_t>& actual);
   // Sectors of a bio that failed: counted as not verified.
   void failed(std::uint64_t sectors) { failed_ += sectors; }
+  // Sectors read back that no successful write ever reached (their writes failed): not
+  // comparable, counted apart.
+  void unwritten(std::uint64_t sectors) { unwritten_ += sectors; }
 
   std::uint64_t sectors_verified() const { return verified_; }  // matched
   std::uint64_t sectors_written_verified() const { return written_ok_; }
   std::uint64_t sectors_read_verified() const { return read_ok_; }
   std::uint64_t sectors_mismatched() const { return mismatched_; }
   std::uint64_t sectors_failed() const { return failed_; }
+  std::uint64_t sectors_unwritten() const { return unwritten_; }
   bool clean() const { return mismatched_ == 0 && failed_ == 0; }
   // The first kKeptMismatches mismatches.
   const std::vector<Mismatch>& mismatches() const { return kept_; }
@@ -53,7 +57,8 @@ class Scoreboard {
                       const std::vector<std::uint8_t>& expected,
                       const std::vector<std::uint8_t>& actual);
   dmcrypt::Reference ref_;
-  std::uint64_t verified_ = 0, written_ok_ = 0, read_ok_ = 0, mismatched_ = 0, failed_ = 0;
+  std::uint64_t verified_ = 0, written_ok_ = 0, read_ok_ = 0, mismatched_ = 0, failed_ = 0,
+                unwritten_ = 0;
   std::vector<Mismatch> kept_;
 };
 
