@@ -610,10 +610,8 @@ void Edma3::tc_thread(unsigned t) {
     delay += completion_delay();
     tc.stats.busy += delay - start;
     ++tc.stats.trs;
-    const sc_time& quantum = tlm::tlm_global_quantum::instance().get();
-    if (mode_ == TimingMode::Accurate || !good || (!early && completion_interrupts(tr)) ||
-        (quantum != SC_ZERO_TIME && delay >= quantum)) {
-      wait(delay);  // synchronise before the completion is visible, or at the quantum
+    if (mode_ == TimingMode::Accurate || !good || (!early && completion_interrupts(tr))) {
+      wait(delay);  // synchronise before the completion is visible
       local = SC_ZERO_TIME;
     } else {
       local = delay;

@@ -318,7 +318,7 @@ TEST(traces_run_statistics, RecordingOrderDoesNotChangeTheBytes) {
       .queue_depth("engine", q)
       .cpu_busy(0, "hardirq", 100000000000ULL)
       .cpu_busy(1, "softirq", 200000000000ULL)
-      .cpu_busy(0, "rt_kthread", 300000000000ULL)
+      .cpu_busy(0, "rt-thread", 300000000000ULL)
       .cpu_busy(0, "hardirq", 100000000000ULL)
       .cpu_cores(2)
       .hardware_busy("dma", 100, 400)

@@ -261,7 +261,12 @@ TEST(Waveform, FastModeRunGivesAValidFile) {
   const VcdFile f = read_vcd(path);
   expect_valid(f);
   EXPECT_EQ(f.rises("irq.sdma_l0").size(), 1u);
-  EXPECT_GE(f.rises("dma.aes1_tx").size(), 1u);
+  // In fast mode the AES's DMA request is served in the time step it rises (the DMA runs on
+  // its local time), so it leaves no pulse; the channels' activity shows instead.
+  std::size_t channel_rises = 0;
+  for (const auto& [id, v] : f.vars)
+    if (v.name.rfind("dma.ch", 0) == 0) channel_rises += f.rises(v.name).size();
+  EXPECT_GE(channel_rises, 2u);  // the input and the output channel
   // The core's IRQ line shows the interrupt although, running ahead on its local time, the
   // core acknowledges it in the time step the GIC raises it: the fall is at the acknowledge's
   // annotated time, after the rise, and the hard-IRQ context runs from then.
