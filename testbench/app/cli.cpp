@@ -1,6 +1,7 @@
 #include "testbench/app/cli.h"
 
 #include "models/platform/platform.h"
+#include "testbench/app/input_files.h"
 #include "testbench/app/output_files.h"
 #include "testbench/app/software_profile.h"
 
@@ -70,13 +71,9 @@ std::string read_config_file(const std::string& path) {
   }
   std::string text(static_cast<std::size_t>(st.st_size), '\0');
   std::size_t got = 0;
-  while (got < text.size()) {
-    const ssize_t r = ::read(fd, text.data() + got, text.size() - got);
-    if (r < 0 && errno == EINTR) continue;
-    if (r <= 0) break;
-    got += static_cast<std::size_t>(r);
-  }
+  const int e = read_fully(fd, reinterpret_cast<std::uint8_t*>(text.data()), text.size(), &got);
   ::close(fd);
+  if (e != 0) throw std::runtime_error("--config: cannot read '" + path + "': " + std::strerror(e));
   text.resize(got);
   for (const char c : text) {
     const auto u = static_cast<unsigned char>(c);

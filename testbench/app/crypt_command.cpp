@@ -57,24 +57,6 @@ class Fd {
   int fd_;
 };
 
-// Reads up to `len` bytes at the current position into `buf` (`got`: how many; fewer at the
-// end of the file). Returns 0 or the errno of a failed read.
-int read_fully(int fd, std::uint8_t* buf, std::size_t len, std::size_t* got) {
-  std::size_t done = 0;
-  while (done < len) {
-    const ssize_t r = ::read(fd, buf + done, len - done);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      *got = done;
-      return errno;
-    }
-    if (r == 0) break;
-    done += static_cast<std::size_t>(r);
-  }
-  *got = done;
-  return 0;
-}
-
 // Writes the processed area into the output's temporary (OutputFiles commits it).
 class AreaOutput {
  public:

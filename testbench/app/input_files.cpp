@@ -40,24 +40,31 @@ int open_input(const std::string& what, const std::string& path, bool allow_char
   return fd;
 }
 
+int read_fully(int fd, std::uint8_t* buf, std::size_t len, std::size_t* got) {
+  std::size_t done = 0;
+  while (done < len) {
+    const ssize_t r = ::read(fd, buf + done, len - done);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      *got = done;
+      return errno;
+    }
+    if (r == 0) break;
+    done += static_cast<std::size_t>(r);
+  }
+  *got = done;
+  return 0;
+}
+
 std::vector<std::uint8_t> read_key_file(const std::string& what, const std::string& path,
                                         std::uint64_t offset, std::size_t key_bytes) {
   // Both are bounded by the callers (offset <= 1 MiB, key <= 1 KiB): no overflow.
   const int fd = open_input(what, path, true);
   std::vector<std::uint8_t> bytes(static_cast<std::size_t>(offset) + key_bytes);
   std::size_t got = 0;
-  while (got < bytes.size()) {
-    const ssize_t r = ::read(fd, bytes.data() + got, bytes.size() - got);
-    if (r < 0) {
-      if (errno == EINTR) continue;
-      const int e = errno;
-      ::close(fd);
-      throw std::runtime_error("cannot read " + what + " '" + path + "': " + std::strerror(e));
-    }
-    if (r == 0) break;
-    got += static_cast<std::size_t>(r);
-  }
+  const int e = read_fully(fd, bytes.data(), bytes.size(), &got);
   ::close(fd);
+  if (e != 0) throw std::runtime_error("cannot read " + what + " '" + path + "': " + std::strerror(e));
   bytes.resize(got);
   return bytes;
 }

@@ -7,6 +7,11 @@
 
 namespace aesvp {
 
+// Reads up to `len` bytes at the current position of `fd` into `buf`, retrying interrupted
+// reads (`got`: how many; fewer only at the end of the file). Returns 0 or the errno of a
+// failed read.
+int read_fully(int fd, std::uint8_t* buf, std::size_t len, std::size_t* got);
+
 // Opens an input without blocking (a FIFO without a writer would block open()) and refuses
 // what cannot be read with a known size: a directory, a FIFO, a socket, and a character
 // device unless `allow_char_device`. Returns the descriptor (blocking again) or throws

@@ -432,10 +432,7 @@ int speed_command(const std::vector<std::string>& args) {
   const std::string& soc = common.params.soc.profile;
   std::optional<unsigned> key_bits;
   if (!key_size_s.empty()) {
-    const bool digits = key_size_s.find_first_not_of("0123456789") == std::string::npos;
-    if (!digits || key_size_s.size() > 5)
-      throw UsageError("--key-size: '" + key_size_s + "' is not a key size in bits");
-    key_bits = static_cast<unsigned>(std::stoul(key_size_s));
+    key_bits = static_cast<unsigned>(parse_count("--key-size", key_size_s, UINT32_MAX));
   }
   if (benchmark) {
     if (compare || decrypt || !vm["cipher"].defaulted() || key_bits)
