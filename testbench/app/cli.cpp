@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -139,31 +140,46 @@ po::parsed_options config_options(std::istream& in, const po::options_descriptio
 
 }  // namespace
 
-std::uint64_t parse_count(const std::string& option, const std::string& text, std::uint64_t max) {
-  bool digits = !text.empty();
-  for (const char c : text) digits = digits && c >= '0' && c <= '9';
-  if (digits) {
-    errno = 0;
-    char* end = nullptr;
-    const unsigned long long v = std::strtoull(text.c_str(), &end, 10);
-    if (errno == 0 && *end == '\0' && v <= max) return v;
-  }
-  throw UsageError(option + ": '" + text + "' is not a non-negative integer" +
-                   (max == UINT64_MAX ? "" : " up to " + std::to_string(max)));
+void CommandLine::size_alias(std::string alias, std::string canonical, const char* unit,
+                             std::uint64_t min, std::uint64_t max, bool list) {
+  const std::string help = "the same as --" + canonical + " with N" + (list ? "[,N...]" : "") +
+                           " in " + unit + "iB (" + std::to_string(min) + ".." +
+                           std::to_string(max) + "): --" + alias + " N is --" + canonical +
+                           " N" + unit + " (docs/units.md)";
+  command_options_.add_options()(alias.c_str(), po::value<std::string>(), help.c_str());
+  aliases_.push_back({std::move(alias), std::move(canonical), unit, min, max, list});
 }
 
-std::vector<std::string> split_list(const std::string& option, const std::string& text,
-                                    const std::string& example) {
-  std::vector<std::string> items;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t comma = text.find(',', start);
-    items.push_back(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-    if (items.back().empty())
-      throw UsageError(option + ": '" + text + "' is not a comma-separated list (e.g. " + example + ")");
-    if (comma == std::string::npos) return items;
-    start = comma + 1;
+// Rewrites every alias of one source (the command line or one config file) into its canonical
+// option before Boost stores it, so the usual precedence applies to the canonical option.
+po::parsed_options& CommandLine::resolve_aliases(po::parsed_options& parsed) const {
+  for (const SizeAlias& a : aliases_) {
+    bool alias_seen = false, canonical_seen = false;
+    for (po::option& o : parsed.options) {
+      if (o.string_key == a.canonical) canonical_seen = true;
+      if (o.string_key != a.alias) continue;
+      alias_seen = true;
+      const std::string name = "--" + a.alias;
+      for (std::string& value : o.value) {
+        const std::vector<std::string> items =
+            a.list ? split_list(name, value, "4,16,64") : std::vector<std::string>{value};
+        std::string text;
+        for (const std::string& item : items) {
+          const std::uint64_t n = parse_count(name, item, a.max);
+          if (n < a.min)
+            throw UsageError(name + ": " + item + " is not in " + std::to_string(a.min) + ".." +
+                             std::to_string(a.max));
+          text += (text.empty() ? "" : ",") + std::to_string(n) + a.unit;
+        }
+        value = text;
+      }
+      o.string_key = a.canonical;
+    }
+    if (alias_seen && canonical_seen)
+      throw UsageError("--" + a.alias + " and --" + a.canonical + " set the same size (--" +
+                       a.alias + " N is --" + a.canonical + " N" + a.unit + "): give one");
   }
+  return parsed;
 }
 
 void CommandLine::declare_inputs(OutputFiles& outputs) const {
@@ -213,13 +229,13 @@ po::variables_map CommandLine::parse(const std::vector<std::string>& args, Commo
 
   po::variables_map vm;
   try {
-    // No abbreviations: "--size" must not quietly mean "--size-mib".
+    // No abbreviations: "--mixed" must not quietly mean "--mixed-size".
     const int style = po::command_line_style::default_style &
                       ~po::command_line_style::allow_guessing;
-    const po::parsed_options command_line =
+    po::parsed_options command_line =
         po::command_line_parser(args).options(all).positional(positional).style(style).run();
     refuse_unused(command_line);
-    po::store(refuse_signed_unsigned(command_line, all), vm);
+    po::store(refuse_signed_unsigned(resolve_aliases(command_line), all), vm);
     if (vm.count("config")) {
       // Boost keeps the first value stored: the command line first, then the files from the
       // last to the first, so later files win over earlier ones.
@@ -227,7 +243,8 @@ po::variables_map CommandLine::parse(const std::vector<std::string>& args, Commo
       for (auto path = paths.rbegin(); path != paths.rend(); ++path) {
         std::istringstream in(read_config_file(*path));
         try {
-          po::store(refuse_signed_unsigned(config_options(in, all, command_, *path), all), vm);
+          po::parsed_options file = config_options(in, all, command_, *path);
+          po::store(refuse_signed_unsigned(resolve_aliases(file), all), vm);
         } catch (const po::error& e) {
           throw UsageError("--config '" + *path + "': " + e.what());
         }

@@ -8,6 +8,7 @@
 #include "models/platform/platform_params.h"
 #include "testbench/app/cryptodev.h"
 #include "testbench/app/param_table.h"
+#include "testbench/app/values.h"
 
 #include <boost/program_options.hpp>
 #include <nlohmann/json.hpp>
@@ -17,22 +18,6 @@
 #include <vector>
 
 namespace aesvp {
-
-// Thrown for any bad option, value or file: main prints "aesvp: error: <what>" and exits 2.
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
-
-// The value parsers every command shares (one rule each). `option` names the option in the
-// error ("--sizes").
-// A non-negative decimal integer up to `max` (no sign, no base prefix: boost would wrap "-1"
-// for unsigned types).
-std::uint64_t parse_count(const std::string& option, const std::string& text,
-                          std::uint64_t max = UINT64_MAX);
-// A comma-separated list ("4,16,64"), item by item; an empty list or an empty item (",,", a
-// trailing comma) is refused. `example` is quoted in the error ("4,16,64").
-std::vector<std::string> split_list(const std::string& option, const std::string& text,
-                                    const std::string& example);
 
 struct CommonOptions {
   PlatformParams params;          // the hardware (models/)
@@ -72,6 +57,14 @@ class CommandLine {
   // are refused with `why`; in a config file they are accepted and have no effect.
   void unused_groups(std::vector<std::string> groups, std::string why);
 
+  // An older option kept as an alias of a byte-size option (docs/units.md): `--alias N`
+  // (N in `unit`s, "K" or "M"; a comma-separated list when `list`) means `--canonical NK`.
+  // N is checked against min..max here, so a refusal names the option the user typed; both
+  // from one source (the command line, or one config file) are refused. --print-config and
+  // --stats show the canonical option only.
+  void size_alias(std::string alias, std::string canonical, const char* unit, std::uint64_t min,
+                  std::uint64_t max, bool list = false);
+
   // Declares the files the parse read (--config) as inputs of the command's outputs.
   void declare_inputs(class OutputFiles& outputs) const;
 
@@ -93,6 +86,15 @@ class CommandLine {
   boost::program_options::variables_map parsed_;  // the last parse, for print_config
   std::vector<std::string> unused_groups_;
   std::string unused_why_;
+  struct SizeAlias {
+    std::string alias, canonical, unit;
+    std::uint64_t min, max;
+    bool list;
+  };
+  std::vector<SizeAlias> aliases_;
+
+  boost::program_options::parsed_options& resolve_aliases(
+      boost::program_options::parsed_options& parsed) const;
 
   void refuse_unused(const boost::program_options::parsed_options& command_line) const;
 };

@@ -150,7 +150,7 @@ int crypt_command(const std::vector<std::string>& args) {
   std::string cipher_text = dmcrypt::kPlainDefaultCipher;
   std::string key_size_text = std::to_string(dmcrypt::kPlainDefaultKeyBits);
   std::string key_file, keyfile_offset_text = "0", keyfile_size_text, offset_text = "0",
-              skip_text = "0", size_text = "0", sector_size_text = "512", chunk_text = "1024",
+              skip_text = "0", size_text = "0", sector_size_text = "512", chunk_text = "1M",
               bulk = "off";
   std::string hash = dmcrypt::kPlainDefaultHash;
   own.add_options()
@@ -162,29 +162,32 @@ int crypt_command(const std::vector<std::string>& args) {
        "FILE holding the raw key (required): key-size/8 bytes are used, unhashed; '-' reads a "
        "passphrase from standard input (up to a newline) and hashes it with --hash")
       ("keyfile-offset", po::value<std::string>(&keyfile_offset_text)->default_value("0"),
-       "bytes of the key file (or of standard input) to skip before the key")
+       "bytes of the key file (or of standard input) to skip before the key (a size, "
+       "docs/units.md)")
       ("keyfile-size,l", po::value<std::string>(&keyfile_size_text),
        "read at most this many bytes of the key file (it must still hold the key) or of the "
-       "passphrase (default 8 MiB)")
+       "passphrase (default 8M; a size, docs/units.md)")
       ("hash,h", po::value<std::string>(&hash)->default_value(hash),
        "passphrase hash for --key-file - (an OpenSSL digest name, or 'plain'); a key file is "
        "never hashed in plain mode, as in cryptsetup")
       ("offset,o", po::value<std::string>(&offset_text)->default_value("0"),
-       "start of the encrypted area in the image, in 512-byte sectors")
+       "start of the encrypted area in the image, in 512-byte sectors (cryptsetup's unit; no "
+       "suffix)")
       ("skip,p", po::value<std::string>(&skip_text)->default_value("0"),
        "IV offset: the IV sector of the area's first 512-byte sector")
       ("size,b", po::value<std::string>(&size_text)->default_value("0"),
        "length of the area in 512-byte sectors (0: to the end of the image)")
       ("sector-size", po::value<std::string>(&sector_size_text)->default_value("512"),
-       "encryption sector size: 512, 1024, 2048 or 4096 bytes (one request each)")
+       "encryption sector size: 512, 1024, 2048 or 4096 bytes, or 1K..4K (one request each)")
       ("iv-large-sectors", "IV counts sector-size units instead of 512-byte sectors")
       ("encrypt", "encrypt the area (what dm-crypt writes to the device)")
       ("decrypt", "decrypt the area (what dm-crypt reads from the device)")
       ("input", po::value<std::string>(), "input image (also the first positional argument)")
       ("output", po::value<std::string>(), "output file: the processed area only (also the "
        "second positional argument)")
-      ("chunk-kib", po::value<std::string>(&chunk_text)->default_value("1024"),
-       "simulated DRAM used per chunk of the image, KiB (rounded down to whole sectors)");
+      ("chunk-size", po::value<std::string>(&chunk_text)->default_value(chunk_text),
+       "simulated DRAM used per chunk of the image, a size from 1K up to 1G (rounded down to "
+       "whole sectors)");
   add_bulk_option(own, bulk);
   StatsOutput stats_out;
   stats_out.add_options(own);
@@ -200,6 +203,7 @@ int crypt_command(const std::vector<std::string>& args) {
                   own, "--key-file FILE (--encrypt | --decrypt) [options] INPUT OUTPUT");
   cli.unused_groups({"cryptodev"},
                     "its requests come from dm-crypt, not from cryptodev");
+  cli.size_alias("chunk-kib", "chunk-size", "K", 1, 1u << 20);
   CommonOptions common;
   const po::variables_map vm = cli.parse(args, common);
   const BulkMode bulk_mode = apply_bulk_mode(bulk, common);
@@ -232,21 +236,21 @@ int crypt_command(const std::vector<std::string>& args) {
     throw UsageError(e.what());
   }
   const auto key_bits = static_cast<std::uint32_t>(parse_count("--key-size", key_size_text, UINT32_MAX));
-  const std::uint64_t keyfile_offset = parse_count("--keyfile-offset", keyfile_offset_text, 1u << 20);
+  const std::uint64_t keyfile_offset = parse_size("--keyfile-offset", keyfile_offset_text, 1u << 20);
   // cryptsetup's compiled-in limit of a key file or passphrase (8 MiB).
   constexpr std::uint64_t kMaxKeyfileBytes = 8u << 20;
   std::optional<std::uint64_t> keyfile_size;
   if (!keyfile_size_text.empty())
-    keyfile_size = parse_count("--keyfile-size", keyfile_size_text, kMaxKeyfileBytes);
+    keyfile_size = parse_size("--keyfile-size", keyfile_size_text, kMaxKeyfileBytes);
   if (keyfile_size == std::uint64_t{0}) throw UsageError("--keyfile-size: must be at least 1");
   dmcrypt::PlainOptions plain;
-  plain.offset = parse_count("--offset", offset_text);
-  plain.skip = parse_count("--skip", skip_text);
-  plain.size = parse_count("--size", size_text);
-  plain.sector_size = static_cast<std::uint32_t>(parse_count("--sector-size", sector_size_text, UINT32_MAX));
+  plain.offset = parse_sectors("--offset", offset_text);
+  plain.skip = parse_sectors("--skip", skip_text);
+  plain.size = parse_sectors("--size", size_text);
+  plain.sector_size = static_cast<std::uint32_t>(parse_size("--sector-size", sector_size_text, UINT32_MAX));
   plain.iv_large_sectors = vm.count("iv-large-sectors") != 0;
-  const std::uint64_t chunk_kib = parse_count("--chunk-kib", chunk_text, 1u << 20);
-  if (chunk_kib == 0) throw UsageError("--chunk-kib: must be at least 1");
+  const std::uint64_t chunk_bytes = parse_size("--chunk-size", chunk_text, std::uint64_t{1} << 30);
+  if (chunk_bytes < 1024) throw UsageError("--chunk-size: '" + chunk_text + "' is less than 1K");
   try {
     // Key size against the spec before any file is read (same messages as for the real key:
     // with no key bytes, plain_key_from_file reports a bad size before a short file).
@@ -298,7 +302,7 @@ int crypt_command(const std::vector<std::string>& args) {
   waveforms.attach(stack.platform(), &stack);  // without --vcd: no recorder, no cost
   testbench::ImageCryptJob job{*key, area,
                                enc ? dmcrypt::Direction::encrypt : dmcrypt::Direction::decrypt,
-                               static_cast<std::size_t>(chunk_kib) * 1024};
+                               static_cast<std::size_t>(chunk_bytes)};
   if (bulk_mode == BulkMode::Submit) job.unit_request_bytes = common.driver.merge_max_bytes;
   testbench::ImageCryptStats stats;
   // Progress on a terminal for long images (traces::ProgressBar decides when to show it).

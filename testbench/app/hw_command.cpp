@@ -120,13 +120,15 @@ int hw_command(const std::vector<std::string>& args) {
   po::options_description own("Options of aesvp hw");
   std::string mode = "xts", direction = "encrypt";
   RunOptions o;
+  std::string request_text = "64K";
   own.add_options()
       ("mode", po::value<std::string>(&mode)->default_value("xts"), "cipher mode: ecb, cbc, ctr, xts")
       ("key-bits", po::value<unsigned>(&o.key_bits)->default_value(256),
        "bits per AES key: 128, 192, 256 (XTS uses two keys; 128 or 256)")
       ("direction", po::value<std::string>(&direction)->default_value("encrypt"), "encrypt or decrypt")
-      ("request-bytes", po::value<std::uint32_t>(&o.request_bytes)->default_value(65536),
-       "bytes per request (a multiple of 16, at most 1048560: the sDMA counts 65535 frames)")
+      ("request-bytes", po::value<std::string>(&request_text)->default_value(request_text),
+       "bytes per request, a size (docs/units.md: 4096 or 4K): a multiple of 16, at most 1048560 "
+       "(the sDMA counts 65535 frames)")
       ("requests", po::value<std::uint32_t>(&o.requests)->default_value(256), "number of requests");
   // Waveforms (traces/sc, docs/traces.md "Waveforms (VCD)").
   WaveformOutput waveforms;
@@ -153,6 +155,7 @@ int hw_command(const std::vector<std::string>& args) {
     throw UsageError("--key-bits: " + std::to_string(o.key_bits) + " is not 128, 192 or 256");
   if (o.mode == baremetal::CipherMode::Xts && o.key_bits == 192)
     throw UsageError("--key-bits: the OpenSSL reference has no XTS-AES-192; use 128 or 256");
+  o.request_bytes = static_cast<std::uint32_t>(parse_size("--request-bytes", request_text, UINT32_MAX));
   if (o.request_bytes == 0 || o.request_bytes % 16 != 0 || o.request_bytes > baremetal::kMaxJobBytes)
     throw UsageError("--request-bytes: must be a positive multiple of 16, at most " +
                      std::to_string(baremetal::kMaxJobBytes));

@@ -40,20 +40,47 @@ namespace {
 // Bounds the key read from --key-file (64 key slots of a 512-bit XTS key).
 constexpr unsigned kMaxKeyBits = 64 * 512;
 
-std::vector<std::uint32_t> parse_bio_kib(const std::string& s) {
+// --bio-size: one size or a list drawn uniformly, each a multiple of the sector size.
+std::vector<std::uint32_t> parse_bio_sizes(const std::string& s, std::uint32_t sector_size) {
   std::vector<std::uint32_t> v;
-  for (const std::string& item : split_list("--bio-kib", s, "4,16,64")) {
-    const std::uint64_t kib = parse_count("--bio-kib", item, 1024);
-    if (kib == 0) throw UsageError("--bio-kib: '" + item + "' is not a size of 1..1024 KiB");
-    v.push_back(static_cast<std::uint32_t>(kib * 1024));
+  for (const std::string& item : split_list("--bio-size", s, "4K,16K,64K")) {
+    const std::uint64_t bytes = parse_size("--bio-size", item, 1u << 20);
+    if (bytes == 0 || bytes % sector_size != 0)
+      throw UsageError("--bio-size: '" + item + "' is not a positive multiple of the sector size " +
+                       std::to_string(sector_size));
+    v.push_back(static_cast<std::uint32_t>(bytes));
   }
   return v;
 }
 
+// The sizes as the statistics' older KiB fields give them ("4,16,64"; "0.5" for 512 bytes).
 std::string join_kib(const std::vector<std::uint32_t>& v) {
   std::string s;
-  for (auto b : v) s += (s.empty() ? "" : ",") + std::to_string(b / 1024);
+  for (auto b : v)
+    s += (s.empty() ? "" : ",") +
+         (b % 1024 == 0 ? std::to_string(b / 1024) : nlohmann::json(b / 1024.0).dump());
   return s;
+}
+
+// For the summary: "64 KiB", "1 MiB", "512 B".
+std::string human_size(std::uint64_t bytes) {
+  std::string t = size_text(bytes);
+  const char unit = t.back();
+  if (unit >= '0' && unit <= '9') return t + " B";
+  t.pop_back();
+  return t + " " + unit + "iB";
+}
+
+std::string join_sizes(const std::vector<std::uint32_t>& v) {
+  std::string s;
+  for (auto b : v) s += (s.empty() ? "" : ", ") + human_size(b);
+  return s;
+}
+
+// Whole MiB as an integer (the statistics' size_mib/mixed_mib), else the fraction.
+nlohmann::json mib(std::uint64_t bytes) {
+  if (bytes % (1u << 20) == 0) return bytes >> 20;
+  return static_cast<double>(bytes) / (1u << 20);
 }
 
 double us(traces::Time ps) { return static_cast<double>(ps) * 1e-6; }
@@ -62,10 +89,10 @@ double us(traces::Time ps) { return static_cast<double>(ps) * 1e-6; }
 
 int run_command(const std::vector<std::string>& args) {
   po::options_description own("Options of aesvp run");
-  std::string cipher = "aes-xts-plain64", pattern = "seq", bio_kib = "64", key_file, disk_file,
-              bulk = "off";
-  unsigned key_bits = 0, sector_size = 512, read_percent = 100, queue_depth = 4;
-  std::uint64_t skip = 0, size_mib = 32, mixed_mib = 0;
+  std::string cipher = "aes-xts-plain64", pattern = "seq", bio_text = "64K", key_file, disk_file,
+              bulk = "off", size_option = "32M", mixed_text = "0", sector_text = "512",
+              skip_text = "0";
+  unsigned key_bits = 0, read_percent = 100, queue_depth = 4;
   own.add_options()
       ("cipher", po::value<std::string>(&cipher)->default_value("aes-xts-plain64"),
        "dm-crypt cipher spec (docs/dmcrypt.md), e.g. aes-cbc-essiv:sha256, aes:2-cbc-plain")
@@ -73,21 +100,22 @@ int run_command(const std::vector<std::string>& args) {
        "key size in bits, all key slots (default 512 for xts, 256 otherwise; x keycount)")
       ("key-file", po::value<std::string>(&key_file),
        "raw key: the first key-size/8 bytes of FILE (default: a key from the seed)")
-      ("sector-size", po::value<unsigned>(&sector_size)->default_value(512),
-       "encryption sector size: 512..4096, power of two")
+      ("sector-size", po::value<std::string>(&sector_text)->default_value("512"),
+       "encryption sector size: 512..4096 bytes, power of two (a size: 4K)")
       ("iv-large-sectors", "IV counts sector-size units (sector size > 512 only)")
-      ("skip", po::value<std::uint64_t>(&skip)->default_value(0),
-       "IV offset in 512-byte sectors (multiple of sector-size/512)")
-      ("size-mib", po::value<std::uint64_t>(&size_mib)->default_value(32),
-       "size of the encrypted area in MiB (1..1024)")
+      ("skip", po::value<std::string>(&skip_text)->default_value("0"),
+       "IV offset in 512-byte sectors, as cryptsetup's (multiple of sector-size/512)")
+      ("size", po::value<std::string>(&size_option)->default_value("32M"),
+       "size of the encrypted area: a multiple of the sector size up to 1G (sizes: "
+       "docs/units.md, e.g. 1M, 256K, 2048S)")
       ("pattern", po::value<std::string>(&pattern)->default_value("seq"), "seq or rand")
       ("read-percent", po::value<unsigned>(&read_percent)->default_value(100),
        "100: write the area, then read it back; else write it, then a mixed phase with this "
        "share of reads")
-      ("mixed-mib", po::value<std::uint64_t>(&mixed_mib)->default_value(0),
-       "bytes of the mixed phase in MiB (0: the area size)")
-      ("bio-kib", po::value<std::string>(&bio_kib)->default_value("64"),
-       "bio size in KiB, or a list drawn uniformly (4,16,64)")
+      ("mixed-size", po::value<std::string>(&mixed_text)->default_value("0"),
+       "bytes of the mixed phase, up to 4G (0: the area size)")
+      ("bio-size", po::value<std::string>(&bio_text)->default_value("64K"),
+       "bio size, or a list drawn uniformly (4K,16K,64K); multiples of the sector size, up to 1M")
       ("queue-depth", po::value<unsigned>(&queue_depth)->default_value(4),
        "bios in flight (kcryptd worker threads), 1..64")
       ("disk", po::value<std::string>(&disk_file),
@@ -112,6 +140,9 @@ int run_command(const std::vector<std::string>& args) {
                   own);
   cli.unused_groups({"cryptodev"},
                     "its requests come from dm-crypt, not from cryptodev");
+  cli.size_alias("size-mib", "size", "M", 1, 1024);
+  cli.size_alias("mixed-mib", "mixed-size", "M", 0, 4096);
+  cli.size_alias("bio-kib", "bio-size", "K", 1, 1024, true);
   CommonOptions common;
   const po::variables_map vm = cli.parse(args, common);
   const BulkMode bulk_mode = apply_bulk_mode(bulk, common);
@@ -133,6 +164,8 @@ int run_command(const std::vector<std::string>& args) {
     throw UsageError("--key-size: " + std::to_string(key_bits) + " is not a multiple of 8 bits up to " +
                      std::to_string(kMaxKeyBits));
   const bool iv_large = vm.count("iv-large-sectors") != 0;
+  const auto sector_size = static_cast<unsigned>(parse_size("--sector-size", sector_text, 1u << 20));
+  const std::uint64_t skip = parse_sectors("--skip", skip_text);
   dmcrypt::SectorMapping mapping;
   mapping.sector_size = sector_size;
   mapping.iv_large_sectors = iv_large;
@@ -162,8 +195,10 @@ int run_command(const std::vector<std::string>& args) {
   } catch (const std::runtime_error& e) {
     throw UsageError(e.what());  // an unreadable key file is a bad option here (exit 2)
   }
-  if (size_mib == 0 || size_mib > 1024)
-    throw UsageError("--size-mib: " + std::to_string(size_mib) + " is not in 1..1024");
+  const std::uint64_t area = parse_size("--size", size_option, std::uint64_t{1} << 30);
+  if (area == 0 || area % sector_size != 0)
+    throw UsageError("--size: '" + size_option + "' is not a positive multiple of the sector size " +
+                     std::to_string(sector_size));
   testbench::Workload w;
   if (pattern == "seq") w.pattern = testbench::Pattern::Sequential;
   else if (pattern == "rand") w.pattern = testbench::Pattern::Random;
@@ -171,30 +206,28 @@ int run_command(const std::vector<std::string>& args) {
   if (read_percent > 100)
     throw UsageError("--read-percent: " + std::to_string(read_percent) + " is above 100");
   w.read_percent = read_percent;
-  w.bio_bytes = parse_bio_kib(bio_kib);
-  for (auto b : w.bio_bytes)
-    if (b % sector_size != 0)
-      throw UsageError("--bio-kib: " + std::to_string(b / 1024) +
-                       " KiB is not a multiple of the sector size " + std::to_string(sector_size));
+  w.bio_bytes = parse_bio_sizes(bio_text, sector_size);
   if (queue_depth == 0 || queue_depth > 64)
     throw UsageError("--queue-depth: " + std::to_string(queue_depth) + " is not in 1..64");
   w.queue_depth = queue_depth;
-  if (mixed_mib > 4096) throw UsageError("--mixed-mib: at most 4096");
-  if (mixed_mib != 0 && read_percent == 100)
-    throw UsageError("--mixed-mib: needs --read-percent below 100");
-  w.mixed_bytes = mixed_mib << 20;
+  const std::uint64_t mixed_bytes = parse_size("--mixed-size", mixed_text, std::uint64_t{4} << 30);
+  if (mixed_bytes % sector_size != 0)
+    throw UsageError("--mixed-size: '" + mixed_text + "' is not a multiple of the sector size " +
+                     std::to_string(sector_size));
+  if (mixed_bytes != 0 && read_percent == 100)
+    throw UsageError("--mixed-size: needs --read-percent below 100");
+  w.mixed_bytes = mixed_bytes;
   w.seed = common.seed;
-  const std::uint64_t area = size_mib << 20;
   bool inject = vm.count("inject-corruption") != 0;
   const std::uint64_t inject_sector = inject ? vm["inject-corruption"].as<std::uint64_t>() : 0;
   if (inject && inject_sector >= area / 512)
     throw UsageError("--inject-corruption: sector " + std::to_string(inject_sector) +
                      " is beyond the area (" + std::to_string(area / 512) + " sectors)");
   const std::uint64_t max_bio = *std::max_element(w.bio_bytes.begin(), w.bio_bytes.end());
-  if (max_bio > area) throw UsageError("--bio-kib: a bio is larger than the area");
+  if (max_bio > area) throw UsageError("--bio-size: a bio is larger than the area (--size)");
   const std::uint64_t dram = std::uint64_t{common.params.dram.size_mib} << 20;
   if (2 * max_bio * queue_depth + (4u << 20) > dram)
-    throw UsageError("--queue-depth x --bio-kib: bio buffers need more than the simulated DRAM (" +
+    throw UsageError("--queue-depth x --bio-size: bio buffers need more than the simulated DRAM (" +
                      std::to_string(common.params.dram.size_mib) + " MiB, --dram.size_mib)");
   if (common.params.soc.timing_mode != "accurate" && common.params.soc.timing_mode != "fast")
     throw UsageError("--soc.timing_mode: '" + common.params.soc.timing_mode +
@@ -349,9 +382,11 @@ int run_command(const std::vector<std::string>& args) {
     }
     nlohmann::json config = {{"cipher", spec.canonical()},  {"key_bits", key_bits},
                              {"sector_size", sector_size},  {"iv_large_sectors", iv_large},
-                             {"skip", skip},                {"size_mib", size_mib},
-                             {"pattern", pattern},          {"read_percent", read_percent},
-                             {"mixed_mib", mixed_mib},      {"bio_kib", join_kib(w.bio_bytes)},
+                             {"skip", skip},                {"size_mib", mib(area)},
+                             {"size_bytes", area},          {"pattern", pattern},
+                             {"read_percent", read_percent},
+                             {"mixed_mib", mib(mixed_bytes)}, {"mixed_bytes", mixed_bytes},
+                             {"bio_kib", join_kib(w.bio_bytes)}, {"bio_bytes", w.bio_bytes},
                              {"queue_depth", queue_depth},  {"key_file", !key_file.empty()},
                              {"bulk", to_string(bulk_mode)},
                              {"disk", disk_file.empty() ? "memory" : "file"}};
@@ -367,13 +402,13 @@ int run_command(const std::vector<std::string>& args) {
   if (ok) outputs.commit();
   else outputs.discard();
 
-  std::printf("aesvp run: %s, %u-bit key, %llu MiB area, %u-byte sectors%s, skip %llu, seed %llu\n",
-              spec.canonical().c_str(), key_bits, static_cast<unsigned long long>(size_mib),
+  std::printf("aesvp run: %s, %u-bit key, %s area, %u-byte sectors%s, skip %llu, seed %llu\n",
+              spec.canonical().c_str(), key_bits, human_size(area).c_str(),
               sector_size, iv_large ? " (iv_large_sectors)" : "",
               static_cast<unsigned long long>(skip), static_cast<unsigned long long>(common.seed));
-  std::printf("  workload            %s, %s, bios of %s KiB, queue depth %u%s\n",
+  std::printf("  workload            %s, %s, bios of %s, queue depth %u%s\n",
               read_percent == 100 ? "write the area, then read it back" : "fill, then mixed",
-              testbench::to_string(w.pattern), join_kib(w.bio_bytes).c_str(), queue_depth,
+              testbench::to_string(w.pattern), join_sizes(w.bio_bytes).c_str(), queue_depth,
               read_percent == 100 ? "" : (", " + std::to_string(read_percent) + "% reads").c_str());
   std::printf("  disk                %s (zero simulated time)\n",
               disk_file.empty() ? "in memory" : disk_file.c_str());

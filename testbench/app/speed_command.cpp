@@ -108,10 +108,10 @@ constexpr std::uint32_t kMaxSize = baremetal::kMaxJobBytes;
 
 std::vector<std::uint32_t> parse_sizes(const std::string& s) {
   std::vector<std::uint32_t> out;
-  for (const std::string& item : split_list("--sizes", s, "16,64,256")) {
-    const std::uint64_t v = parse_count("--sizes", item, kMaxSize);
+  for (const std::string& item : split_list("--sizes", s, "16,64,256,1K")) {
+    const std::uint64_t v = parse_size("--sizes", item, kMaxSize);
     if (v == 0 || v % 16 != 0)
-      throw UsageError("--sizes: '" + item + "' is not a positive multiple of 16 up to " +
+      throw UsageError("--sizes: '" + item + "' is not a positive multiple of 16 bytes up to " +
                        std::to_string(kMaxSize));
     out.push_back(static_cast<std::uint32_t>(v));
   }
@@ -394,7 +394,8 @@ int speed_command(const std::vector<std::string>& args) {
        "cryptsetup benchmark's table: MiB/s of aes-cbc 128b/256b and aes-xts 256b/512b, "
        "encryption and decryption, at one request size (--sizes, default 65536)")
       ("sizes", po::value<std::string>(&sizes_s)->default_value(sizes_s),
-       "request sizes in bytes, comma-separated (multiples of 16)")
+       "request sizes, comma-separated, each a multiple of 16 bytes (sizes: docs/units.md, "
+       "e.g. 16,256,1K,8K)")
       ("seconds-per-size", po::value<double>(&seconds)->default_value(seconds),
        "simulated seconds of repeated operations per size (openssl speed -seconds, -elapsed)")
       ("decrypt", po::bool_switch(&decrypt), "decrypt instead of encrypt (openssl speed -decrypt)")

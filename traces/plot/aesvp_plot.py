@@ -17,12 +17,28 @@ which run it shows (command, cipher, size, profile, seed: from the file's "run" 
 its Title metadata.
 """
 import json
+import re
 import sys
 
 import matplotlib
 
 matplotlib.use("Agg")  # no display needed
 import matplotlib.pyplot as plt  # noqa: E402
+
+
+def size_in_mib(text):
+    """A size by aesvp's one rule (docs/units.md: N, NS, NK..NT, NKiB..NTiB, NKB..NTB) in MiB;
+    None when the text is not one."""
+    m = re.fullmatch(r"(\d+)(?:([sS])|([kKmMgGtT])(iB|B)?)?", text)
+    if not m:
+        return None
+    n = int(m.group(1))
+    if m.group(2):
+        n *= 512
+    elif m.group(3):
+        n *= (1000 if m.group(4) == "B" else 1024) ** ("kmgt".index(m.group(3).lower()) + 1)
+    mib = n / (1 << 20)
+    return int(mib) if mib.is_integer() else mib
 
 
 def fail(msg):
@@ -55,8 +71,12 @@ def describe(doc):
         cipher = None
     size = None
     mib = first(config.get("size_mib"), other.get("size-mib"), options.get("size-mib"))
+    # run's --size (docs/units.md, e.g. "32M"); crypt's --size counts sectors: not used here.
+    run_size = first(other.get("size"), options.get("size")) if command == "run" else None
+    if mib is None and run_size is not None:
+        mib = size_in_mib(str(run_size))
     if mib is not None:
-        size = f"{mib} MiB"
+        size = f"{mib:g} MiB" if isinstance(mib, float) else f"{mib} MiB"
     elif doc.get("sizes"):
         sizes = [r.get("bytes") for r in doc["sizes"] if isinstance(r, dict)]
         if sizes:

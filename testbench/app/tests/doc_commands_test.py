@@ -23,12 +23,14 @@ import tempfile
 
 SHRINK = {
     # command: (options replaced by a smaller value, options added if absent)
-    "run": ({"--size-mib": "1", "--mixed-mib": "1"}, {"--size-mib": "1"}),
+    "run": ({"--size-mib": "1", "--mixed-mib": "1", "--size": "1M", "--mixed-size": "1M"},
+            {"--size": "1M"}),
     "speed": ({"--seconds-per-size": "0.0005"}, {"--seconds-per-size": "0.0005"}),
     "hw": ({"--requests": "4"}, {"--requests": "4"}),
     "bench": ({"--crypt-mib": "1", "--run-mib": "1", "--startups": "1"},
               {"--crypt-mib": "1", "--run-mib": "1", "--startups": "1"}),
 }
+ALIASES = {"--size": ("--size-mib",)}
 PLACEHOLDER = re.compile(r"\[|\||\.\.\.|\b[A-Z]{3,}\b|<[a-z]")
 COMMAND = re.compile(r"^(?:build/bin/)?aesvp (run|crypt|speed|hw|bench|sweep)(?=\s|$)")
 
@@ -74,7 +76,8 @@ def shrink(cmd):
                 words[i + 1] = replace[key]
     redirect = words.index(">") if ">" in words else len(words)
     for key, value in add.items():
-        if not any(w.split("=", 1)[0] == key for w in words):
+        # An alias of the option counts as the option (docs/units.md: --size-mib N = --size NM).
+        if not any(w.split("=", 1)[0] in (key, *ALIASES.get(key, ())) for w in words):
             words[redirect:redirect] = [key, value]
             redirect += 2
     return " ".join(w if w == ">" else shlex.quote(w) for w in words)

@@ -61,7 +61,7 @@ foreach(c run hw speed crypt)
 endforeach()
 check_field("${j}" "aes-cbc-plain" configuration options cipher)
 file(READ ${WORK}/run.json j)
-check_field("${j}" "1" configuration options size-mib)
+check_field("${j}" "1M" configuration options size)  # --size-mib 1 is --size 1M
 file(READ ${WORK}/speed.json j)
 check_field("${j}" "64" sizes 0 bytes)  # speed's own layout is kept
 
