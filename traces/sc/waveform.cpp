@@ -341,10 +341,12 @@ void WaveformRecorder::attach(Platform& platform, const std::vector<unsigned>& c
     }
   }
   if (g & kGroupCpu) {
-    static const char* const kClasses[] = {"hardirq", "softirq", "rt_thread", "thread"};
+    // One bit per context class, named as everywhere else (to_string: hardirq ... rt-thread).
     const Var first = static_cast<Var>(names_.size());
     for (unsigned c = 0; c < platform.cpu.cores(); ++c)
-      for (const char* k : kClasses) im.declare("cpu.cpu" + std::to_string(c) + "." + k, 1, names_);
+      for (unsigned k = 0; k < kContextClasses; ++k)
+        im.declare("cpu.cpu" + std::to_string(c) + "." + to_string(static_cast<ContextClass>(k)), 1,
+                   names_);
     platform.cpu.add_class_observer(
         [link, first](unsigned core, ContextClass cls, bool running, const sc_time& at) {
           if (*link != nullptr)
