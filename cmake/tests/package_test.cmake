@@ -4,8 +4,9 @@
 #     programs run: one engine request, and the platform elaborated with one AES request
 #     through the driver stack, checked against OpenSSL;
 #  3. consumer/ with add_subdirectory() of the source tree: configures (no module-path or
-#     helper failures, no build type forced: the consumer leaves it empty), and its engine
-#     program builds and runs (the SystemC layers are not compiled a second time here).
+#     helper failures, no build type forced: the consumer leaves it empty; consumer/ checks
+#     that no other setting of its own changed), and both its programs build and run: only
+#     their dependency closure is compiled (no aesvp tests or program), the platform with it.
 # -DBUILD=<this build> -DSRC=<source tree> -DWORK=<scratch dir> [-DLAUNCHER=ccache]
 cmake_minimum_required(VERSION 3.25)
 file(REMOVE_RECURSE ${WORK})
@@ -71,6 +72,19 @@ file(STRINGS ${WORK}/subdir/CMakeCache.txt tests REGEX "^AESVP_BUILD_TESTS:")
 if(NOT tests STREQUAL "AESVP_BUILD_TESTS:BOOL=OFF")
   message(FATAL_ERROR "add_subdirectory builds aesvp's tests by default: ${tests}")
 endif()
-step("build with add_subdirectory" ${CMAKE_COMMAND} --build ${WORK}/subdir -j2 --target engine_request)
+string(TIMESTAMP t0 "%s")
+step("build with add_subdirectory" ${CMAKE_COMMAND} --build ${WORK}/subdir -j2
+     --target engine_request platform_request)
+string(TIMESTAMP t1 "%s")
+math(EXPR seconds "${t1} - ${t0}")
+message(STATUS "add_subdirectory build of engine_request + platform_request: ${seconds} s")
+if(EXISTS ${WORK}/subdir/aesvp/bin/aesvp)
+  message(FATAL_ERROR "building the consumer's targets also built the aesvp program")
+endif()
 step("engine_request (add_subdirectory)" ${WORK}/subdir/engine_request)
 message(STATUS "${step_out}")
+step("platform_request (add_subdirectory)" ${WORK}/subdir/platform_request)
+message(STATUS "${step_out}")
+if(NOT step_out MATCHES "through the hardware, equal to OpenSSL")
+  message(FATAL_ERROR "platform_request (add_subdirectory): unexpected output: ${step_out}")
+endif()
