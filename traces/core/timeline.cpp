@@ -10,7 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "traces/core/json_text.h"
+#include <nlohmann/json.hpp>
 
 namespace aesvp::traces {
 
@@ -447,15 +447,6 @@ void Timeline::clear() {
 
 namespace {
 
-std::string quote(std::string_view text) {
-  std::ostringstream os;
-  {
-    JsonText j(os);
-    j.string(text);
-  }
-  return os.str();
-}
-
 std::string utc_now() {
   const std::time_t now = std::time(nullptr);
   std::tm tm{};
@@ -465,131 +456,105 @@ std::string utc_now() {
   return buf;
 }
 
+// Trace-event times are microseconds: ps / 1e6 as a double, which nlohmann writes as the
+// shortest decimal that reads back to the same double - the exact decimal of the picoseconds
+// (at most 6 fractional digits) up to 2^53 ps (about 2.5 simulated hours).
+double us(Time ps) { return static_cast<double>(ps) / 1e6; }
+
+std::string request_hex(std::uint64_t request) {
+  char hex[24];
+  const auto r = std::to_chars(hex, hex + sizeof hex, request, 16);
+  return "0x" + std::string(hex, r.ptr);
+}
+
 }  // namespace
 
-// write_json in steps: header (otherData), metadata (process and thread names), counter levels
-// in force when the window opens, the recorded events in time order, the async phases still
-// open, then the closing brackets. One object holds what the steps share: the writer, the
-// "first event" flag and the pre-formatted names and prefixes.
+// write_json through nlohmann-json, streaming (docs/dependencies.md has the measurement): the
+// header and each event are one nlohmann object each, dumped to the stream as they are made
+// (no document tree of the whole timeline). Steps: header (otherData), metadata (process and
+// thread names), counter levels in force when the window opens, the recorded events in time
+// order, the async phases still open, then the closing brackets. Key order is the insertion
+// order (ordered_json), the trace-event convention "ph" first.
 class Timeline::JsonOut {
  public:
-  JsonOut(const Timeline& t, std::ostream& out) : t_(t), j_(out) {}
+  using Json = nlohmann::ordered_json;
+  JsonOut(const Timeline& t, std::ostream& out) : t_(t), out_(out) {}
 
   void header(const WriteOptions& w);
   void metadata();
   void pre_window_counters();
   void events();
   void close_open_async();
-  void finish() {
-    j_.raw("\n]}\n");
-    j_.flush();
-  }
+  void finish() { out_ << "\n]}\n"; }
 
  private:
-  void begin_event(const char* ph) {
-    if (!first_) j_.raw(",\n");
+  // One event: a separator after the first, then the object, compact.
+  void put(const Json& e) {
+    if (!first_) out_ << ",\n";
     first_ = false;
-    j_.raw("{\"ph\":\"");
-    j_.raw(ph);
-    j_.raw("\"");
+    out_ << e;
   }
-  void metadata_event(const char* name, std::uint32_t pid, std::uint32_t tid, const char* key);
+  void metadata_event(const char* name, std::uint32_t pid, std::uint32_t tid, const char* key,
+                      Json value);
   std::vector<std::uint32_t> time_order() const;
-  void prepare_prefixes();
-  void request_id(std::uint64_t request);
-  void args(const Event& e, bool implicit_end);
+  void set_args(Json& o, const Event& e, bool implicit_end) const;
   void event(const Event& e);
 
   const Timeline& t_;
-  JsonText j_;
+  std::ostream& out_;
   bool first_ = true;
-  std::vector<std::string> quoted_, track_prefix_, counter_prefix_;
+  // One object per event kind, reused: its keys stay, only the values change per event.
+  Json span_ = Json::object(), counter_ = Json::object(), async_ = Json::object();
 };
 
 void Timeline::JsonOut::header(const WriteOptions& w) {
   const TimelineOptions& o = t_.options_;
-  j_.raw("{\"displayTimeUnit\":\"ns\",\"otherData\":{\"generator\":\"aesvp traces\"");
-  j_.raw(",\"trace_format_version\":1,\"time_source\":\"simulated picoseconds, ts/dur in us\"");
-  j_.raw(",\"window_begin_ps\":");
-  j_.uint(o.window_begin);
-  j_.raw(",\"window_end_ps\":");
-  if (o.window_end == kTimeMax) j_.raw("null"); else j_.uint(o.window_end);
-  j_.raw(",\"max_requests\":");
-  if (o.max_requests == kUnlimited) j_.raw("null"); else j_.uint(o.max_requests);
-  j_.raw(",\"max_events\":");
-  if (o.max_events == kUnlimited) j_.raw("null"); else j_.uint(o.max_events);
   const TimelineCounts& c = t_.counts_;
-  const std::pair<const char*, std::uint64_t> count_fields[] = {
-      {"recorded", c.recorded},
-      {"dropped_window", c.dropped_window},
-      {"dropped_request_limit", c.dropped_request_limit},
-      {"dropped_cap", c.dropped_cap},
-      {"dropped_invalid", c.dropped_invalid},
-      {"unmatched_async_end", c.unmatched_async_end},
-      {"clipped", c.clipped},
-      {"requests_admitted", c.requests_admitted},
-  };
-  j_.raw(",\"request_limit_end_ps\":");
-  if (c.request_limit_end == kTimeMax) j_.raw("null"); else j_.uint(c.request_limit_end);
-  for (const auto& [key, value] : count_fields) {
-    j_.raw(",\"");
-    j_.raw(key);
-    j_.raw("\":");
-    j_.uint(value);
-  }
+  auto or_null = [](std::uint64_t v, std::uint64_t none) { return v == none ? Json() : Json(v); };
+  Json other = {{"generator", "aesvp traces"},
+                {"trace_format_version", 1},
+                {"time_source", "simulated picoseconds, ts/dur in us"},
+                {"window_begin_ps", o.window_begin},
+                {"window_end_ps", or_null(o.window_end, kTimeMax)},
+                {"max_requests", or_null(o.max_requests, kUnlimited)},
+                {"max_events", or_null(o.max_events, kUnlimited)},
+                {"request_limit_end_ps", or_null(c.request_limit_end, kTimeMax)},
+                {"recorded", c.recorded},
+                {"dropped_window", c.dropped_window},
+                {"dropped_request_limit", c.dropped_request_limit},
+                {"dropped_cap", c.dropped_cap},
+                {"dropped_invalid", c.dropped_invalid},
+                {"unmatched_async_end", c.unmatched_async_end},
+                {"clipped", c.clipped},
+                {"requests_admitted", c.requests_admitted}};
   if (!t_.info_.empty()) {
-    j_.raw(",\"run\":{");
-    for (std::size_t k = 0; k < t_.info_.size(); ++k) {
-      if (k != 0) j_.raw(",");
-      j_.string(t_.info_[k].first);
-      j_.raw(":");
-      j_.string(t_.info_[k].second);
-    }
-    j_.raw("}");
+    Json run = Json::object();
+    for (const auto& [key, value] : t_.info_) run[key] = value;
+    other["run"] = std::move(run);
   }
   const std::string dropped = t_.drop_summary();
-  if (!dropped.empty()) {
-    j_.raw(",\"dropped\":");
-    j_.string(dropped);
-  }
-  if (w.wall_clock_stamp) {
-    j_.raw(",\"generated_at\":");
-    j_.string(w.normalise ? std::string("1970-01-01T00:00:00Z") : utc_now());
-  }
-  j_.raw("},\n\"traceEvents\":[\n");
+  if (!dropped.empty()) other["dropped"] = dropped;
+  if (w.wall_clock_stamp)
+    other["generated_at"] = w.normalise ? std::string("1970-01-01T00:00:00Z") : utc_now();
+  // The run's facts come from the command line: bytes that are not UTF-8 are replaced.
+  out_ << "{\"displayTimeUnit\":\"ns\",\"otherData\":"
+       << other.dump(-1, ' ', false, Json::error_handler_t::replace) << ",\n\"traceEvents\":[\n";
 }
 
 void Timeline::JsonOut::metadata_event(const char* name, std::uint32_t pid, std::uint32_t tid,
-                                       const char* key) {
-  begin_event("M");
-  j_.raw(",\"name\":\"");
-  j_.raw(name);
-  j_.raw("\",\"pid\":");
-  j_.uint(pid);
-  j_.raw(",\"tid\":");
-  j_.uint(tid);
-  j_.raw(",\"args\":{\"");
-  j_.raw(key);
-  j_.raw("\":");
+                                       const char* key, Json value) {
+  put(Json{{"ph", "M"}, {"name", name}, {"pid", pid}, {"tid", tid}, {"args", {{key, std::move(value)}}}});
 }
 
 // Names and order of processes and threads.
 void Timeline::JsonOut::metadata() {
   for (std::uint32_t p = 0; p < t_.processes_.size(); ++p) {
-    metadata_event("process_name", p + 1, 0, "name");
-    j_.string(t_.names_[t_.processes_[p]]);
-    j_.raw("}}");
-    metadata_event("process_sort_index", p + 1, 0, "sort_index");
-    j_.uint(p + 1);
-    j_.raw("}}");
+    metadata_event("process_name", p + 1, 0, "name", t_.names_[t_.processes_[p]]);
+    metadata_event("process_sort_index", p + 1, 0, "sort_index", p + 1);
   }
   for (const Track& tr : t_.tracks_) {
-    metadata_event("thread_name", tr.process + 1, tr.tid, "name");
-    j_.string(t_.names_[tr.thread]);
-    j_.raw("}}");
-    metadata_event("thread_sort_index", tr.process + 1, tr.tid, "sort_index");
-    j_.uint(tr.tid);
-    j_.raw("}}");
+    metadata_event("thread_name", tr.process + 1, tr.tid, "name", t_.names_[tr.thread]);
+    metadata_event("thread_sort_index", tr.process + 1, tr.tid, "sort_index", tr.tid);
   }
 }
 
@@ -598,16 +563,8 @@ void Timeline::JsonOut::pre_window_counters() {
   if (t_.options_.window_begin == 0) return;
   for (const CounterSeries& s : t_.counters_) {
     if (!s.has_pre_window) continue;
-    begin_event("C");
-    j_.raw(",\"name\":");
-    j_.string(t_.names_[s.series]);
-    j_.raw(",\"pid\":");
-    j_.uint(s.process + 1);
-    j_.raw(",\"tid\":0,\"ts\":");
-    j_.picoseconds_as_us(t_.options_.window_begin);
-    j_.raw(",\"args\":{\"value\":");
-    j_.real(s.pre_window_value);
-    j_.raw("}}");
+    put(Json{{"ph", "C"}, {"name", t_.names_[s.series]}, {"pid", s.process + 1}, {"tid", 0},
+             {"ts", us(t_.options_.window_begin)}, {"args", {{"value", s.pre_window_value}}}});
   }
 }
 
@@ -633,103 +590,71 @@ std::vector<std::uint32_t> Timeline::JsonOut::time_order() const {
   return order;
 }
 
-// Pre-formatted pieces: quoted names and per-track / per-counter prefixes.
-void Timeline::JsonOut::prepare_prefixes() {
-  quoted_.resize(t_.names_.size());
-  for (std::size_t i = 0; i < t_.names_.size(); ++i) quoted_[i] = quote(t_.names_[i]);
-  track_prefix_.resize(t_.tracks_.size());
-  for (std::size_t i = 0; i < t_.tracks_.size(); ++i) {
-    track_prefix_[i] = ",\"pid\":" + std::to_string(t_.tracks_[i].process + 1) +
-                       ",\"tid\":" + std::to_string(t_.tracks_[i].tid) + ",\"ts\":";
+// "args": the request, the event's own argument, clipped / unterminated marks; no key when
+// there are none.
+void Timeline::JsonOut::set_args(Json& o, const Event& e, bool implicit_end) const {
+  const bool any = e.request != kNoRequest || (e.flags & (kHasArg | kClipped)) != 0 || implicit_end;
+  if (!any) {
+    o.erase("args");
+    return;
   }
-  counter_prefix_.resize(t_.counters_.size());
-  for (std::size_t i = 0; i < t_.counters_.size(); ++i) {
-    counter_prefix_[i] = ",\"name\":" + quoted_[t_.counters_[i].series] +
-                         ",\"pid\":" + std::to_string(t_.counters_[i].process + 1) +
-                         ",\"tid\":0,\"ts\":";
-  }
-}
-
-void Timeline::JsonOut::request_id(std::uint64_t request) {
-  j_.raw(",\"cat\":\"request\",\"id\":\"0x");
-  j_.hex(request);
-  j_.raw("\"");
-}
-
-void Timeline::JsonOut::args(const Event& e, bool implicit_end) {
-  bool any = false;
-  auto key = [&](const char* k) {
-    j_.raw(any ? ",\"" : ",\"args\":{\"");
-    any = true;
-    j_.raw(k);
-    j_.raw("\":");
-  };
-  if (e.request != kNoRequest) {
-    key("request");
-    j_.uint(e.request);
-  }
-  if ((e.flags & kHasArg) != 0) {
-    j_.raw(any ? "," : ",\"args\":{");
-    any = true;
-    j_.raw(quoted_[e.arg_key]);
-    j_.raw(":");
-    j_.sint(e.arg_value);
-  }
-  if ((e.flags & kClipped) != 0) {
-    key("clipped");
-    j_.raw("1");
-  }
-  if (implicit_end) {
-    key("unterminated");
-    j_.raw("1");
-  }
-  if (any) j_.raw("}");
+  Json& a = o["args"];
+  a = Json::object();
+  if (e.request != kNoRequest) a["request"] = e.request;
+  if ((e.flags & kHasArg) != 0) a[t_.names_[e.arg_key]] = e.arg_value;
+  if ((e.flags & kClipped) != 0) a["clipped"] = 1;
+  if (implicit_end) a["unterminated"] = 1;
 }
 
 void Timeline::JsonOut::event(const Event& e) {
   switch (e.phase) {
     case Phase::kComplete:
-    case Phase::kInstant:
-      begin_event(e.phase == Phase::kComplete ? "X" : "i");
-      if (e.phase == Phase::kInstant) j_.raw(",\"s\":\"t\"");
-      j_.raw(",\"name\":");
-      j_.raw(quoted_[e.name]);
-      j_.raw(track_prefix_[e.where - 1]);
-      j_.picoseconds_as_us(e.ts);
-      if (e.phase == Phase::kComplete) {
-        j_.raw(",\"dur\":");
-        j_.picoseconds_as_us(e.dur);
-      }
-      args(e, false);
-      j_.raw("}");
+    case Phase::kInstant: {
+      Json& o = span_;
+      const bool complete = e.phase == Phase::kComplete;
+      o["ph"] = complete ? "X" : "i";
+      if (complete) o.erase("s"); else o["s"] = "t";
+      o["name"] = t_.names_[e.name];
+      const Track& tr = t_.tracks_[e.where - 1];
+      o["pid"] = tr.process + 1;
+      o["tid"] = tr.tid;
+      o["ts"] = us(e.ts);
+      if (complete) o["dur"] = us(e.dur); else o.erase("dur");
+      set_args(o, e, false);
+      put(o);
       return;
-    case Phase::kCounter:
-      begin_event("C");
-      j_.raw(counter_prefix_[e.where - 1]);
-      j_.picoseconds_as_us(e.ts);
-      j_.raw(",\"args\":{\"value\":");
-      j_.real(e.counter_value);
-      j_.raw("}}");
+    }
+    case Phase::kCounter: {
+      Json& o = counter_;
+      const CounterSeries& c = t_.counters_[e.where - 1];
+      o["ph"] = "C";
+      o["name"] = t_.names_[c.series];
+      o["pid"] = c.process + 1;
+      o["tid"] = 0;
+      o["ts"] = us(e.ts);
+      o["args"]["value"] = e.counter_value;
+      put(o);
       return;
+    }
     case Phase::kAsyncBegin:
     case Phase::kAsyncEnd:
-    case Phase::kAsyncInstant:
-      begin_event(e.phase == Phase::kAsyncBegin ? "b" : e.phase == Phase::kAsyncEnd ? "e" : "n");
-      request_id(e.request);
-      j_.raw(",\"name\":");
-      j_.raw(quoted_[e.name]);
-      j_.raw(",\"pid\":");
-      j_.uint(e.where + 1);
-      j_.raw(",\"tid\":0,\"ts\":");
-      j_.picoseconds_as_us(e.ts);
-      args(e, (e.flags & kImplicitEnd) != 0);
-      j_.raw("}");
+    case Phase::kAsyncInstant: {
+      Json& o = async_;
+      o["ph"] = e.phase == Phase::kAsyncBegin ? "b" : e.phase == Phase::kAsyncEnd ? "e" : "n";
+      o["cat"] = "request";
+      o["id"] = request_hex(e.request);
+      o["name"] = t_.names_[e.name];
+      o["pid"] = e.where + 1;
+      o["tid"] = 0;
+      o["ts"] = us(e.ts);
+      set_args(o, e, (e.flags & kImplicitEnd) != 0);
+      put(o);
       return;
+    }
   }
 }
 
 void Timeline::JsonOut::events() {
-  prepare_prefixes();
   for (std::uint32_t i : time_order()) event(t_.events_[i]);
 }
 
@@ -745,17 +670,10 @@ void Timeline::JsonOut::close_open_async() {
     for (std::size_t k = stack.size(); k > 0; --k) {
       const OpenAsync& o = stack[k - 1];
       if (o.state != OpenState::kRecorded) continue;
-      begin_event("e");
-      request_id(request);
-      j_.raw(",\"name\":");
-      j_.string(t_.names_[o.name]);
-      j_.raw(",\"pid\":");
-      j_.uint(t_.requests_process_ + 1);
-      j_.raw(",\"tid\":0,\"ts\":");
-      j_.picoseconds_as_us(std::max(close_at, o.ts));
-      j_.raw(",\"args\":{\"request\":");
-      j_.uint(request);
-      j_.raw(",\"unterminated\":1}}");
+      put(Json{{"ph", "e"}, {"cat", "request"}, {"id", request_hex(request)},
+               {"name", t_.names_[o.name]}, {"pid", t_.requests_process_ + 1}, {"tid", 0},
+               {"ts", us(std::max(close_at, o.ts))},
+               {"args", {{"request", request}, {"unterminated", 1}}}});
     }
   }
 }

@@ -13,8 +13,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include "traces/core/json_text.h"
-
 #include "traces/tests/alloc_counter.h"
 
 namespace aesvp::traces {
@@ -59,26 +57,27 @@ std::string meta_name(const json& doc, const char* kind, int pid, int tid = -1) 
   return {};
 }
 
-TEST(traces_json_text, PicosecondsAsMicroseconds) {
-  EXPECT_EQ(format_picoseconds_as_us(0), "0");
-  EXPECT_EQ(format_picoseconds_as_us(1), "0.000001");
-  EXPECT_EQ(format_picoseconds_as_us(1500000), "1.5");
-  EXPECT_EQ(format_picoseconds_as_us(12000345000), "12000.345");
-  EXPECT_EQ(format_picoseconds_as_us(7000000), "7");
-  std::ostringstream os;
-  {
-    JsonText j(os);
-    j.picoseconds_as_us(123456789);
-    j.raw(" ");
-    j.picoseconds_as_us(20);
-    j.raw(" ");
-    j.string("a\"b\\c\n\x01");
-    j.raw(" ");
-    j.real(0.1);
-    j.raw(" ");
-    j.hex(255);
-  }
-  EXPECT_EQ(os.str(), "123.456789 0.00002 \"a\\\"b\\\\c\\n\\u0001\" 0.1 ff");
+// Times are written in microseconds as the shortest decimal of ps / 1e6 (nlohmann-json): the
+// text is the exact decimal of the picoseconds, here checked on the file's own bytes; names
+// with quotes, backslashes and control bytes are escaped and read back.
+TEST(traces_timeline, TimesAreExactDecimalMicrosecondsAndNamesEscaped) {
+  Timeline tl;
+  const TrackId t = tl.track("CPU0", "a\"b\\c\n\x01");
+  tl.span(t, "x", 20, 123456809);                    // 0.00002 us, 123.456789 us long
+  tl.span(t, "y", 1500000, 3500001);                 // 1.5, 2.000001
+  tl.span(t, "z", 12000345000, 12000345000 + 7000000);  // 12000.345, 7
+  tl.span(t, "w", 9000000000000000, 9000000000000001);  // 9000000000 us (2.5 h), 0.000001
+  const std::string text = to_string(tl);
+  for (const char* want : {"\"ts\":2e-05,\"dur\":123.456789", "\"ts\":1.5,\"dur\":2.000001",
+                           "\"ts\":12000.345,\"dur\":7.0", "\"ts\":9000000000.0,\"dur\":1e-06"})
+    EXPECT_NE(text.find(want), std::string::npos) << want << "\n" << text;
+  const json doc = json::parse(text);
+  EXPECT_EQ(meta_name(doc, "thread_name", 1, 10001), "a\"b\\c\n\x01");
+  const std::vector<json> ev = events(doc);
+  ASSERT_EQ(ev.size(), 4u);
+  const std::uint64_t starts[] = {20, 1500000, 12000345000, 9000000000000000};
+  for (std::size_t i = 0; i < 4; ++i)
+    EXPECT_EQ(ev[i].at("ts").get<double>(), static_cast<double>(starts[i]) / 1e6) << i;
 }
 
 TEST(traces_timeline, KnownSequenceProducesExpectedChromeJson) {
