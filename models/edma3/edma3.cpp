@@ -53,9 +53,18 @@ Edma3Params checked(Edma3Params p) {
     config_warning("edma3.fifo_bytes must be a power of two in 32..512; using 256");
     p.fifo_bytes = 256;
   }
-  if (!power_of_two(p.burst_bytes) || p.burst_bytes < 16 || p.burst_bytes > p.fifo_bytes) {
-    config_warning("edma3.burst_bytes must be a power of two from 16 to fifo_bytes; using 64");
-    p.burst_bytes = std::min<std::uint32_t>(64, p.fifo_bytes);
+  if (p.read_commands < 1 || p.read_commands > 16) {
+    config_warning("edma3.read_commands must be 1..16; using 4");
+    p.read_commands = 4;
+  }
+  if (p.write_commands < 1 || p.write_commands > 16) {
+    config_warning("edma3.write_commands must be 1..16; using 4");
+    p.write_commands = 4;
+  }
+  // A read and a write command must fit the FIFO together, else neither could go.
+  if (!power_of_two(p.burst_bytes) || p.burst_bytes < 16 || p.burst_bytes > p.fifo_bytes / 2) {
+    config_warning("edma3.burst_bytes must be a power of two from 16 to fifo_bytes / 2; using 64");
+    p.burst_bytes = std::min<std::uint32_t>(64, p.fifo_bytes / 2);
   }
   return p;
 }
@@ -597,9 +606,11 @@ void Edma3::tc_thread(unsigned t) {
     const unsigned long rises_before = rises_[ch];
     service_events();  // an entry of the queue is free
     if (kind == SetKind::Null) missed(ch);  // the event hit the null set
-    // Fast mode: a request the dummy set swallowed is still pending at a line that stays
-    // high; the channel's next resume (EESR) takes it.
-    if (kind == SetKind::Dummy && mode_ == TimingMode::Fast && event[ch].read()) owed_ |= bit;
+    // A request the dummy set swallowed (the next PaRAM batch not linked in yet) is still
+    // pending at a device line that stays high; the channel's next resume (EESR) takes it.
+    // Both modes: with pipelined TCs the last TR of a batch can end before the driver has
+    // written the next batch.
+    if (kind == SetKind::Dummy && event[ch].read()) owed_ |= bit;
     if (kind != SetKind::Transfer) continue;
     const bool early = (tr.opt & r::kOptTccmode) != 0;
     if (early) complete(tr);
@@ -629,49 +640,97 @@ void Edma3::tc_thread(unsigned t) {
   }
 }
 
+std::vector<Edma3::Cmd> Edma3::side_commands(const Tr& tr, std::uint64_t base,
+                                              std::int32_t bidx) const {
+  const std::uint32_t burst = params_.burst_bytes;
+  std::vector<Cmd> v;
+  auto run = [&](std::uint64_t start, std::uint64_t bytes) {
+    for (std::uint64_t off = 0; off < bytes;) {
+      const std::uint64_t addr = static_cast<std::uint32_t>(start + off);
+      const unsigned len = static_cast<unsigned>(std::min<std::uint64_t>(bytes - off, burst - addr % burst));
+      v.push_back({addr, len});
+      off += len;
+    }
+  };
+  const bool one_d = tr.arrays > 1 && tr.acnt <= burst && power_of_two(tr.acnt) &&
+                     bidx == static_cast<std::int32_t>(tr.acnt) && tr.arrays <= 1023;
+  if (one_d) {
+    run(base, std::uint64_t{tr.acnt} * tr.arrays);
+    return v;
+  }
+  for (std::uint32_t a = 0; a < tr.arrays; ++a)
+    run(static_cast<std::uint32_t>(base + static_cast<std::int64_t>(bidx) * a), tr.acnt);
+  return v;
+}
+
 bool Edma3::run_tr(unsigned t, const Tr& tr, sc_time& delay) {
   Tc& tc = tcs_[t];
-  delay += tr_overhead();
-  // Commands: each array in pieces of at most burst_bytes, reads and writes alike.
-  struct Cmd {
-    std::uint64_t addr;
-    unsigned len;
-  };
-  auto commands = [&](std::uint64_t base, std::int32_t step) {
-    std::vector<Cmd> v;
-    for (std::uint32_t a = 0; a < tr.arrays; ++a) {
-      const std::uint64_t start = static_cast<std::uint32_t>(base + static_cast<std::int64_t>(step) * a);
-      for (std::uint32_t off = 0; off < tr.acnt; off += params_.burst_bytes)
-        v.push_back({start + off, std::min<std::uint32_t>(params_.burst_bytes, tr.acnt - off)});
-    }
-    return v;
-  };
-  const std::vector<Cmd> reads = commands(tr.src, tr.src_bidx);
-  const std::vector<Cmd> writes = commands(tr.dst, tr.dst_bidx);
-  // The FIFO: reads run ahead while they fit; writes drain what was read.
+  const std::vector<Cmd> reads = side_commands(tr, tr.src, tr.src_bidx);
+  const std::vector<Cmd> writes = side_commands(tr, tr.dst, tr.dst_bidx);
+  // Two ports on one schedule (times are offsets like `delay`). A read needs the read port,
+  // a free slot among read_commands in flight and FIFO room (space comes back when a write
+  // has sent its data); a write needs the write port, its data in the FIFO and a free slot
+  // among write_commands posted. The earlier of the two goes next (a read on a tie).
+  const sc_time start = delay + tr_overhead();
   const std::uint32_t fifo = params_.fifo_bytes;
-  std::uint64_t in = 0, out = 0;
+  const sc_time never = sc_core::sc_max_time();
+  std::vector<sc_time> read_done(reads.size()), write_sent(writes.size()), write_done(writes.size());
+  std::vector<std::uint64_t> write_end(writes.size());  // FIFO bytes through write j
+  std::uint64_t in = 0, out = 0, total = 0;
+  for (std::size_t j = 0; j < writes.size(); ++j) write_end[j] = total += writes[j].len;
+  sc_time read_port = start, write_port = start, end = start;
   std::size_t ri = 0, wi = 0;
+  // When the FIFO holds the data of write j: the latest return of the reads it needs.
+  auto data_ready = [&](std::size_t j) {
+    sc_time ready = start;
+    std::uint64_t from = 0;
+    for (std::size_t i = 0; i < ri && from < write_end[j]; from += reads[i++].len)
+      ready = std::max(ready, read_done[i]);
+    return ready;
+  };
   unsigned char tmp[512];
   while (wi < writes.size()) {
-    if (ri < reads.size() && in - out + reads[ri].len <= fifo) {
-      const Cmd& c = reads[ri++];
-      if (!command(t, tlm::TLM_READ_COMMAND, c.addr, tmp, c.len, delay)) {
-        tc.errdet = r::kErrDetReadError;
-      } else {
+    sc_time tr_time = never, tw_time = never;
+    if (ri < reads.size()) {
+      tr_time = read_port;
+      if (ri >= params_.read_commands) tr_time = std::max(tr_time, read_done[ri - params_.read_commands]);
+      if (in + reads[ri].len > fifo) {
+        // Room comes back with the write that sends byte in + len - fifo.
+        std::size_t j = 0;
+        while (write_end[j] < in + reads[ri].len - fifo) ++j;
+        tr_time = j < wi ? std::max(tr_time, write_sent[j]) : never;
+      }
+    }
+    if (in >= write_end[wi]) {
+      tw_time = std::max(write_port, data_ready(wi));
+      if (wi >= params_.write_commands) tw_time = std::max(tw_time, write_done[wi - params_.write_commands]);
+    }
+    if (tr_time <= tw_time) {
+      const Cmd& c = reads[ri];
+      sc_time at = tr_time;
+      read_port = tr_time + command_cost(c.len);
+      if (command(t, tlm::TLM_READ_COMMAND, c.addr, tmp, c.len, at)) {
         for (unsigned i = 0; i < c.len; ++i) buffer_[(in + i) % fifo] = tmp[i];
         in += c.len;
+        read_done[ri++] = at;
         continue;
       }
+      tc.errdet = r::kErrDetReadError;
+      delay = at;
     } else {
-      const Cmd& c = writes[wi++];
+      const Cmd& c = writes[wi];
       for (unsigned i = 0; i < c.len; ++i) tmp[i] = buffer_[(out + i) % fifo];
-      if (command(t, tlm::TLM_WRITE_COMMAND, c.addr, tmp, c.len, delay)) {
+      sc_time at = tw_time;
+      write_port = write_sent[wi] = tw_time + command_cost(c.len);
+      if (command(t, tlm::TLM_WRITE_COMMAND, c.addr, tmp, c.len, at)) {
         out += c.len;
         tc.stats.bytes += c.len;
+        write_done[wi++] = at;
+        end = std::max(end, at);
         continue;
       }
       tc.errdet = r::kErrDetWriteError;
+      delay = at;
     }
     // A bus error: the TR is abandoned, the error latched with the TR's completion code.
     tc.errstat |= r::kTcErrBus;
@@ -681,6 +740,7 @@ bool Edma3::run_tr(unsigned t, const Tr& tr, sc_time& delay) {
     ++tc.stats.errors;
     return false;
   }
+  delay = end;
   return true;
 }
 

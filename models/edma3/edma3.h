@@ -8,12 +8,15 @@
 // IPR & IER & DRAE0 != 0), the error interrupt (level while EMR / QEMR / CCERR != 0), global
 // and shadow-region register views. QDMA channels: registers stored, trigger not modelled.
 // TPTC: one per queue, one TR at a time; a TR is read in commands of at most `burst_bytes`
+// (a 2D side whose arrays are contiguous becomes one 1D run, TRM command optimisation)
 // into a FIFO of `fifo_bytes` and written out of it, one TLM transaction per command. Bus
 // errors set ERRSTAT / ERRDET and the TC error line.
 //
-// Timing (docs/timing.md discipline): a TR costs tr_cycles, then its read commands and
-// write commands (command_cycles + beat_cycles per bus_bytes each, plus the bus and target
-// latency of the transaction), FIFO-chunk by FIFO-chunk, then completion_cycles until IPR.
+// Timing (docs/edma3-model.md): a TR costs tr_cycles, then its commands run on two ports:
+// the read port issues a read every command time (command_cycles + beat_cycles per
+// bus_bytes) while the FIFO has room and fewer than `read_commands` are in flight; the
+// write port issues a write once its data has arrived, up to `write_commands` posted; the
+// TR ends with the last write's response, completion_cycles later its code reaches IPR.
 // Accurate mode waits per TR and samples the event lines one delta after it; fast mode runs
 // a TC's TRs back to back on a local offset and synchronises before a completion that
 // interrupts and when it runs out of work.
@@ -60,6 +63,14 @@ namespace aesvp {
   X(std::uint32_t, burst_bytes, 64, "bytes",                                                  \
     "estimate: TPTC default burst size (DBS) is not published for AM335x / DRA7",            \
     "largest read or write command; longer arrays are split into commands of this size")     \
+  X(std::uint32_t, read_commands, 4, "commands",                                              \
+    "estimate: the TPTC read controller issues reads ahead while the data FIFO has room "    \
+    "(AM335x TRM SPRUH73 11.3.12); how many may be outstanding is not published",            \
+    "read commands in flight at once (each waits only for its FIFO space)")                 \
+  X(std::uint32_t, write_commands, 4, "commands",                                             \
+    "estimate: writes are posted, their status collected before completion (TCSTAT.WSACTV, " \
+    "AM335x TRM); how many may be pending is not published",                                 \
+    "write commands whose status may be pending at once")                                   \
   X(std::uint32_t, bus_bytes, 8, "bytes",                                                     \
     "estimate: 64-bit TPTC master port on AM335x (DRA7 TRM: 128-bit)",                       \
     "bytes per data beat of a command")                                                       \
@@ -184,6 +195,15 @@ class Edma3 : public sc_core::sc_module {
   // Moves the TR's data; `delay` carries the local offset in and the end of the last write
   // out. False on a bus error.
   bool run_tr(unsigned tc, const Tr& tr, sc_core::sc_time& delay);
+  struct Cmd {
+    std::uint64_t addr;
+    unsigned len;
+  };
+  // The commands of one side of a TR: each array in commands of at most burst_bytes, the
+  // first one up to the next burst_bytes boundary; BCNT contiguous arrays of a power-of-two
+  // ACNT <= burst_bytes (BIDX == ACNT, BCNT <= 1023) as one run (AM335x TRM SPRUH73
+  // Table 11-21, read/write command optimisation).
+  std::vector<Cmd> side_commands(const Tr& tr, std::uint64_t base, std::int32_t bidx) const;
   bool command(unsigned tc, tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data,
                unsigned len, sc_core::sc_time& delay);
   bool completion_interrupts(const Tr& tr) const;  // would its completion raise ccint?
@@ -204,9 +224,9 @@ class Edma3 : public sc_core::sc_module {
   std::uint32_t qemr_ = 0, ccerr_ = 0, qeer_ = 0;
   std::vector<bool> last_level_;
   std::vector<unsigned long> rises_ = std::vector<unsigned long>(edma3::kMaxChannels, 0);
-  // Fast mode: a high event line whose next request arrived while the channel's events were
-  // disabled (EER clear, e.g. paused between PaRAM batches) or was swallowed by a dummy
-  // set; EESR takes it.
+  // A high event line whose next request was swallowed by a dummy set (both modes) or, in
+  // fast mode, arrived while the channel's events were disabled (EER clear, e.g. paused
+  // between PaRAM batches); EESR takes it.
   Bits owed_ = 0;
   std::vector<Tc> tcs_;
   std::vector<unsigned char> buffer_;

@@ -31,10 +31,10 @@ void apply_software_profile(const std::string& profile, kernel::KernelParams& k,
     k.cache_invalidate_cycles_per_byte = 0.2;
     // A15 + 32-bit DDR3L-1066: memcpy ~1 GB/s at 1.5 GHz.
     k.memcpy_cycles_per_byte = 1.5;
-    // Fitted like am335x: the DRA7 MPU's path to L3/L4 is longer (256 B point); the
+    // Fitted like am335x: the DRA7 MPU's path to L3/L4 is longer (256 B point: 440 ns); the
     // out-of-order A15 needs half the A8's cycles for the ioctl path (16 B point); the
     // sleep/wake-up cycles fitted to the process CPU load.
-    k.mmio_path_ns = 300.0;
+    k.mmio_path_ns = 440.0;
     c.ioctl_cycles = 2000;
     c.sleep_wake_cycles = 6000;
   }

@@ -3,11 +3,13 @@
 // TC 0), programmed the way Linux's edma driver programs them for omap-aes (AB-sync, ACNT 4,
 // BCNT 4, the FIFO address with index 0). The bytes equal OpenSSL; the data-path time, from
 // the AES's first input request to the completion interrupt of the output channel, equals
-// the closed form derived here for accurate mode:
-//   I = TR cost of one input block  = tr + 4 x (command + hop + DRAM read of 4 bytes)
-//                                        + 4 x (command + hop + L4 + AES access) + completion
-//   O = TR cost of one output block = tr + 4 x (command + hop + L4 + AES access)
-//                                        + 4 x (command + hop + DRAM write of 4 bytes) + completion
+// the closed form derived here for accurate mode. The memory side of each TR is contiguous
+// (BIDX = ACNT = 4): one 16-byte command (TRM command optimisation); the FIFO side is four
+// 4-byte commands one command time c4 apart (reads in flight, writes posted):
+//   I = TR cost of one input block  = tr + (c16 + hop + DRAM read of 16 bytes)
+//                                        + 3 c4 + (c4 + hop + L4 + AES access) + completion
+//   O = TR cost of one output block = tr + 3 c4 + (c4 + hop + L4 + AES access)
+//                                        + (c16 + hop + DRAM write of 16 bytes) + completion
 //   DMA-bound (core <= I): both channels share TC 0, whose queue runs in(1), in(2), out(1),
 //     in(3), out(2), ..., in(N), out(N-1), out(N) back to back: T = N x (I + O).
 //   AES-bound (core >= I + O): T = a_in + N x core + O, with a_in the time from the start of
@@ -70,11 +72,11 @@ struct Bench : sc_core::sc_module {
   }
   sc_time aes_access() const { return sc_time(1000.0 / ap.clock_mhz, SC_NS) * ap.reg_access_cycles; }
   sc_time core() const { return sc_time(1000.0 / ap.clock_mhz, SC_NS) * ap.cycles_per_block_128; }
-  sc_time aes_side() const { return 4.0 * (command(4) + hop() + l4() + aes_access()); }
-  sc_time a_in() const { return dcyc(ep.tr_cycles) + 4.0 * (command(4) + hop() + dram.read_time(4)) + aes_side(); }
+  sc_time aes_side() const { return 3.0 * command(4) + command(4) + hop() + l4() + aes_access(); }
+  sc_time a_in() const { return dcyc(ep.tr_cycles) + command(16) + hop() + dram.read_time(16) + aes_side(); }
   sc_time in_tr() const { return a_in() + dcyc(ep.completion_cycles); }
   sc_time out_tr() const {
-    return dcyc(ep.tr_cycles) + aes_side() + 4.0 * (command(4) + hop() + dram.write_time(4)) +
+    return dcyc(ep.tr_cycles) + aes_side() + command(16) + hop() + dram.write_time(16) +
            dcyc(ep.completion_cycles);
   }
 

@@ -145,7 +145,9 @@ TEST(Edma3, BadAccessesGetErrorResponsesAndNoEffect) {
 // PaRAM updates after each TR (SRC/DST += CIDX, CCNT - 1), intermediate and final
 // completion codes, and the exact time of a TR through the FIFO in burst-size commands.
 TEST(Edma3, AbSyncManualTriggerCopiesFramesWithExactTime) {
-  Bench b("b", TimingMode::Accurate);
+  Edma3Params big_fifo;
+  big_fifo.fifo_bytes = 512;  // a whole frame fits: reads never wait for FIFO room
+  Bench b("b", TimingMode::Accurate, big_fifo);
   const std::uint32_t src = kDramBase + 0x1000, dst = kDramBase + 0x8000;
   const unsigned acnt = 128, bcnt = 3, ccnt = 2;  // frames of 384 bytes
   const auto data = random_bytes(acnt * bcnt * ccnt, 3);
@@ -182,9 +184,15 @@ TEST(Edma3, AbSyncManualTriggerCopiesFramesWithExactTime) {
     // The set was exhausted and linked to the null set.
     const auto n = b.read_set(ch);
     EXPECT_EQ(n, (std::array<std::uint32_t, 8>{0, 0, 0, 0, 0, 0xffff, 0, 0}));
-    // Time: 384 bytes = six 64-byte commands each way, the FIFO (256) splits them 4 + 2.
-    sc_time tr = b.tr_overhead() + b.completion();
-    for (unsigned i = 0; i < 6; ++i) tr += b.mem_read(64) + b.mem_write(64);
+    // Time: 384 bytes = six 64-byte commands each way (ACNT 128 > the burst size: no
+    // 1D optimisation). Reads go back to back, one per command time c; each write goes
+    // when its read returns (a write also takes c, so the write port keeps up): the TR
+    // ends one write after the sixth read, tr + 5 c + read + write + completion, as long
+    // as four reads and four writes in flight cover the latencies (L <= 3 c each).
+    const sc_time c = b.command(64);
+    ASSERT_LE(b.mem_read(64) - c, 3.0 * c);
+    ASSERT_LE(b.mem_write(64) - c, 3.0 * c);
+    const sc_time tr = b.tr_overhead() + 5.0 * c + b.mem_read(64) + b.mem_write(64) + b.completion();
     ASSERT_EQ(b.ccint_rises.size(), 1u);
     EXPECT_EQ(b.ccint_rises[0] - second, b.reg_arrival() + tr);
     (void)issued;
@@ -255,8 +263,10 @@ TEST(Edma3, ASyncArraysFramesAndIntermediateCompletion) {
 
 // The omap-aes pattern: a device FIFO paced by its event line (channel 5), AB-sync ACNT 4,
 // BCNT 4 (one 16-byte block per event), destination indexes 0. The device re-raises its
-// event at the end of each block's last write, so TR k starts at t0 + k x D with
-// D = TR overhead + 4 memory reads + 4 device writes + completion.
+// event at the end of each block's last write, so TR k starts at t0 + k x D. The source
+// side is contiguous (SRCBIDX = ACNT = 4): one 16-byte read; the destination side (index 0)
+// four 4-byte writes, posted one command time apart once the read returned:
+// D = TR overhead + memory read of 16 + 3 commands of 4 + device write + completion.
 void device_pattern(TimingMode mode) {
   Bench b("b", mode);
   const std::uint32_t src = kDramBase + 0x3000;
@@ -285,7 +295,8 @@ void device_pattern(TimingMode mode) {
   EXPECT_EQ(b.dev.received, data);
   EXPECT_EQ(b.dev.unsolicited, 0u);
   EXPECT_EQ(b.dma.missed_events(), 0u);
-  const sc_time d = b.tr_overhead() + 4.0 * b.mem_read(4) + 4.0 * b.dev_write(4) + b.completion();
+  const sc_time d =
+      b.tr_overhead() + b.mem_read(16) + 3.0 * b.command(4) + b.dev_write(4) + b.completion();
   ASSERT_EQ(b.ccint_rises.size(), 1u);
   const sc_time expected = d * static_cast<double>(blocks);
   if (mode == TimingMode::Accurate) {
