@@ -129,12 +129,7 @@ TEST_P(DmaEngineAesTest, BusErrorOnADescriptorFetchFailsTheTransfer) {
     rig.aes_ecb_encrypt(key, 128);
     bad = rig.run(in, out);
     halted = rig.rx->halted();
-    EXPECT_EQ(rig.dma.dmaengine_terminate_all(rig.rx), 0);
-    EXPECT_EQ(rig.dma.dmaengine_terminate_all(rig.tx), 0);
-    b.platform->bus.clear_bus_errors();
-    rig.aes_reset();
-    rig.aes_ecb_encrypt(key, 128);
-    good = rig.run(in, out);
+    good = rig.recover_and_rerun(in, out, key, 128, [&] { b.platform->bus.clear_bus_errors(); });
     cipher = sg_fetch_bytes(k, out);
   });
   sc_core::sc_start(sc_time(6, SC_MS));
@@ -167,12 +162,7 @@ TEST_P(DmaEngineAesTest, BusErrorReportsTransferErrorAndChannelRecovers) {
     rig.aes_ecb_encrypt(key, 128);
     bad = rig.run(in, out);
     halted = rig.rx->halted();
-    EXPECT_EQ(rig.dma.dmaengine_terminate_all(rig.rx), 0);
-    EXPECT_EQ(rig.dma.dmaengine_terminate_all(rig.tx), 0);
-    b.platform->bus.clear_bus_errors();
-    rig.aes_reset();
-    rig.aes_ecb_encrypt(key, 128);
-    good = rig.run(in, out);
+    good = rig.recover_and_rerun(in, out, key, 128, [&] { b.platform->bus.clear_bus_errors(); });
     cipher = fetch_bytes(k, dst, 128);
   });
   sc_core::sc_start(sc_time(4, SC_MS));
