@@ -87,6 +87,10 @@ namespace aesvp::kernel {
   X(std::uint32_t, dma_prep_entry_cycles, 40, "cycles",                                        \
     "estimate: per-sg loop body (address, element and frame counts)",                         \
     "dmaengine_prep_slave_sg per scatterlist entry")                                          \
+  X(std::uint32_t, dma_desc_fill_cycles, 60, "cycles",                                         \
+    "estimate: omap_dma_fill_type2_desc: dma_pool_alloc and seven stores of a type-2 "        \
+    "descriptor",                                                                               \
+    "dmaengine_prep_slave_sg per entry in descriptor-list mode (on top of the entry cost)")    \
   X(std::uint32_t, dma_submit_cycles, 100, "cycles",                                           \
     "estimate: vchan_tx_submit: lock, cookie assignment, list_move_tail",                      \
     "dmaengine_submit")                                                                        \

@@ -1,8 +1,10 @@
 #include "driver/kernel/omap_dma.h"
 
+#include "driver/kernel/dma_mapping.h"
 #include "models/sdma/omap_sdma_regs.h"
 
 #include <algorithm>
+#include <cstring>
 
 namespace aesvp::kernel {
 
@@ -53,6 +55,7 @@ int OmapDma::probe() {
   if (line_ >= r::kIrqLines || line_ >= k_.device_tree().dma.irqs.size()) return -kEINVAL;
   k_.writel(0, glbl(r::irqenable(line_)));
   k_.writel(0xffffffffu, glbl(r::irqstatus(line_)));
+  ll123_ = (k_.readl(glbl(r::kCaps0)) & r::kCaps0SupportLl123) != 0;
   const int rc =
       k_.request_irq(irq_id(), [this](unsigned irq) { return irq_handler(irq); }, "omap-dma");
   if (rc == 0) probed_ = true;
@@ -82,6 +85,11 @@ void OmapDma::dma_release_channel(DmaChan* chan) {
   const unsigned i = chan->channel();
   irq_enable_mask_ &= ~(1u << i);
   k_.writel(irq_enable_mask_, glbl(r::irqenable(line_)));
+  // dma_pool_destroy: the channel's descriptors were dropped by terminate_all.
+  DescPool& pool = *static_cast<Chan&>(*chan).pool;
+  for (std::uint64_t page : pool.pages) k_.dma_free_coherent(page);
+  pool.pages.clear();
+  pool.free.clear();
   // The tasklet may still be queued: keep the object alive, free the logical channel.
   retired_.push_back(std::move(chans_[i]));
 }
@@ -133,6 +141,8 @@ DmaAsyncTxDescriptor* OmapDma::dmaengine_prep_slave_sg(DmaChan* chan, const Scat
   }
   d->cicr = r::kIrqBlock | kErrorBits;
   d->cen = burst;
+  d->dev_addr = to_dev ? cfg.dst_addr : cfg.src_addr;
+  if (ll123_ && d->sg.size() >= 2) d->using_ll = build_list(static_cast<Chan&>(*chan), *d);
   DmaAsyncTxDescriptor* tx = d.get();
   add_allocated(*chan, std::move(d));
   return tx;
@@ -156,7 +166,73 @@ void OmapDma::start_desc(DmaChan& c) {
   d.sgidx = 0;
   k_.writel(d.csdp, chan_reg(c, r::kCsdp));
   k_.writel(d.ccr, chan_reg(c, r::kCcr));
+  if (d.using_ll) {
+    ++list_transfers_;
+    start_list(c);
+    return;
+  }
+  if (d.sg.size() >= 2) ++entry_transfers_;
   start_sg(c);
+}
+
+// --- descriptor lists ----------------------------------------------------------------------
+
+OmapDma::SdmaDesc::~SdmaDesc() {
+  if (pool) pool->free.insert(pool->free.end(), slots.begin(), slots.end());
+}
+
+bool OmapDma::build_list(Chan& c, SdmaDesc& d) {
+  // dma_pool_alloc per entry (a coherent page is added when the pool is empty).
+  DescPool& pool = *c.pool;
+  constexpr std::uint64_t kSlot = 32;  // a type-2 descriptor is 28 bytes
+  while (pool.free.size() < d.sg.size()) {
+    std::uint64_t page = 0;
+    if (k_.dma_alloc_coherent(Kernel::kPageSize, &page) == 0) break;
+    pool.pages.push_back(page);
+    for (std::uint64_t off = 0; off < Kernel::kPageSize; off += kSlot) pool.free.push_back(page + off);
+  }
+  if (pool.free.size() < d.sg.size()) return false;  // entry by entry instead
+  d.pool = c.pool;
+  d.slots.assign(pool.free.end() - static_cast<std::ptrdiff_t>(d.sg.size()), pool.free.end());
+  pool.free.resize(pool.free.size() - d.sg.size());
+
+  // Type 2, memory address reloaded from each descriptor, device address reused; only the
+  // last descriptor enables the BLOCK interrupt.
+  const bool to_dev = d.dir == DmaTransferDirection::MemToDev;
+  const std::uint32_t sv = to_dev ? r::kAddrReload : r::kAddrReuse;
+  const std::uint32_t dv = to_dev ? r::kAddrReuse : r::kAddrReload;
+  for (std::size_t i = 0; i < d.sg.size(); ++i) {
+    const Segment& s = d.sg[i];
+    const bool last = i + 1 == d.sg.size();
+    const std::uint32_t next = last ? r::kEndOfList : static_cast<std::uint32_t>(d.slots[i + 1]);
+    const std::uint32_t cicr = last ? d.cicr : d.cicr & ~r::kIrqBlock;
+    const std::uint32_t words[7] = {next,
+                                    r::desc_word1(d.cen, r::kDescType2, sv, dv),
+                                    static_cast<std::uint32_t>(to_dev ? s.src : s.dst),
+                                    (s.frames & r::kCfnMask) | cicr << 16,
+                                    0, 0, 0};  // element / frame indexes unused
+    std::vector<std::uint8_t> bytes(sizeof words);
+    std::memcpy(bytes.data(), words, sizeof words);
+    place_bytes(k_, d.slots[i], bytes);
+    k_.charge_cycles(k_.params().dma_desc_fill_cycles);
+  }
+  return true;
+}
+
+void OmapDma::start_list(DmaChan& c) {
+  // omap_dma_start in list mode: the device side in its start register (reused by every
+  // descriptor), CDP fast start from CNDP, the BLOCK interrupt left to the last descriptor.
+  SdmaDesc& d = desc(c);
+  const bool to_dev = d.dir == DmaTransferDirection::MemToDev;
+  k_.writel(static_cast<std::uint32_t>(d.dev_addr), chan_reg(c, to_dev ? r::kCdsa : r::kCssa));
+  k_.writel(r::kCsrEventBits, chan_reg(c, r::kCsr));
+  k_.writel(r::cdp(r::kTmodeLinkedList, r::kDescType2, to_dev ? r::kAddrReload : r::kAddrReuse,
+                   to_dev ? r::kAddrReuse : r::kAddrReload, true),
+            chan_reg(c, r::kCdp));
+  k_.writel(static_cast<std::uint32_t>(d.slots.front()), chan_reg(c, r::kCndp));
+  k_.writel(0, chan_reg(c, r::kCcdn));
+  k_.writel(d.cicr & ~r::kIrqBlock, chan_reg(c, r::kCicr));
+  k_.writel(d.ccr | r::kCcrEnable, chan_reg(c, r::kCcr));
 }
 
 void OmapDma::start_sg(DmaChan& c) {
@@ -166,8 +242,10 @@ void OmapDma::start_sg(DmaChan& c) {
   k_.writel(static_cast<std::uint32_t>(s.dst), chan_reg(c, r::kCdsa));
   k_.writel(d.cen, chan_reg(c, r::kCen));
   k_.writel(s.frames, chan_reg(c, r::kCfn));
-  // omap_dma_start: clear stale status, interrupt enables, then ENABLE.
+  // omap_dma_start: clear stale status, normal mode if lists exist, interrupt enables, then
+  // ENABLE.
   k_.writel(r::kCsrEventBits, chan_reg(c, r::kCsr));
+  if (ll123_) k_.writel(0, chan_reg(c, r::kCdp));
   k_.writel(d.cicr, chan_reg(c, r::kCicr));
   k_.writel(d.ccr | r::kCcrEnable, chan_reg(c, r::kCcr));
 }
@@ -190,10 +268,16 @@ int OmapDma::dmaengine_terminate_all(DmaChan* chan) {
 }
 
 std::uint32_t OmapDma::active_residue(DmaChan& c) {
-  // Whole entries not finished (the entry in progress counts in full).
+  // Whole entries not finished (the entry in progress counts in full). In list mode CCDN
+  // counts the descriptors loaded: the one on the hardware is CCDN - 1.
   const SdmaDesc& d = desc(c);
+  std::size_t from = d.sgidx;
+  if (d.using_ll) {
+    const std::uint32_t loaded = k_.readl(chan_reg(c, r::kCcdn));
+    from = loaded == 0 ? 0 : std::min<std::size_t>(loaded - 1, d.sg.size());
+  }
   std::uint32_t left = 0;
-  for (std::size_t i = d.sgidx; i < d.sg.size(); ++i) left += d.sg[i].len;
+  for (std::size_t i = from; i < d.sg.size(); ++i) left += d.sg[i].len;
   return left;
 }
 
@@ -236,7 +320,9 @@ void OmapDma::channel_irq(DmaChan& c, std::uint32_t csr) {
     return;
   }
   if ((csr & r::kIrqBlock) == 0) return;
-  if (++d.sgidx < d.sg.size()) {
+  if (d.using_ll) {
+    d.sgidx = d.sg.size();  // the last descriptor's BLOCK: the whole list is done
+  } else if (++d.sgidx < d.sg.size()) {
     start_sg(c);  // next entry, programmed from the BLOCK interrupt
     return;
   }

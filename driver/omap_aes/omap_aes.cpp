@@ -234,7 +234,16 @@ Errc OmapAesDev::omap_aes_prepare_req(SkcipherRequest& req) {
   } else {
     cur_.out_sg = out;
   }
+  if (multi_unit(req)) count_multi_unit_mapping(req, in, out);
   return Errc::Ok;
+}
+
+void OmapAesDev::count_multi_unit_mapping(const SkcipherRequest& req, const Scatterlist& in,
+                                          const Scatterlist& out) {
+  if (!sg_aligned(in) || !sg_aligned(out)) ++stats_.multi_unit_unaligned;
+  else if (req.in_place) ++stats_.multi_unit_in_place;
+  else ++stats_.multi_unit_mapped;
+  stats_.multi_unit_entries += kernel::sg_nents(cur_.in_sg) + kernel::sg_nents(cur_.out_sg);
 }
 
 void OmapAesDev::omap_aes_write_ctrl() {

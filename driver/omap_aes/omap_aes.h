@@ -84,6 +84,11 @@ struct OmapAesDevStats {
   std::uint64_t pio_irqs = 0;        // AES interrupts handled (PIO)
   std::uint64_t bytes = 0;           // payload bytes of completed requests
   std::uint64_t multi_unit = 0;      // requests run as several data units (bulk extension)
+  // How multi-unit requests reached the DMA (omap_crypto_align_sg's outcome per request):
+  std::uint64_t multi_unit_mapped = 0;     // both sides as the caller's scatterlists
+  std::uint64_t multi_unit_in_place = 0;   // in place: input copied (as Linux for src == dst), output mapped
+  std::uint64_t multi_unit_unaligned = 0;  // an unaligned entry: that side through a bounce buffer
+  std::uint64_t multi_unit_entries = 0;    // scatterlist entries handed to the DMA (in + out)
 };
 
 class OmapAesDriver;
@@ -145,6 +150,8 @@ class OmapAesDev final : public engine::EngineDriver, public engine::MergeAdapte
   };
 
   Errc omap_aes_prepare_req(SkcipherRequest& req);
+  void count_multi_unit_mapping(const SkcipherRequest& req, const kernel::Scatterlist& in,
+                                const kernel::Scatterlist& out);
   void omap_aes_write_ctrl();
   bool multi_unit(const SkcipherRequest& req) const;
   void omap_aes_write_units(const SkcipherRequest& req);  // bulk registers (+ ESSIV salt key)

@@ -4,6 +4,7 @@
 #include "models/core/report.h"
 
 #include <algorithm>
+#include <array>
 #include <sstream>
 
 namespace aesvp {
@@ -92,8 +93,9 @@ void OmapSdma::declare_registers() {
         soft_reset(a.time);  // every register back to its reset value, this one included
         return bank_.at(r::kOcpSysconfig).reset_value();
       });
-  // Capabilities: nothing optional is advertised (no descriptor lists, no constant fill).
-  bank_.add("CAPS_0", r::kCaps0, Access::ReadOnly, 0);
+  // Capabilities: descriptor lists (types 1-3 as the bit says; the model runs 2 and 3) when
+  // enabled; nothing else optional (no constant fill, no transparent copy).
+  bank_.add("CAPS_0", r::kCaps0, Access::ReadOnly, params_.linked_list ? r::kCaps0SupportLl123 : 0u);
   bank_.add("CAPS_2", r::kCaps2, Access::ReadOnly, 0);
   bank_.add("CAPS_3", r::kCaps3, Access::ReadOnly, 0);
   bank_.add("CAPS_4", r::kCaps4, Access::ReadOnly, 0);
@@ -128,19 +130,19 @@ void OmapSdma::declare_channel_registers(unsigned ch) {
   cr.cfn = &add("CFN", r::kCfn, Access::ReadWrite).writable(r::kCfnMask);
   cr.cssa = &add("CSSA", r::kCssa, Access::ReadWrite);
   cr.cdsa = &add("CDSA", r::kCdsa, Access::ReadWrite);
-  add("CSEI", r::kCsei, Access::ReadWrite).writable(r::kElementIndexMask);
-  add("CSFI", r::kCsfi, Access::ReadWrite);
-  add("CDEI", r::kCdei, Access::ReadWrite).writable(r::kElementIndexMask);
-  add("CDFI", r::kCdfi, Access::ReadWrite);
+  cr.csei = &add("CSEI", r::kCsei, Access::ReadWrite).writable(r::kElementIndexMask);
+  cr.csfi = &add("CSFI", r::kCsfi, Access::ReadWrite);
+  cr.cdei = &add("CDEI", r::kCdei, Access::ReadWrite).writable(r::kElementIndexMask);
+  cr.cdfi = &add("CDFI", r::kCdfi, Access::ReadWrite);
   // CSAC/CDAC are writable: the Linux driver clears CDAC before starting a channel.
   cr.csac = &add("CSAC", r::kCsac, Access::ReadWrite);
   cr.cdac = &add("CDAC", r::kCdac, Access::ReadWrite);
   cr.ccen = &add("CCEN", r::kCcen, Access::ReadOnly);
   cr.ccfn = &add("CCFN", r::kCcfn, Access::ReadOnly);
   add("COLOR", r::kColor, Access::ReadWrite).writable(r::kColorMask);
-  cr.cdp = &add("CDP", r::kCdp, Access::ReadWrite);
-  add("CNDP", r::kCndp, Access::ReadWrite);
-  add("CCDN", r::kCcdn, Access::ReadWrite);
+  cr.cdp = &add("CDP", r::kCdp, Access::ReadWrite).writable(r::kCdpWritable);
+  cr.cndp = &add("CNDP", r::kCndp, Access::ReadWrite).writable(r::kCndpWritable);
+  cr.ccdn = &add("CCDN", r::kCcdn, Access::ReadWrite).writable(r::kCcdnMask);
 }
 
 void OmapSdma::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
@@ -174,16 +176,9 @@ bool OmapSdma::refuse(unsigned ch, const char* why) {
   return false;
 }
 
-void OmapSdma::start_channel(unsigned ch, const sc_time& at) {
+void OmapSdma::capture_sync(unsigned ch) {
   Channel& c = ch_[ch];
-  const ChannelRegs& cr = cregs_[ch];
-  const std::uint32_t ccr = cr.ccr->get();
-  const std::uint32_t csdp = cr.csdp->get();
-  const std::uint32_t src_amode = (ccr >> r::kCcrSrcAmodeShift) & r::kCcrAmodeMask;
-  const std::uint32_t dst_amode = (ccr >> r::kCcrDstAmodeShift) & r::kCcrAmodeMask;
-
-  c = Channel{};
-  c.epoch = ++epoch_counter_;
+  const std::uint32_t ccr = cregs_[ch].ccr->get();
   c.request = r::ccr_request_number(ccr);
   const bool fs = (ccr & r::kCcrFs) != 0, bs = (ccr & r::kCcrBs) != 0;
   c.sync = c.request == 0 ? Sync::None
@@ -191,28 +186,34 @@ void OmapSdma::start_channel(unsigned ch, const sc_time& at) {
            : fs           ? Sync::Frame
            : bs           ? Sync::Block
                           : Sync::Element;
+}
+
+bool OmapSdma::load_programming(unsigned ch) {
+  Channel& c = ch_[ch];
+  const ChannelRegs& cr = cregs_[ch];
+  const std::uint32_t ccr = cr.ccr->get();
+  const std::uint32_t csdp = cr.csdp->get();
+  const std::uint32_t src_amode = (ccr >> r::kCcrSrcAmodeShift) & r::kCcrAmodeMask;
+  const std::uint32_t dst_amode = (ccr >> r::kCcrDstAmodeShift) & r::kCcrAmodeMask;
+
+  capture_sync(ch);
   c.es = r::element_bytes(csdp & r::kCsdpDataTypeMask);
   c.cen = cr.cen->get();
   c.cfn = cr.cfn->get();
 
-  if (c.es == 0) { refuse(ch, "reserved CSDP.DATA_TYPE 3"); return; }
-  if (src_amode >= r::kAmodeSingleIndex || dst_amode >= r::kAmodeSingleIndex) {
-    refuse(ch, "single/double-index addressing");
-    return;
-  }
-  if (ccr & (r::kCcrConstantFill | r::kCcrTransparentCopy)) {
-    refuse(ch, "constant fill / transparent copy");
-    return;
-  }
-  if (cr.cdp->get() & r::kCdpTmodeMask) { refuse(ch, "descriptor-list mode (CDP)"); return; }
-  if (c.request > params_.request_lines) { refuse(ch, "request number beyond the lines"); return; }
-  if (c.cen == 0 || c.cfn == 0) { refuse(ch, "CEN or CFN is 0"); return; }
+  if (c.es == 0) return refuse(ch, "reserved CSDP.DATA_TYPE 3");
+  if (src_amode >= r::kAmodeSingleIndex || dst_amode >= r::kAmodeSingleIndex)
+    return refuse(ch, "single/double-index addressing");
+  if (ccr & (r::kCcrConstantFill | r::kCcrTransparentCopy))
+    return refuse(ch, "constant fill / transparent copy");
+  if (c.request > params_.request_lines) return refuse(ch, "request number beyond the lines");
+  if (c.cen == 0 || c.cfn == 0) return refuse(ch, "CEN or CFN is 0");
 
   const std::uint32_t cssa = cr.cssa->get(), cdsa = cr.cdsa->get();
   if (cssa % c.es != 0 || cdsa % c.es != 0) {
     stop_channel(ch);
     raise_status(ch, r::kIrqMisalignedErr);
-    return;
+    return false;
   }
   c.src = cssa;
   c.dst = cdsa;
@@ -220,9 +221,21 @@ void OmapSdma::start_channel(unsigned ch, const sc_time& at) {
   c.dst_inc = dst_amode == r::kAmodePostIncrement;
   c.src_burst = r::burst_bytes((csdp >> r::kCsdpSrcBurstShift) & r::kCsdpBurstMask, c.es);
   c.dst_burst = r::burst_bytes((csdp >> r::kCsdpDstBurstShift) & r::kCsdpBurstMask, c.es);
-  c.last_level = line_high(ch);
+  c.elem_in_frame = 0;
+  c.frames_done = 0;
+  c.block_granted = false;
   cr.ccen->set(0);
   cr.ccfn->set(0);
+  return true;
+}
+
+void OmapSdma::start_channel(unsigned ch, const sc_time& at) {
+  Channel& c = ch_[ch];
+  c = Channel{};
+  c.epoch = ++epoch_counter_;
+  const bool list = (cregs_[ch].cdp->get() & r::kCdpTmodeMask) != 0;
+  if (list ? !start_list(ch) : !load_programming(ch)) return;
+  c.last_level = line_high(ch);
   set_enabled(ch, true);
   c.eligible_at = at + clock_.cycles(std::uint64_t{params_.start_latency_cycles});
   wake_.notify(c.eligible_at - sc_core::sc_time_stamp());
@@ -293,6 +306,7 @@ bool OmapSdma::line_high(unsigned ch) const {
 bool OmapSdma::eligible(unsigned ch) const {
   const Channel& c = ch_[ch];
   if (!c.enabled || sc_core::sc_time_stamp() < c.eligible_at) return false;
+  if (c.fetch_pending) return true;  // a descriptor fetch is not paced by the request line
   if (c.sync == Sync::None || (c.sync == Sync::Block && c.block_granted)) return true;
   return c.latched || line_high(ch);
 }
@@ -350,7 +364,9 @@ void OmapSdma::port_thread() {
       continue;
     }
     const unsigned u = static_cast<unsigned>(ch);
-    if (mode_ == TimingMode::Accurate) {
+    if (ch_[u].fetch_pending) {
+      fetch_descriptor(u);
+    } else if (mode_ == TimingMode::Accurate) {
       // One unit, then the defined sampling point: end of the unit + one delta cycle.
       const std::uint64_t gen = generation_, epoch = ch_[u].epoch;
       sc_time delay = SC_ZERO_TIME;
@@ -463,11 +479,17 @@ void OmapSdma::finish_step(unsigned ch, const StepResult& res, bool current) {
   cr.ccen->set(c.elem_in_frame);
   cr.ccfn->set(c.frames_done);
   if (!c.enabled) return;  // stopped by software: the unit drained, no further events
+  std::uint32_t status = res.status;
   if (res.block_done) {
     c.block_granted = false;
-    stop_channel(ch);  // ENABLE cleared by hardware at the end of the block
+    if (c.linked && next_descriptor(ch)) {
+      raise_status(ch, status);  // the channel stays enabled: the next descriptor is fetched
+      return;
+    }
+    if (c.linked) status |= r::kIrqSuperBlock;  // end of the list
+    stop_channel(ch);  // ENABLE cleared by hardware at the end of the block (or list)
   }
-  raise_status(ch, res.status);
+  raise_status(ch, status);
 }
 
 bool OmapSdma::access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data,
@@ -486,6 +508,113 @@ bool OmapSdma::access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* d
   return t.is_response_ok();
 }
 
+// ---------------------------------------------------------------------------------------
+// Descriptor lists (CDP linked-list mode)
+
+bool OmapSdma::start_list(unsigned ch) {
+  const ChannelRegs& cr = cregs_[ch];
+  const std::uint32_t cdp = cr.cdp->get();
+  if (!params_.linked_list) return refuse(ch, "descriptor-list mode with sdma.linked_list off");
+  if (((cdp & r::kCdpTmodeMask) >> r::kCdpTmodeShift) != r::kTmodeLinkedList)
+    return refuse(ch, "undefined CDP.TRANSFER_MODE");
+  Channel& c = ch_[ch];
+  c.linked = true;
+  if ((cdp & r::kCdpFast) == 0) return load_programming(ch);  // first block from the registers
+  // Fast start: the first block comes from the descriptor at CNDP. An "increment" address
+  // in it continues from CSSA / CDSA.
+  if (cr.cndp->get() == r::kEndOfList) return refuse(ch, "fast start with an empty list");
+  capture_sync(ch);
+  if (c.request > params_.request_lines) return refuse(ch, "request number beyond the lines");
+  c.src = cr.cssa->get();
+  c.dst = cr.cdsa->get();
+  c.fetch_pending = true;
+  return true;
+}
+
+bool OmapSdma::next_descriptor(unsigned ch) {
+  if (cregs_[ch].cndp->get() == r::kEndOfList) return false;
+  ch_[ch].fetch_pending = true;
+  return true;
+}
+
+void OmapSdma::fetch_descriptor(unsigned ch) {
+  const ChannelRegs& cr = cregs_[ch];
+  const std::uint32_t cdp = cr.cdp->get();
+  const std::uint32_t type = (cdp >> r::kCdpNtypeShift) & 0x7u;
+  const std::uint32_t sv = (cdp >> r::kCdpSrcValidShift) & 0x3u;
+  const std::uint32_t dv = (cdp >> r::kCdpDstValidShift) & 0x3u;
+  if (type != r::kDescType2 && type != r::kDescType3) {
+    refuse(ch, "descriptor type other than 2 or 3");
+    return;
+  }
+  if (sv == 3 || dv == 3) {
+    refuse(ch, "undefined descriptor address-valid code 3");
+    return;
+  }
+  const unsigned addresses = (sv == r::kAddrReload ? 1u : 0u) + (dv == r::kAddrReload ? 1u : 0u);
+  const unsigned bytes = r::descriptor_bytes(type, addresses);
+  std::array<std::uint32_t, 8> w{};
+  const std::uint64_t gen = generation_, epoch = ch_[ch].epoch;
+  // One port use: the arbitration/context cost of a unit, then one read of the descriptor.
+  sc_time delay = unit_overhead() + transaction_cost(bytes / 4);
+  in_flight_ = static_cast<int>(ch);
+  const bool ok = access(tlm::TLM_READ_COMMAND, cr.cndp->get(),
+                         reinterpret_cast<unsigned char*>(w.data()), bytes, delay, ch);
+  wait(delay);
+  in_flight_ = -1;
+  ChannelStats& st = stats_[ch];
+  st.busy += delay;
+  if (!ok) ++st.errors;
+  if (gen == generation_ && epoch == ch_[ch].epoch && ch_[ch].enabled) {
+    if (!ok) {
+      stop_channel(ch);  // a descriptor that cannot be read ends the list with an error
+      raise_status(ch, r::kIrqTransErr);
+    } else {
+      ++st.descriptors;
+      load_descriptor(ch, type, sv, dv, w.data());
+    }
+  }
+  wait(SC_ZERO_TIME);
+}
+
+void OmapSdma::load_descriptor(unsigned ch, std::uint32_t type, std::uint32_t src_valid,
+                               std::uint32_t dst_valid, const std::uint32_t* w) {
+  Channel& c = ch_[ch];
+  const ChannelRegs& cr = cregs_[ch];
+  const std::uint32_t word1 = w[1];
+  unsigned i = 2;
+  // Reload: from the descriptor; increment: where the last block ended; reuse: unchanged.
+  auto address = [&](std::uint32_t valid, std::uint64_t running, Register& start) {
+    if (valid == r::kAddrReload) return w[i++];
+    if (valid == r::kAddrIncrement) return static_cast<std::uint32_t>(running);
+    return start.get();
+  };
+  const std::uint32_t dst = address(dst_valid, c.dst, *cr.cdsa);
+  const std::uint32_t src = address(src_valid, c.src, *cr.cssa);
+  cr.cdsa->set(dst);
+  cr.cssa->set(src);
+  cr.cen->set(word1 & r::kCenMask);
+  if (type == r::kDescType2) {
+    cr.cfn->set(w[i] & r::kCfnMask);
+    cr.cicr->set((w[i] >> 16) & r::kCicrWritable);
+    cr.cdei->set(w[i + 1] & r::kElementIndexMask);
+    cr.csei->set(w[i + 1] >> 16);
+    cr.cdfi->set(w[i + 2]);
+    cr.csfi->set(w[i + 3]);
+  } else {  // type 3 has no CICR: its BLOCK_IE bit switches the end-of-block interrupt
+    const std::uint32_t cicr = cr.cicr->get() & ~r::kIrqBlock;
+    cr.cicr->set(cicr | ((word1 & r::kDescBlockIe) != 0 ? r::kIrqBlock : 0u));
+  }
+  // The descriptor says what follows it: CNDP and CDP's type / address-valid fields.
+  cr.cndp->set(w[0] & r::kCndpWritable);
+  const std::uint32_t keep = r::kCdpTmodeMask | r::kCdpFast | r::kCdpPause;
+  cr.cdp->set((cr.cdp->get() & keep) |
+              r::cdp(0, word1 >> r::kDescNtypeShift, (word1 >> r::kDescNextSvShift) & 0x3u,
+                     (word1 >> r::kDescNextDvShift) & 0x3u, false));
+  cr.ccdn->set((cr.ccdn->get() + 1) & r::kCcdnMask);
+  if (load_programming(ch)) c.fetch_pending = false;
+}
+
 OmapSdma::ChannelStats OmapSdma::total_stats() const {
   ChannelStats t;
   for (const ChannelStats& s : stats_) {
@@ -494,6 +623,7 @@ OmapSdma::ChannelStats OmapSdma::total_stats() const {
     t.bytes += s.bytes;
     t.transactions += s.transactions;
     t.errors += s.errors;
+    t.descriptors += s.descriptors;
     t.busy += s.busy;
   }
   return t;

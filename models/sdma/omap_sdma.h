@@ -58,7 +58,12 @@ namespace aesvp {
     "latency of one register access")                                                        \
   X(std::uint32_t, reset_cycles, 16, "cycles",                                                \
     "estimate: soft reset of the channel contexts",                                          \
-    "time from an OCP_SYSCONFIG.SOFTRESET write to SYSSTATUS.RESETDONE")
+    "time from an OCP_SYSCONFIG.SOFTRESET write to SYSSTATUS.RESETDONE")                     \
+  X(bool, linked_list, true, "",                                                              \
+    "OMAP4 TRM: CAPS_0 LINK_LIST_CPBLTY_TYPE123; Linux omap-dma uses descriptor lists from "  \
+    "OMAP3630 on",                                                                            \
+    "descriptor-list (linked-list) mode, types 2 and 3, advertised in CAPS_0; off: CAPS_0 "   \
+    "reads 0 and CDP linked-list mode is refused")
 
 AESVP_PARAM_GROUP(SdmaParams, "sdma", AESVP_SDMA_PARAMS);
 
@@ -79,6 +84,7 @@ class OmapSdma : public sc_core::sc_module {
     std::uint64_t bytes = 0;   // bytes written to the destination
     std::uint64_t transactions = 0;  // bus transactions issued (reads + writes)
     std::uint64_t errors = 0;        // bus error responses
+    std::uint64_t descriptors = 0;   // descriptor-list entries fetched and loaded
     sc_core::sc_time busy{sc_core::SC_ZERO_TIME};  // port time spent for this channel
   };
   const ChannelStats& channel_stats(unsigned ch) const { return stats_.at(ch); }
@@ -136,6 +142,9 @@ class OmapSdma : public sc_core::sc_module {
     bool latched = false;
     bool last_level = false;
     std::uint64_t epoch = 0;  // changes at each start: in-flight units of an old run are dropped
+    // Descriptor lists (CDP linked-list mode).
+    bool linked = false;         // the block ends by loading the next descriptor (CNDP)
+    bool fetch_pending = false;  // the next port use of this channel is a descriptor fetch
   };
 
   // Register window.
@@ -146,10 +155,22 @@ class OmapSdma : public sc_core::sc_module {
   // The registers of one channel the model itself reads or updates.
   struct ChannelRegs {
     Register *ccr, *cicr, *csr, *csdp, *cen, *cfn, *cssa, *cdsa, *csac, *cdac, *ccen, *ccfn, *cdp;
+    Register *csei, *csfi, *cdei, *cdfi, *cndp, *ccdn;
   };
 
   void ccr_written(unsigned ch, const sc_core::sc_time& at);  // `at`: annotated access time
   void start_channel(unsigned ch, const sc_core::sc_time& at);
+  // Captures the block programming (CCR, CSDP, CEN, CFN, CSSA, CDSA) into the channel and
+  // checks it; false (channel stopped, status raised) when it cannot run.
+  bool load_programming(unsigned ch);
+  void capture_sync(unsigned ch);  // request number and sync mode from CCR
+
+  // Descriptor lists (docs/sdma-model.md "Descriptor lists").
+  bool start_list(unsigned ch);         // at ENABLE with CDP linked-list mode; false: refused
+  bool next_descriptor(unsigned ch);    // at the end of a block: true if one is to be fetched
+  void fetch_descriptor(unsigned ch);   // one port use: read the descriptor at CNDP, load it
+  void load_descriptor(unsigned ch, std::uint32_t type, std::uint32_t src_valid,
+                       std::uint32_t dst_valid, const std::uint32_t* w);
   void stop_channel(unsigned ch);  // hardware clears ENABLE
   void set_enabled(unsigned ch, bool on);  // the enabled flag + the observer
   bool refuse(unsigned ch, const char* why);

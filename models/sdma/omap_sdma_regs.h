@@ -50,7 +50,7 @@ inline constexpr std::uint32_t kRevisionValue = 0x00010900;
 // GCR reset value (estimate: FIFO depth field 0x10, see docs/sdma-model.md).
 inline constexpr std::uint32_t kGcrReset = 0x00010010;
 // CAPS_0: descriptor-list (linked-list) support, read by the Linux driver to decide whether to
-// use descriptor lists. The model reports neither (CAPS_0 reads 0).
+// use descriptor lists. The model reports LL123 (types 1-3) when sdma.linked_list is on.
 inline constexpr std::uint32_t kCaps0SupportLl123 = 1u << 20;
 inline constexpr std::uint32_t kCaps0SupportLl4 = 1u << 21;
 
@@ -135,10 +135,11 @@ inline constexpr std::uint32_t kIrqTransErr = 1u << 8;
 inline constexpr std::uint32_t kIrqSecureErr = 1u << 9;
 inline constexpr std::uint32_t kIrqSupervisorErr = 1u << 10;
 inline constexpr std::uint32_t kIrqMisalignedErr = 1u << 11;
-// Bits the model stores in CICR (1..11 above, 12..14 as written by drivers that use
-// descriptor lists: stored, never raised).
+inline constexpr std::uint32_t kIrqDrainEnd = 1u << 12;   // stored in CICR, never raised
+inline constexpr std::uint32_t kIrqSuperBlock = 1u << 14;  // end of a descriptor list
+// Bits the model stores in CICR (1..12 and 14 above; 13 stored, reserved).
 inline constexpr std::uint32_t kCicrWritable = 0x7ffeu;
-inline constexpr std::uint32_t kCsrEventBits = 0x0ffeu;
+inline constexpr std::uint32_t kCsrEventBits = 0x4ffeu;
 
 // ---- CSDP ----
 inline constexpr std::uint32_t kCsdpDataTypeMask = 0x3u;  // 1:0
@@ -179,8 +180,63 @@ inline constexpr std::uint32_t kCfnMask = 0x0000ffffu;   // 16-bit frame count
 inline constexpr std::uint32_t kElementIndexMask = 0x0000ffffu;  // CSEI / CDEI
 inline constexpr std::uint32_t kColorMask = 0x00ffffffu;
 
-// ---- CDP (descriptor lists) ----
-inline constexpr std::uint32_t kCdpTmodeShift = 8;  // 9:8, 0 = normal, 3 = linked list
+// ---- Descriptor lists (linked-list mode; OMAP3630 and later, OMAP4 included) ----
+// Facts: the Linux omap-dma driver (CDP field values, type-2 descriptor layout, end-of-list
+// pointer, CAPS_0 bits, CICR/CSR bit 14) and the OMAP4460 TRM register description as
+// transcribed in Barrelfish's omap44xx_sdma.dev (field widths, type-1/3 layouts, PAUSE).
+// CDP: descriptor-list control.
+inline constexpr std::uint32_t kCdpDstValidShift = 0;  // 1:0, how the first descriptor gives CDSA
+inline constexpr std::uint32_t kCdpSrcValidShift = 2;  // 3:2, ... and CSSA
+inline constexpr std::uint32_t kCdpNtypeShift = 4;     // 6:4, type of the descriptor CNDP points at
+inline constexpr std::uint32_t kCdpPause = 1u << 7;    // PAUSE_LINK_LIST (stored, see docs)
+inline constexpr std::uint32_t kCdpTmodeShift = 8;     // 9:8 TRANSFER_MODE
 inline constexpr std::uint32_t kCdpTmodeMask = 0x3u << 8;
+inline constexpr std::uint32_t kCdpFast = 1u << 10;    // fast start: fetch the first descriptor at ENABLE
+inline constexpr std::uint32_t kCdpWritable = 0x7ffu;
+inline constexpr std::uint32_t kTmodeNormal = 0;
+inline constexpr std::uint32_t kTmodeLinkedList = 1;
+// Address-valid codes (CDP SRC/DST_VALID and a descriptor's next-valid fields).
+inline constexpr std::uint32_t kAddrIncrement = 0;  // not in the descriptor: continue from the last block
+inline constexpr std::uint32_t kAddrReload = 1;     // in the descriptor
+inline constexpr std::uint32_t kAddrReuse = 2;      // not in the descriptor: the previous start address
+// Descriptor types (CDP NTYPE, descriptor word 1 bits 31:29).
+inline constexpr std::uint32_t kDescType1 = 1;
+inline constexpr std::uint32_t kDescType2 = 2;
+inline constexpr std::uint32_t kDescType3 = 3;
+// CNDP: next descriptor address, word aligned; this value ends the list.
+inline constexpr std::uint32_t kCndpWritable = 0xfffffffcu;
+inline constexpr std::uint32_t kEndOfList = 0xfffffffcu;
+inline constexpr std::uint32_t kCcdnMask = 0xffffu;  // CCDN: descriptors loaded (16 bit)
+
+constexpr std::uint32_t cdp(std::uint32_t tmode, std::uint32_t ntype, std::uint32_t src_valid,
+                            std::uint32_t dst_valid, bool fast) {
+  return tmode << kCdpTmodeShift | ntype << kCdpNtypeShift | src_valid << kCdpSrcValidShift |
+         dst_valid << kCdpDstValidShift | (fast ? kCdpFast : 0u);
+}
+
+// A descriptor in memory, little-endian 32-bit words:
+//   word 0   next descriptor address (31:2; kEndOfList ends the list), bit 0 PAUSE
+//   word 1   CEN 23:0, next source valid 25:24, next destination valid 27:26,
+//            BLOCK_IE 28 (type 3 only: it has no CICR field), next type 31:29
+//   then the addresses marked kAddrReload by the previous descriptor (or CDP for the first):
+//   CDSA first, then CSSA
+//   type 2 only, then: CFN 15:0 | CICR 31:16; CDEI 15:0 | CSEI 31:16; CDFI; CSFI
+// (type 1 also carries CCR, CLNK_CTRL, CSDP and COLOR; the model refuses type 1.)
+inline constexpr std::uint32_t kDescNextSvShift = 24;
+inline constexpr std::uint32_t kDescNextDvShift = 26;
+inline constexpr std::uint32_t kDescBlockIe = 1u << 28;
+inline constexpr std::uint32_t kDescNtypeShift = 29;
+inline constexpr std::uint32_t kDescPause = 1u << 0;
+inline constexpr unsigned kType2FieldWords = 4;  // CFN|CICR, CDEI|CSEI, CDFI, CSFI
+
+constexpr std::uint32_t desc_word1(std::uint32_t cen, std::uint32_t next_type,
+                                   std::uint32_t next_src_valid, std::uint32_t next_dst_valid) {
+  return (cen & kCenMask) | next_src_valid << kDescNextSvShift |
+         next_dst_valid << kDescNextDvShift | next_type << kDescNtypeShift;
+}
+// Bytes of a type-2/3 descriptor with `addresses` address words (0..2).
+constexpr unsigned descriptor_bytes(std::uint32_t type, unsigned addresses) {
+  return 4 * (2 + addresses + (type == kDescType2 ? kType2FieldWords : 0u));
+}
 
 }  // namespace aesvp::sdma

@@ -187,7 +187,9 @@ int crypt_command(const std::vector<std::string>& args) {
        "second positional argument)")
       ("chunk-size", po::value<std::string>(&chunk_text)->default_value(chunk_text),
        "simulated DRAM used per chunk of the image, a size from 1K up to 1G (rounded down to "
-       "whole sectors)");
+       "whole sectors)")
+      ("scatter-pages", "hold each chunk in separate 4 KiB pages at non-contiguous addresses "
+       "(multi-entry scatterlists) instead of one block");
   add_bulk_option(own, bulk);
   StatsOutput stats_out;
   stats_out.add_options(own);
@@ -304,6 +306,7 @@ int crypt_command(const std::vector<std::string>& args) {
                                enc ? dmcrypt::Direction::encrypt : dmcrypt::Direction::decrypt,
                                static_cast<std::size_t>(chunk_bytes)};
   if (bulk_mode == BulkMode::Submit) job.unit_request_bytes = common.driver.merge_max_bytes;
+  job.scatter_pages = vm.count("scatter-pages") != 0;
   testbench::ImageCryptStats stats;
   // Progress on a terminal for long images (traces::ProgressBar decides when to show it).
   traces::ProgressOptions bar_options;

@@ -16,21 +16,44 @@ namespace {
 
 using driver::Errc;
 
-// kmalloc'd simulated DRAM, freed on every path; ok() is false if the allocation failed.
+// A chunk of simulated DRAM, freed on every path; ok() is false if an allocation failed.
+// Linear: one kmalloc'd block. Scattered (--scatter-pages): one 4 KiB page per piece,
+// allocated one by one and used in the reverse order, so no two consecutive pages are
+// adjacent (as page-cache pages and dm-crypt's clone pages are not).
 class DramBuffer {
  public:
-  DramBuffer(kernel::Kernel& k, std::size_t len) : k_(k), addr_(k.kmalloc(len)) {}
-  ~DramBuffer() {
-    if (addr_ != 0) k_.kfree(addr_);
+  DramBuffer(kernel::Kernel& k, std::size_t len, bool scattered) : k_(k), len_(len) {
+    const std::size_t piece = scattered ? kernel::Kernel::kPageSize : len;
+    for (std::size_t off = 0; off < len; off += piece) {
+      const std::uint64_t a = k.kmalloc(std::min(piece, len - off));
+      if (a == 0) return;
+      pages_.push_back(a);
+    }
+    std::reverse(pages_.begin(), pages_.end());
+    piece_ = piece;
   }
-  bool ok() const { return addr_ != 0; }
+  ~DramBuffer() {
+    for (std::uint64_t a : pages_) k_.kfree(a);
+  }
+  bool ok() const { return piece_ != 0; }
   DramBuffer(const DramBuffer&) = delete;
   DramBuffer& operator=(const DramBuffer&) = delete;
-  std::uint64_t address() const { return addr_; }
+  // The bytes [off, off + len) as a scatterlist: one entry per page touched.
+  kernel::Scatterlist sg(std::size_t off, std::size_t len) const {
+    kernel::Scatterlist l;
+    while (len > 0) {
+      const std::size_t in_piece = off % piece_, n = std::min(len, piece_ - in_piece);
+      l.push_back(pages_[off / piece_] + in_piece, static_cast<std::uint32_t>(n));
+      off += n;
+      len -= n;
+    }
+    return l;
+  }
 
  private:
   kernel::Kernel& k_;
-  std::uint64_t addr_;
+  std::size_t len_, piece_ = 0;
+  std::vector<std::uint64_t> pages_;
 };
 
 std::string request_error(std::uint64_t index, const dmcrypt::SectorMapping& m, Errc e,
@@ -62,15 +85,15 @@ ImageCryptStats crypt_image(Stack& stack, const ImageCryptJob& job, const AreaRe
     stats.unit_refusal = cipher.unit_requests_refusal();
   // dm-crypt: writes are encrypted into a separate clone bio (out of place), reads are
   // decrypted in place in the bio's own pages.
-  const DramBuffer src(k, chunk);
+  const DramBuffer src(k, chunk, job.scatter_pages);
   std::unique_ptr<DramBuffer> dst_buffer;
-  if (encrypt) dst_buffer = std::make_unique<DramBuffer>(k, chunk);
+  if (encrypt) dst_buffer = std::make_unique<DramBuffer>(k, chunk, job.scatter_pages);
   if (!src.ok() || (dst_buffer && !dst_buffer->ok())) {
     stats.error = "cannot allocate " + std::to_string(chunk) +
                   " bytes of simulated DRAM (see --dram.size_mib)";
     return stats;
   }
-  const std::uint64_t dst = encrypt ? dst_buffer->address() : src.address();
+  const DramBuffer& dst = encrypt ? *dst_buffer : src;
 
   std::unique_ptr<driver::SkcipherRequest[]> reqs(new driver::SkcipherRequest[per_chunk]);
   kernel::Completion restart(k);  // dm-crypt ctx->restart: a backlogged request was queued
@@ -87,7 +110,7 @@ ImageCryptStats crypt_image(Stack& stack, const ImageCryptJob& job, const AreaRe
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, length - off));
     buf.resize(n);
     stats.error = read(buf.data(), n);
-    if (stats.error.empty() && !kernel::place_bytes(k, src.address(), buf))
+    if (stats.error.empty() && !kernel::sg_place_bytes(k, src.sg(0, n), buf))
       stats.error = "cannot place data in simulated DRAM";
     if (!stats.error.empty()) return stats;
 
@@ -100,8 +123,8 @@ ImageCryptStats crypt_image(Stack& stack, const ImageCryptJob& job, const AreaRe
       const std::uint64_t index = first + i;
       const std::uint32_t units = cipher.sectors_per_request(count - i);
       req.id = index + 1;
-      const kernel::Scatterlist s = kernel::sg_init_one(src.address() + i * ss, units * ss);
-      const kernel::Scatterlist d = kernel::sg_init_one(dst + i * ss, units * ss);
+      const kernel::Scatterlist s = src.sg(i * ss, units * ss);
+      const kernel::Scatterlist d = dst.sg(i * ss, units * ss);
       cipher.prepare(req, index, s, d, !encrypt, units);
       i += units;
       ++stats.requests;
@@ -148,7 +171,7 @@ ImageCryptStats crypt_image(Stack& stack, const ImageCryptJob& job, const AreaRe
       return stats;
     }
 
-    const std::vector<std::uint8_t> out = kernel::fetch_bytes(k, dst, n);
+    const std::vector<std::uint8_t> out = kernel::sg_fetch_bytes(k, dst.sg(0, n));
     stats.error = out.size() == n ? write(out.data(), n) : "cannot fetch data from simulated DRAM";
     if (!stats.error.empty()) return stats;
     stats.bytes += n;

@@ -28,6 +28,9 @@ struct ImageCryptJob {
   // Submitter-side bulk (aesvp, docs/bulk-mode.md): the largest request of consecutive sectors
   // when the driver can run several data units; 0 = one request per sector.
   std::uint32_t unit_request_bytes = 0;
+  // The chunk's buffers as separate 4 KiB pages in descending address order instead of one
+  // block: requests and composites then span non-contiguous memory (multi-entry lists).
+  bool scatter_pages = false;
 };
 
 struct ImageCryptStats {

@@ -1,4 +1,5 @@
 #include "testbench/app/stats_output.h"
+#include "driver/kernel/omap_dma.h"
 
 #include "traces/core/stats.h"
 
@@ -120,9 +121,62 @@ std::uint64_t requests_dispatched(const engine::MergeStats& ms) {
   return ms.dispatches - ms.merges + ms.merged_requests;
 }
 
+// The sDMA provider's multi-entry transfers (null on an EDMA3 SoC).
+const kernel::OmapDma* omap_dma(driver::OmapAesDriver& driver) {
+  return dynamic_cast<const kernel::OmapDma*>(&driver.dma());
+}
+
+// How the multi-unit requests reached the DMA, summed over the AES instances.
+driver::OmapAesDevStats multi_unit_mapping(driver::OmapAesDriver& driver) {
+  driver::OmapAesDevStats t;
+  for (std::size_t d = 0; d < driver.device_count(); ++d) {
+    const driver::OmapAesDevStats& s = driver.device(d).stats();
+    t.multi_unit += s.multi_unit;
+    t.multi_unit_mapped += s.multi_unit_mapped;
+    t.multi_unit_in_place += s.multi_unit_in_place;
+    t.multi_unit_unaligned += s.multi_unit_unaligned;
+    t.multi_unit_entries += s.multi_unit_entries;
+  }
+  return t;
+}
+
+void print_bulk_dma_summary(driver::OmapAesDriver& driver) {
+  const driver::OmapAesDevStats t = multi_unit_mapping(driver);
+  if (t.multi_unit == 0) return;
+  std::printf("  bulk DMA            %llu multi-unit requests: %llu mapped as scatterlists, %llu in "
+              "place (input copied), %llu unaligned (bounced); %.1f entries per request",
+              static_cast<unsigned long long>(t.multi_unit),
+              static_cast<unsigned long long>(t.multi_unit_mapped),
+              static_cast<unsigned long long>(t.multi_unit_in_place),
+              static_cast<unsigned long long>(t.multi_unit_unaligned),
+              static_cast<double>(t.multi_unit_entries) / static_cast<double>(t.multi_unit));
+  if (const kernel::OmapDma* od = omap_dma(driver))
+    std::printf("; sDMA %s: %llu transfers as descriptor lists, %llu entry by entry",
+                od->linked_lists() ? "descriptor lists" : "no descriptor lists",
+                static_cast<unsigned long long>(od->list_transfers()),
+                static_cast<unsigned long long>(od->entry_transfers()));
+  std::printf("\n");
+}
+
+nlohmann::json bulk_dma_statistics(driver::OmapAesDriver& driver) {
+  const driver::OmapAesDevStats t = multi_unit_mapping(driver);
+  nlohmann::json j = {{"multi_unit_requests", t.multi_unit},
+                      {"mapped", t.multi_unit_mapped},
+                      {"in_place", t.multi_unit_in_place},
+                      {"unaligned", t.multi_unit_unaligned},
+                      {"sg_entries", t.multi_unit_entries}};
+  if (const kernel::OmapDma* od = omap_dma(driver)) {
+    j["sdma_descriptor_lists"] = od->linked_lists();
+    j["sdma_list_transfers"] = od->list_transfers();
+    j["sdma_entry_transfers"] = od->entry_transfers();
+  }
+  return j;
+}
+
 }  // namespace
 
 void print_merge_summary(driver::OmapAesDriver& driver) {
+  print_bulk_dma_summary(driver);
   for (std::size_t d = 0; d < driver.device_count(); ++d) {
     const engine::MergePolicy* mp = driver.device(d).merge_policy();
     if (mp == nullptr) continue;
@@ -169,6 +223,7 @@ void add_merge_statistics(nlohmann::json& figures, driver::OmapAesDriver& driver
         {"refused", std::move(refused)}};
   }
   if (!merging.empty()) figures["merging"] = std::move(merging);
+  figures["bulk_dma"] = bulk_dma_statistics(driver);
 }
 
 }  // namespace aesvp

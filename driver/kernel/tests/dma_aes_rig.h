@@ -104,6 +104,19 @@ struct DmaAesRig {
     k.writel(0, aes.base + regs::kCLength1);
   }
 
+  // After a failed transfer: terminate both channels (a halted one becomes usable again),
+  // `clear` the injected fault, reset the AES and run `in` -> `out` again (ECB, `key`).
+  DmaengineResult recover_and_rerun(Scatterlist& in, Scatterlist& out,
+                                    const std::vector<std::uint8_t>& key, std::uint32_t len,
+                                    const std::function<void()>& clear) {
+    EXPECT_EQ(dma.dmaengine_terminate_all(rx), 0);
+    EXPECT_EQ(dma.dmaengine_terminate_all(tx), 0);
+    clear();
+    aes_reset();
+    aes_ecb_encrypt(key, len);
+    return run(in, out);
+  }
+
   // One DMA transfer through the AES; returns the output channel's callback result.
   // `during` runs in the calling thread once both channels are issued and the AES requests
   // are on (a descriptor's cookie in `*out_cookie`).

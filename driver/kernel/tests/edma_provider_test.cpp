@@ -219,12 +219,7 @@ TEST_P(EdmaAesTest, BusErrorReportsWriteFailureAndChannelRecovers) {
     rig.aes_ecb_encrypt(key, 128);
     bad = rig.run(in, out);
     halted = rig.rx->halted();
-    EXPECT_EQ(rig.dma.dmaengine_terminate_all(rig.rx), 0);
-    EXPECT_EQ(rig.dma.dmaengine_terminate_all(rig.tx), 0);
-    b.soc->bus.clear_bus_errors();
-    rig.aes_reset();
-    rig.aes_ecb_encrypt(key, 128);
-    good = rig.run(in, out);
+    good = rig.recover_and_rerun(in, out, key, 128, [&] { b.soc->bus.clear_bus_errors(); });
     cipher = fetch_bytes(k, dst, 128);
   });
   sc_core::sc_start(sc_time(4, SC_MS));

@@ -25,9 +25,10 @@ struct Bench {
   std::unique_ptr<Kernel> kernel;
 
   explicit Bench(const std::string& mode = "accurate", const KernelParams& kp = {},
-                 const std::string& profile = "omap4") {
+                 const std::string& profile = "omap4", bool sdma_linked_list = true) {
     apply_profile(params, profile);
     params.soc.timing_mode = mode;
+    params.sdma.linked_list = sdma_linked_list;
     params.dram.size_mib = 16;
     platform = std::make_unique<Platform>("platform", params);
     kernel = std::make_unique<Kernel>(platform->cpu, platform->device_tree(), kp);

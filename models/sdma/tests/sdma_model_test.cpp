@@ -61,7 +61,8 @@ TEST(Sdma, ResetValuesAndRegisterLayout) {
   b.run([&] {
     EXPECT_EQ(b.cpu.dma(r::kRevision), 0x00010900u);
     EXPECT_EQ(b.cpu.dma(r::kSysStatus), r::kSysStatusResetDone);
-    EXPECT_EQ(b.cpu.dma(r::kCaps0) & (r::kCaps0SupportLl123 | r::kCaps0SupportLl4), 0u);
+    // CAPS_0: descriptor types 1-3 (bit 20), not type 4 (bit 21).
+    EXPECT_EQ(b.cpu.dma(r::kCaps0), 1u << 20);
     for (unsigned x = 0; x < 4; ++x) {
       EXPECT_EQ(b.cpu.dma(r::irqstatus(x)), 0u);
       EXPECT_EQ(b.cpu.dma(r::irqenable(x)), 0u);
@@ -471,6 +472,205 @@ TEST(Sdma, MisalignedAndUnsupportedProgrammingStopTheChannel) {
     EXPECT_EQ(b.cpu.chan(1, r::kCcr) & r::kCcrEnable, 0u);
     EXPECT_EQ(testing::take_reports(kReportModel).size(), 1u);
   });
+}
+
+// ---------------------------------------------------------------------------------------
+// Descriptor lists (CDP linked-list mode). Descriptors are written here word by word from the
+// layout the Linux omap-dma driver uses (type 2: next pointer, CEN | next-valid | type,
+// address(es), CFN | CICR << 16, CDEI | CSEI << 16, CDFI, CSFI; 0xfffffffc ends the list) and
+// the TRM's type-3 layout, not through the model's header helpers.
+
+// Descriptor word 1: CEN, next source valid (25:24), next destination valid (27:26), BLOCK_IE
+// (28, type 3), next type (31:29).
+std::uint32_t w1(std::uint32_t cen, std::uint32_t next_sv, std::uint32_t next_dv,
+                 std::uint32_t next_type, bool block_ie = false) {
+  return cen | next_sv << 24 | next_dv << 26 | (block_ie ? 1u << 28 : 0u) | next_type << 29;
+}
+void put_words(Bench& b, std::uint64_t addr, std::initializer_list<std::uint32_t> words) {
+  for (std::uint32_t w : words) {
+    std::memcpy(b.mem(addr), &w, 4);
+    addr += 4;
+  }
+}
+constexpr std::uint32_t kReload = 1, kIncrement = 0, kReuse = 2;
+constexpr std::uint32_t kEnd = 0xfffffffcu;
+
+TEST(Sdma, DescriptorListRegistersResetValuesAndAccess) {
+  Bench b("b", TimingMode::Accurate);
+  b.run([&] {
+    for (unsigned ch : {0u, 31u}) {
+      EXPECT_EQ(b.cpu.chan(ch, r::kCdp), 0u);
+      EXPECT_EQ(b.cpu.chan(ch, r::kCndp), 0u);
+      EXPECT_EQ(b.cpu.chan(ch, r::kCcdn), 0u);
+    }
+    // CDP holds bits 10:0 (FAST, TRANSFER_MODE, PAUSE, NTYPE, SRC/DST_VALID); CNDP is word
+    // aligned (1:0 read 0); CCDN is 16 bits.
+    b.cpu.chan(3, r::kCdp, 0xffffffffu);
+    EXPECT_EQ(b.cpu.chan(3, r::kCdp), 0x7ffu);
+    b.cpu.chan(3, r::kCndp, 0xffffffffu);
+    EXPECT_EQ(b.cpu.chan(3, r::kCndp), 0xfffffffcu);
+    b.cpu.chan(3, r::kCcdn, 0xffffffffu);
+    EXPECT_EQ(b.cpu.chan(3, r::kCcdn), 0xffffu);
+    // SUPER_BLOCK (14) is an interrupt enable and a write-1-to-clear status bit.
+    b.cpu.chan(3, r::kCicr, 1u << 14);
+    EXPECT_EQ(b.cpu.chan(3, r::kCicr), 1u << 14);
+    // A soft reset returns them to 0.
+    b.cpu.dma(r::kOcpSysconfig, r::kSysconfigSoftReset);
+    wait(1, sc_core::SC_US);
+    EXPECT_EQ(b.cpu.chan(3, r::kCdp), 0u);
+    EXPECT_EQ(b.cpu.chan(3, r::kCndp), 0u);
+    EXPECT_EQ(b.cpu.chan(3, r::kCcdn), 0u);
+    EXPECT_EQ(testing::take_reports().size(), 0u);
+  });
+}
+
+TEST(Sdma, DescriptorListOffIsNotAdvertisedAndRefused) {
+  SdmaParams p;
+  p.linked_list = false;
+  Bench b("b", TimingMode::Accurate, p);
+  b.run([&] {
+    EXPECT_EQ(b.cpu.dma(r::kCaps0), 0u);
+    b.cpu.chan(0, r::kCdp, 1u << 8 | 2u << 4 | 1u << 10);
+    b.cpu.chan(0, r::kCndp, kDramBase + 0x400);
+    b.cpu.chan(0, r::kCicr, r::kIrqTransErr);
+    b.cpu.chan(0, r::kCcr, ccr_mem_to_mem() | r::kCcrEnable);
+    EXPECT_TRUE(b.cpu.chan(0, r::kCsr) & r::kIrqTransErr);
+    EXPECT_EQ(b.cpu.chan(0, r::kCcr) & r::kCcrEnable, 0u);
+    EXPECT_EQ(testing::take_reports(kReportModel).size(), 1u);
+  });
+}
+
+// Three descriptors gather three separate source buffers into one destination: the first
+// (type 2, fetched at ENABLE: fast start) reloads both addresses, the second (type 2)
+// reloads the source and continues the destination, the third (type 3: addresses only, no
+// CFN/CICR) likewise with its BLOCK_IE bit set. One interrupt, at the end of the list.
+TEST(Sdma, ThreeDescriptorListMovesThreeSeparateBuffers) {
+  Bench b("b", TimingMode::Accurate);
+  const std::uint32_t d0 = kDramBase + 0x400, d1 = kDramBase + 0x440, d2 = kDramBase + 0x480;
+  const std::uint32_t a = kDramBase + 0x1000, bb = kDramBase + 0x3000, c = kDramBase + 0x5000;
+  const std::uint32_t dst = kDramBase + 0x8000;
+  const auto da = random_bytes(128, 11), db = random_bytes(64, 12), dc = random_bytes(32, 13);
+  std::memcpy(b.mem(a), da.data(), 128);
+  std::memcpy(b.mem(bb), db.data(), 64);
+  std::memcpy(b.mem(c), dc.data(), 32);
+  const std::uint32_t err = r::kIrqTransErr, super = 1u << 14;
+  // 0: CDSA, CSSA (both reloaded per CDP), CEN 16 x CFN 2, no BLOCK interrupt.
+  put_words(b, d0, {d1, w1(16, kReload, kIncrement, 2), dst, a, 2u | err << 16, 0, 0, 0});
+  // 1: CSSA only; CEN 16 x CFN 1; CICR adds SUPER_BLOCK. Next: type 3.
+  put_words(b, d1, {d2, w1(16, kReload, kIncrement, 3), bb, 1u | (err | super) << 16, 0, 0, 0});
+  // 2 (type 3): CSSA; CEN 8, CFN stays 1; BLOCK_IE; the end of the list.
+  put_words(b, d2, {kEnd, w1(8, kIncrement, kIncrement, 0, true), c});
+  sc_time t_enable;
+  b.run([&] {
+    b.cpu.dma(r::irqenable(0), 1u << 4);
+    b.cpu.chan(4, r::kCsdp, csdp32_bursts(r::kBurst64, r::kBurst64));
+    b.cpu.chan(4, r::kCdp, 1u << 10 | 1u << 8 | 2u << 4 | kReload << 2 | kReload);
+    b.cpu.chan(4, r::kCndp, d0);
+    b.cpu.chan(4, r::kCcdn, 0);
+    b.cpu.chan(4, r::kCicr, err);
+    t_enable = sc_core::sc_time_stamp();
+    b.cpu.chan(4, r::kCcr, ccr_mem_to_mem() | r::kCcrEnable);
+    wait(20, sc_core::SC_US);
+    EXPECT_EQ(b.cpu.chan(4, r::kCcr) & r::kCcrEnable, 0u);
+    EXPECT_EQ(b.cpu.chan(4, r::kCsr) & (r::kIrqBlock | super | err), r::kIrqBlock | super);
+    EXPECT_EQ(b.cpu.chan(4, r::kCcdn), 3u);
+    EXPECT_EQ(b.cpu.chan(4, r::kCndp), kEnd);
+    EXPECT_EQ(b.cpu.chan(4, r::kCssa), c);
+    EXPECT_EQ(b.cpu.chan(4, r::kCdsa), dst + 192);
+    EXPECT_EQ(b.cpu.chan(4, r::kCen), 8u);
+    EXPECT_EQ(b.cpu.chan(4, r::kCfn), 1u);
+    EXPECT_EQ(b.cpu.chan(4, r::kCicr), err | super | r::kIrqBlock);
+    EXPECT_EQ(b.cpu.chan(4, r::kCdac), dst + 224);
+  });
+  EXPECT_EQ(std::memcmp(b.mem(dst), da.data(), 128), 0);
+  EXPECT_EQ(std::memcmp(b.mem(dst + 128), db.data(), 64), 0);
+  EXPECT_EQ(std::memcmp(b.mem(dst + 192), dc.data(), 32), 0);
+  EXPECT_EQ(b.mem(dst + 224)[0], 0);
+  // Timing: each descriptor is one port use (unit overhead + one read of its words), then
+  // its frames.
+  auto fetch = [&](unsigned bytes) {
+    return frame_overhead(b) + own(b, bytes) + b.hop() + b.dram.read_time(bytes);
+  };
+  const sc_time expect = t_enable + reg_arrival(b) + start_latency(b) + fetch(32) +
+                         mem_to_mem_frame(b, 64, 64) * 2.0 + fetch(28) +
+                         mem_to_mem_frame(b, 64, 64) + fetch(12) + mem_to_mem_frame(b, 32, 32);
+  ASSERT_EQ(b.irq_rises[0].size(), 1u);
+  EXPECT_EQ(b.irq_rises[0][0], expect);
+  EXPECT_EQ(b.dma.channel_stats(4).descriptors, 3u);
+  EXPECT_EQ(b.dma.channel_stats(4).frames, 4u);
+}
+
+// The Linux omap-dma layout for a slave transfer (memory -> device FIFO, frame sync): type-2
+// descriptors with the source reloaded and the destination reused, CDP without fast start
+// (the first block from the registers, then CNDP); fast mode, the device keeps its request
+// high. Every byte reaches the FIFO in order; CCDN counts the descriptors loaded.
+TEST(Sdma, LinuxStyleSlaveListNoFastStartFastMode) {
+  Bench b("b", TimingMode::Fast);
+  const std::uint32_t bufs[3] = {kDramBase + 0x2000, kDramBase + 0x6000, kDramBase + 0x9100};
+  const unsigned frames[3] = {4, 2, 3};
+  std::vector<unsigned char> all;
+  for (unsigned k = 0; k < 3; ++k) {
+    const auto d = random_bytes(16 * frames[k], 20 + k);
+    std::memcpy(b.mem(bufs[k]), d.data(), d.size());
+    all.insert(all.end(), d.begin(), d.end());
+  }
+  const std::uint32_t d1 = kDramBase + 0x500, d2 = kDramBase + 0x520;
+  const std::uint32_t blk = r::kIrqBlock | r::kIrqTransErr;
+  put_words(b, d1, {d2, w1(4, kReload, kReuse, 2), bufs[1], 2u | r::kIrqTransErr << 16, 0, 0, 0});
+  put_words(b, d2, {kEnd, w1(4, kReload, kReuse, 2), bufs[2], 3u | blk << 16, 0, 0, 0});
+  b.dev.unit_bytes = 16;
+  b.run([&] {
+    b.cpu.dma(r::irqenable(1), 1u << 9);
+    ChannelSetup s{9, ccr_mem_to_dev(r::kCcrFs), csdp32_bursts(r::kBurst16, r::kBurst16), 4,
+                   frames[0], bufs[0], static_cast<std::uint32_t>(kDevBase), r::kIrqTransErr};
+    program(b.cpu, s);
+    b.cpu.chan(9, r::kCdp, 1u << 8 | 2u << 4 | kReload << 2 | kReuse);
+    b.cpu.chan(9, r::kCndp, d1);
+    b.cpu.chan(9, r::kCcdn, 0);
+    b.dev.start(9, FifoDevice::Pacing::Elastic);
+    enable(b.cpu, s);
+    wait(30, sc_core::SC_US);
+    EXPECT_EQ(b.cpu.chan(9, r::kCcr) & r::kCcrEnable, 0u);
+    EXPECT_EQ(b.cpu.chan(9, r::kCcdn), 2u);
+    EXPECT_EQ(b.cpu.chan(9, r::kCdsa), static_cast<std::uint32_t>(kDevBase));
+  });
+  EXPECT_EQ(b.dev.received, all);
+  EXPECT_EQ(b.dev.unsolicited, 0u);
+  ASSERT_EQ(b.irq_rises[1].size(), 1u);
+  EXPECT_EQ(b.dma.channel_stats(9).descriptors, 2u);
+}
+
+// A descriptor that cannot be read (bus error on the fetch) stops the channel with
+// CSR.TRANS_ERR and its interrupt; nothing of the unread descriptor moves; nothing hangs.
+TEST(Sdma, BusErrorOnDescriptorFetchStopsTheChannel) {
+  Bench b("b", TimingMode::Accurate);
+  const std::uint32_t d0 = kDramBase + 0x400, d1 = kDramBase + 0x440;
+  const std::uint32_t a = kDramBase + 0x1000, bb = kDramBase + 0x3000, dst = kDramBase + 0x8000;
+  const auto da = random_bytes(64, 31), db = random_bytes(64, 32);
+  std::memcpy(b.mem(a), da.data(), 64);
+  std::memcpy(b.mem(bb), db.data(), 64);
+  put_words(b, d0, {d1, w1(16, kReload, kIncrement, 2), dst, a, 1u | r::kIrqTransErr << 16, 0, 0, 0});
+  put_words(b, d1, {kEnd, w1(16, kReload, kIncrement, 2), bb, 1u | (r::kIrqTransErr | r::kIrqBlock) << 16, 0, 0, 0});
+  b.run([&] {
+    b.bus.inject_bus_error(d1, 4);
+    b.cpu.dma(r::irqenable(0), 1u << 2);
+    b.cpu.chan(2, r::kCsdp, csdp32_bursts(r::kBurst64, r::kBurst64));
+    b.cpu.chan(2, r::kCdp, 1u << 10 | 1u << 8 | 2u << 4 | kReload << 2 | kReload);
+    b.cpu.chan(2, r::kCndp, d0);
+    b.cpu.chan(2, r::kCicr, r::kIrqTransErr);
+    b.cpu.chan(2, r::kCcr, ccr_mem_to_mem() | r::kCcrEnable);
+    wait(20, sc_core::SC_US);
+    EXPECT_EQ(b.cpu.chan(2, r::kCcr) & r::kCcrEnable, 0u);
+    EXPECT_EQ(b.cpu.chan(2, r::kCsr) & (r::kIrqTransErr | r::kIrqBlock | (1u << 14)),
+              r::kIrqTransErr | r::kIrqBlock);  // block 0 ended; the fetch of 1 failed
+    EXPECT_EQ(b.cpu.chan(2, r::kCcdn), 1u);
+    EXPECT_TRUE(b.irq[0].read());
+  });
+  EXPECT_EQ(std::memcmp(b.mem(dst), da.data(), 64), 0);
+  EXPECT_EQ(b.mem(dst + 64)[0], 0);
+  EXPECT_EQ(b.dma.channel_stats(2).errors, 1u);
+  EXPECT_EQ(b.dma.channel_stats(2).descriptors, 1u);
+  EXPECT_EQ(b.irq_rises[0].size(), 1u);
 }
 
 // Software stop (what dmaengine terminate_all does): ENABLE 1 -> 0 mid-block lets the unit on

@@ -19,13 +19,15 @@ set(_crypt_work ${CMAKE_CURRENT_BINARY_DIR}/crypt_tests)
 # crypt_case(NAME SPEC KEYBITS EXPECT_BYTES [DEFAULTS] [IMAGE bytes] [PROFILE p] [TIMING m]
 #            [AREA opts...] [MAP opts...]
 #            [BULK units|fallback])   BULK: the bulk-mode matrix case instead (crypt_bulk_case.cmake)
+#            [RUN opts...]             more `aesvp crypt` options for the bulk case
 function(crypt_case name spec keybits expect)
-  cmake_parse_arguments(C "DEFAULTS" "IMAGE;PROFILE;TIMING;BULK" "AREA;MAP" ${ARGN})
+  cmake_parse_arguments(C "DEFAULTS" "IMAGE;PROFILE;TIMING;BULK" "AREA;MAP;RUN" ${ARGN})
   if(NOT C_IMAGE)
     set(C_IMAGE 40960)
   endif()
   string(REPLACE ";" "|" area "${C_AREA}")
   string(REPLACE ";" "|" map "${C_MAP}")
+  string(REPLACE ";" "|" run_opts "${C_RUN}")
   set(script crypt_case)
   if(C_BULK)
     set(name bulk.${name})
@@ -38,7 +40,7 @@ function(crypt_case name spec keybits expect)
                    -DSPEC=${spec} -DKEYBITS=${keybits} -DIMAGE_BYTES=${C_IMAGE}
                    -DAREA_OPTS=${area} -DMAP_OPTS=${map} -DEXPECT_BYTES=${expect}
                    -DSIM_DEFAULTS=${C_DEFAULTS} -DPROFILE=${C_PROFILE} -DTIMING=${C_TIMING}
-                   -DEXPECT=${C_BULK}
+                   -DEXPECT=${C_BULK} -DRUN_OPTS=${run_opts}
                    -P ${CMAKE_CURRENT_SOURCE_DIR}/tests/${script}.cmake)
   set_tests_properties(app_crypt.${name} PROPERTIES LABELS "app;crypt" TIMEOUT 120)
 endfunction()
@@ -160,6 +162,10 @@ crypt_bulk(cbc_essiv_sha256_128   aes-cbc-essiv:sha256 128 units)
 crypt_bulk(cbc_essiv_sha256_192_4096 aes-cbc-essiv:sha256 192 units MAP --sector-size 4096 --skip 8)
 crypt_bulk(cbc_essiv_md5_256_1024_large aes-cbc-essiv:md5 256 units MAP --sector-size 1024 --iv-large-sectors)
 crypt_bulk(cbc_essiv_offset_skip  aes-cbc-essiv:sha256 256 units IMAGE 20480 AREA --offset 2 --size 33 MAP --skip 77)
+# The composites' and multi-sector requests' sectors in separate, non-contiguous 4 KiB pages:
+# multi-entry scatterlists mapped by omap-aes and run as sDMA descriptor lists.
+crypt_bulk(xts_plain64_scattered_pages aes-xts-plain64 256 units IMAGE 81920 RUN --scatter-pages)
+crypt_bulk(cbc_essiv_scattered_pages_2048 aes-cbc-essiv:sha256 128 units MAP --sector-size 2048 RUN --scatter-pages)
 crypt_bulk(fallback_xts_essiv     aes-xts-essiv:sha256 512 fallback)
 crypt_bulk(fallback_ecb           aes-ecb              128 fallback)
 crypt_bulk(fallback_ctr_plain64   aes-ctr-plain64      256 fallback MAP --sector-size 2048)
