@@ -4,6 +4,8 @@
 #   make bench the same set-up, then the host-cost benchmark (docs/performance.md)
 #   make sanitize-tsan  ThreadSanitizer over the SystemC-free suites (build-tsan); CI runs it
 #              after make test
+#   make study-bulk  the bulk-mode study: every sweep of studies/bulk/specs, then the tables
+#              and figures of docs/bulk-mode.md (STUDY_SCALE=S scales the job sizes)
 #   make sanitize-asan  AddressSanitizer + UBSan over the quick label (build-asan, only the
 #              targets the label needs); not yet in CI (docs/regression.md)
 # Works on a fresh Debian 12 machine as root (or with sudo).
@@ -17,7 +19,7 @@ PACKAGES := cmake make g++ pkg-config libsystemc-dev libssl-dev libgtest-dev lib
             libboost-program-options-dev nlohmann-json3-dev python3-matplotlib \
             slurmd slurmctld slurm-client munge
 
-.PHONY: run test bench sanitize-asan sanitize-tsan deps configure build clean
+.PHONY: run test bench study-bulk sanitize-asan sanitize-tsan deps configure build clean
 
 run: build
 	$(BUILD)/bin/aesvp run
@@ -27,6 +29,9 @@ test: build
 
 bench: build
 	$(BUILD)/bin/aesvp bench
+
+study-bulk: build
+	/usr/bin/python3 studies/bulk/regenerate --aesvp $(BUILD)/bin/aesvp --out $(BUILD)/study-bulk
 
 sanitize-asan: deps
 	cmake --preset asan

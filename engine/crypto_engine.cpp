@@ -262,14 +262,30 @@ bool CryptoEngine::go_idle(std::unique_lock<std::mutex>& lk) {
   return true;
 }
 
+std::size_t CryptoEngine::valid_pick_locked(std::vector<std::size_t>& pick) const {
+  // The head always goes (a policy cannot hold requests back: nothing would re-kick the pump).
+  if (pick.empty() || pick.front() != 0) pick.assign(1, 0);
+  const std::size_t mark = queue_.backlog_index();
+  std::size_t n = 1;
+  for (; n < pick.size(); ++n) {
+    const std::size_t i = pick[n];
+    if (i <= pick[n - 1] || i >= queue_.size()) break;
+    const bool skips = i != n;  // some request before it stays queued
+    if (skips && mark != CryptoQueue::npos && i >= mark) break;  // it would overtake the backlog
+  }
+  pick.resize(n);
+  return n;
+}
+
 CryptoEngine::Dispatch CryptoEngine::take_requests_locked() {
   Dispatch d;
-  std::size_t n = policy_->select(queue_);
-  n = std::clamp<std::size_t>(n, 1, queue_.size());
-  std::vector<Request*> moved;  // backlogged requests the dequeues move into the queue
-  for (std::size_t i = 0; i < n; ++i) {
+  std::vector<std::size_t> pick;
+  policy_->pick(queue_, pick);
+  const std::size_t n = valid_pick_locked(pick);
+  std::vector<Request*> moved;  // backlogged requests the removals move into the queue
+  for (std::size_t k = 0; k < n; ++k) {
     if (Request* b = queue_.backlog()) moved.push_back(b);
-    d.taken.push_back(queue_.dequeue());
+    d.taken.push_back(queue_.remove(pick[k] - k));  // k requests before it already left
   }
   // A backlogged request that is itself taken (only when the policy takes past the mark, or
   // queue_len is 0) is told InProgress before preparation, so that this notification comes

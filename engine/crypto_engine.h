@@ -135,6 +135,8 @@ class CryptoEngine {
   bool nothing_to_dispatch_locked() const;           // 2
   bool go_idle(std::unique_lock<std::mutex>& lk);    // 2: true if it went idle
   Dispatch take_requests_locked();                   // 3
+  /// 3: cuts the policy's pick to its longest valid prefix (never empty); its length.
+  std::size_t valid_pick_locked(std::vector<std::size_t>& pick) const;
   bool mark_busy_locked();                           // 4: true on idle->busy
   Errc prepare_hardware(bool first_of_busy_period);  // 4
   Errc prepare_and_start(Dispatch& d);               // 5

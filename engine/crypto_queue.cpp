@@ -18,15 +18,18 @@ void CryptoQueue::enqueue_head(Request& req) {
   if (backlog_ != npos) ++backlog_;
 }
 
-Request* CryptoQueue::dequeue() {
-  if (items_.empty()) return nullptr;
+Request* CryptoQueue::dequeue() { return items_.empty() ? nullptr : remove(0); }
+
+Request* CryptoQueue::remove(std::size_t i) {
   const std::size_t old_size = items_.size();
-  Request* head = items_.front();
-  items_.pop_front();
+  Request* r = items_.at(i);
+  items_.erase(items_.begin() + static_cast<std::ptrdiff_t>(i));
   // The mark moves to the request after the one it pointed at (or is cleared when that was
-  // the last one). The pop shifts indices down by one, so that request keeps the old index.
+  // the last one). The erase shifts later indices down by one, so that request keeps the old
+  // index. (A request removed at or behind the mark: the mark still moves one request on, as
+  // for a dequeue that takes the backlogged head with queue_len 0.)
   if (backlog_ != npos && backlog_ + 1 >= old_size) backlog_ = npos;
-  return head;
+  return r;
 }
 
 Request* CryptoQueue::backlog() const { return backlog_ == npos ? nullptr : items_[backlog_]; }

@@ -31,6 +31,11 @@ class CryptoQueue {
   void enqueue_head(Request& req);
   /// crypto_dequeue_request: head request or nullptr; advances the backlog mark.
   Request* dequeue();
+  /// Not in Linux: remove the i-th request (i < size(); i = 0 is dequeue()). Frees one slot
+  /// like a dequeue, so the backlog mark moves the same way (its request is now queued). The
+  /// engine only removes a request past the head when it is ahead of the mark, so no
+  /// backlogged request is overtaken.
+  Request* remove(std::size_t i);
   /// crypto_get_backlog: the first backlogged request or nullptr.
   Request* backlog() const;
   /// Not in Linux: make `req` (still queued) the first backlogged request again, unless an

@@ -27,6 +27,14 @@ namespace aesvp::engine {
 ///     taken requests back at the head, in order; the composite must not complete).
 /// select() and assemble() must not call the engine (its lock is held) and must not block.
 ///
+/// A policy that takes requests out of queue order overrides pick() instead of relying on
+/// select(): it names the queue indices to take (ascending, starting with the head, 0). The
+/// engine keeps the longest prefix of that list that is valid: ascending, in range, and no
+/// index after a skipped one at or behind the backlog mark (a backlogged request is never
+/// overtaken). The taken requests go to assemble() in queue order; the skipped ones stay
+/// queued in their order, and the backlog mark moves one request per request taken, exactly
+/// as for a prefix.
+///
 /// Before select(), the pump asks hold(queue, now_ns): a policy that wants to wait for more
 /// requests (a bounded merge window) returns the time until which the head may wait. The
 /// engine honours it only when its context can post delayed work
@@ -44,6 +52,12 @@ class DispatchPolicy {
     return kNoHold;
   }
   virtual std::size_t select(const CryptoQueue& queue) = 0;
+  /// Queue indices to take (see above). Default: the prefix of select()'s length.
+  virtual void pick(const CryptoQueue& queue, std::vector<std::size_t>& out) {
+    const std::size_t n = select(queue);
+    out.clear();
+    for (std::size_t i = 0; i < n; ++i) out.push_back(i);
+  }
   virtual Request& assemble(const std::vector<Request*>& taken) { return *taken.front(); }
   virtual void disassemble(Request& dispatched, const std::vector<Request*>& taken) {
     (void)dispatched;

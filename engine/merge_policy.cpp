@@ -12,13 +12,14 @@ std::string_view to_string(MergeMode m) {
     case MergeMode::Opportunistic: return "opportunistic";
     case MergeMode::Bounded: return "bounded";
     case MergeMode::MaxN: return "max";
+    case MergeMode::Gather: return "gather";
   }
   return "?";
 }
 
 bool parse_merge_mode(std::string_view s, MergeMode& out) {
   for (MergeMode m : {MergeMode::Off, MergeMode::Opportunistic, MergeMode::Bounded,
-                      MergeMode::MaxN}) {
+                      MergeMode::MaxN, MergeMode::Gather}) {
     if (s == to_string(m)) {
       out = m;
       return true;
@@ -101,7 +102,8 @@ std::size_t MergePolicy::cap() const {
     case MergeMode::Off: return 1;
     case MergeMode::Opportunistic: return std::numeric_limits<std::size_t>::max();
     case MergeMode::Bounded:
-    case MergeMode::MaxN: return std::max<std::size_t>(1, cfg_.max_requests);
+    case MergeMode::MaxN:
+    case MergeMode::Gather: return std::max<std::size_t>(1, cfg_.max_requests);
   }
   return 1;
 }
@@ -130,24 +132,108 @@ std::size_t MergePolicy::run_length(const CryptoQueue& queue, std::size_t limit,
       return n;
     }
     MergeView next;
-    if (!adapter_.describe(queue.at(n), next)) {
-      why = MergeRefusal::NotDescribed;
-    } else if (!unit_shaped(next, limits_, why) || !compatible(last, next, why)) {
-      // why set
-    } else if (over(bytes + next.bytes, limits_.max_bytes)) {
-      why = MergeRefusal::Bytes;
-    } else if (over(segments + next.segments, limits_.max_segments)) {
-      why = MergeRefusal::Segments;
-    } else {
-      bytes += next.bytes;
-      segments += next.segments;
-      last = next;
-      continue;
+    if (!extends(last, queue.at(n), bytes, segments, next, why)) {
+      refused = true;
+      return n;
     }
-    refused = true;
-    return n;
+    bytes += next.bytes;
+    segments += next.segments;
+    last = next;
   }
   return n;  // the policy's cap
+}
+
+bool MergePolicy::extends(const MergeView& last, const Request& next, std::size_t bytes,
+                          std::size_t segments, MergeView& view, MergeRefusal& why) const {
+  if (!adapter_.describe(next, view)) {
+    why = MergeRefusal::NotDescribed;
+    return false;
+  }
+  if (!unit_shaped(view, limits_, why) || !compatible(last, view, why)) return false;
+  if (over(bytes + view.bytes, limits_.max_bytes)) {
+    why = MergeRefusal::Bytes;
+    return false;
+  }
+  if (over(segments + view.segments, limits_.max_segments)) {
+    why = MergeRefusal::Segments;
+    return false;
+  }
+  return true;
+}
+
+void MergePolicy::pick(const CryptoQueue& queue, std::vector<std::size_t>& out) {
+  if (cfg_.mode == MergeMode::Gather) {
+    hold_head_ = nullptr;
+    gather(queue, out);
+    return;
+  }
+  DispatchPolicy::pick(queue, out);
+}
+
+void MergePolicy::gather(const CryptoQueue& queue, std::vector<std::size_t>& out) {
+  out.assign(1, 0);
+  if (queue.size() < 2) return;
+  MergeView last;
+  MergeRefusal why{};
+  bool refused = false;  // the in-order run ended (counted once, as the other modes do)
+  if (!adapter_.describe(queue.at(0), last)) {
+    why = MergeRefusal::NotDescribed;
+    refused = true;
+  } else if (!unit_shaped(last, limits_, why)) {
+    refused = true;
+  }
+  if (refused) {
+    std::lock_guard<std::mutex> lk(m_);
+    ++stats_.refused[static_cast<std::size_t>(why)];
+    return;
+  }
+  // Counted locally, published at the end (describe() runs without the statistics lock).
+  MergeStats d;
+  const std::size_t limit = cap();
+  const std::size_t end = cfg_.lookahead == 0 ? queue.size()
+                                              : std::min(queue.size(), cfg_.lookahead + 1);
+  const std::size_t mark = queue.backlog_index();
+  std::size_t bytes = last.bytes;
+  std::size_t segments = last.segments;
+  std::vector<std::uint64_t> left_submitters;  // submitters with a request left queued
+  for (std::size_t i = 1; i < end; ++i) {
+    if (out.size() >= limit) {
+      ++d.capped;
+      break;
+    }
+    const bool skipped = !left_submitters.empty();
+    if (skipped && i >= mark) {  // everything from here on is backlogged: no overtaking
+      ++d.backlog_stops;
+      break;
+    }
+    const Request& r = queue.at(i);
+    MergeView next;
+    MergeRefusal reason{};
+    bool take = extends(last, r, bytes, segments, next, reason);
+    if (take && std::find(left_submitters.begin(), left_submitters.end(), r.submitter) !=
+                    left_submitters.end()) {
+      take = false;  // it would overtake its own submitter's earlier request
+      ++d.order_skips;
+    } else if (!take && !skipped) {
+      ++d.refused[static_cast<std::size_t>(reason)];  // what ended the in-order run
+    }
+    if (!take) {
+      if (reason == MergeRefusal::Bytes || reason == MergeRefusal::Segments) break;  // full
+      left_submitters.push_back(r.submitter);
+      continue;
+    }
+    if (skipped) ++d.gathered;
+    out.push_back(i);
+    bytes += next.bytes;
+    segments += next.segments;
+    last = next;
+  }
+  std::lock_guard<std::mutex> lk(m_);
+  stats_.capped += d.capped;
+  stats_.backlog_stops += d.backlog_stops;
+  stats_.order_skips += d.order_skips;
+  stats_.gathered += d.gathered;
+  for (std::size_t r = 0; r < kMergeRefusalCount; ++r) stats_.refused[r] += d.refused[r];
 }
 
 std::uint64_t MergePolicy::hold(const CryptoQueue& queue, std::uint64_t now_ns) {

@@ -22,16 +22,22 @@ enum class MergeMode : std::uint8_t {
   Opportunistic,  ///< merge the compatible run queued now, never wait
   Bounded,        ///< hold the queue up to max_wait_ns or until max_requests are queued
   MaxN,           ///< like Opportunistic, at most max_requests per dispatch
+  /// Like MaxN, but the run may skip queued requests: from the head, take each later request
+  /// (within `lookahead`) that continues the run's data units, leaving the others queued in
+  /// their order; never past the backlog mark once something was skipped, never past a skipped
+  /// request of the same submitter (Request::submitter). Merges interleaved streams.
+  Gather,
 };
 
 std::string_view to_string(MergeMode m);
-/// Parses "off", "opportunistic", "bounded", "max"; false if unknown.
+/// Parses "off", "opportunistic", "bounded", "max", "gather"; false if unknown.
 bool parse_merge_mode(std::string_view s, MergeMode& out);
 
 struct MergeConfig {
   MergeMode mode = MergeMode::Off;
   std::size_t max_requests = 16;   ///< N: cap for MaxN, target (and cap) for Bounded
   std::uint64_t max_wait_ns = 0;   ///< T: Bounded's longest hold of the head request
+  std::size_t lookahead = 0;       ///< Gather: queued requests after the head it looks at; 0 = all
 };
 
 /// Why the request after a compatible run was not merged (question 1's data). The first
@@ -93,14 +99,18 @@ struct MergeStats {
   std::uint64_t failed_members = 0;    ///< original requests failed with their composite
   std::uint64_t holds = 0;             ///< pump runs that held the queue (Bounded)
   std::uint64_t capped = 0;            ///< runs cut by the policy's max_requests
+  std::uint64_t gathered = 0;          ///< Gather: requests taken past a request left queued
+  std::uint64_t backlog_stops = 0;     ///< Gather: scans ended at the backlog mark
+  std::uint64_t order_skips = 0;       ///< Gather: compatible requests left for their submitter's order
   /// per_dispatch[n] = dispatches that carried n original requests (index 0 unused).
   std::vector<std::uint64_t> per_dispatch;
   std::array<std::uint64_t, kMergeRefusalCount> refused{};
 };
 
-/// The merging DispatchPolicy. Only a prefix of the queue is ever taken (no request is
-/// overtaken, the backlog mark is respected by the engine); members complete in queue order,
-/// each exactly once, with the composite's result.
+/// The merging DispatchPolicy. Every mode but Gather takes only a prefix of the queue (no
+/// request is overtaken); Gather may leave requests of other streams queued, within the rules
+/// of DispatchPolicy::pick (no backlogged request overtaken) and keeping each submitter's
+/// order. Members complete in queue order, each exactly once, with the composite's result.
 class MergePolicy final : public DispatchPolicy {
  public:
   /// First id given to composites (members keep their own ids): far above any submitter's
@@ -112,6 +122,7 @@ class MergePolicy final : public DispatchPolicy {
 
   std::uint64_t hold(const CryptoQueue& queue, std::uint64_t now_ns) override;
   std::size_t select(const CryptoQueue& queue) override;
+  void pick(const CryptoQueue& queue, std::vector<std::size_t>& out) override;
   Request& assemble(const std::vector<Request*>& taken) override;
   void disassemble(Request& dispatched, const std::vector<Request*>& taken) override;
 
@@ -134,6 +145,12 @@ class MergePolicy final : public DispatchPolicy {
   std::size_t run_length(const CryptoQueue& queue, std::size_t cap, bool& refused,
                          MergeRefusal& why, bool& open) const;
   std::size_t cap() const;
+  /// Gather's pick: the head, then every later request that continues the run (see MergeMode).
+  void gather(const CryptoQueue& queue, std::vector<std::size_t>& out);
+  /// Can `next` extend a run ending with `last` (shape, compatibility, limits)? `bytes` and
+  /// `segments` are the run's totals so far.
+  bool extends(const MergeView& last, const Request& next, std::size_t bytes,
+               std::size_t segments, MergeView& view, MergeRefusal& why) const;
   void complete_composite(Request& composite, Errc err);
   void reap_locked();
 

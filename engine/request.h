@@ -68,6 +68,11 @@ class Request {
   /// Free slot for the driver (the Linux request context): the engine never touches it.
   void* driver_ctx = nullptr;
   BulkInfo bulk;               ///< reserved for bulk mode
+  /// Who submitted it, for a merge policy that takes requests out of queue order (gather):
+  /// requests with equal values come from one submitter, whose order is kept. 0 = unknown;
+  /// all unknown requests count as one submitter (they keep FIFO order among themselves).
+  /// dm-crypt: one bio's conversion loop (it submits that bio's sectors in order).
+  std::uint64_t submitter = 0;
 };
 
 }  // namespace aesvp::engine

@@ -8,19 +8,43 @@ using sc_core::sc_time;
 
 KthreadWorker::KthreadWorker(Kernel& k, const std::string& name, unsigned core,
                              ContextClass cls)
-    : k_(k), ctx_(k.spawn_thread(name, cls, core, [this] { run(); })) {}
+    : k_(k),
+      ctx_(k.spawn_thread(name, cls, core, [this] { run(); })),
+      delayed_timer_(name + "_delayed", [this] { delayed_due(); }) {}
 
 void KthreadWorker::post(std::function<void()> work) {
   k_.charge_cycles(k_.params().kthread_queue_work_cycles);
-  const bool wake = sleeping_;
-  if (wake) {
-    // wake_up_process: this item is the reason the worker runs again.
+  push(std::move(work), k_.now());
+}
+
+void KthreadWorker::push(std::function<void()> work, const sc_time& at) {
+  if (sleeping_) {
+    // wake_up_process: this item is the reason the worker runs again (charged to the
+    // current context; a timer callback has none).
     k_.charge_cycles(k_.params().wakeup_cycles);
     sleeping_ = false;
   }
-  queue_.push_back({std::move(work), k_.now()});
+  queue_.push_back({std::move(work), at});
   ++posted_;
   k_.notify_at_current(kick_);
+}
+
+bool KthreadWorker::post_after(std::uint64_t delay_ns, std::function<void()> work) {
+  k_.charge_cycles(k_.params().kthread_queue_work_cycles);
+  const sc_time at = k_.now() + sc_time(static_cast<double>(delay_ns), sc_core::SC_NS);
+  delayed_.emplace(at, std::move(work));
+  if (!delayed_timer_.timer_pending() || at < delayed_timer_.expires())
+    delayed_timer_.mod_timer(at);
+  return true;
+}
+
+void KthreadWorker::delayed_due() {
+  const sc_time now = sc_core::sc_time_stamp();
+  while (!delayed_.empty() && delayed_.begin()->first <= now) {
+    push(std::move(delayed_.begin()->second), now);
+    delayed_.erase(delayed_.begin());
+  }
+  if (!delayed_.empty()) delayed_timer_.mod_timer(delayed_.begin()->first);
 }
 
 std::uint64_t KthreadWorker::now_ns() const {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "driver/kernel/kernel.h"
+#include "driver/kernel/timer.h"
 #include "engine/execution_context.h"
 
 #include <systemc>
@@ -11,6 +12,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <string>
 
 namespace aesvp::kernel {
@@ -25,6 +27,11 @@ class KthreadWorker : public engine::ExecutionContext {
   // kthread_queue_work: queues `work`, wakes the worker if it sleeps; never runs it here.
   // The caller is charged kthread_queue_work_cycles (+ wakeup_cycles if the worker sleeps).
   void post(std::function<void()> work) override;
+  // kthread_queue_delayed_work: a kernel timer queues `work` once `delay_ns` of simulated
+  // time (from the caller's time) has passed; the caller is charged
+  // kthread_queue_work_cycles (arming the timer). The engine's merge window needs it: without
+  // it a bounded policy's hold is dropped and the pump dispatches at once.
+  bool post_after(std::uint64_t delay_ns, std::function<void()> work) override;
   // The simulated time in ns as the calling context sees it (its local time included).
   std::uint64_t now_ns() const override;
   // Sleeps the calling context.
@@ -45,9 +52,12 @@ class KthreadWorker : public engine::ExecutionContext {
     sc_core::sc_time at;  // the poster's time
   };
   void run();
+  void push(std::function<void()> work, const sc_core::sc_time& at);  // queue + wake
+  void delayed_due();  // timer callback: queue the delayed work that is due, re-arm
 
   Kernel& k_;
   std::deque<Item> queue_;
+  std::multimap<sc_core::sc_time, std::function<void()>> delayed_;  // by expiry
   bool sleeping_ = true;
   bool busy_ = false;
   unsigned long executed_ = 0;
@@ -55,6 +65,7 @@ class KthreadWorker : public engine::ExecutionContext {
   sc_core::sc_event kick_;
   sc_core::sc_event done_;
   ExecContext& ctx_;
+  KernelTimer delayed_timer_;  // one timer for all delayed work (earliest expiry)
 };
 
 }  // namespace aesvp::kernel

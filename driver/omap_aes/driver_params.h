@@ -80,13 +80,16 @@ namespace aesvp::driver {
     "error recovery: maximum RESETDONE polls", AESVP_RANGE(1, 1000000000))                                                \
   X(std::string, merge, "off", "",                                                             \
     "aesvp bulk mode (not in Linux); used only when the AES has the bulk extension",           \
-    "engine merge policy: off, opportunistic, bounded or max (engine/merge_policy.h)")         \
+    "engine merge policy: off, opportunistic, bounded, max or gather (engine/merge_policy.h)") \
   X(std::uint32_t, merge_max, 16, "requests",                                                  \
     "chosen: 16 x 512 B = 8 KiB, two pages of a bio",                                          \
-    "merge policies max and bounded: most requests per dispatch (bounded: target)", AESVP_RANGE(1, 4096))            \
+    "merge policies max, bounded and gather: most requests per dispatch (bounded: target)", AESVP_RANGE(1, 4096)) \
   X(double, merge_wait_us, 20.0, "us",                                                         \
     "chosen: about one 512-byte request's service time",                                       \
     "merge policy bounded: longest wait of the head request for more to merge")                \
+  X(std::uint32_t, merge_lookahead, 0, "requests",                                             \
+    "chosen: 0 = the whole queue (queue_len plus the backlog)",                               \
+    "merge policy gather: queued requests after the head it looks at (0 = all)", AESVP_RANGE(0, 65536)) \
   X(std::uint32_t, merge_max_bytes, 65536, "B",                                                \
     "chosen: 64 KiB, the largest request aesvp speed measures",                                \
     "largest merged request", AESVP_RANGE(16, 16777216))

@@ -99,10 +99,12 @@ std::unique_ptr<engine::DispatchPolicy> OmapAesDev::make_policy() {
   const DriverParams& p = drv_.params();
   engine::MergeConfig cfg;
   if (!engine::parse_merge_mode(p.merge, cfg.mode))
-    throw std::invalid_argument("driver.merge: '" + p.merge + "' is not off, opportunistic, bounded or max");
+    throw std::invalid_argument("driver.merge: '" + p.merge +
+                                "' is not off, opportunistic, bounded, max or gather");
   if (cfg.mode == engine::MergeMode::Off || !res_.bulk_units || pio_only_) return nullptr;
   cfg.max_requests = p.merge_max;
   cfg.max_wait_ns = static_cast<std::uint64_t>(p.merge_wait_us * 1000.0);
+  cfg.lookahead = p.merge_lookahead;
   auto pol = std::make_unique<engine::MergePolicy>(cfg, *this);
   merge_policy_ = pol.get();
   return pol;

@@ -171,8 +171,8 @@ TEST(MergeCompat, CounterWrapsLikeTheHardware) {
 }
 
 TEST(MergeMode, NamesRoundTrip) {
-  for (MergeMode m :
-       {MergeMode::Off, MergeMode::Opportunistic, MergeMode::Bounded, MergeMode::MaxN}) {
+  for (MergeMode m : {MergeMode::Off, MergeMode::Opportunistic, MergeMode::Bounded,
+                      MergeMode::MaxN, MergeMode::Gather}) {
     MergeMode back{};
     ASSERT_TRUE(parse_merge_mode(to_string(m), back));
     EXPECT_EQ(back, m);
@@ -481,6 +481,146 @@ TEST(MergePolicy, StopWaitsForAHeldWindow) {
 // Randomised: every request completes exactly once, in submission order, with the result
 // of the dispatch that carried it.
 
+
+// ---------------------------------------------------------------------------------------
+// Gather: runs across interleaved streams
+
+/// Bench whose requests carry a submitter tag.
+UnitReq& tagged(Bench& b, std::uint64_t id, std::uint64_t dun, std::uint64_t submitter,
+                bool may_backlog = false) {
+  UnitReq& r = b.reqs.make(id, dun, may_backlog);
+  r.submitter = submitter;
+  return r;
+}
+
+std::vector<std::uint64_t> held_members(Bench& b) {
+  auto& u = dynamic_cast<UnitReq&>(*b.drv.held.front());
+  return u.member_ids.empty() ? std::vector<std::uint64_t>{u.id} : u.member_ids;
+}
+
+TEST(MergeGather, TakesEachStreamsRunOutOfTheInterleavedQueue) {
+  MergeConfig cfg{MergeMode::Gather, 16, 0};
+  Bench b(cfg);
+  b.submit(1, 1, 0);  // in flight
+  b.ctx.run_all();
+  // Two bios' sectors interleaved, as two kcryptd workers submit them.
+  const std::uint64_t units[] = {100, 200, 101, 201, 102, 202};
+  for (std::uint64_t i = 0; i < 6; ++i)
+    b.eng->transfer_request(tagged(b, 2 + i, units[i], units[i] / 100));
+  b.ctx.run_all();
+  b.drv.finish(*b.eng);
+  b.ctx.run_all();
+  EXPECT_EQ(held_members(b), (std::vector<std::uint64_t>{2, 4, 6}));
+  b.drv.finish(*b.eng);
+  b.ctx.run_all();
+  EXPECT_EQ(held_members(b), (std::vector<std::uint64_t>{3, 5, 7}));
+  b.drv.finish(*b.eng);
+  b.ctx.run_all();
+  const MergeStats s = b.pol->stats();
+  EXPECT_EQ(s.merges, 2u);
+  EXPECT_EQ(s.gathered, 2u);  // 4 and 6 were taken past 3 and 5; then 3 5 7 is a prefix
+  // What ended the in-order run (as prefix merging counts it): 3 after 2.
+  EXPECT_EQ(s.refused[static_cast<std::size_t>(MergeRefusal::NotConsecutive)], 1u);
+  EXPECT_EQ(b.log.with_prefix("done:").size(), 7u);
+}
+
+TEST(MergeGather, NeverTakesARequestPastTheBacklogMark) {
+  EngineOptions opt;
+  opt.queue_len = 4;
+  Bench b({MergeMode::Gather, 16, 0}, Mode::Manual, opt);
+  b.submit(1, 1, 0);  // in flight (queue_len counts queued requests only)
+  b.ctx.run_all();
+  // Queue: A100 B200 A101 B201 | backlog: A102 B202
+  const std::uint64_t units[] = {100, 200, 101, 201, 102, 202};
+  for (std::uint64_t i = 0; i < 6; ++i)
+    EXPECT_EQ(b.eng->transfer_request(tagged(b, 2 + i, units[i], units[i] / 100, true)),
+              i < 4 ? Errc::InProgress : Errc::Busy);
+  b.ctx.run_all();
+  b.drv.finish(*b.eng);
+  b.ctx.run_all();
+  // A102 continues A's run but sits behind the mark, with B200 left queued before it.
+  EXPECT_EQ(held_members(b), (std::vector<std::uint64_t>{2, 4}));
+  EXPECT_EQ(b.pol->stats().backlog_stops, 1u);
+  // Two requests left the queue: both backlogged ones were moved in and told so.
+  EXPECT_EQ(b.log.with_prefix("inprog:"), (std::vector<std::string>{"inprog:6", "inprog:7"}));
+}
+
+TEST(MergeGather, KeepsEachSubmittersOrder) {
+  Bench b({MergeMode::Gather, 16, 0});
+  b.submit(1, 1, 0);
+  b.ctx.run_all();
+  b.eng->transfer_request(tagged(b, 2, 100, 1));
+  b.eng->transfer_request(tagged(b, 3, 500, 2));  // submitter 2 elsewhere on the disk
+  b.eng->transfer_request(tagged(b, 4, 101, 2));  // continues the run, but 2 must keep order
+  b.eng->transfer_request(tagged(b, 5, 101, 3));  // continues it too, from another submitter
+  b.ctx.run_all();
+  b.drv.finish(*b.eng);
+  b.ctx.run_all();
+  EXPECT_EQ(held_members(b), (std::vector<std::uint64_t>{2, 5}));
+  EXPECT_EQ(b.pol->stats().order_skips, 1u);
+}
+
+TEST(MergeGather, LooksOnlyAsFarAsTheLookahead) {
+  MergeConfig cfg{MergeMode::Gather, 16, 0};
+  cfg.lookahead = 2;
+  Bench b(cfg);
+  b.submit(1, 1, 0);
+  b.ctx.run_all();
+  const std::uint64_t units[] = {100, 200, 300, 101};
+  for (std::uint64_t i = 0; i < 4; ++i)
+    b.eng->transfer_request(tagged(b, 2 + i, units[i], units[i] / 100));
+  b.ctx.run_all();
+  b.drv.finish(*b.eng);
+  b.ctx.run_all();
+  EXPECT_EQ(held_members(b), (std::vector<std::uint64_t>{2}));  // 101 is 3 behind the head
+}
+
+/// A policy naming indices the engine must not take: it takes the longest valid prefix.
+struct GreedyPick : DispatchPolicy {
+  std::vector<std::size_t> want;
+  std::vector<std::uint64_t> taken_ids;
+  std::size_t select(const CryptoQueue&) override { return 1; }
+  void pick(const CryptoQueue&, std::vector<std::size_t>& out) override { out = want; }
+  Request& assemble(const std::vector<Request*>& taken) override {
+    taken_ids.clear();
+    for (Request* r : taken) taken_ids.push_back(r->id);
+    return *taken.front();  // the test only looks at what was taken
+  }
+};
+
+TEST(MergeGather, EngineCutsAPickThatWouldOvertakeTheBacklog) {
+  StepContext ctx;
+  Log log;
+  ScriptDriver drv(log, Mode::Manual);
+  auto p = std::make_unique<GreedyPick>();
+  GreedyPick& pol = *p;
+  EngineOptions opt;
+  opt.queue_len = 3;
+  CryptoEngine eng(ctx, drv, opt, std::move(p));
+  eng.start();
+  UnitRequests reqs(log);
+  pol.want = {0};
+  eng.transfer_request(reqs.make(1, 0));
+  ctx.run_all();  // 1 in flight
+  for (std::uint64_t id = 2; id <= 6; ++id) eng.transfer_request(reqs.make(id, id, true));
+  // Queue 2 3 4, backlog 5 6. Index 2 (request 4) skips 3 but is ahead of the mark; index 3
+  // (request 5) is backlogged with 3 left queued before it: cut there.
+  pol.want = {0, 2, 3};
+  drv.finish(eng);
+  ctx.run_all();
+  EXPECT_EQ(pol.taken_ids, (std::vector<std::uint64_t>{2, 4}));
+  // Two requests left the queue: the mark moved over 5 and 6, told after acceptance.
+  EXPECT_EQ(log.with_prefix("inprog:"), (std::vector<std::string>{"inprog:5", "inprog:6"}));
+  pol.want = {1, 0};  // not starting at the head: the head alone
+  drv.finish(eng);
+  ctx.run_all();
+  EXPECT_EQ(pol.taken_ids, (std::vector<std::uint64_t>{3}));
+  pol.want = {0, 1, 7};  // out of range: cut
+  drv.finish(eng);
+  ctx.run_all();
+  EXPECT_EQ(pol.taken_ids, (std::vector<std::uint64_t>{5, 6}));
+}
+
 struct Outcome {
   std::vector<std::uint64_t> order;
   std::map<std::uint64_t, int> finals;
@@ -596,10 +736,203 @@ TEST(MergePolicyRandom, StepperExactlyOnceInOrder) {
   EXPECT_GT(holds, 0u);
 }
 
+
+/// Gather on the stepper with several submitters whose streams interleave (and sometimes
+/// continue each other's runs), dm-crypt backlog waits per submitter, a small queue, retry
+/// with NoSpc, random errors and hardware limits. Checked against the script's own record,
+/// not the policy's code: every request completes exactly once (InProgress at most once and
+/// only after Busy, before the final call) with its dispatch's result; each submitter's
+/// requests are dispatched and completed in its submission order; every dispatched composite
+/// is one compatible run (same key, direction, transform; units continue; within the byte
+/// and entry limits); and no dispatch takes a request past a skipped request that was
+/// backlogged (Busy, not yet told InProgress) when it was picked.
+TEST(MergeGatherRandom, StepperInterleavedStreams) {
+  std::uint64_t gathered = 0, merges = 0, backlog_stops = 0, order_skips = 0, undone = 0;
+  for (unsigned seed = 1; seed <= 80; ++seed) {
+    std::mt19937 rng(seed * 7919u);
+    MergeConfig cfg;
+    cfg.mode = MergeMode::Gather;
+    cfg.max_requests = 1 + rng() % 12;
+    cfg.lookahead = rng() % 3 == 0 ? 0 : 1 + rng() % 8;
+    EngineOptions opt;
+    opt.queue_len = 1 + rng() % 10;
+    opt.retry_support = rng() % 2 == 0;
+    StepContext ctx;
+    TestAdapter ad;
+    ad.lim.max_bytes = rng() % 2 ? 0 : 512 * (2 + rng() % 8);
+    ad.lim.max_segments = rng() % 3 ? 0 : 2 + rng() % 8;
+
+    struct Rec {
+      std::uint64_t submitter, seq;
+      bool busy = false, inprog = false, dispatched = false;
+      int finals = 0;
+      Errc result = Errc::Ok;
+    };
+    std::map<std::uint64_t, Rec> rec;            // by request id
+    std::map<std::uint64_t, Errc> expected;
+    std::vector<std::string> violations;
+    std::map<std::uint64_t, std::vector<std::uint64_t>> dispatch_order, done_order;
+
+    struct Hw : EngineDriver {
+      std::deque<Request*> held;
+      std::size_t capacity = 1;
+      std::function<void(Request&)> on_accept;
+      Errc do_one_request(CryptoEngine&, Request& r) override {
+        if (held.size() >= capacity) return Errc::NoSpc;
+        on_accept(r);
+        held.push_back(&r);
+        return Errc::Ok;
+      }
+    } hw;
+    hw.capacity = opt.retry_support ? 1 + rng() % 3 : 1;
+    std::vector<std::unique_ptr<UnitReq>> reqs;
+    auto by_id = [&](std::uint64_t id) -> UnitReq& { return *reqs.at(id - 1); };
+    hw.on_accept = [&](Request& r) {
+      auto& u = dynamic_cast<UnitReq&>(r);
+      const std::vector<std::uint64_t> ids =
+          u.member_ids.empty() ? std::vector<std::uint64_t>{u.id} : u.member_ids;
+      std::size_t bytes = 0, segs = 0;
+      for (std::size_t k = 0; k < ids.size(); ++k) {
+        const UnitReq& m = by_id(ids[k]);
+        bytes += m.bytes;
+        segs += m.segments;
+        if (k > 0) {
+          const UnitReq& p = by_id(ids[k - 1]);
+          const bool ok = m.key == p.key && m.encrypt == p.encrypt &&
+                          m.transform % 2 == p.transform % 2 &&
+                          m.bulk.iv_kind != IvKind::None &&
+                          m.bulk.first_data_unit == p.bulk.first_data_unit + p.bytes / 512;
+          if (!ok) violations.push_back("incompatible member " + std::to_string(ids[k]));
+          // (Members need not be in submission order: a NoSpc puts the taken requests back at
+          // the head, ahead of requests they had been taken past.)
+        }
+      }
+      if (ids.size() > 1 && ((ad.lim.max_bytes && bytes > ad.lim.max_bytes) ||
+                             (ad.lim.max_segments && segs > ad.lim.max_segments)))
+        violations.push_back("composite over the limits");
+      for (std::uint64_t id : ids) {
+        for (auto& [qid, q] : rec) {
+          if (q.seq >= rec[id].seq || q.dispatched) continue;
+          if (std::find(ids.begin(), ids.end(), qid) != ids.end()) continue;
+          if (q.busy && !q.inprog)
+            violations.push_back("request " + std::to_string(id) + " overtook backlogged " +
+                                 std::to_string(qid));
+          if (q.submitter == rec[id].submitter)
+            violations.push_back("request " + std::to_string(id) + " overtook " +
+                                 std::to_string(qid) + " of its submitter");
+        }
+      }
+      for (std::uint64_t id : ids) {
+        rec[id].dispatched = true;
+        dispatch_order[rec[id].submitter].push_back(id);
+      }
+    };
+
+    auto p = std::make_unique<MergePolicy>(cfg, ad);
+    MergePolicy* pol = p.get();
+    CryptoEngine eng(ctx, hw, opt, std::move(p));
+    eng.start();
+
+    const unsigned nsub = 2 + rng() % 3;
+    std::vector<std::uint64_t> next_unit(nsub), key(nsub);
+    std::vector<bool> blocked(nsub, false);
+    for (unsigned t = 0; t < nsub; ++t) {
+      next_unit[t] = rng() % 40;
+      key[t] = rng() % 3 == 0 ? 8 : 7;  // mostly one volume, sometimes another
+    }
+    const int total = 200;
+    int made = 0;
+    for (int step = 0; step < 20000 && (made < total || !hw.held.empty() ||
+                                        eng.queue_length() > 0 || ctx.pending() > 0);
+         ++step) {
+      const unsigned op = rng() % 10;
+      const unsigned t = rng() % nsub;
+      if (op < 5 && made < total && !blocked[t]) {
+        const auto id = static_cast<std::uint64_t>(made + 1);
+        auto r = std::make_unique<UnitReq>(id, nullptr, true);
+        r->submitter = t + 1;
+        r->key = key[t];
+        if (rng() % 6 == 0) next_unit[t] = rng() % 40;  // a new bio elsewhere (may continue another's)
+        r->bytes = 512 * (1 + rng() % 2);
+        r->segments = 1 + rng() % 2;
+        r->bulk.data_unit_size = 512;
+        r->bulk.first_data_unit = next_unit[t];
+        next_unit[t] += r->bytes / 512;
+        r->bulk.iv_kind = rng() % 17 == 0 ? IvKind::None : IvKind::Plain64;
+        r->encrypt = rng() % 19 != 0;
+        rec[id] = Rec{t + 1, id};
+        r->complete = [&, t](Request& q, Errc e) {
+          Rec& x = rec[q.id];
+          if (e == Errc::InProgress) {
+            if (!x.busy || x.inprog || x.finals) violations.push_back("stray InProgress " + std::to_string(q.id));
+            x.inprog = true;
+            blocked[t] = false;
+            return;
+          }
+          if (x.busy && !x.inprog) violations.push_back("final before InProgress " + std::to_string(q.id));
+          ++x.finals;
+          x.result = e;
+          done_order[x.submitter].push_back(q.id);
+        };
+        reqs.push_back(std::move(r));
+        ++made;
+        const Errc e = eng.transfer_request(*reqs.back());
+        ASSERT_TRUE(e == Errc::InProgress || e == Errc::Busy) << seed;
+        if (e == Errc::Busy && !rec[id].inprog) {
+          rec[id].busy = true;
+          blocked[t] = true;
+        } else if (e == Errc::Busy) {
+          rec[id].busy = true;
+        }
+      } else if (op < 8 && !hw.held.empty()) {
+        Request* r = hw.held.front();
+        hw.held.pop_front();
+        const Errc e = rng() % 11 == 0 ? Errc::Io : Errc::Ok;
+        if (auto* u = dynamic_cast<UnitReq*>(r); u && !u->member_ids.empty()) {
+          for (auto id : u->member_ids) expected[id] = e;
+        } else {
+          expected[r->id] = e;
+        }
+        eng.finalize_request(*r, e);
+      } else {
+        ctx.run_all();
+      }
+    }
+    ctx.run_all();
+    ASSERT_EQ(made, total) << "seed " << seed;
+    EXPECT_TRUE(violations.empty()) << "seed " << seed << ": " << violations.front();
+    for (auto& [id, x] : rec) {
+      EXPECT_EQ(x.finals, 1) << "seed " << seed << " id " << id;
+      EXPECT_EQ(x.busy, x.inprog) << "seed " << seed << " id " << id;
+      EXPECT_EQ(x.result, expected[id]) << "seed " << seed << " id " << id;
+    }
+    for (auto& [sub, ids] : dispatch_order) {
+      EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end())) << "seed " << seed << " submitter " << sub;
+      EXPECT_EQ(done_order[sub], ids) << "seed " << seed << " submitter " << sub;
+    }
+    const MergeStats s = pol->stats();
+    std::uint64_t carried = 0;
+    for (std::size_t n = 1; n < s.per_dispatch.size(); ++n) carried += n * s.per_dispatch[n];
+    EXPECT_EQ(carried, static_cast<std::uint64_t>(total)) << "seed " << seed;
+    gathered += s.gathered;
+    merges += s.merges;
+    backlog_stops += s.backlog_stops;
+    order_skips += s.order_skips;
+    undone += s.undone;
+  }
+  // The scripts reached every rule they check.
+  EXPECT_GT(gathered, 100u);
+  EXPECT_GT(merges, 200u);
+  EXPECT_GT(backlog_stops, 0u);
+  EXPECT_GT(order_skips, 0u);
+  EXPECT_GT(undone, 0u);
+}
+
 /// Host threads: submitters, a hardware thread finalizing in order with random errors, the
 /// engine's worker; merging policies with windows. Run under the tsan preset.
 TEST(MergePolicyRandom, HostThreadsExactlyOnce) {
-  for (MergeMode mode : {MergeMode::Opportunistic, MergeMode::Bounded, MergeMode::MaxN}) {
+  for (MergeMode mode : {MergeMode::Opportunistic, MergeMode::Bounded, MergeMode::MaxN,
+                         MergeMode::Gather}) {
     HostContext ctx("merge");
     TestAdapter ad;
     ad.lim.max_bytes = 16 * 512;
@@ -649,6 +982,9 @@ TEST(MergePolicyRandom, HostThreadsExactlyOnce) {
     constexpr int kPer = 300;
     std::vector<std::vector<std::unique_ptr<UnitReq>>> all(kThreads);
     std::vector<std::atomic<int>> seen(kThreads * kPer);
+    std::vector<std::atomic<int>> last_done(kThreads);
+    for (auto& x : last_done) x = -1;
+    std::atomic<int> misordered{0};
     std::vector<std::thread> subs;
     for (int t = 0; t < kThreads; ++t) {
       subs.emplace_back([&, t] {
@@ -656,9 +992,12 @@ TEST(MergePolicyRandom, HostThreadsExactlyOnce) {
         for (int i = 0; i < kPer; ++i) {
           auto r = std::make_unique<UnitReq>(static_cast<std::uint64_t>(t * kPer + i), nullptr,
                                              true);
-          r->key = static_cast<std::uint64_t>(t);  // each thread its own key and units
+          // One volume, each thread its own stretch of units (interleaved streams), except
+          // for the prefix policies: each thread its own key (runs without interleaving).
+          r->key = mode == MergeMode::Gather ? 0 : static_cast<std::uint64_t>(t);
+          r->submitter = static_cast<std::uint64_t>(t + 1);
           r->bulk.data_unit_size = 512;
-          r->bulk.first_data_unit = static_cast<std::uint64_t>(i);
+          r->bulk.first_data_unit = static_cast<std::uint64_t>(t * kPer + i);
           r->bulk.iv_kind = IvKind::Plain64;
           struct Wait {
             std::mutex m;
@@ -666,7 +1005,7 @@ TEST(MergePolicyRandom, HostThreadsExactlyOnce) {
             bool moved = false;
           };
           auto w = std::make_shared<Wait>();
-          r->complete = [&finals, &dup, &seen, w](Request& q, Errc e) {
+          r->complete = [&finals, &dup, &seen, &last_done, &misordered, t, w](Request& q, Errc e) {
             if (e == Errc::InProgress) {
               std::lock_guard<std::mutex> lk(w->m);
               w->moved = true;
@@ -674,6 +1013,9 @@ TEST(MergePolicyRandom, HostThreadsExactlyOnce) {
               return;
             }
             if (seen[q.id].fetch_add(1) != 0) ++dup;
+            // Each thread's requests complete in its submission order (in-order hardware).
+            const int prev = last_done[t].exchange(static_cast<int>(q.id));
+            if (prev >= static_cast<int>(q.id)) ++misordered;
             ++finals;
           };
           if (eng.transfer_request(*r) == Errc::Busy) {
@@ -692,6 +1034,7 @@ TEST(MergePolicyRandom, HostThreadsExactlyOnce) {
       std::this_thread::sleep_for(std::chrono::microseconds(100));
     EXPECT_EQ(finals.load(), kThreads * kPer) << to_string(mode);
     EXPECT_EQ(dup.load(), 0);
+    EXPECT_EQ(misordered.load(), 0) << to_string(mode);
     EXPECT_EQ(eng.stop(), Errc::Ok);
     {
       std::lock_guard<std::mutex> lk(hm);

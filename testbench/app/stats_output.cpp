@@ -193,6 +193,12 @@ void print_merge_summary(driver::OmapAesDriver& driver) {
                 static_cast<unsigned long long>(ms.dispatches), static_cast<unsigned long long>(reqs),
                 ms.dispatches ? static_cast<double>(reqs) / static_cast<double>(ms.dispatches) : 0.0,
                 static_cast<unsigned long long>(ms.merges), refused.empty() ? " none" : refused.c_str());
+    if (mp->config().mode == engine::MergeMode::Gather)
+      std::printf("  engine gathering    aes%zu: %llu requests taken past others, %llu scans stopped at "
+                  "the backlog, %llu left for their submitter's order\n",
+                  d + 1, static_cast<unsigned long long>(ms.gathered),
+                  static_cast<unsigned long long>(ms.backlog_stops),
+                  static_cast<unsigned long long>(ms.order_skips));
   }
 }
 
@@ -219,6 +225,9 @@ void add_merge_statistics(nlohmann::json& figures, driver::OmapAesDriver& driver
         {"undone", ms.undone},
         {"holds", ms.holds},
         {"capped", ms.capped},
+        {"gathered", ms.gathered},
+        {"backlog_stops", ms.backlog_stops},
+        {"order_skips", ms.order_skips},
         {"per_dispatch", std::move(per)},
         {"refused", std::move(refused)}};
   }

@@ -98,6 +98,7 @@ Errc DmCrypt::run_bio(const Bio& bio) {
       cipher_.prepare(req, first + at, src, src, true, count);
     }
     req.id = next_request_id_++;
+    req.submitter = bio.id + 1;  // this loop submits the bio's sectors in order (0 = unknown)
     if (count > 1) ++stats_.unit_requests;
     stats_.sectors_submitted += count;
     req.set_callback(true, [this, &io, i](engine::Request&, Errc e) {
