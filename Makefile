@@ -33,10 +33,15 @@ bench: build
 study-bulk: build
 	/usr/bin/python3 studies/bulk/regenerate --aesvp $(BUILD)/bin/aesvp --out $(BUILD)/study-bulk
 
+# A sanitizer finding exits 86 (not 1 or 2, which tests expect of refused or failed runs),
+# UBSan included (the preset also builds with -fno-sanitize-recover=undefined).
+SANITIZER_ENV := ASAN_OPTIONS=exitcode=86:detect_leaks=1 \
+                 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86
+
 sanitize-asan: deps
 	cmake --preset asan
 	cmake --build build-asan -j $(JOBS) --target quick_label_targets
-	cd build-asan && ctest -L quick -j $(JOBS) --output-on-failure
+	cd build-asan && $(SANITIZER_ENV) ctest -L quick -j $(JOBS) --output-on-failure
 
 sanitize-tsan: deps
 	cmake --preset tsan

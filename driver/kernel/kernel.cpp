@@ -144,8 +144,16 @@ void Kernel::writel(std::uint32_t value, std::uint64_t addr) {
 
 void Kernel::count_fault(std::uint64_t addr) {
   ++mmio_faults_;
+  ++faults_at_[addr];
   fault_flag_ = true;
   last_fault_addr_ = addr;
+}
+
+unsigned long Kernel::mmio_faults_in(std::uint64_t base, std::uint64_t size) const {
+  unsigned long n = 0;
+  for (auto it = faults_at_.lower_bound(base); it != faults_at_.end() && it->first - base < size; ++it)
+    n += it->second;
+  return n;
 }
 
 bool Kernel::entry_read(ExecContext& ctx, std::uint64_t addr, std::uint32_t& value) {

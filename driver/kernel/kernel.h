@@ -139,6 +139,9 @@ class Kernel {
                          const std::function<bool(std::uint32_t)>& cond, double sleep_us,
                          double timeout_us);
   unsigned long mmio_faults() const { return mmio_faults_; }
+  // Those at addresses in [base, base + size): one device's register window, so that a
+  // driver does not take another device's bus error for its own.
+  unsigned long mmio_faults_in(std::uint64_t base, std::uint64_t size) const;
   std::uint64_t last_fault_address() const { return last_fault_addr_; }
   // True if a fault happened since the last call (and clears the flag).
   bool take_mmio_fault();
@@ -193,6 +196,7 @@ class Kernel {
   unsigned long spurious_ = 0, unhandled_ = 0;
   std::vector<std::unique_ptr<SoftirqCpu>> softirq_;
   unsigned long mmio_faults_ = 0;
+  std::map<std::uint64_t, unsigned long> faults_at_;  // per faulting address (a few registers)
   bool fault_flag_ = false;
   std::uint64_t last_fault_addr_ = 0;
   ExecContext* fallback_ = nullptr;

@@ -163,7 +163,7 @@ Errc OmapAesDev::do_one_request(engine::CryptoEngine& /*engine*/, engine::Reques
   cur_ = Active{};
   cur_.req = &req;
   cur_.seq = next_seq_++;
-  cur_.faults_at_start = k_.mmio_faults();
+  cur_.faults_at_start = k_.mmio_faults_in(res_.base, res_.size);
 
   Errc e = omap_aes_prepare_req(req);
   if (e != Errc::Ok) {
@@ -415,7 +415,8 @@ void OmapAesDev::omap_aes_done_task() {
   trace(req.id, "done_task");
   k_.charge_cycles(drv_.params().done_task_cycles);
   Errc err = cur_.err;
-  if (err == Errc::Ok && k_.mmio_faults() != cur_.faults_at_start) err = Errc::Io;
+  if (err == Errc::Ok && k_.mmio_faults_in(res_.base, res_.size) != cur_.faults_at_start)
+    err = Errc::Io;  // a bus error on this device's registers during the request
   if (err != Errc::Ok) omap_aes_recover();  // stop the channels before unmapping
   if (!pio_only_) {
     omap_aes_unmap();

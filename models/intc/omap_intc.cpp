@@ -161,7 +161,36 @@ std::uint32_t OmapIntc::raw(unsigned b) const {
   std::uint32_t v = 0;
   for (unsigned i = 0; i < 32; ++i)
     if (line[b * 32 + i].read()) v |= 1u << i;
-  return v;
+  // A rise to be lost counts as low already, before update() has recorded it.
+  const std::uint32_t losing = lose_next_[b] & v & ~seen_[b];
+  return (v & ~(lost_[b] | losing)) | glitch_[b];
+}
+
+// --- injected faults ------------------------------------------------------------------------
+
+void OmapIntc::lose_next_assertion(unsigned l) {
+  if (l >= r::kLines) return;
+  lose_next_[l / 32] |= 1u << (l % 32);
+  ++injected_;
+}
+
+void OmapIntc::make_pending(unsigned l) {
+  if (l >= r::kLines) return;
+  glitch_[l / 32] |= 1u << (l % 32);
+  ++injected_;
+  changed();
+}
+
+void OmapIntc::track_faulted_inputs() {
+  for (unsigned b = 0; b < r::kBanks; ++b) {
+    std::uint32_t v = 0;
+    for (unsigned i = 0; i < 32; ++i)
+      if (line[b * 32 + i].read()) v |= 1u << i;
+    const std::uint32_t rising = v & ~seen_[b];
+    lost_[b] = (lost_[b] | (rising & lose_next_[b])) & v;  // a fall ends a lost assertion
+    lose_next_[b] &= ~rising;
+    seen_[b] = v;
+  }
 }
 
 std::uint32_t OmapIntc::pending(unsigned b, bool to_fiq) const {
@@ -216,6 +245,7 @@ void OmapIntc::new_agreement(bool to_fiq) {
 
 void OmapIntc::update() {
   const sc_time now = sc_core::sc_time_stamp();
+  track_faulted_inputs();
   for (unsigned o = 0; o < 2; ++o) {
     const bool to_fiq = o == 1;
     Agreement& a = agr_[o];
@@ -252,6 +282,7 @@ void OmapIntc::update() {
     if (a.spurious) ++spurious_;
     a.winner = a.spurious ? a.trigger : w;
     a.winner_priority = priority(static_cast<unsigned>(a.winner));
+    glitch_[a.winner / 32] &= ~(1u << (a.winner % 32));  // a latched glitch is over
     (to_fiq ? fiq : irq).write(true);
   }
 }

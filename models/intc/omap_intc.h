@@ -60,6 +60,15 @@ class OmapIntc : public sc_core::sc_module {
   // From an input's assertion (nothing else pending) to the IRQ output: the sorting window.
   sc_core::sc_time sort_time() const { return clock_.cycles(std::uint64_t{params_.sort_cycles}); }
 
+  // Fault injection (aesvp run --inject-*, docs/errors.md), as on the GIC. A lost interrupt:
+  // the next rising edge of input `line` is not seen, and the input counts as low until it
+  // falls again. A spurious interrupt: `line` is asserted with no device asking, as a glitch
+  // that lasts until a sort has latched it (then the kernel finds no cause). Both count in
+  // injected_faults().
+  void lose_next_assertion(unsigned line);
+  void make_pending(unsigned line);
+  unsigned long injected_faults() const { return injected_; }
+
  private:
   enum class Phase { Idle, Sorting, Held };
   // One output's sorting state (IRQ or FIQ).
@@ -78,7 +87,8 @@ class OmapIntc : public sc_core::sc_module {
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
 
-  std::uint32_t raw(unsigned bank) const;  // input levels (ITR)
+  std::uint32_t raw(unsigned bank) const;  // input levels (ITR), lost assertions as low
+  void track_faulted_inputs();  // lost assertions: edges seen, falls end them
   std::uint32_t pending(unsigned bank, bool fiq) const;  // after mask, steered to IRQ / FIQ
   // Highest-priority candidate (pending, above the threshold) for the output; ties go to
   // the lower line number. -1 if none.
@@ -101,6 +111,10 @@ class OmapIntc : public sc_core::sc_module {
   sc_core::sc_time reset_done_at_{sc_core::SC_ZERO_TIME};
   sc_core::sc_time access_delay_{sc_core::SC_ZERO_TIME};
   unsigned long sorts_ = 0, spurious_ = 0;
+  // Injected faults, one bit per input: lose the next rising edge; lost (counts as low until
+  // it falls); levels as last seen; glitches (spurious assertions) not yet latched.
+  std::array<std::uint32_t, omap_intc::kBanks> lose_next_{}, lost_{}, seen_{}, glitch_{};
+  unsigned long injected_ = 0;
   sc_core::sc_event update_;
   LevelSignal tie_low_{"tie_low"};
 };

@@ -34,6 +34,13 @@ HandlingCounts handling(testbench::Stack& stack) {
   return h;
 }
 
+void print_outcome_row(const char* name, const testbench::FaultOutcomes& o) {
+  std::printf("    %-20s %10llu %10llu %10llu %10llu\n", name,
+              static_cast<unsigned long long>(o.injected), static_cast<unsigned long long>(o.failed),
+              static_cast<unsigned long long>(o.absorbed),
+              static_cast<unsigned long long>(o.collateral));
+}
+
 }  // namespace
 
 void FaultOptions::add_options(po::options_description& d) {
@@ -60,21 +67,26 @@ void FaultOptions::check(const po::variables_map& vm, std::uint64_t run_seed) {
   }
 }
 
+void FaultOptions::check_applicable(const driver::DriverParams& driver) const {
+  if (driver.use_dma) return;
+  for (std::size_t k = 0; k < testbench::kFaultKinds; ++k) {
+    const auto kind = static_cast<testbench::FaultKind>(k);
+    if (plan_.kinds[k].active() && testbench::needs_dma(kind))
+      throw UsageError("--" + option_name(k) + ": the AES is not fed by DMA (--driver.use_dma=false)");
+  }
+}
+
 void FaultOptions::print(const testbench::FaultInjector& inj, testbench::Stack& stack) {
   std::printf("  injected faults     seed %llu; outcome of the request each fault was injected into\n",
               static_cast<unsigned long long>(inj.plan().seed));
-  std::printf("    %-20s %10s %10s %10s\n", "kind", "injected", "failed", "absorbed");
+  std::printf("    %-20s %10s %10s %10s %10s\n", "kind", "injected", "failed", "absorbed",
+              "collateral");
   for (std::size_t k = 0; k < testbench::kFaultKinds; ++k) {
     const auto kind = static_cast<testbench::FaultKind>(k);
     if (!inj.plan().kinds[k].active()) continue;
-    const testbench::FaultOutcomes& o = inj.outcomes(kind);
-    std::printf("    %-20s %10llu %10llu %10llu\n", testbench::to_string(kind),
-                static_cast<unsigned long long>(o.injected), static_cast<unsigned long long>(o.failed),
-                static_cast<unsigned long long>(o.absorbed));
+    print_outcome_row(testbench::to_string(kind), inj.outcomes(kind));
   }
-  const testbench::FaultOutcomes t = inj.total();
-  std::printf("    %-20s %10llu %10llu %10llu\n", "total", static_cast<unsigned long long>(t.injected),
-              static_cast<unsigned long long>(t.failed), static_cast<unsigned long long>(t.absorbed));
+  print_outcome_row("total", inj.total());
   const HandlingCounts h = handling(stack);
   std::printf("  fault handling      driver: %llu timeouts, %llu resets, %llu DMA errors, %llu "
               "dropped callbacks; %llu bus error responses; kernel: %llu IRQ_NONE; %llu failures "
@@ -97,7 +109,8 @@ nlohmann::json FaultOptions::statistics(const testbench::FaultInjector& inj, tes
                                          {"ids", s.ids.size()},
                                          {"injected", o.injected},
                                          {"request_failed", o.failed},
-                                         {"absorbed", o.absorbed}};
+                                         {"absorbed", o.absorbed},
+                                         {"collateral_failed", o.collateral}};
   }
   const testbench::FaultOutcomes t = inj.total();
   const HandlingCounts h = handling(stack);
@@ -106,6 +119,7 @@ nlohmann::json FaultOptions::statistics(const testbench::FaultInjector& inj, tes
           {"injected", t.injected},
           {"request_failed", t.failed},
           {"absorbed", t.absorbed},
+          {"collateral_failed", t.collateral},
           {"unfaulted_failures", inj.unfaulted_failures()},
           {"handling",
            {{"driver_timeouts", h.timeouts},

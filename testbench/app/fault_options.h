@@ -20,6 +20,9 @@ class FaultOptions {
   // Builds the plan from the parsed options (throws UsageError); the seed defaults to the
   // run's --seed.
   void check(const boost::program_options::variables_map& vm, std::uint64_t run_seed);
+  // Refuses (UsageError) a kind that cannot act on this configuration: the DMA kinds when
+  // the driver runs the AES by PIO.
+  void check_applicable(const driver::DriverParams& driver) const;
   bool enabled() const { return plan_.any(); }
   const testbench::FaultPlan& plan() const { return plan_; }
 

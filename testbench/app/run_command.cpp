@@ -148,6 +148,7 @@ int run_command(const std::vector<std::string>& args) {
   const BulkMode bulk_mode = apply_bulk_mode(bulk, common);
   if (cli.answered(common)) return 0;
   faults.check(vm, common.seed);
+  faults.check_applicable(common.driver);
   OutputFiles outputs;
   cli.declare_inputs(outputs);
 
@@ -332,7 +333,8 @@ int run_command(const std::vector<std::string>& args) {
   // request had a fault injected into it, and no sector was wrong.
   const bool faults_explained =
       injector != nullptr && injector->outstanding() == 0 &&
-      st.requests_failed == injector->total().failed && injector->unfaulted_failures() == 0;
+      st.requests_failed == injector->total().failed + injector->total().collateral &&
+      injector->unfaulted_failures() == 0;
   const bool ok = injector != nullptr
                       ? exactly_once && sb.sectors_mismatched() == 0 && faults_explained
                       : sb.clean() && job.bio_errors() == 0 && exactly_once;

@@ -19,7 +19,7 @@ constexpr KindName kKindNames[kFaultKinds] = {
     {"dma-read-error", "bus error on the memory the DMA reads (the request's input)"},
     {"dma-write-error", "bus error on the memory the DMA writes (the request's output)"},
     {"dropped-completion", "the output DMA's completion callback is lost"},
-    {"lost-irq", "the next assertion of the completion interrupt is not seen by the GIC"},
+    {"lost-irq", "the next assertion of the completion interrupt is not seen by the interrupt controller"},
     {"spurious-irq", "the completion interrupt is made pending with no cause"},
     {"stuck-aes", "the AES core hangs until it is reset"},
     {"mmio-error", "bus error on the AES CTRL register while the driver programs it"},
@@ -31,11 +31,6 @@ std::uint64_t mix(std::uint64_t x) {
   x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
   return x ^ (x >> 31);
-}
-
-bool is_dma_kind(FaultKind k) {
-  return k == FaultKind::DmaReadError || k == FaultKind::DmaWriteError ||
-         k == FaultKind::DroppedCompletion;
 }
 
 std::uint64_t parse_id(const std::string& item) {
@@ -50,6 +45,10 @@ std::uint64_t parse_id(const std::string& item) {
 
 const char* to_string(FaultKind k) { return kKindNames[static_cast<std::size_t>(k)].name; }
 const char* describe(FaultKind k) { return kKindNames[static_cast<std::size_t>(k)].what; }
+bool needs_dma(FaultKind k) {
+  return k == FaultKind::DmaReadError || k == FaultKind::DmaWriteError ||
+         k == FaultKind::DroppedCompletion;
+}
 
 FaultSelector parse_fault_selector(const std::string& text) {
   FaultSelector s;
@@ -116,6 +115,7 @@ FaultOutcomes FaultInjector::total() const {
     t.injected += o.injected;
     t.failed += o.failed;
     t.absorbed += o.absorbed;
+    t.collateral += o.collateral;
   }
   return t;
 }
@@ -145,11 +145,42 @@ void FaultInjector::arm(FaultKind kind, const driver::FaultSite& s, Armed& a) {
       for (const auto& e : s.out.entries()) add_bus_error(a, e.address, e.length);
       break;
     case FaultKind::DroppedCompletion: dev.drop_next_dma_completion(); break;
-    case FaultKind::LostIrq: p.gic.lose_next_assertion(completion_irq(dev)); break;
-    case FaultKind::SpuriousIrq: p.gic.make_pending(completion_irq(dev)); break;
+    case FaultKind::LostIrq:
+      if (p.omap_intc) p.omap_intc->lose_next_assertion(completion_irq(dev));
+      else p.gic.lose_next_assertion(completion_irq(dev));
+      break;
+    case FaultKind::SpuriousIrq:
+      if (p.omap_intc) p.omap_intc->make_pending(completion_irq(dev));
+      else p.gic.make_pending(completion_irq(dev));
+      break;
     case FaultKind::StuckAes: p.aes.at(dev.instance())->hang(); break;
     case FaultKind::MmioError: break;  // armed at Prepared
   }
+}
+
+// A lost assertion hides every completion on that line until the line falls, so requests of
+// other instances that run on the same line meanwhile are exposed to it (and so, in turn,
+// are requests that start while an exposed one is still running).
+void FaultInjector::note_started(const driver::OmapAesDev& dev) {
+  const unsigned line = completion_irq(dev);
+  started_[&dev] = line;
+  auto hides = [&](const driver::OmapAesDev* d) {
+    auto a = armed_.find(d);
+    return (a != armed_.end() && a->second.kind == FaultKind::LostIrq) || exposed_.count(d) != 0;
+  };
+  auto armed_here = armed_.find(&dev);
+  if (armed_here != armed_.end() && armed_here->second.kind == FaultKind::LostIrq) {
+    for (const auto& [other, other_line] : started_)
+      if (other != &dev && other_line == line && armed_.count(other) == 0)
+        exposed_.emplace(other, FaultKind::LostIrq);
+    return;
+  }
+  if (armed_here != armed_.end()) return;
+  for (const auto& [other, other_line] : started_)
+    if (other != &dev && other_line == line && hides(other)) {
+      exposed_.emplace(&dev, FaultKind::LostIrq);
+      return;
+    }
 }
 
 void FaultInjector::on_site(const driver::FaultSite& s) {
@@ -158,7 +189,7 @@ void FaultInjector::on_site(const driver::FaultSite& s) {
     case driver::FaultPoint::Prepared: {
       FaultKind kind{};
       if (!plan_.select(id, kind)) return;
-      if (is_dma_kind(kind) && s.dev.pio_only()) return;  // no DMA on this device
+      if (needs_dma(kind) && s.dev.pio_only()) return;  // no DMA here (refused up front)
       Armed& a = armed_[&s.dev];
       clear_bus_errors(a);  // cannot be left over: Finalized cleared them
       a.kind = kind;
@@ -169,15 +200,24 @@ void FaultInjector::on_site(const driver::FaultSite& s) {
     }
     case driver::FaultPoint::Started: {
       auto it = armed_.find(&s.dev);
-      if (it == armed_.end()) return;
-      if (it->second.kind == FaultKind::MmioError) clear_bus_errors(it->second);
-      else arm(it->second.kind, s, it->second);
+      if (it != armed_.end()) {
+        if (it->second.kind == FaultKind::MmioError) clear_bus_errors(it->second);
+        else arm(it->second.kind, s, it->second);
+      }
+      note_started(s.dev);
       return;
     }
     case driver::FaultPoint::Finalized: {
+      started_.erase(&s.dev);
+      auto ex = exposed_.find(&s.dev);
+      const bool was_exposed = ex != exposed_.end();
+      if (was_exposed) {
+        if (s.err != engine::Errc::Ok) ++out_[static_cast<std::size_t>(ex->second)].collateral;
+        exposed_.erase(ex);
+      }
       auto it = armed_.find(&s.dev);
       if (it == armed_.end()) {
-        if (s.err != engine::Errc::Ok) ++unfaulted_failures_;
+        if (s.err != engine::Errc::Ok && !was_exposed) ++unfaulted_failures_;
         return;
       }
       clear_bus_errors(it->second);

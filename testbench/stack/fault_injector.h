@@ -8,8 +8,10 @@
 //   dma-write-error      bus error on the memory the DMA writes (the request's output)
 //   dropped-completion   the output DMA's completion callback is lost (driver hook)
 //   lost-irq             the next assertion of the completion interrupt (DMA, or the AES's
-//                        own in PIO mode) is not seen by the GIC
-//   spurious-irq         that interrupt is made pending with no cause (GICD_ISPENDR)
+//                        own in PIO mode) is not seen by the interrupt controller (GIC or
+//                        OMAP INTC, whichever the profile has)
+//   spurious-irq         that interrupt is made pending with no cause (GICD_ISPENDR on the
+//                        GIC, a glitch on the input of the OMAP INTC)
 //   stuck-aes            the AES core hangs until it is reset
 //   mmio-error           bus error on the AES's CTRL register while the driver programs it
 //
@@ -41,6 +43,7 @@ enum class FaultKind {
 inline constexpr std::size_t kFaultKinds = 7;
 const char* to_string(FaultKind k);  // "dma-read-error", ...
 const char* describe(FaultKind k);   // one line for --help and docs
+bool needs_dma(FaultKind k);         // acts on the DMA (none when the driver runs by PIO)
 
 // Which requests get a fault of one kind: "rate:P" (0 <= P <= 1) or "ids:N,M,..." (request
 // ids, 1-based as dm-crypt numbers them), or "off".
@@ -66,6 +69,9 @@ struct FaultOutcomes {
   std::uint64_t injected = 0;  // armed in a request
   std::uint64_t failed = 0;    // that request ended with an error (its bio fails)
   std::uint64_t absorbed = 0;  // that request succeeded: the stack rode the fault out
+  // Requests of other AES instances that failed with it: a lost assertion of a completion
+  // interrupt the instances share (the EDMA3 completion line on am57x) also hides theirs.
+  std::uint64_t collateral = 0;
 };
 
 class FaultInjector {
@@ -90,6 +96,7 @@ class FaultInjector {
     std::vector<std::pair<std::uint64_t, std::uint64_t>> bus_errors;  // (base, size)
   };
   void on_site(const driver::FaultSite& s);
+  void note_started(const driver::OmapAesDev& dev);
   void arm(FaultKind kind, const driver::FaultSite& s, Armed& a);
   void clear_bus_errors(Armed& a);
   void add_bus_error(Armed& a, std::uint64_t base, std::uint64_t size);
@@ -99,6 +106,10 @@ class FaultInjector {
   FaultPlan plan_;
   std::array<FaultOutcomes, kFaultKinds> out_{};
   std::map<const driver::OmapAesDev*, Armed> armed_;  // the device's current request
+  // Devices whose current request has started, and those of them whose request runs while a
+  // lost interrupt hides completions on its (shared) line: the kind that exposes it.
+  std::map<const driver::OmapAesDev*, unsigned> started_;  // completion interrupt
+  std::map<const driver::OmapAesDev*, FaultKind> exposed_;
   std::uint64_t unfaulted_failures_ = 0;
 };
 
