@@ -59,6 +59,7 @@ OmapSdma::OmapSdma(sc_core::sc_module_name name, const SdmaParams& params, Timin
       stats_(params_.channels) {
   regs.register_b_transport(this, &OmapSdma::b_transport);
   regs.register_transport_dbg(this, &OmapSdma::transport_dbg);
+  bus.register_invalidate_direct_mem_ptr(this, &OmapSdma::invalidate_direct_mem_ptr);
   bank_.set_access_latency(clock_.cycles(static_cast<std::uint64_t>(params_.reg_access_cycles)));
   declare_registers();
 
@@ -472,6 +473,8 @@ void OmapSdma::finish_step(unsigned ch, const StepResult& res, bool current) {
 
 bool OmapSdma::access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data,
                       unsigned len, sc_time& delay, unsigned ch) {
+  ++stats_[ch].transactions;  // a burst on the modelled port, however the host moves it
+  if (dmi_.access(cmd, addr, data, len, delay)) return true;
   tlm::tlm_generic_payload& t = port_trans_;
   t.set_command(cmd);
   t.set_address(addr);
@@ -481,9 +484,15 @@ bool OmapSdma::access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* d
   t.set_byte_enable_ptr(nullptr);
   t.set_dmi_allowed(false);
   t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  const sc_time before = delay;
   bus->b_transport(t, delay);
-  ++stats_[ch].transactions;
-  return t.is_response_ok();
+  if (!t.is_response_ok()) return false;
+  dmi_.learn(*bus.operator->(), t, delay - before);
+  return true;
+}
+
+void OmapSdma::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
+  dmi_.invalidate(start, end);
 }
 
 OmapSdma::ChannelStats OmapSdma::total_stats() const {

@@ -13,6 +13,7 @@
 #include "models/core/clock.h"
 #include "models/core/params.h"
 #include "models/core/register_bank.h"
+#include "models/core/timed_dmi.h"
 #include "models/core/timing_mode.h"
 #include "models/sdma/omap_sdma_regs.h"
 
@@ -183,6 +184,7 @@ class OmapSdma : public sc_core::sc_module {
   void finish_step(unsigned ch, const StepResult& r, bool current);
   bool access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, unsigned len,
               sc_core::sc_time& delay, unsigned ch);
+  void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
 
   SdmaParams params_;
   TimingMode mode_;
@@ -204,6 +206,8 @@ class OmapSdma : public sc_core::sc_module {
   std::vector<unsigned char> buffer_;  // the channel FIFO of one unit
   // The port's one transaction at a time, reused (a new payload allocates on the heap).
   tlm::tlm_generic_payload port_trans_;
+  // Memory through DMI at the latency b_transport would annotate (docs/sdma-model.md).
+  TimedDmi dmi_;
   std::vector<ChannelObserver> channel_observers_;
 };
 
