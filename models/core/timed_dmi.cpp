@@ -5,7 +5,7 @@
 
 namespace aesvp {
 
-bool TimedDmi::Window::covers(tlm::tlm_command cmd, std::uint64_t addr, unsigned len) const {
+bool TimedDmi::Window::covers(tlm::tlm_command cmd, std::uint64_t addr, std::uint64_t len) const {
   const bool allowed =
       cmd == tlm::TLM_READ_COMMAND ? grant.is_read_allowed() : grant.is_write_allowed();
   return allowed && len != 0 && addr >= grant.get_start_address() &&
@@ -18,10 +18,17 @@ const TimedDmi::Latency* TimedDmi::Window::latency(tlm::tlm_command cmd, unsigne
   return nullptr;
 }
 
-TimedDmi::Window* TimedDmi::window(tlm::tlm_command cmd, std::uint64_t addr, unsigned len) {
+TimedDmi::Window* TimedDmi::window(tlm::tlm_command cmd, std::uint64_t addr, std::uint64_t len) {
   for (Window& w : windows_)
     if (w.covers(cmd, addr, len)) return &w;
   return nullptr;
+}
+
+const sc_core::sc_time* TimedDmi::latency(tlm::tlm_command cmd, std::uint64_t addr,
+                                          std::uint64_t span, unsigned len) {
+  const Window* w = window(cmd, addr, span);
+  const Latency* l = w != nullptr ? w->latency(cmd, len) : nullptr;
+  return l != nullptr ? &l->time : nullptr;
 }
 
 bool TimedDmi::access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data,

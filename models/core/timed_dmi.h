@@ -26,6 +26,10 @@ class TimedDmi {
   // access or the latency of this command and length is not known yet.
   bool access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, unsigned len,
               sc_core::sc_time& delay);
+  // The latency access() adds for one `len`-byte access of this command inside
+  // [addr, addr + span), when a grant covers that whole range; nullptr otherwise.
+  const sc_core::sc_time* latency(tlm::tlm_command cmd, std::uint64_t addr, std::uint64_t span,
+                                  unsigned len);
   // After `t` (contiguous: streaming width = length, no byte enables) answered OK through
   // b_transport, adding `latency` to the delay: records the latency and, if the target
   // allowed DMI, asks `fw` for a grant.
@@ -43,10 +47,10 @@ class TimedDmi {
   struct Window {
     tlm::tlm_dmi grant;
     std::vector<Latency> latencies;
-    bool covers(tlm::tlm_command cmd, std::uint64_t addr, unsigned len) const;
+    bool covers(tlm::tlm_command cmd, std::uint64_t addr, std::uint64_t len) const;
     const Latency* latency(tlm::tlm_command cmd, unsigned len) const;
   };
-  Window* window(tlm::tlm_command cmd, std::uint64_t addr, unsigned len);
+  Window* window(tlm::tlm_command cmd, std::uint64_t addr, std::uint64_t len);
 
   std::vector<Window> windows_;
   tlm::tlm_generic_payload grant_trans_;  // reused for get_direct_mem_ptr

@@ -181,6 +181,14 @@ class OmapSdma : public sc_core::sc_module {
   // the end of the unit out. Progress and status are applied by finish_step() at the end of
   // the unit; `current` is false when a soft reset or a new start happened meanwhile.
   StepResult run_step(unsigned ch, sc_core::sc_time& delay);
+  // CSR events of a unit of `elements` elements that starts at the channel's progress.
+  void unit_status(const Channel& c, std::uint32_t elements, StepResult& res) const;
+  // Fast mode: frames that can move as one run (run_frames); 0 when the next unit cannot.
+  std::uint32_t run_length(unsigned ch);
+  // Moves up to `frames` frames between memory (through DMI) and a device FIFO as one FIFO
+  // burst (UnitBurst) that ends when the request line falls; finishes every frame but the
+  // last and returns the last one's result, as run_step would have.
+  StepResult run_frames(unsigned ch, std::uint32_t frames, sc_core::sc_time& delay);
   void finish_step(unsigned ch, const StepResult& r, bool current);
   bool access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, unsigned len,
               sc_core::sc_time& delay, unsigned ch);
