@@ -46,7 +46,7 @@ Kernel::Kernel(Cpu& cpu, const DeviceTree& dt, const KernelParams& params)
     sc_core::sc_process_handle h = sc_core::sc_spawn(
         [this, core] { softirq_thread(core); },
         ("ksoftirqd_" + std::to_string(core)).c_str());
-    proc_ctx_[h.get_process_object()] = softirq_.back()->ctx;
+    set_process_context(h.get_process_object(), softirq_.back()->ctx);
   }
 }
 
@@ -55,15 +55,25 @@ Kernel::~Kernel() { cpu_.set_irq_handler(nullptr); }
 // --- contexts -------------------------------------------------------------------------------
 
 ExecContext* Kernel::current() const {
-  sc_core::sc_process_handle h = sc_core::sc_get_current_process_handle();
-  if (!h.valid()) return nullptr;
-  auto it = proc_ctx_.find(h.get_process_object());
-  return it == proc_ctx_.end() ? nullptr : it->second;
+  const sc_core::sc_object* proc = sc_core::sc_get_current_process_b();
+  if (proc == nullptr) return nullptr;
+  if (proc != last_proc_) {
+    auto it = proc_ctx_.find(proc);
+    last_proc_ = proc;
+    last_ctx_ = it == proc_ctx_.end() ? nullptr : it->second;
+  }
+  return last_ctx_;
+}
+
+void Kernel::set_process_context(const sc_core::sc_object* proc, ExecContext* ctx) {
+  if (ctx != nullptr) proc_ctx_[proc] = ctx;
+  else proc_ctx_.erase(proc);
+  last_proc_ = nullptr;
 }
 
 void Kernel::register_current(ExecContext& ctx) {
   sc_core::sc_process_handle h = sc_core::sc_get_current_process_handle();
-  if (h.valid()) proc_ctx_[h.get_process_object()] = &ctx;
+  if (h.valid()) set_process_context(h.get_process_object(), &ctx);
 }
 
 ExecContext& Kernel::spawn_thread(const std::string& name, ContextClass cls, unsigned core,
@@ -74,10 +84,10 @@ ExecContext& Kernel::spawn_thread(const std::string& name, ContextClass cls, uns
         fn();
         // The process object may be reused once the thread ends.
         sc_core::sc_process_handle me = sc_core::sc_get_current_process_handle();
-        proc_ctx_.erase(me.get_process_object());
+        set_process_context(me.get_process_object(), nullptr);
       },
       process_name(name, ctx.id()).c_str());
-  proc_ctx_[h.get_process_object()] = &ctx;
+  set_process_context(h.get_process_object(), &ctx);
   return ctx;
 }
 

@@ -190,6 +190,11 @@ class Kernel {
   const DeviceTree dt_;
   KernelParams params_;
   std::unordered_map<const sc_core::sc_object*, ExecContext*> proc_ctx_;
+  void set_process_context(const sc_core::sc_object* proc, ExecContext* ctx);  // null: erase
+  // current() asks for the same process many times in a row: the last answer, dropped
+  // whenever proc_ctx_ changes.
+  mutable const sc_core::sc_object* last_proc_ = nullptr;
+  mutable ExecContext* last_ctx_ = nullptr;
   std::unique_ptr<IrqChip> chip_;
   std::map<unsigned, IrqDesc> irqs_;
   bool irq_ready_ = false;

@@ -420,6 +420,9 @@ void OmapAes::settle() {
   consider(out_state_ == OutBuf::Reading, out_release_);
   consider(in_state_ == InBuf::Loading, in_arrival_);
   consider(core_busy_, core_done_);
+  // Observers see the fast-mode core go idle when it does, not at the next access (the sDMA
+  // may have moved the whole request in one run long before). No behaviour depends on it.
+  AESVP_OBSERVE(consider(observing_ && fast_core_free_ > now, fast_core_free_));
   if (pending) wake_.notify(next - now);
 }
 

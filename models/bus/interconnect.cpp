@@ -1,6 +1,7 @@
 #include "models/bus/interconnect.h"
 
 #include "models/core/report.h"
+#include "models/core/unit_burst.h"
 
 #include <algorithm>
 #include <sstream>
@@ -65,9 +66,14 @@ void Interconnect::b_transport(int /*from*/, tlm::tlm_generic_payload& trans,
     return;
   }
   delay += r->extra;
+  // A run of DMA units crosses once per unit: every later beat pays the crossing too.
+  UnitBurst* run = trans.get_extension<UnitBurst>();
+  const sc_core::sc_time crossing = hop_ + r->extra;
+  if (run != nullptr) run->gap += crossing;
   trans.set_address(addr - r->base);
   to_targets[r->port]->b_transport(trans, delay);
   trans.set_address(addr);
+  if (run != nullptr) run->gap -= crossing;
 }
 
 bool Interconnect::get_direct_mem_ptr(int /*from*/, tlm::tlm_generic_payload& trans,

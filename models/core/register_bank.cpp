@@ -1,6 +1,7 @@
 #include "models/core/register_bank.h"
 
 #include "models/core/report.h"
+#include "models/core/unit_burst.h"
 
 #include <cstring>
 #include <sstream>
@@ -91,18 +92,24 @@ void RegisterBank::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
   }
   if (!check(trans)) return;
   const std::uint64_t addr = trans.get_address();
-  const unsigned len = trans.get_data_length();
-  const unsigned width = trans.get_streaming_width() == 0 ? len : trans.get_streaming_width();
+  const unsigned trans_len = trans.get_data_length();
+  const unsigned width = trans.get_streaming_width() == 0 ? trans_len : trans.get_streaming_width();
   unsigned char* data = trans.get_data_ptr();
   const bool write = trans.is_write();
-  // Beats follow each other: beat k starts when beat k-1 (and any stall in it) ended.
+  // Beats follow each other: beat k starts when beat k-1 (and any stall in it) ended, plus
+  // the initiator's gap when the burst stands for a run of DMA units (UnitBurst).
+  UnitBurst* run = trans.get_extension<UnitBurst>();
+  const unsigned len = run != nullptr && run->units > 1 ? run->units * width : trans_len;
+  const sc_core::sc_time gap = run != nullptr ? run->gap : sc_core::SC_ZERO_TIME;
   RegAccess a;
   a.time = sc_core::sc_time_stamp() + delay;
   a.end = a.time + latency_;
   sc_core::sc_time stalled = sc_core::SC_ZERO_TIME;
-  for (unsigned beat = 0, pos = 0; pos < len; ++beat) {
-    if (beat != 0) {
-      a.time = a.end;
+  unsigned beats = 0;
+  for (unsigned pos = 0; pos < len; ++beats) {
+    if (beats != 0) {
+      if (run != nullptr && run->more && !run->more()) break;
+      a.time = a.end + gap;
       a.end = a.time + latency_;
     }
     for (unsigned off = 0; off < width; off += 4, pos += 4) {
@@ -121,7 +128,9 @@ void RegisterBank::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
       }
     }
   }
-  delay += latency_ * static_cast<double>(len / width) + stalled;
+  if (run != nullptr) run->beats = beats;
+  delay += latency_ * static_cast<double>(beats) + stalled;
+  if (beats > 1) delay += gap * static_cast<double>(beats - 1);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

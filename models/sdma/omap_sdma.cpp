@@ -2,6 +2,7 @@
 #include "models/core/observe.h"
 
 #include "models/core/report.h"
+#include "models/core/unit_burst.h"
 
 #include <algorithm>
 #include <array>
@@ -60,6 +61,7 @@ OmapSdma::OmapSdma(sc_core::sc_module_name name, const SdmaParams& params, Timin
       stats_(params_.channels) {
   regs.register_b_transport(this, &OmapSdma::b_transport);
   regs.register_transport_dbg(this, &OmapSdma::transport_dbg);
+  bus.register_invalidate_direct_mem_ptr(this, &OmapSdma::invalidate_direct_mem_ptr);
   bank_.set_access_latency(clock_.cycles(static_cast<std::uint64_t>(params_.reg_access_cycles)));
   declare_registers();
 
@@ -382,7 +384,8 @@ void OmapSdma::port_thread() {
       sc_time local = SC_ZERO_TIME;
       for (;;) {
         const std::uint64_t gen = generation_, epoch = ch_[u].epoch;
-        const StepResult res = run_step(u, local);
+        const std::uint32_t frames = run_length(u);
+        const StepResult res = frames > 1 ? run_frames(u, frames, local) : run_step(u, local);
         const std::uint32_t events = res.status | (res.error ? r::kIrqTransErr : 0u);
         if (res.error || res.block_done || (events & cregs_[u].cicr->get()) != 0) {
           wait(local);  // synchronise before completion status and interrupts
@@ -436,7 +439,12 @@ OmapSdma::StepResult OmapSdma::run_step(unsigned ch, sc_time& delay) {
   if (res.error) return res;
 
   res.bytes = bytes;
-  const std::uint32_t before = c.elem_in_frame, after = before + res.elements;
+  unit_status(c, res.elements, res);
+  return res;
+}
+
+void OmapSdma::unit_status(const Channel& c, std::uint32_t elements, StepResult& res) const {
+  const std::uint32_t before = c.elem_in_frame, after = before + elements;
   const std::uint32_t half = (c.cen + 1) / 2;
   if (before < half && after >= half) res.status |= r::kIrqHalfFrame;
   if (before == 0 && c.frames_done + 1 == c.cfn) res.status |= r::kIrqLastFrame;
@@ -448,6 +456,98 @@ OmapSdma::StepResult OmapSdma::run_step(unsigned ch, sc_time& delay) {
       res.block_done = true;
     }
   }
+}
+
+std::uint32_t OmapSdma::run_length(unsigned ch) {
+  const Channel& c = ch_[ch];
+  if (mode_ != TimingMode::Fast || (c.sync != Sync::Frame && c.sync != Sync::Packet) ||
+      c.elem_in_frame != 0 || c.src_inc == c.dst_inc)
+    return 0;
+  // Every frame raises HALF_FRAME and FRAME (and PACKET): if one of them interrupts, each
+  // frame ends the chain on its own.
+  const std::uint32_t every = r::kIrqHalfFrame | r::kIrqFrame | r::kIrqPacket;
+  if ((cregs_[ch].cicr->get() & every) != 0) return 0;
+  const std::uint32_t frames = c.cfn - c.frames_done;
+  const unsigned bytes = c.cen * c.es;
+  const bool to_device = c.src_inc;
+  const unsigned dev_burst = to_device ? c.dst_burst : c.src_burst;
+  const unsigned chunk = std::min(to_device ? c.src_burst : c.dst_burst, bytes);
+  // The device side must be one transaction per frame; the memory side whole chunks
+  // through DMI over the whole run.
+  if (frames < 2 || dev_burst < bytes || bytes % chunk != 0) return 0;
+  const std::uint64_t mem = to_device ? c.src : c.dst;
+  const tlm::tlm_command cmd = to_device ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND;
+  if (dmi_.latency(cmd, mem, std::uint64_t{frames} * bytes, chunk) == nullptr) return 0;
+  return frames;
+}
+
+OmapSdma::StepResult OmapSdma::run_frames(unsigned ch, std::uint32_t frames, sc_time& delay) {
+  Channel& c = ch_[ch];
+  const bool to_device = c.src_inc;
+  const unsigned bytes = c.cen * c.es;
+  const unsigned chunk = std::min(to_device ? c.src_burst : c.dst_burst, bytes);
+  const std::uint64_t mem = to_device ? c.src : c.dst, dev = to_device ? c.dst : c.src;
+  const tlm::tlm_command mem_cmd = to_device ? tlm::TLM_READ_COMMAND : tlm::TLM_WRITE_COMMAND;
+  // One frame's memory side (its transactions at the learned latency) and device cost; a
+  // frame-by-frame transfer spends them between two device accesses.
+  const sc_time mem_side =
+      (transaction_cost(chunk / c.es) + *dmi_.latency(mem_cmd, mem, std::uint64_t{frames} * bytes, chunk)) *
+      static_cast<double>(bytes / chunk);
+  const sc_time dev_cost = transaction_cost(c.cen);
+  buffer_.resize(std::size_t{frames} * bytes);
+  auto copy_memory = [&](std::uint32_t n) {
+    sc_time ignored = SC_ZERO_TIME;  // timed through mem_side
+    for (unsigned off = 0; off < n * bytes; off += chunk)
+      dmi_.access(mem_cmd, mem + off, buffer_.data() + off, chunk, ignored);
+  };
+  if (to_device) copy_memory(frames);
+
+  c.latched = false;  // each frame consumes the request; the line gates the next one
+  UnitBurst run;
+  run.units = frames;
+  run.gap = unit_overhead() + mem_side + dev_cost;
+  run.more = [this, ch] { return ch_[ch].enabled && line_high(ch); };
+  tlm::tlm_generic_payload& t = port_trans_;
+  t.set_command(to_device ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
+  t.set_address(dev);
+  t.set_data_ptr(buffer_.data());
+  t.set_data_length(bytes);  // the first frame; the run's extension holds the rest
+  t.set_streaming_width(bytes);
+  t.set_byte_enable_ptr(nullptr);
+  t.set_dmi_allowed(false);
+  t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  t.set_extension(&run);
+  const sc_time start = delay;
+  delay += unit_overhead() + (to_device ? mem_side : SC_ZERO_TIME) + dev_cost;
+  bus->b_transport(t, delay);
+  t.clear_extension(&run);
+  StepResult res;
+  if (!t.is_response_ok()) {  // the first frame's device access failed (same address for all)
+    stats_[ch].transactions += bytes / chunk + 1;
+    res.elements = c.cen;
+    res.error = true;
+    res.duration = delay - start;
+    return res;
+  }
+  const std::uint32_t done = run.beats != 0 ? run.beats : 1;  // 0: a target that moved one frame
+  if (!to_device) {
+    copy_memory(done);
+    delay += mem_side;  // the last frame's memory writes
+  }
+  stats_[ch].transactions += std::uint64_t{done} * (bytes / chunk + 1);
+  // Frames before the last: progress and (not interrupting) status at once, as the
+  // frame-by-frame chain applies them.
+  for (std::uint32_t f = 0; f + 1 < done; ++f) {
+    StepResult mid;
+    mid.elements = c.cen;
+    mid.bytes = bytes;
+    unit_status(c, c.cen, mid);
+    finish_step(ch, mid, true);
+  }
+  res.elements = c.cen;
+  res.bytes = bytes;
+  unit_status(c, c.cen, res);
+  res.duration = delay - start;
   return res;
 }
 
@@ -494,6 +594,8 @@ void OmapSdma::finish_step(unsigned ch, const StepResult& res, bool current) {
 
 bool OmapSdma::access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data,
                       unsigned len, sc_time& delay, unsigned ch) {
+  ++stats_[ch].transactions;  // a burst on the modelled port, however the host moves it
+  if (dmi_.access(cmd, addr, data, len, delay)) return true;
   tlm::tlm_generic_payload& t = port_trans_;
   t.set_command(cmd);
   t.set_address(addr);
@@ -503,9 +605,15 @@ bool OmapSdma::access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* d
   t.set_byte_enable_ptr(nullptr);
   t.set_dmi_allowed(false);
   t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  const sc_time before = delay;
   bus->b_transport(t, delay);
-  ++stats_[ch].transactions;
-  return t.is_response_ok();
+  if (!t.is_response_ok()) return false;
+  dmi_.learn(*bus.operator->(), t, delay - before);
+  return true;
+}
+
+void OmapSdma::invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end) {
+  dmi_.invalidate(start, end);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 #include "models/core/clock.h"
 #include "models/core/params.h"
 #include "models/core/register_bank.h"
+#include "models/core/timed_dmi.h"
 #include "models/core/timing_mode.h"
 #include "models/sdma/omap_sdma_regs.h"
 
@@ -201,9 +202,18 @@ class OmapSdma : public sc_core::sc_module {
   // the end of the unit out. Progress and status are applied by finish_step() at the end of
   // the unit; `current` is false when a soft reset or a new start happened meanwhile.
   StepResult run_step(unsigned ch, sc_core::sc_time& delay);
+  // CSR events of a unit of `elements` elements that starts at the channel's progress.
+  void unit_status(const Channel& c, std::uint32_t elements, StepResult& res) const;
+  // Fast mode: frames that can move as one run (run_frames); 0 when the next unit cannot.
+  std::uint32_t run_length(unsigned ch);
+  // Moves up to `frames` frames between memory (through DMI) and a device FIFO as one FIFO
+  // burst (UnitBurst) that ends when the request line falls; finishes every frame but the
+  // last and returns the last one's result, as run_step would have.
+  StepResult run_frames(unsigned ch, std::uint32_t frames, sc_core::sc_time& delay);
   void finish_step(unsigned ch, const StepResult& r, bool current);
   bool access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, unsigned len,
               sc_core::sc_time& delay, unsigned ch);
+  void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
 
   SdmaParams params_;
   TimingMode mode_;
@@ -225,6 +235,8 @@ class OmapSdma : public sc_core::sc_module {
   std::vector<unsigned char> buffer_;  // the channel FIFO of one unit
   // The port's one transaction at a time, reused (a new payload allocates on the heap).
   tlm::tlm_generic_payload port_trans_;
+  // Memory through DMI at the latency b_transport would annotate (docs/sdma-model.md).
+  TimedDmi dmi_;
   std::vector<ChannelObserver> channel_observers_;
 };
 

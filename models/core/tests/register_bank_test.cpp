@@ -1,5 +1,6 @@
 #include "models/core/register_bank.h"
 #include "models/core/report.h"
+#include "models/core/unit_burst.h"
 #include "models/testing/sc_test.h"
 
 #include <gtest/gtest.h>
@@ -173,6 +174,37 @@ TEST(RegisterBank, HooksSeeTheAccessAndReturnWhatToStore) {
   EXPECT_EQ(seen_mask, 0xffu);
   EXPECT_EQ(ctrl.get(), 0x134u);  // (0x5 & ~0xff) | (0x1234 & 0xff), plus the hook's bit
   EXPECT_EQ(after, 0x134u);
+}
+
+// A FIFO burst standing for a run of DMA units: beat k + 1 starts `gap` after beat k ended
+// (stalls included); more() = false after a beat ends the run there with an OK response.
+TEST(RegisterBank, UnitBurstSpacesBeatsAndStopsWhenAsked) {
+  Device dev("dev");
+  std::vector<sc_time> times;
+  dev.bank.at(0x1c).on_write([&](RegAccess& a) {  // FIFO_3: the last word of each beat
+    times.push_back(a.time);
+    if (times.size() == 2) a.stall = sc_time(7, SC_NS);
+    return a.stored;
+  });
+  std::uint32_t words[16] = {};
+  tlm::tlm_generic_payload wr;
+  fill(wr, tlm::TLM_WRITE_COMMAND, 0x10, reinterpret_cast<unsigned char*>(words), 16, 16);
+  UnitBurst run;
+  run.units = 4;
+  run.gap = sc_time(30, SC_NS);
+  unsigned asked = 0;
+  run.more = [&] { return ++asked < 3; };  // three beats of four
+  wr.set_extension(&run);
+  sc_time delay(100, SC_NS);
+  dev.bank.b_transport(wr, delay);
+  wr.clear_extension(&run);
+  ASSERT_EQ(wr.get_response_status(), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(run.beats, 3u);
+  EXPECT_EQ(dev.fifo_writes.size(), 9u);  // FIFO_0..2 of three beats (FIFO_3 has its own hook)
+  // Beat 0 at 100 ns, ends 110; beat 1 at 140, ends 150 + 7 stall; beat 2 at 187, ends 197.
+  EXPECT_EQ(times, (std::vector<sc_time>{sc_time(100, SC_NS), sc_time(140, SC_NS),
+                                         sc_time(187, SC_NS)}));
+  EXPECT_EQ(delay, sc_time(197, SC_NS));
 }
 
 TEST(RegisterBank, DispatchByOffsetFindsEveryRegisterAndNoHole) {

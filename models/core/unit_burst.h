@@ -1,0 +1,31 @@
+// A FIFO burst that stands for a run of DMA units (the sDMA's fast mode, docs/sdma-model.md):
+// the data array holds up to `units` beats of the streaming width, each one unit of the
+// initiator issued as a crossing of its own; the transaction's data length covers the first
+// beat only, so a target that ignores the extension moves exactly one unit (and leaves
+// `beats` at 0). A target that honours it goes on: between the end of one beat and the start
+// of the next the initiator spends `gap`, and every hop on the way adds its crossing latency
+// to it, so the target sees each beat at the time a unit-by-unit transfer would bring it.
+// Before each beat after the first the target asks `more()`: false ends the run there (the
+// initiator's request line fell), with an OK response. `beats` reports the beats done.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+
+#include <functional>
+
+namespace aesvp {
+
+struct UnitBurst : tlm::tlm_extension<UnitBurst> {
+  unsigned units = 0;
+  sc_core::sc_time gap{sc_core::SC_ZERO_TIME};
+  std::function<bool()> more;
+  unsigned beats = 0;
+
+  tlm::tlm_extension_base* clone() const override { return new UnitBurst(*this); }
+  void copy_from(const tlm::tlm_extension_base& e) override {
+    *this = static_cast<const UnitBurst&>(e);
+  }
+};
+
+}  // namespace aesvp
