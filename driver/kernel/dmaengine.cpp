@@ -59,7 +59,12 @@ DmaStatus DmaEngine::dmaengine_tx_status(DmaChan* chan, DmaCookie cookie, std::u
   if (residue != nullptr) {
     *residue = 0;
     if (chan->active_ && chan->active_->cookie == cookie) {
-      *residue = active_residue(*chan);
+      // The provider reads the channel's registers, so this thread may wait on the bus, and
+      // the descriptor may complete and be freed meanwhile (Linux holds the vchan lock here).
+      const std::uint32_t left = active_residue(*chan);
+      if (!chan->active_ || chan->active_->cookie != cookie)
+        return dmaengine_tx_status(chan, cookie, residue);  // it finished while we read
+      *residue = left;
     } else {
       for (const auto* q : {&chan->submitted_, &chan->issued_})
         for (const auto& d : *q)

@@ -306,10 +306,13 @@ std::uint32_t Edma::frame_bytes(DmaChan& c) {
 std::uint32_t Edma::active_residue(DmaChan& c) {
   // The memory-side address in the channel's slot tells how far the set on the hardware
   // got; sets after it are untouched.
-  const EdmaDesc& d = desc(c);
-  const bool to_dev = d.dir == DmaTransferDirection::MemToDev;
+  // The register read comes first: the thread may wait on the bus, and the descriptor may
+  // complete meanwhile (the caller then discards the figure).
+  const bool to_dev = desc(c).dir == DmaTransferDirection::MemToDev;
   const std::uint64_t pos =
       k_.readl(reg(r::param(chan(c).slots[0]) + (to_dev ? r::kSrc : r::kDst)));
+  if (active(c) == nullptr) return 0;
+  const EdmaDesc& d = desc(c);
   std::uint32_t left = 0;
   bool found = false;
   for (std::size_t i = d.batch_start; i < d.sets.size(); ++i) {

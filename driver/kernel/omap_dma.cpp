@@ -270,12 +270,14 @@ int OmapDma::dmaengine_terminate_all(DmaChan* chan) {
 std::uint32_t OmapDma::active_residue(DmaChan& c) {
   // Whole entries not finished (the entry in progress counts in full). In list mode CCDN
   // counts the descriptors loaded: the one on the hardware is CCDN - 1.
+  // The register read comes first: the thread may wait on the bus, and the descriptor may
+  // complete meanwhile (the caller then discards the figure).
+  const bool list = desc(c).using_ll;
+  const std::uint32_t loaded = list ? k_.readl(chan_reg(c, r::kCcdn)) : 0;
+  if (active(c) == nullptr) return 0;
   const SdmaDesc& d = desc(c);
   std::size_t from = d.sgidx;
-  if (d.using_ll) {
-    const std::uint32_t loaded = k_.readl(chan_reg(c, r::kCcdn));
-    from = loaded == 0 ? 0 : std::min<std::size_t>(loaded - 1, d.sg.size());
-  }
+  if (list) from = loaded == 0 ? 0 : std::min<std::size_t>(loaded - 1, d.sg.size());
   std::uint32_t left = 0;
   for (std::size_t i = from; i < d.sg.size(); ++i) left += d.sg[i].len;
   return left;
