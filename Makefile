@@ -7,7 +7,7 @@
 #   make study-bulk  the bulk-mode study: every sweep of studies/bulk/specs, then the tables
 #              and figures of docs/bulk-mode.md (STUDY_SCALE=S scales the job sizes)
 #   make sanitize-asan  AddressSanitizer + UBSan over the quick label (build-asan, only the
-#              targets the label needs); not yet in CI (docs/regression.md)
+#              targets the label needs); CI runs it after sanitize-tsan (docs/regression.md)
 # Works on a fresh Debian 12 machine as root (or with sudo).
 
 BUILD ?= build
@@ -38,10 +38,15 @@ study-bulk: build
 SANITIZER_ENV := ASAN_OPTIONS=exitcode=86:detect_leaks=1 \
                  UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1:exitcode=86
 
+# Runs that end by an exception thrown on a SystemC coroutine stack: ASan cannot follow the
+# stack switch (google/sanitizers#189) and reports false positives after it
+# (docs/regression.md).
+ASAN_UNTRACKABLE := ^(Waveform\.WindowEndStopsTheRunWhenAsked|waveform_cli_test|bad_input_crypt_out_full_fs|bad_input_run_disk_full_fs)$$
+
 sanitize-asan: deps
 	cmake --preset asan
 	cmake --build build-asan -j $(JOBS) --target quick_label_targets
-	cd build-asan && $(SANITIZER_ENV) ctest -L quick -j $(JOBS) --output-on-failure
+	cd build-asan && $(SANITIZER_ENV) ctest -L quick -E '$(ASAN_UNTRACKABLE)' -j $(JOBS) --output-on-failure
 
 sanitize-tsan: deps
 	cmake --preset tsan
