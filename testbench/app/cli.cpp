@@ -268,6 +268,7 @@ po::variables_map CommandLine::parse(const std::vector<std::string>& args, Commo
   }
   for (const ParamEntry& e : table.entries()) {
     if (!vm.count(e.key) || e.key == "soc.profile") continue;
+    if (e.key == "driver.merge") common.merge_given = true;
     try {
       table.set(e.key, vm[e.key].as<std::string>());
     } catch (const std::invalid_argument& err) {
@@ -316,7 +317,7 @@ BulkMode apply_bulk_mode(const std::string& value, CommonOptions& common) {
     throw UsageError("--bulk: '" + value + "' is not off, engine or submit");
   common.params.aes.bulk_extension = true;
   if (value == "submit") return BulkMode::Submit;
-  if (common.driver.merge == "off") common.driver.merge = "opportunistic";
+  if (!common.merge_given) common.driver.merge = "opportunistic";
   return BulkMode::Engine;
 }
 

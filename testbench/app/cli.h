@@ -25,6 +25,9 @@ struct CommonOptions {
   driver::DriverParams driver;    // the omap-aes driver's options and costs (driver/omap_aes)
   testbench::CryptodevParams cryptodev;  // the cryptodev-like user path of aesvp speed
   std::uint64_t seed = 1;
+  // driver.merge came from the command line or a config file (--bulk engine then keeps it,
+  // "off" included; otherwise --bulk engine means opportunistic).
+  bool merge_given = false;
   bool print_config = false;
   bool help = false;
 };

@@ -54,4 +54,15 @@ expect("${cl}" "\nclock_mhz = 300\n" "the command line wins")
 file(WRITE "${WORK}/platform.cfg" "[driver]\nqueue_len = 4\n[aes]\nclock_mhz = 150\n")
 cfg(hw_platform hw --config "${WORK}/platform.cfg")
 expect("${hw_platform}" "\nclock_mhz = 150\n" "hw with a platform file holding [driver]")
+
+# 4. --bulk engine picks the opportunistic merge policy only where driver.merge is not set;
+#    set to off (command line or file) it stays off: the extension without engine merging.
+cfg(bulk_default run --bulk engine)
+expect("${bulk_default}" "\nmerge = opportunistic\n" "--bulk engine alone merges")
+cfg(bulk_off run --bulk engine --driver.merge=off)
+expect("${bulk_off}" "\nbulk_extension = true\n" "--bulk engine --driver.merge=off: extension on")
+expect("${bulk_off}" "\nmerge = off\n" "--bulk engine --driver.merge=off: no merging")
+file(WRITE "${WORK}/merge-off.cfg" "[driver]\nmerge = off\n")
+cfg(bulk_file run --config "${WORK}/merge-off.cfg" --bulk engine)
+expect("${bulk_file}" "\nmerge = off\n" "driver.merge = off from a file holds under --bulk engine")
 file(REMOVE_RECURSE "${WORK}")
