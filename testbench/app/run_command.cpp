@@ -1,7 +1,8 @@
 // `aesvp run`: the main job. A dm-crypt volume (testbench/dmcrypt_sim) over the omap-aes
 // driver stack on the simulated OMAP4: a workload of bios (default: write the whole area, then
 // read it back), every sector verified against the OpenSSL reference, a summary on stdout and
-// optionally a statistics JSON and waveforms. See docs/testbench.md.
+// optionally a statistics JSON and waveforms. With --volumes N, N volumes share the driver
+// and its engines, each with its own key and a copy of the workload. See docs/testbench.md.
 #include "testbench/app/cli.h"
 #include "testbench/app/commands.h"
 #include "testbench/dmcrypt/cipher_spec.h"
@@ -85,6 +86,62 @@ nlohmann::json mib(std::uint64_t bytes) {
 
 double us(traces::Time ps) { return static_cast<double>(ps) * 1e-6; }
 
+double mb_per_s(std::uint64_t bytes, double seconds) { return seconds > 0 ? bytes / seconds / 1e6 : 0.0; }
+
+// With several volumes: each volume's own figures ("volumes" in the statistics; the totals
+// stay in the usual fields). A volume's phase throughput is over its own part of the phase.
+nlohmann::json volume_statistics(const testbench::DmCryptJob& job) {
+  nlohmann::json all = nlohmann::json::array();
+  for (std::size_t v = 0; v < job.volume_count(); ++v) {
+    const testbench::DmCryptStats& st = job.target(v).stats();
+    const testbench::Scoreboard& sb = job.scoreboard(v);
+    nlohmann::json phases = nlohmann::json::array();
+    for (const auto& p : job.volume_phases(v))
+      phases.push_back({{"name", p.name},
+                        {"bytes", p.bytes_written + p.bytes_read},
+                        {"simulated_s", p.seconds()},
+                        {"mb_per_s", mb_per_s(p.bytes_written + p.bytes_read, p.seconds())}});
+    all.push_back({{"volume", v + 1},
+                   {"first_request_id", v * testbench::DmCryptJob::kVolumeIdStride + 1},
+                   {"bios", st.bios},
+                   {"bios_failed", st.bios_failed},
+                   {"requests_submitted", st.requests_submitted},
+                   {"requests_completed", st.requests_completed},
+                   {"requests_failed", st.requests_failed},
+                   {"sectors_submitted", st.sectors_submitted},
+                   {"unit_requests", st.unit_requests},
+                   {"busy", st.busy},
+                   {"sectors_verified", sb.sectors_verified()},
+                   {"mismatched_sectors", sb.sectors_mismatched()},
+                   {"request_latency_us", {{"p50", us(st.request_latency.percentile(50))},
+                                           {"p99", us(st.request_latency.percentile(99))}}},
+                   {"bio_latency_us", {{"p50", us(st.bio_latency.percentile(50))},
+                                       {"p99", us(st.bio_latency.percentile(99))}}},
+                   {"phases", std::move(phases)}});
+  }
+  return all;
+}
+
+// With several volumes: one summary line per volume.
+void print_volumes(const testbench::DmCryptJob& job) {
+  for (std::size_t v = 0; v < job.volume_count(); ++v) {
+    const testbench::DmCryptStats& st = job.target(v).stats();
+    std::string phases;
+    for (const auto& p : job.volume_phases(v)) {
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%s%s %.2f MB/s", phases.empty() ? "" : ", ", p.name.c_str(),
+                    mb_per_s(p.bytes_written + p.bytes_read, p.seconds()));
+      phases += buf;
+    }
+    std::printf("  %-19s %s; request p99 %.2f us; %llu requests from id %llu; %llu sectors verified\n",
+                ("volume " + std::to_string(v + 1)).c_str(), phases.c_str(),
+                us(st.request_latency.percentile(99)),
+                static_cast<unsigned long long>(st.requests_submitted),
+                static_cast<unsigned long long>(v * testbench::DmCryptJob::kVolumeIdStride + 1),
+                static_cast<unsigned long long>(job.scoreboard(v).sectors_verified()));
+  }
+}
+
 }  // namespace
 
 int run_command(const std::vector<std::string>& args) {
@@ -92,7 +149,7 @@ int run_command(const std::vector<std::string>& args) {
   std::string cipher = "aes-xts-plain64", pattern = "seq", bio_text = "64K", key_file, disk_file,
               bulk = "off", size_option = "32M", mixed_text = "0", sector_text = "512",
               skip_text = "0";
-  unsigned key_bits = 0, read_percent = 100, queue_depth = 4;
+  unsigned key_bits = 0, read_percent = 100, queue_depth = 4, volumes = 1;
   own.add_options()
       ("cipher", po::value<std::string>(&cipher)->default_value("aes-xts-plain64"),
        "dm-crypt cipher spec (docs/dmcrypt.md), e.g. aes-cbc-essiv:sha256, aes:2-cbc-plain")
@@ -118,11 +175,16 @@ int run_command(const std::vector<std::string>& args) {
        "bio size, or a list drawn uniformly (4K,16K,64K); multiples of the sector size, up to 1M")
       ("queue-depth", po::value<unsigned>(&queue_depth)->default_value(4),
        "bios in flight (kcryptd worker threads), 1..64")
+      ("volumes", po::value<unsigned>(&volumes)->default_value(1),
+       "dm-crypt volumes sharing the driver, 1..16: each its own key (the next key-size/8 "
+       "bytes of the key file, or of the seed's key stream), area of --size, kcryptd workers "
+       "(--queue-depth each) and a copy of the workload (seed + volume index)")
       ("disk", po::value<std::string>(&disk_file),
-       "back the simulated disk with this host file (created; default: in memory)")
+       "back the simulated disk with this host file (created; default: in memory; the "
+       "volumes' areas one after another)")
       ("inject-corruption", po::value<std::uint64_t>(),
-       "fault injection: after the first phase, flip one byte of this 512-byte sector on the "
-       "disk (the scoreboard must report it; exit 1)");
+       "fault injection: after the first phase, flip one byte of this 512-byte sector of the "
+       "disk (the volumes' areas one after another; the scoreboard must report it; exit 1)");
   add_bulk_option(own, bulk);
   FaultOptions faults;
   faults.add_options(own);
@@ -179,17 +241,25 @@ int run_command(const std::vector<std::string>& args) {
   }
   if (iv_large && sector_size == 512)
     throw UsageError("--iv-large-sectors: only with a sector size larger than 512 bytes");
-  std::unique_ptr<dmcrypt::VolumeKey> key;
+  if (volumes == 0 || volumes > testbench::DmCryptJob::kMaxVolumes)
+    throw UsageError("--volumes: " + std::to_string(volumes) + " is not in 1.." +
+                     std::to_string(testbench::DmCryptJob::kMaxVolumes));
+  // Volume v's key: the v-th key-size/8 bytes of the key file, or of the seed's key stream.
+  std::vector<dmcrypt::VolumeKey> keys;
   try {
     if (!key_file.empty()) {
-      key = std::make_unique<dmcrypt::VolumeKey>(
-          dmcrypt::plain_key_from_file(spec, key_bits,
-                                       read_key_file("--key-file", key_file, 0, key_bits / 8)));
+      const std::vector<std::uint8_t> file_bytes =
+          read_key_file("--key-file", key_file, 0, std::size_t{key_bits / 8} * volumes);
+      for (unsigned v = 0; v < volumes; ++v)
+        keys.push_back(dmcrypt::plain_key_from_file(spec, key_bits, file_bytes,
+                                                    std::uint64_t{key_bits / 8} * v));
     } else {
-      std::vector<std::uint8_t> bytes(key_bits / 8);
       std::mt19937_64 g(common.seed ^ 0x6b65792d73656564ull);  // "key-seed"
-      for (auto& b : bytes) b = static_cast<std::uint8_t>(g() >> 56);
-      key = std::make_unique<dmcrypt::VolumeKey>(spec, std::move(bytes));
+      for (unsigned v = 0; v < volumes; ++v) {
+        std::vector<std::uint8_t> bytes(key_bits / 8);
+        for (auto& b : bytes) b = static_cast<std::uint8_t>(g() >> 56);
+        keys.emplace_back(spec, std::move(bytes));
+      }
     }
   } catch (const dmcrypt::Error& e) {
     throw UsageError(std::string(key_file.empty() ? "--key-size: " : "--key-file: ") + e.what());
@@ -200,6 +270,10 @@ int run_command(const std::vector<std::string>& args) {
   if (area == 0 || area % sector_size != 0)
     throw UsageError("--size: '" + size_option + "' is not a positive multiple of the sector size " +
                      std::to_string(sector_size));
+  const std::uint64_t disk_bytes = area * volumes;  // the volumes' areas one after another
+  if (disk_bytes > std::uint64_t{1} << 30)
+    throw UsageError("--volumes x --size: " + std::to_string(volumes) + " areas of " +
+                     human_size(area) + " are more than 1 GiB");
   testbench::Workload w;
   if (pattern == "seq") w.pattern = testbench::Pattern::Sequential;
   else if (pattern == "rand") w.pattern = testbench::Pattern::Random;
@@ -221,14 +295,16 @@ int run_command(const std::vector<std::string>& args) {
   w.seed = common.seed;
   bool inject = vm.count("inject-corruption") != 0;
   const std::uint64_t inject_sector = inject ? vm["inject-corruption"].as<std::uint64_t>() : 0;
-  if (inject && inject_sector >= area / 512)
+  if (inject && inject_sector >= disk_bytes / 512)
     throw UsageError("--inject-corruption: sector " + std::to_string(inject_sector) +
-                     " is beyond the area (" + std::to_string(area / 512) + " sectors)");
+                     " is beyond the " + (volumes > 1 ? "volumes' areas (" : "area (") +
+                     std::to_string(disk_bytes / 512) + " sectors)");
   const std::uint64_t max_bio = *std::max_element(w.bio_bytes.begin(), w.bio_bytes.end());
   if (max_bio > area) throw UsageError("--bio-size: a bio is larger than the area (--size)");
   const std::uint64_t dram = std::uint64_t{common.params.dram.size_mib} << 20;
-  if (2 * max_bio * queue_depth + (4u << 20) > dram)
-    throw UsageError("--queue-depth x --bio-size: bio buffers need more than the simulated DRAM (" +
+  if (2 * max_bio * queue_depth * volumes + (4u << 20) > dram)
+    throw UsageError(std::string(volumes > 1 ? "--volumes x " : "") +
+                     "--queue-depth x --bio-size: bio buffers need more than the simulated DRAM (" +
                      std::to_string(common.params.dram.size_mib) + " MiB, --dram.size_mib)");
   if (common.params.soc.timing_mode != "accurate" && common.params.soc.timing_mode != "fast")
     throw UsageError("--soc.timing_mode: '" + common.params.soc.timing_mode +
@@ -244,10 +320,14 @@ int run_command(const std::vector<std::string>& args) {
   // --- run ----------------------------------------------------------------------------------
   const auto host_start = std::chrono::steady_clock::now();
   std::unique_ptr<testbench::Disk> disk;
-  if (disk_file.empty()) disk = std::make_unique<testbench::MemoryDisk>(area);
-  else disk = std::make_unique<testbench::FileDisk>(disk_temporary, area, disk_file);
+  if (disk_file.empty()) disk = std::make_unique<testbench::MemoryDisk>(disk_bytes);
+  else disk = std::make_unique<testbench::FileDisk>(disk_temporary, disk_bytes, disk_file);
+  std::vector<std::unique_ptr<testbench::PartitionDisk>> areas;
+  for (unsigned v = 0; v < volumes; ++v)
+    areas.push_back(std::make_unique<testbench::PartitionDisk>(*disk, area * v, area));
   testbench::Stack stack(testbench::StackParams{common.params, common.kernel, common.driver});
-  testbench::DmCryptJob job(stack, *key, mapping, *disk, w);
+  testbench::DmCryptJob job(stack, keys[0], mapping, *areas[0], w);
+  for (unsigned v = 1; v < volumes; ++v) job.add_volume(keys[v], mapping, *areas[v]);
   if (bulk_mode == BulkMode::Submit) job.unit_request_bytes = common.driver.merge_max_bytes;
   std::unique_ptr<testbench::FaultInjector> injector;
   if (faults.enabled()) injector = std::make_unique<testbench::FaultInjector>(stack, faults.plan());
@@ -267,12 +347,14 @@ int run_command(const std::vector<std::string>& args) {
   if (bar.active()) {
     std::uint64_t total = 0;
     for (const auto& ph : testbench::make_phases(w, area / mapping.sector_size, mapping.sector_size))
-      for (const auto& b : ph.bios) total += b.sectors;
+      for (const auto& b : ph.bios) total += b.sectors * volumes;
     sc_core::sc_spawn([&job, &bar, total] {
       for (;;) {
         sc_core::wait(sc_core::sc_time(1, sc_core::SC_MS));
-        bar.update(static_cast<double>(job.target().stats().requests_completed) /
-                   static_cast<double>(total));
+        std::uint64_t done = 0;
+        for (std::size_t v = 0; v < job.volume_count(); ++v)
+          done += job.target(v).stats().requests_completed;
+        bar.update(static_cast<double>(done) / static_cast<double>(total));
       }
     });
   }
@@ -307,8 +389,8 @@ int run_command(const std::vector<std::string>& args) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
 
   // --- summary ------------------------------------------------------------------------------
-  const testbench::DmCryptStats& st = job.target().stats();
-  const testbench::Scoreboard& sb = job.scoreboard();
+  const testbench::DmCryptStats st = job.total_stats();
+  const testbench::ScoreboardTotals sb = job.total_scoreboard();
   const sc_core::sc_time elapsed = job.end() - job.start();
   const auto elapsed_ps = static_cast<traces::Time>(elapsed.value());
   sc_core::sc_time aes_busy;
@@ -326,7 +408,7 @@ int run_command(const std::vector<std::string>& args) {
     bytes_r += p.bytes_read;
   }
 
-  const std::uint64_t requests_verified = sb.sectors_verified();
+  const std::uint64_t requests_verified = sb.verified;
   const bool exactly_once = st.duplicate_completions == 0 && st.unexpected_notifications == 0 &&
                             st.requests_completed == st.requests_submitted;
   // With injected faults, failed bios are expected: the run must then show that every failed
@@ -336,7 +418,7 @@ int run_command(const std::vector<std::string>& args) {
       st.requests_failed == injector->total().failed + injector->total().collateral &&
       injector->unfaulted_failures() == 0;
   const bool ok = injector != nullptr
-                      ? exactly_once && sb.sectors_mismatched() == 0 && faults_explained
+                      ? exactly_once && sb.mismatched == 0 && faults_explained
                       : sb.clean() && job.bio_errors() == 0 && exactly_once;
 
   // --- outputs: written, then committed together only if the run succeeded ---------------
@@ -356,15 +438,15 @@ int run_command(const std::vector<std::string>& args) {
     counts.completed = st.requests_completed;
     counts.failed = st.requests_failed;
     counts.verified = requests_verified;
-    counts.sectors = sb.sectors_verified() + sb.sectors_mismatched() + sb.sectors_failed();
+    counts.sectors = sb.verified + sb.mismatched + sb.failed;
     rs.counts(counts)
         .count("bios", st.bios)
         .count("bios_failed", st.bios_failed)
         .count("busy", st.busy)
         .count("unit_requests", st.unit_requests)
         .count("backlog_notifications", st.backlog_notifications)
-        .count("mismatched_sectors", sb.sectors_mismatched())
-        .count("unwritten_sectors_read", sb.sectors_unwritten())
+        .count("mismatched_sectors", sb.mismatched)
+        .count("unwritten_sectors_read", sb.unwritten)
         .count("faults_injected", injector ? injector->total().injected : 0);
     for (std::size_t d = 0; d < queue_levels.size(); ++d)
       rs.queue_depth("engine_aes" + std::to_string(d + 1), queue_levels[d]);
@@ -390,13 +472,14 @@ int run_command(const std::vector<std::string>& args) {
                              {"mixed_mib", mib(mixed_bytes)}, {"mixed_bytes", mixed_bytes},
                              {"bio_kib", join_kib(w.bio_bytes)}, {"bio_bytes", w.bio_bytes},
                              {"queue_depth", queue_depth},  {"key_file", !key_file.empty()},
-                             {"bulk", to_string(bulk_mode)},
+                             {"bulk", to_string(bulk_mode)}, {"volumes", volumes},
                              {"disk", disk_file.empty() ? "memory" : "file"}};
     rs.configuration(config);
     traces::StatsJsonOptions jo;
     jo.normalise_host_time = stats.normalise();
     nlohmann::json figures = rs.to_json(jo);
     add_merge_statistics(figures, stack.driver());
+    if (volumes > 1) figures["volumes"] = volume_statistics(job);
     if (injector) figures["faults"] = FaultOptions::statistics(*injector, stack);
     stats.write(outputs, std::move(figures), cli, args, common);
   }
@@ -414,6 +497,10 @@ int run_command(const std::vector<std::string>& args) {
               read_percent == 100 ? "" : (", " + std::to_string(read_percent) + "% reads").c_str());
   std::printf("  disk                %s (zero simulated time)\n",
               disk_file.empty() ? "in memory" : disk_file.c_str());
+  if (volumes > 1)
+    std::printf("  volumes             %u sharing the driver, each its own key, %s area and "
+                "the workload (seed + volume index); the other lines are totals\n",
+                volumes, human_size(area).c_str());
   std::printf("  timing mode         %s%s\n", mode.c_str(),
               vm.count("soc.timing_mode") ? "" : " (the default)");
   std::printf("  simulated time      %.3f ms\n", elapsed.to_seconds() * 1e3);
@@ -432,6 +519,7 @@ int run_command(const std::vector<std::string>& args) {
                 static_cast<double>(p.bytes_written + p.bytes_read) / (1 << 20),
                 static_cast<unsigned long long>(p.bios), s * 1e3);
   }
+  if (volumes > 1) print_volumes(job);
   const traces::LatencyRecorder& lat = st.request_latency;
   std::printf("  request latency     p50 %.2f us, p90 %.2f us, p99 %.2f us, max %.2f us (%zu requests)\n",
               us(lat.percentile(50)), us(lat.percentile(90)), us(lat.percentile(99)), us(lat.max()),
@@ -473,18 +561,21 @@ int run_command(const std::vector<std::string>& args) {
               "%llu read back = plaintext\n",
               static_cast<unsigned long long>(requests_verified),
               static_cast<unsigned long long>(st.sectors_submitted),
-              static_cast<unsigned long long>(sb.sectors_written_verified()),
-              static_cast<unsigned long long>(sb.sectors_read_verified()));
+              static_cast<unsigned long long>(sb.written_verified),
+              static_cast<unsigned long long>(sb.read_verified));
   std::printf("  errors              %llu mismatching sectors, %llu failed bios, %llu failed "
               "requests%s\n",
-              static_cast<unsigned long long>(sb.sectors_mismatched()),
+              static_cast<unsigned long long>(sb.mismatched),
               static_cast<unsigned long long>(job.bio_errors()),
               static_cast<unsigned long long>(st.requests_failed),
               exactly_once ? "" : ", COMPLETION COUNT WRONG");
-  for (const auto& m : sb.mismatches()) std::printf("    %s\n", m.describe().c_str());
-  if (sb.sectors_unwritten() != 0)
+  for (std::size_t v = 0; v < job.volume_count(); ++v)
+    for (const auto& m : job.scoreboard(v).mismatches())
+      std::printf("    %s%s\n", volumes > 1 ? ("volume " + std::to_string(v + 1) + ": ").c_str() : "",
+                  m.describe().c_str());
+  if (sb.unwritten != 0)
     std::printf("  not comparable      %llu sectors read that no successful write reached\n",
-                static_cast<unsigned long long>(sb.sectors_unwritten()));
+                static_cast<unsigned long long>(sb.unwritten));
   if (injector) FaultOptions::print(*injector, stack);
   std::printf("  host time           %.2f s\n", host_s);
   waveforms.finish();
@@ -492,7 +583,7 @@ int run_command(const std::vector<std::string>& args) {
   if (stats.enabled()) std::printf("  statistics          %s\n", stats.file().c_str());
 
   if (!ok)
-    throw std::runtime_error("verification failed: " + std::to_string(sb.sectors_mismatched()) +
+    throw std::runtime_error("verification failed: " + std::to_string(sb.mismatched) +
                              " mismatching sectors, " + std::to_string(job.bio_errors()) +
                              " failed bios" + (exactly_once ? "" : ", wrong completion counts") +
                              (injector && !faults_explained ? ", failures without an injected fault" : "") +

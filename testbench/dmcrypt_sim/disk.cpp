@@ -81,4 +81,22 @@ void FileDisk::write(std::uint64_t offset, const std::uint8_t* in, std::size_t l
   }
 }
 
+PartitionDisk::PartitionDisk(Disk& whole, std::uint64_t base, std::uint64_t size)
+    : whole_(whole), base_(base), size_(size) {
+  if (base > whole.size() || size > whole.size() - base)
+    throw std::out_of_range("a partition of " + std::to_string(size) + " bytes at " +
+                            std::to_string(base) + " beyond the disk size " +
+                            std::to_string(whole.size()));
+}
+
+void PartitionDisk::read(std::uint64_t offset, std::uint8_t* out, std::size_t len) {
+  check(offset, len);
+  whole_.read(base_ + offset, out, len);
+}
+
+void PartitionDisk::write(std::uint64_t offset, const std::uint8_t* in, std::size_t len) {
+  check(offset, len);
+  whole_.write(base_ + offset, in, len);
+}
+
 }  // namespace aesvp::testbench

@@ -61,4 +61,19 @@ class FileDisk : public Disk {
   int fd_ = -1;
 };
 
+// `size` bytes of another disk from `base` on (one volume's area when several volumes lie one
+// after another on one backing disk).
+class PartitionDisk : public Disk {
+ public:
+  PartitionDisk(Disk& whole, std::uint64_t base, std::uint64_t size);
+  std::uint64_t size() const override { return size_; }
+  void read(std::uint64_t offset, std::uint8_t* out, std::size_t len) override;
+  void write(std::uint64_t offset, const std::uint8_t* in, std::size_t len) override;
+  using Disk::read;
+
+ private:
+  Disk& whole_;
+  std::uint64_t base_, size_;
+};
+
 }  // namespace aesvp::testbench

@@ -85,6 +85,8 @@ class DmCrypt {
 
   const DmCryptStats& stats() const { return stats_; }
   std::uint32_t sector_size() const { return cipher_.sector_size(); }
+  // The id of the next request (default 1; several volumes take disjoint ranges).
+  void set_next_request_id(std::uint64_t id) { next_request_id_ = id; }
 
  private:
   static constexpr std::size_t kRetired = 256;

@@ -1,6 +1,13 @@
 // One dm-crypt job on the simulated stack: a DmCrypt target over the omap-aes driver, a disk,
 // a workload in phases, kcryptd-like worker threads (one per bio in flight) and the
 // scoreboard. Used by `aesvp run` and the tests.
+//
+// Several volumes (add_volume) share the one driver and its engines, as several dm-crypt
+// targets share one hardware skcipher in Linux: each has its own key (its own transform
+// objects), its own IV numbering (its own mapping), disk, scoreboard and kcryptd workers, and
+// its own copy of the workload (seed + volume index). Phases run in step: every volume starts
+// a phase together and the next phase starts when all have finished it. Request ids are
+// volume x kVolumeIdStride + n, bio ids are unique across volumes.
 #pragma once
 
 #include "testbench/dmcrypt/reference.h"
@@ -27,59 +34,85 @@ struct PhaseResult {
 
 class DmCryptJob {
  public:
+  // Request ids of volume v start at v x kVolumeIdStride + 1 (below the engine's composite ids).
+  static constexpr std::uint64_t kVolumeIdStride = 1'000'000'000ULL;
+  static constexpr std::size_t kMaxVolumes = 16;
+
   // Throws dmcrypt::Error (mapping/key) or std::invalid_argument (workload) with one line.
   // The disk must hold the whole area (its size is the area size).
   DmCryptJob(Stack& stack, const dmcrypt::VolumeKey& key, const dmcrypt::SectorMapping& mapping,
              Disk& disk, const Workload& workload, DmCryptCosts costs = {});
   ~DmCryptJob();
 
+  // Another volume on the same driver, before run(): its own key, mapping and disk (its
+  // area); the workload is the first volume's with the seed + the volume's index. Throws as
+  // the constructor, std::invalid_argument beyond kMaxVolumes.
+  void add_volume(const dmcrypt::VolumeKey& key, const dmcrypt::SectorMapping& mapping, Disk& disk);
+
   // Called in a kernel thread (Stack::run's main): runs every phase, one after the other.
   void run();
 
   // Called in the main thread after each phase but the last (e.g. fault injection).
   std::function<void(const PhaseResult& finished)> between_phases;
-  // Kernel threads of the workers: worker i runs on core (first_core + i) % cores.
+  // Kernel threads of the workers: worker i (counted over all volumes) runs on core
+  // (first_core + i) % cores.
   unsigned first_core = 1;
   // Submitter-side bulk (aesvp, docs/bulk-mode.md): the largest request of consecutive sectors
   // dm-crypt may send when the driver can run several data units; 0 = one request per sector.
   std::uint32_t unit_request_bytes = 0;
 
+  std::size_t volume_count() const { return volumes_.size(); }
+  // The phases over all volumes: bytes and bios summed, from the common start to the end of
+  // the last volume's part.
   const std::vector<PhaseResult>& phases() const { return results_; }
-  const DmCrypt& target() const { return *dm_; }
-  const SectorCipher& cipher() const { return *cipher_; }  // after run()
-  const Scoreboard& scoreboard() const { return scoreboard_; }
-  std::uint64_t bio_errors() const { return bio_errors_; }
+  // One volume's part of each phase (its own end).
+  const std::vector<PhaseResult>& volume_phases(std::size_t v) const { return volumes_.at(v)->results; }
+  const DmCrypt& target(std::size_t v = 0) const { return *volumes_.at(v)->dm; }
+  const SectorCipher& cipher(std::size_t v = 0) const { return *volumes_.at(v)->cipher; }  // after run()
+  const Scoreboard& scoreboard(std::size_t v = 0) const { return volumes_.at(v)->scoreboard; }
+  std::uint64_t volume_bio_errors(std::size_t v) const { return volumes_.at(v)->bio_errors; }
+  std::uint64_t area_sectors(std::size_t v = 0) const { return volumes_.at(v)->area_sectors; }
+  // Over all volumes.
+  std::uint64_t bio_errors() const;
+  DmCryptStats total_stats() const;  // counters summed, latencies merged
+  ScoreboardTotals total_scoreboard() const;
   sc_core::sc_time start() const { return start_; }
   sc_core::sc_time end() const { return end_; }
-  std::uint64_t area_sectors() const { return area_sectors_; }
 
  private:
-  void worker(unsigned w, const Phase& phase, PhaseResult& result);
-  void check_read(std::uint64_t first, std::uint32_t sectors, const std::vector<std::uint8_t>& expected,
-                  const std::vector<std::uint8_t>& actual);
-
-  Stack& stack_;
-  dmcrypt::VolumeKey key_;
-  dmcrypt::SectorMapping mapping_;
-  Disk& disk_;
-  Workload workload_;
-  DmCryptCosts costs_;
-  std::uint64_t area_sectors_;
-  std::vector<Phase> plan_;
-  Scoreboard scoreboard_;
-  std::unique_ptr<SectorCipher> cipher_;
-  std::unique_ptr<DmCrypt> dm_;
-  std::vector<std::uint32_t> version_;  // per sector: 0 = never written
-  std::vector<std::uint64_t> pages_;    // each worker's bio buffer (simulated DRAM)
   struct Range {
     std::uint64_t first = 0, end = 0;  // [first, end) sectors; empty when idle
   };
-  std::vector<Range> in_flight_;
-  sc_core::sc_event bio_done_;
-  std::size_t next_ = 0;
+  struct Volume {
+    Volume(const dmcrypt::VolumeKey& k, const dmcrypt::SectorMapping& m, Disk& d, Workload w);
+    dmcrypt::VolumeKey key;
+    dmcrypt::SectorMapping mapping;
+    Disk& disk;
+    Workload workload;
+    std::uint64_t area_sectors;
+    std::vector<Phase> plan;
+    Scoreboard scoreboard;
+    std::unique_ptr<SectorCipher> cipher;
+    std::unique_ptr<DmCrypt> dm;
+    std::vector<std::uint32_t> version;  // per sector: 0 = never written
+    std::vector<std::uint64_t> pages;    // each worker's bio buffer (simulated DRAM)
+    std::vector<Range> in_flight;
+    sc_core::sc_event bio_done;
+    std::size_t next = 0;
+    std::uint64_t bio_errors = 0;
+    std::vector<PhaseResult> results;
+  };
+  void start_volume(Volume& v, std::size_t index);
+  void worker(Volume& v, unsigned w, const Phase& phase, PhaseResult& result);
+  static void check_read(Volume& v, std::uint64_t first, std::uint32_t sectors,
+                         const std::vector<std::uint8_t>& expected,
+                         const std::vector<std::uint8_t>& actual);
+
+  Stack& stack_;
+  DmCryptCosts costs_;
+  std::vector<std::unique_ptr<Volume>> volumes_;
   unsigned running_ = 0;
   std::uint64_t next_bio_id_ = 1;
-  std::uint64_t bio_errors_ = 0;
   std::vector<PhaseResult> results_;
   sc_core::sc_time start_, end_;
 };

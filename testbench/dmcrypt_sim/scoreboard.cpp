@@ -72,4 +72,13 @@ std::size_t Scoreboard::check_read(std::uint64_t first_index,
   return compare("read", first_index, expected, actual);
 }
 
+void ScoreboardTotals::add(const Scoreboard& sb) {
+  verified += sb.sectors_verified();
+  written_verified += sb.sectors_written_verified();
+  read_verified += sb.sectors_read_verified();
+  mismatched += sb.sectors_mismatched();
+  failed += sb.sectors_failed();
+  unwritten += sb.sectors_unwritten();
+}
+
 }  // namespace aesvp::testbench

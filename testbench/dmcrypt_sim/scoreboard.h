@@ -62,4 +62,12 @@ class Scoreboard {
   std::vector<Mismatch> kept_;
 };
 
+// The counts of several scoreboards (one per volume) added up.
+struct ScoreboardTotals {
+  std::uint64_t verified = 0, written_verified = 0, read_verified = 0, mismatched = 0,
+                failed = 0, unwritten = 0;
+  void add(const Scoreboard& sb);
+  bool clean() const { return mismatched == 0 && failed == 0; }
+};
+
 }  // namespace aesvp::testbench

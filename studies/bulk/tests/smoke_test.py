@@ -51,7 +51,7 @@ def main():
     for name, body in sections:
         if not body.strip():
             errors.append(f"section {name} is empty")
-        if name in ("routes", "knee", "t", "qd", "bio", "workload", "instances") and "|---" not in body:
+        if name in ("routes", "knee", "t", "qd", "bio", "workload", "instances", "volumes", "reach") and "|---" not in body:
             errors.append(f"section {name} has no table")
         if "nan" in body.split():
             errors.append(f"section {name} prints nan")

@@ -44,6 +44,17 @@ void expect_clean(const DmCryptJob& job, std::uint64_t area_sectors) {
   EXPECT_GE(sb.sectors_written_verified(), area_sectors);
 }
 
+void expect_clean_volume(const DmCryptJob& job, std::size_t v) {
+  const DmCryptStats& st = job.target(v).stats();
+  const Scoreboard& sb = job.scoreboard(v);
+  for (const auto& m : sb.mismatches()) ADD_FAILURE() << m.describe();
+  EXPECT_TRUE(sb.clean());
+  EXPECT_EQ(job.volume_bio_errors(v), 0u);
+  EXPECT_EQ(st.duplicate_completions, 0u);
+  EXPECT_EQ(st.requests_completed, st.requests_submitted);
+  EXPECT_EQ(sb.sectors_verified(), 2 * job.area_sectors(v));  // written, then read back
+}
+
 struct SpecCase {
   const char* spec;
   std::size_t key_bytes;
@@ -226,6 +237,51 @@ TEST(DmCryptSim, ScoreboardWithAWrongKeyReportsEveryWrittenSector) {
   EXPECT_EQ(sb.mismatches()[0].sector512, 80u);
   EXPECT_EQ(sb.mismatches()[1].index, 11u);
   EXPECT_FALSE(sb.clean());
+}
+
+TEST(DmCryptSim, TwoVolumesOnOneDriverEachVerifiedWithItsOwnKey) {
+  // Two volumes on one backing disk (partitions), different keys and sector sizes: each
+  // scoreboard (its own OpenSSL reference) verifies its area; the phases add up.
+  const dmcrypt::VolumeKey k1 = make_key("aes-xts-plain64", 64, 1), k2 = make_key("aes-xts-plain64", 64, 2);
+  dmcrypt::SectorMapping m1, m2;
+  m2.sector_size = 4096;
+  MemoryDisk whole(128 * 1024);
+  PartitionDisk a(whole, 0, 64 * 1024), b(whole, 64 * 1024, 64 * 1024);
+  EXPECT_THROW(PartitionDisk(whole, 96 * 1024, 64 * 1024), std::out_of_range);
+  Workload w;
+  w.bio_bytes = {8192};
+  w.queue_depth = 2;
+  Stack stack(fast_params());
+  DmCryptJob job(stack, k1, m1, a, w);
+  job.add_volume(k2, m2, b);
+  ASSERT_EQ(job.volume_count(), 2u);
+  stack.run([&] { job.run(); });
+  for (std::size_t v = 0; v < 2; ++v) {
+    SCOPED_TRACE("volume " + std::to_string(v + 1));
+    expect_clean_volume(job, v);
+    EXPECT_EQ(job.scoreboard(v).sectors_written_verified(), job.area_sectors(v));
+    EXPECT_EQ(job.volume_phases(v).at(0).bytes_written, 64u * 1024);
+  }
+  EXPECT_EQ(job.area_sectors(1), 16u);
+  ASSERT_EQ(job.phases().size(), 2u);
+  EXPECT_EQ(job.phases()[0].bytes_written, 128u * 1024);
+  EXPECT_EQ(job.phases()[1].bytes_read, 128u * 1024);
+  EXPECT_EQ(job.total_scoreboard().verified, 2u * (128 + 16));
+  EXPECT_EQ(job.total_stats().requests_submitted, 2u * (128 + 16));
+  // Written through the partitions: the first volume's ciphertext is not the second's.
+  EXPECT_NE(whole.read(0, 512), whole.read(64 * 1024, 512));
+}
+
+TEST(DmCryptSim, AtMostSixteenVolumes) {
+  const dmcrypt::VolumeKey key = make_key("aes-xts-plain64", 64);
+  dmcrypt::SectorMapping m;
+  MemoryDisk disk(4096);
+  Stack stack(fast_params());
+  Workload w;
+  w.bio_bytes = {4096};
+  DmCryptJob job(stack, key, m, disk, w);
+  for (std::size_t v = 1; v < DmCryptJob::kMaxVolumes; ++v) job.add_volume(key, m, disk);
+  EXPECT_THROW(job.add_volume(key, m, disk), std::invalid_argument);
 }
 
 TEST(DmCryptSim, BadWorkloadsAndBiosAreRefused) {
