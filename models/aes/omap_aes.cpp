@@ -239,6 +239,7 @@ void OmapAes::flush_pipeline() {
   core_busy_ = false;
   out_state_ = OutBuf::Empty;
   fast_queue_.clear();
+  fast_run_blocks_ = 0;
 }
 
 // --- Data path ---------------------------------------------------------------------------------
@@ -280,11 +281,11 @@ void OmapAes::load_keys() {
   keys_dirty_ = false;
 }
 
-sc_time OmapAes::compute_block(const AesBlock& in, AesBlock& out) {
+sc_time OmapAes::time_block(std::uint64_t ahead) {
   if (keys_dirty_) load_keys();
   if (units_dirty_) latch_units();
   sc_time t = core_time_per_block(key_bits_);
-  if (engine_.initial_tweak_pending()) {
+  if (ahead == 0 && engine_.initial_tweak_pending()) {
     // XTS: the core computes the initial tweak first (one more block time). j is taken
     // from AUTH_LENGTH now, so it may be written before or after CTRL.
     AesModeSpec spec = engine_.spec();
@@ -294,11 +295,26 @@ sc_time OmapAes::compute_block(const AesBlock& in, AesBlock& out) {
   }
   // Bulk extension: a unit's XTS tweak or ESSIV IV costs one more block time (salt key size
   // taken as the data key's: the difference is below the model's resolution).
-  if (engine_.unit_iv_pending()) t += core_time_per_block(key_bits_);
-  engine_.process(in.data(), out.data(), 1);
+  if (engine_.unit_iv_pending(ahead)) t += core_time_per_block(key_bits_);
   ++blocks_processed_;
   core_busy_time_ += t;
   return t;
+}
+
+sc_time OmapAes::compute_block(const AesBlock& in, AesBlock& out) {
+  const sc_time t = time_block(0);
+  engine_.process(in.data(), out.data(), 1);
+  return t;
+}
+
+void OmapAes::compute_fast_run() {
+  const std::uint64_t n = fast_run_blocks_;
+  fast_run_blocks_ = 0;
+  if (n == 0) return;
+  engine_.process(fast_run_.data(), fast_run_.data(), n);
+  const std::size_t first = fast_queue_.size() - n;
+  for (std::size_t k = 0; k < n; ++k)
+    std::memcpy(fast_queue_[first + k].data.data(), &fast_run_[k * regs::kBlockBytes], regs::kBlockBytes);
 }
 
 void OmapAes::write_data_in(unsigned addressed, const RegAccess& a) {
@@ -326,12 +342,24 @@ void OmapAes::accept_block(const AesBlock& in, const sc_time& arrival) {
   }
   ++blocks_in_;
   if (fast_path()) {
-    // Elastic buffers: compute now; the core runs the blocks back to back.
+    // Elastic buffers: the core runs the blocks back to back. Inside a DATA_IN burst the
+    // data waits for the burst's end (compute_fast_run), the time does not.
+    const bool was_empty = fast_queue_.empty();
     ComputedBlock c;
-    const sc_time core = compute_block(in, c.data);
+    sc_time core;
+    if (fast_run_open_) {
+      core = time_block(fast_run_blocks_);
+      fast_run_.resize((fast_run_blocks_ + 1) * regs::kBlockBytes);
+      std::memcpy(&fast_run_[fast_run_blocks_ * regs::kBlockBytes], in.data(), regs::kBlockBytes);
+      ++fast_run_blocks_;
+    } else {
+      core = compute_block(in, c.data);
+    }
     c.ready = std::max(arrival, fast_core_free_) + core;
     fast_core_free_ = c.ready;
     fast_queue_.push_back(c);
+    // The outputs change only with the first block queued or the last one C_LENGTH allows.
+    if (!was_empty && blocks_in_ != length_blocks_ && !observing_) return;
   } else {
     in_block_ = in;
     in_state_ = InBuf::Loading;
@@ -373,7 +401,21 @@ std::uint32_t OmapAes::read_data_out(unsigned addressed, RegAccess& a) {
 
 void OmapAes::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
   settle();  // the access sees the settled state of now
-  bank_.b_transport(trans, delay);
+  // A write burst that only touches DATA_IN (a DMA run of frames, or one block): its blocks
+  // are computed in one engine call at its end. No other register runs a hook meanwhile.
+  const std::uint64_t addr = trans.get_address();
+  const unsigned width = trans.get_streaming_width();
+  fast_run_open_ = trans.is_write() && fast_path() && addr >= regs::data_in_out(0) &&
+                   width != 0 && addr + width <= regs::data_in_out(0) + regs::kBlockBytes;
+  try {
+    bank_.b_transport(trans, delay);
+  } catch (...) {
+    fast_run_open_ = false;
+    fast_run_blocks_ = 0;
+    throw;
+  }
+  fast_run_open_ = false;
+  compute_fast_run();
   settle();
 }
 
