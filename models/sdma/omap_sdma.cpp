@@ -387,7 +387,7 @@ void OmapSdma::port_thread() {
       wait(delay);
       in_flight_ = -1;
       finish_step(u, res, gen == generation_ && epoch == ch_[u].epoch);
-      wait(SC_ZERO_TIME);
+      sampling_point();
     } else {
       // The channel keeps the port while it has work without a new request edge,
       // moving units back to back on a local time offset.
@@ -412,9 +412,17 @@ void OmapSdma::port_thread() {
         if (!eligible(u)) break;
       }
       if (local != SC_ZERO_TIME) wait(local);
-      wait(SC_ZERO_TIME);
+      sampling_point();
     }
   }
+}
+
+void OmapSdma::sampling_point() {
+  // One delta after a unit ends, so that every process due at this time (the AES settling
+  // its buffers) has run before the request lines are sampled. When nothing else is due at
+  // this time (no runnable process, no delta notification) that delta would run this thread
+  // alone and change nothing: skip the thread switch.
+  if (sc_core::sc_pending_activity_at_current_time()) wait(SC_ZERO_TIME);
 }
 
 OmapSdma::StepResult OmapSdma::run_step(unsigned ch, sc_time& delay) {
@@ -692,7 +700,7 @@ void OmapSdma::fetch_descriptor(unsigned ch) {
       load_descriptor(ch, type, sv, dv, w.data());
     }
   }
-  wait(SC_ZERO_TIME);
+  sampling_point();
 }
 
 void OmapSdma::load_descriptor(unsigned ch, std::uint32_t type, std::uint32_t src_valid,

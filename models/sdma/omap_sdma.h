@@ -190,6 +190,7 @@ class OmapSdma : public sc_core::sc_module {
 
   // The port.
   void port_thread();
+  void sampling_point();  // the delta after a unit: docs/timing.md "the sampling point"
   struct StepResult {
     std::uint32_t elements = 0;  // elements moved
     std::uint32_t bytes = 0;     // bytes moved (0 on error)
