@@ -104,6 +104,10 @@ void OmapAes::declare_registers() {
           return a.stored;
         });
   }
+  bank_.on_beat(
+      regs::data_in_out(0), regs::kBlockBytes,
+      [this](const unsigned char* d, RegAccess& a) { return write_data_in_block(d, a); },
+      [this](unsigned char* d, RegAccess& a) { return read_data_out_block(d, a); });
   for (unsigned w = 0; w < 4; ++w) {
     bank_.add("TAG_OUT_" + std::to_string(w), regs::tag_out(w), Access::ReadOnly);  // GCM/CCM: not modelled
   }
@@ -379,7 +383,30 @@ std::uint32_t OmapAes::read_data_out(unsigned addressed, RegAccess& a) {
   const unsigned word = addressed == 0 ? out_next_ : addressed;
   out_next_ = (word + 1) % 4;
   const std::uint32_t v = peek_data_out(word);
-  if (word != 3) return v;
+  if (word == 3) consume_output_block(a);
+  return v;
+}
+
+bool OmapAes::write_data_in_block(const unsigned char* data, const RegAccess& a) {
+  if (in_next_ != 0) return false;
+  std::memcpy(data_in_words_, data, regs::kBlockBytes);  // as the four word writes leave them
+  AesBlock b;
+  std::memcpy(b.data(), data, regs::kBlockBytes);
+  accept_block(b, a.end);
+  return true;
+}
+
+bool OmapAes::read_data_out_block(unsigned char* data, RegAccess& a) {
+  if (out_next_ != 0) return false;
+  for (unsigned w = 0; w < 4; ++w) {
+    const std::uint32_t v = peek_data_out(w);
+    std::memcpy(data + 4 * w, &v, 4);
+  }
+  consume_output_block(a);
+  return true;
+}
+
+void OmapAes::consume_output_block(RegAccess& a) {
   // Reading DATA_OUT_3 consumes the output block.
   if (!fast_queue_.empty()) {
     const sc_time ready = fast_queue_.front().ready;
@@ -394,7 +421,6 @@ std::uint32_t OmapAes::read_data_out(unsigned addressed, RegAccess& a) {
     warn_model("DATA_OUT_3 read with no output block ready: returns 0");
   }
   update_outputs();  // lowers dma_req_out inside the servicing read
-  return v;
 }
 
 // --- Transport and settling ----------------------------------------------------------------------
@@ -472,7 +498,8 @@ void OmapAes::update_outputs() {
   const std::uint32_t sc = sysconfig_reg_->get();
   const bool req_in = (sc & regs::kSysconfigDmaReqDataInEn) != 0 && can_take_input();
   const bool req_out = (sc & regs::kSysconfigDmaReqDataOutEn) != 0 && output_ready();
-  const bool irq_level = (irq_status() & irqenable_reg_->get()) != 0;
+  const std::uint32_t enabled = irqenable_reg_->get();  // DMA drivers enable none
+  const bool irq_level = enabled != 0 && (irq_status() & enabled) != 0;
   if (dma_req_in.read() != req_in) dma_req_in.write(req_in);
   if (dma_req_out.read() != req_out) dma_req_out.write(req_out);
   if (irq.read() != irq_level) irq.write(irq_level);

@@ -151,6 +151,11 @@ class OmapAes : public sc_core::sc_module {
   void write_length(std::uint64_t bytes);
   void write_data_in(unsigned word, const RegAccess& a);
   std::uint32_t read_data_out(unsigned word, RegAccess& a);
+  void consume_output_block(RegAccess& a);  // what reading DATA_OUT_3 does after the word
+  // A whole block as one beat of the data window (a DMA frame); false when the FIFO pointer
+  // is inside a block (the words then go one by one).
+  bool write_data_in_block(const unsigned char* data, const RegAccess& a);
+  bool read_data_out_block(unsigned char* data, RegAccess& a);
   std::uint32_t peek_data_out(unsigned word) const;
   std::uint32_t ctrl_value() const;
   std::uint32_t irq_status() const;
