@@ -485,7 +485,10 @@ void OmapAes::settle() {
     }
   };
   consider(resetting_, reset_done_at_);
-  consider(out_state_ == OutBuf::Reading, out_release_);
+  // The output buffer freed while the core still computes the next block changes nothing
+  // anyone sees (no output ready either way, the pipeline busy either way): the core's own
+  // wake-up settles it first, so no wake-up of its own.
+  consider(out_state_ == OutBuf::Reading && !(core_busy_ && core_done_ > out_release_), out_release_);
   consider(in_state_ == InBuf::Loading, in_arrival_);
   consider(core_busy_, core_done_);
   // Observers see the fast-mode core go idle when it does, not at the next access (the sDMA
