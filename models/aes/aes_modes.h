@@ -91,9 +91,11 @@ class AesModeEngine {
   // and XTS; false (units off) for other modes or a zero unit size.
   bool start_units(const AesUnitSpec& units);
   bool units_active() const { return units_.enabled; }
-  // The next block starts a unit whose IV costs the core one block time (XTS tweak, ESSIV).
-  bool unit_iv_pending() const {
-    return units_.enabled && unit_block_ == 0 &&
+  // The block `ahead` blocks after the next one (0: the next) starts a unit whose IV costs
+  // the core one block time (XTS tweak, ESSIV): a caller that computes a run of blocks in
+  // one process() call times each block of it beforehand.
+  bool unit_iv_pending(std::uint64_t ahead = 0) const {
+    return units_.enabled && (unit_block_ + ahead) % units_.unit_blocks == 0 &&
            (spec_.chaining == AesChaining::Xts || units_.iv_kind == UnitIvKind::Essiv);
   }
   // The number of the unit the next block belongs to (or follows, at a unit boundary).

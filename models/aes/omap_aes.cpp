@@ -104,6 +104,10 @@ void OmapAes::declare_registers() {
           return a.stored;
         });
   }
+  bank_.on_beat(
+      regs::data_in_out(0), regs::kBlockBytes,
+      [this](const unsigned char* d, RegAccess& a) { return write_data_in_block(d, a); },
+      [this](unsigned char* d, RegAccess& a) { return read_data_out_block(d, a); });
   for (unsigned w = 0; w < 4; ++w) {
     bank_.add("TAG_OUT_" + std::to_string(w), regs::tag_out(w), Access::ReadOnly);  // GCM/CCM: not modelled
   }
@@ -239,6 +243,7 @@ void OmapAes::flush_pipeline() {
   core_busy_ = false;
   out_state_ = OutBuf::Empty;
   fast_queue_.clear();
+  fast_run_blocks_ = 0;
 }
 
 // --- Data path ---------------------------------------------------------------------------------
@@ -280,11 +285,11 @@ void OmapAes::load_keys() {
   keys_dirty_ = false;
 }
 
-sc_time OmapAes::compute_block(const AesBlock& in, AesBlock& out) {
+sc_time OmapAes::time_block(std::uint64_t ahead) {
   if (keys_dirty_) load_keys();
   if (units_dirty_) latch_units();
   sc_time t = core_time_per_block(key_bits_);
-  if (engine_.initial_tweak_pending()) {
+  if (ahead == 0 && engine_.initial_tweak_pending()) {
     // XTS: the core computes the initial tweak first (one more block time). j is taken
     // from AUTH_LENGTH now, so it may be written before or after CTRL.
     AesModeSpec spec = engine_.spec();
@@ -294,11 +299,26 @@ sc_time OmapAes::compute_block(const AesBlock& in, AesBlock& out) {
   }
   // Bulk extension: a unit's XTS tweak or ESSIV IV costs one more block time (salt key size
   // taken as the data key's: the difference is below the model's resolution).
-  if (engine_.unit_iv_pending()) t += core_time_per_block(key_bits_);
-  engine_.process(in.data(), out.data(), 1);
+  if (engine_.unit_iv_pending(ahead)) t += core_time_per_block(key_bits_);
   ++blocks_processed_;
   core_busy_time_ += t;
   return t;
+}
+
+sc_time OmapAes::compute_block(const AesBlock& in, AesBlock& out) {
+  const sc_time t = time_block(0);
+  engine_.process(in.data(), out.data(), 1);
+  return t;
+}
+
+void OmapAes::compute_fast_run() {
+  const std::uint64_t n = fast_run_blocks_;
+  fast_run_blocks_ = 0;
+  if (n == 0) return;
+  engine_.process(fast_run_.data(), fast_run_.data(), n);
+  const std::size_t first = fast_queue_.size() - n;
+  for (std::size_t k = 0; k < n; ++k)
+    std::memcpy(fast_queue_[first + k].data.data(), &fast_run_[k * regs::kBlockBytes], regs::kBlockBytes);
 }
 
 void OmapAes::write_data_in(unsigned addressed, const RegAccess& a) {
@@ -326,12 +346,24 @@ void OmapAes::accept_block(const AesBlock& in, const sc_time& arrival) {
   }
   ++blocks_in_;
   if (fast_path()) {
-    // Elastic buffers: compute now; the core runs the blocks back to back.
+    // Elastic buffers: the core runs the blocks back to back. Inside a DATA_IN burst the
+    // data waits for the burst's end (compute_fast_run), the time does not.
+    const bool was_empty = fast_queue_.empty();
     ComputedBlock c;
-    const sc_time core = compute_block(in, c.data);
+    sc_time core;
+    if (fast_run_open_) {
+      core = time_block(fast_run_blocks_);
+      fast_run_.resize((fast_run_blocks_ + 1) * regs::kBlockBytes);
+      std::memcpy(&fast_run_[fast_run_blocks_ * regs::kBlockBytes], in.data(), regs::kBlockBytes);
+      ++fast_run_blocks_;
+    } else {
+      core = compute_block(in, c.data);
+    }
     c.ready = std::max(arrival, fast_core_free_) + core;
     fast_core_free_ = c.ready;
     fast_queue_.push_back(c);
+    // The outputs change only with the first block queued or the last one C_LENGTH allows.
+    if (!was_empty && blocks_in_ != length_blocks_ && !observing_) return;
   } else {
     in_block_ = in;
     in_state_ = InBuf::Loading;
@@ -351,7 +383,30 @@ std::uint32_t OmapAes::read_data_out(unsigned addressed, RegAccess& a) {
   const unsigned word = addressed == 0 ? out_next_ : addressed;
   out_next_ = (word + 1) % 4;
   const std::uint32_t v = peek_data_out(word);
-  if (word != 3) return v;
+  if (word == 3) consume_output_block(a);
+  return v;
+}
+
+bool OmapAes::write_data_in_block(const unsigned char* data, const RegAccess& a) {
+  if (in_next_ != 0) return false;
+  std::memcpy(data_in_words_, data, regs::kBlockBytes);  // as the four word writes leave them
+  AesBlock b;
+  std::memcpy(b.data(), data, regs::kBlockBytes);
+  accept_block(b, a.end);
+  return true;
+}
+
+bool OmapAes::read_data_out_block(unsigned char* data, RegAccess& a) {
+  if (out_next_ != 0) return false;
+  for (unsigned w = 0; w < 4; ++w) {
+    const std::uint32_t v = peek_data_out(w);
+    std::memcpy(data + 4 * w, &v, 4);
+  }
+  consume_output_block(a);
+  return true;
+}
+
+void OmapAes::consume_output_block(RegAccess& a) {
   // Reading DATA_OUT_3 consumes the output block.
   if (!fast_queue_.empty()) {
     const sc_time ready = fast_queue_.front().ready;
@@ -366,14 +421,27 @@ std::uint32_t OmapAes::read_data_out(unsigned addressed, RegAccess& a) {
     warn_model("DATA_OUT_3 read with no output block ready: returns 0");
   }
   update_outputs();  // lowers dma_req_out inside the servicing read
-  return v;
 }
 
 // --- Transport and settling ----------------------------------------------------------------------
 
 void OmapAes::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
   settle();  // the access sees the settled state of now
-  bank_.b_transport(trans, delay);
+  // A write burst that only touches DATA_IN (a DMA run of frames, or one block): its blocks
+  // are computed in one engine call at its end. No other register runs a hook meanwhile.
+  const std::uint64_t addr = trans.get_address();
+  const unsigned width = trans.get_streaming_width();
+  fast_run_open_ = trans.is_write() && fast_path() && addr >= regs::data_in_out(0) &&
+                   width != 0 && addr + width <= regs::data_in_out(0) + regs::kBlockBytes;
+  try {
+    bank_.b_transport(trans, delay);
+  } catch (...) {
+    fast_run_open_ = false;
+    fast_run_blocks_ = 0;
+    throw;
+  }
+  fast_run_open_ = false;
+  compute_fast_run();
   settle();
 }
 
@@ -417,7 +485,10 @@ void OmapAes::settle() {
     }
   };
   consider(resetting_, reset_done_at_);
-  consider(out_state_ == OutBuf::Reading, out_release_);
+  // The output buffer freed while the core still computes the next block changes nothing
+  // anyone sees (no output ready either way, the pipeline busy either way): the core's own
+  // wake-up settles it first, so no wake-up of its own.
+  consider(out_state_ == OutBuf::Reading && !(core_busy_ && core_done_ > out_release_), out_release_);
   consider(in_state_ == InBuf::Loading, in_arrival_);
   consider(core_busy_, core_done_);
   // Observers see the fast-mode core go idle when it does, not at the next access (the sDMA
@@ -430,7 +501,8 @@ void OmapAes::update_outputs() {
   const std::uint32_t sc = sysconfig_reg_->get();
   const bool req_in = (sc & regs::kSysconfigDmaReqDataInEn) != 0 && can_take_input();
   const bool req_out = (sc & regs::kSysconfigDmaReqDataOutEn) != 0 && output_ready();
-  const bool irq_level = (irq_status() & irqenable_reg_->get()) != 0;
+  const std::uint32_t enabled = irqenable_reg_->get();  // DMA drivers enable none
+  const bool irq_level = enabled != 0 && (irq_status() & enabled) != 0;
   if (dma_req_in.read() != req_in) dma_req_in.write(req_in);
   if (dma_req_out.read() != req_out) dma_req_out.write(req_out);
   if (irq.read() != irq_level) irq.write(irq_level);

@@ -24,6 +24,7 @@
 #include <functional>
 #include <deque>
 #include <string>
+#include <vector>
 
 namespace aesvp {
 
@@ -150,6 +151,11 @@ class OmapAes : public sc_core::sc_module {
   void write_length(std::uint64_t bytes);
   void write_data_in(unsigned word, const RegAccess& a);
   std::uint32_t read_data_out(unsigned word, RegAccess& a);
+  void consume_output_block(RegAccess& a);  // what reading DATA_OUT_3 does after the word
+  // A whole block as one beat of the data window (a DMA frame); false when the FIFO pointer
+  // is inside a block (the words then go one by one).
+  bool write_data_in_block(const unsigned char* data, const RegAccess& a);
+  bool read_data_out_block(unsigned char* data, RegAccess& a);
   std::uint32_t peek_data_out(unsigned word) const;
   std::uint32_t ctrl_value() const;
   std::uint32_t irq_status() const;
@@ -162,7 +168,11 @@ class OmapAes : public sc_core::sc_module {
   bool output_ready() const;
   bool pipeline_idle() const;
   void accept_block(const AesBlock& in, const sc_core::sc_time& arrival);
+  // Core time of the block `ahead` blocks after the engine's next one (keys, units and the
+  // XTS initial tweak made ready first); counts it in the statistics.
+  sc_core::sc_time time_block(std::uint64_t ahead);
   sc_core::sc_time compute_block(const AesBlock& in, AesBlock& out);  // returns its core time
+  void compute_fast_run();  // the blocks of fast_run_ in one engine call
   void load_keys();
   void flush_pipeline();
 
@@ -208,6 +218,12 @@ class OmapAes : public sc_core::sc_module {
   // Fast mode: elastic queue of computed blocks with their ready times.
   std::deque<ComputedBlock> fast_queue_;
   sc_core::sc_time fast_core_free_;
+  // Fast mode, a write burst into DATA_IN (a DMA run of frames): the blocks are timed as they
+  // arrive but computed together, in one engine call, when the transaction ends. Until then
+  // the last fast_run_blocks_ entries of fast_queue_ hold no data; their input is in fast_run_.
+  bool fast_run_open_ = false;
+  std::uint64_t fast_run_blocks_ = 0;
+  std::vector<std::uint8_t> fast_run_;
 
   // Soft reset.
   bool resetting_ = false;

@@ -46,16 +46,17 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
     value_ = v;
     mark_event(v);
     ++edges_;
-    changed_.notify(sc_core::SC_ZERO_TIME);
-    (v ? posedge_ : negedge_).notify(sc_core::SC_ZERO_TIME);
+    // Only events someone has asked for can have waiters (see wanted_).
+    if (wanted_ & kChanged) changed_.notify(sc_core::SC_ZERO_TIME);
+    if (wanted_ & (v ? kPosedge : kNegedge)) (v ? posedge_ : negedge_).notify(sc_core::SC_ZERO_TIME);
     for (const ChangeObserver& o : observers_) o(v, at);
   }
 
   // sc_signal_in_if<bool>
-  const sc_core::sc_event& value_changed_event() const override { return changed_; }
-  const sc_core::sc_event& posedge_event() const override { return posedge_; }
-  const sc_core::sc_event& negedge_event() const override { return negedge_; }
-  const sc_core::sc_event& default_event() const override { return changed_; }
+  const sc_core::sc_event& value_changed_event() const override { return want(kChanged, changed_); }
+  const sc_core::sc_event& posedge_event() const override { return want(kPosedge, posedge_); }
+  const sc_core::sc_event& negedge_event() const override { return want(kNegedge, negedge_); }
+  const sc_core::sc_event& default_event() const override { return want(kChanged, changed_); }
   const bool& read() const override { return value_; }
   const bool& get_data_ref() const override { return value_; }
   // True in the delta cycle in which the change's events fire (the one after the write);
@@ -86,12 +87,30 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
     (v ? rose_ : fell_) = true;
   }
 
+  // A process can only wait on (or be sensitive to) an event it got from one of the getters
+  // above, so an event never handed out has no waiters and its notification is skipped
+  // (most request lines have no edge waiters: this halves the notifications per write).
+  enum : unsigned { kChanged = 1, kPosedge = 2, kNegedge = 4 };
+  // The first request for an event catches up with a change written in this delta, whose
+  // events are still to fire (as they would have been notified at the write).
+  sc_core::sc_event& want(unsigned which, sc_core::sc_event& e) const {
+    if ((wanted_ & which) != 0) return e;
+    wanted_ |= which;
+    const bool running = sc_core::sc_get_status() == sc_core::SC_RUNNING;
+    const bool pending = event_delta_ == sc_core::sc_delta_count() + (running ? 1 : 0) &&
+                         event_time_ == sc_core::sc_time_stamp();  // as mark_event() counts
+    const bool edge = which == kChanged ? rose_ || fell_ : which == kPosedge ? rose_ : fell_;
+    if (pending && edge) e.notify(sc_core::SC_ZERO_TIME);
+    return e;
+  }
+
   bool value_;
+  mutable unsigned wanted_ = 0;
   bool rose_ = false, fell_ = false;  // edges written for the pending/current event delta
   unsigned long edges_ = 0;
   sc_dt::uint64 event_delta_ = ~sc_dt::uint64{0};
   sc_core::sc_time event_time_;
-  sc_core::sc_event changed_, posedge_, negedge_;
+  mutable sc_core::sc_event changed_, posedge_, negedge_;  // mutable: see want()
   std::vector<ChangeObserver> observers_;
 };
 

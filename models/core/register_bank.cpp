@@ -40,6 +40,14 @@ const Register& RegisterBank::at(std::uint64_t offset) const {
   return *reg;
 }
 
+void RegisterBank::on_beat(std::uint64_t offset, unsigned width, BeatWrite write, BeatRead read) {
+  for (unsigned off = 0; off < width; off += 4) {
+    if (width % 4 != 0 || find(offset + off) == nullptr)
+      throw std::logic_error(std::string(owner_.name()) + ": a beat window must cover declared registers");
+  }
+  beat_ = Beat{offset, width, std::move(write), std::move(read)};
+}
+
 void RegisterBank::reset() {
   for (Register& reg : regs_) reg.reset();
 }
@@ -101,6 +109,7 @@ void RegisterBank::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
   UnitBurst* run = trans.get_extension<UnitBurst>();
   const unsigned len = run != nullptr && run->units > 1 ? run->units * width : trans_len;
   const sc_core::sc_time gap = run != nullptr ? run->gap : sc_core::SC_ZERO_TIME;
+  const bool beats_whole = beat_.width != 0 && addr == beat_.offset && width == beat_.width;
   RegAccess a;
   a.time = sc_core::sc_time_stamp() + delay;
   a.end = a.time + latency_;
@@ -111,6 +120,17 @@ void RegisterBank::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
       if (run != nullptr && run->more && !run->more()) break;
       a.time = a.end + gap;
       a.end = a.time + latency_;
+    }
+    if (beats_whole) {
+      a.stall = sc_core::SC_ZERO_TIME;
+      if (write ? beat_.write(data + pos, a) : beat_.read(data + pos, a)) {
+        pos += width;
+        if (a.stall != sc_core::SC_ZERO_TIME) {
+          stalled += a.stall;
+          a.end += a.stall;
+        }
+        continue;
+      }
     }
     for (unsigned off = 0; off < width; off += 4, pos += 4) {
       Register& reg = *index_[(addr + off) / 4];

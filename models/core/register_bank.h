@@ -142,6 +142,16 @@ class RegisterBank {
 
   void reset();  // every register to its reset value (no hooks run)
 
+  // A FIFO window of `width` bytes at `offset` (declared registers) that a device moves as
+  // one beat: a transaction at `offset` whose streaming width is `width` (a DMA frame) hands
+  // each beat to one hook instead of one register hook per word. A hook returns false to
+  // decline a beat (the bank then runs the words' hooks), and when it accepts it does all the
+  // words' hooks would have done (their stored values are left as they are). Checks, timing
+  // and stalls are the bank's, as for words. One window per bank.
+  using BeatWrite = std::function<bool(const unsigned char* data, RegAccess& a)>;
+  using BeatRead = std::function<bool(unsigned char* data, RegAccess& a)>;
+  void on_beat(std::uint64_t offset, unsigned width, BeatWrite write, BeatRead read);
+
   // Latency of one bus access (one beat of the streaming width), added to the delay.
   void set_access_latency(const sc_core::sc_time& t) { latency_ = t; }
   const sc_core::sc_time& access_latency() const { return latency_; }
@@ -162,6 +172,12 @@ class RegisterBank {
   std::deque<Register> regs_;      // stable addresses
   std::vector<Register*> index_;   // one slot per 32-bit word of the window; null = hole
   sc_core::sc_time latency_{sc_core::SC_ZERO_TIME};
+  struct Beat {
+    std::uint64_t offset = 0;
+    unsigned width = 0;  // 0: no window
+    BeatWrite write;
+    BeatRead read;
+  } beat_;
 };
 
 }  // namespace aesvp

@@ -190,6 +190,7 @@ class OmapSdma : public sc_core::sc_module {
 
   // The port.
   void port_thread();
+  void sampling_point();  // the delta after a unit: docs/timing.md "the sampling point"
   struct StepResult {
     std::uint32_t elements = 0;  // elements moved
     std::uint32_t bytes = 0;     // bytes moved (0 on error)
@@ -226,6 +227,7 @@ class OmapSdma : public sc_core::sc_module {
   std::array<Register*, sdma::kIrqLines> irqenable_{};
   std::array<bool, sdma::kIrqLines> irq_level_{};
   unsigned rr_next_ = 0;        // round-robin: first channel to look at
+  std::uint32_t enabled_mask_ = 0;  // bit ch: ch_[ch].enabled (kept by set_enabled)
   int in_flight_ = -1;          // channel whose unit is on the port (RD/WR_ACTIVE)
   std::uint64_t generation_ = 0;
   std::uint64_t epoch_counter_ = 0;  // bumped by soft reset: in-flight units are dropped

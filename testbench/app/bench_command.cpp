@@ -37,6 +37,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The 1-minute load average (getloadavg), or -1 where the system does not give it.
+double load_average() {
+  double l[1];
+  return getloadavg(l, 1) == 1 ? l[0] : -1.0;
+}
+
 constexpr std::size_t kSector = 512;
 constexpr std::size_t kXtsKeyBytes = 64;  // aes-xts-plain64 with a 512-bit key (2 x AES-256)
 
@@ -288,6 +294,7 @@ int bench_command(const std::vector<std::string>& args) {
               "wall s for reference, it counts other load too)\n\n");
   std::printf("  %-28s %-9s %8s %8s %8s %9s %10s %9s %8s %10s\n", "workload", "mode",
               "requests", "host s", "wall s", "us/req", "sim ms", "sim/host", "RSS MB", "/OpenSSL");
+  const double load_start = load_average();
   std::vector<Row> crypt_rows, run_rows;
   bool outputs_ok = true;
   const std::string crypt_name = "crypt " + std::to_string(crypt_mib) + " MiB xts-plain64 512";
@@ -347,6 +354,10 @@ int bench_command(const std::vector<std::string>& args) {
   }
   std::printf("  crypt outputs     %s\n",
               outputs_ok ? "identical to OpenSSL in every mode" : "DIFFER FROM OpenSSL");
+  // CPU time is inflated on a loaded machine (shared caches, frequency): say how loaded.
+  std::printf("  machine load      1-minute load average %.2f at the start, %.2f at the end "
+              "(%ld CPUs online)\n",
+              load_start, load_average(), sysconf(_SC_NPROCESSORS_ONLN));
   return outputs_ok ? 0 : 1;
 }
 

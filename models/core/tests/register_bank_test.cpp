@@ -207,6 +207,49 @@ TEST(RegisterBank, UnitBurstSpacesBeatsAndStopsWhenAsked) {
   EXPECT_EQ(delay, sc_time(197, SC_NS));
 }
 
+// A beat window: a transaction at its offset with its width hands each beat to one hook at
+// the bank's beat times (gap, stall); a declined beat goes word by word; other widths or
+// offsets never reach the hook.
+TEST(RegisterBank, BeatWindowTakesWholeBeatsOrDeclines) {
+  Device dev("dev");
+  std::vector<sc_time> beat_times;
+  std::vector<std::uint32_t> beat_words;
+  unsigned calls = 0;
+  dev.bank.on_beat(
+      0x10, 16,
+      [&](const unsigned char* d, RegAccess& a) {
+        if (++calls == 2) return false;  // the second beat goes word by word
+        std::uint32_t w[4];
+        std::memcpy(w, d, 16);
+        beat_words.insert(beat_words.end(), w, w + 4);
+        beat_times.push_back(a.time);
+        if (calls == 1) a.stall = sc_time(5, SC_NS);
+        return true;
+      },
+      [](unsigned char*, RegAccess&) { return false; });
+  std::uint32_t words[12];
+  for (unsigned i = 0; i < 12; ++i) words[i] = 0x100 + i;
+  tlm::tlm_generic_payload wr;
+  fill(wr, tlm::TLM_WRITE_COMMAND, 0x10, reinterpret_cast<unsigned char*>(words), 48, 16);
+  sc_time delay(100, SC_NS);
+  dev.bank.b_transport(wr, delay);
+  ASSERT_EQ(wr.get_response_status(), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(calls, 3u);
+  EXPECT_EQ(beat_words, (std::vector<std::uint32_t>{0x100, 0x101, 0x102, 0x103, 0x108, 0x109, 0x10a, 0x10b}));
+  EXPECT_EQ(dev.fifo_writes, (std::vector<std::uint32_t>{0x104, 0x105, 0x106, 0x107}));
+  // Beat 0 at 100 ns, ends 110 + 5 stall; beat 1 at 115, ends 125; beat 2 at 125, ends 135.
+  EXPECT_EQ(beat_times, (std::vector<sc_time>{sc_time(100, SC_NS), sc_time(125, SC_NS)}));
+  EXPECT_EQ(delay, sc_time(135, SC_NS));
+  // Another streaming width (one word at a time) or offset: the word hooks only.
+  fill(wr, tlm::TLM_WRITE_COMMAND, 0x10, reinterpret_cast<unsigned char*>(words), 8, 4);
+  dev.bank.b_transport(wr, delay);
+  fill(wr, tlm::TLM_WRITE_COMMAND, 0x14, reinterpret_cast<unsigned char*>(words), 12);
+  dev.bank.b_transport(wr, delay);
+  EXPECT_EQ(calls, 3u);
+  EXPECT_EQ(dev.fifo_writes.size(), 4u + 2u + 3u);
+  EXPECT_THROW(dev.bank.on_beat(0x08, 16, nullptr, nullptr), std::logic_error);  // a hole in it
+}
+
 TEST(RegisterBank, DispatchByOffsetFindsEveryRegisterAndNoHole) {
   Device dev("dev");
   EXPECT_EQ(dev.bank.find(0x0)->name(), "CTRL");
