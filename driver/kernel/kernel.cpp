@@ -147,9 +147,17 @@ std::uint32_t Kernel::readl(std::uint64_t addr) {
 }
 
 void Kernel::writel(std::uint32_t value, std::uint64_t addr) {
+  write(value, addr, MmioOrder::Synchronised);
+}
+
+void Kernel::writel_config(std::uint32_t value, std::uint64_t addr) {
+  write(value, addr, MmioOrder::Decoupled);
+}
+
+void Kernel::write(std::uint32_t value, std::uint64_t addr, MmioOrder order) {
   ExecContext& ctx = mmio_context();
   charge_mmio_path(ctx);
-  if (ctx.write32(addr, value) != tlm::TLM_OK_RESPONSE) count_fault(addr);
+  if (ctx.write32(addr, value, order) != tlm::TLM_OK_RESPONSE) count_fault(addr);
 }
 
 void Kernel::count_fault(std::uint64_t addr) {

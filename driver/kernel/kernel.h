@@ -133,6 +133,12 @@ class Kernel {
   // (or take_mmio_fault()) after a sequence.
   std::uint32_t readl(std::uint64_t addr);
   void writel(std::uint32_t value, std::uint64_t addr);
+  // writel to a register the device only stores until a later writel starts it (a key, an
+  // IV, a length, a DMA channel's addresses and counts): the same access, cost and fault
+  // accounting, but in fast mode the context does not synchronise first (MmioOrder::Decoupled,
+  // docs/timing.md). A driver uses it only where its device has nothing running that reads
+  // the register.
+  void writel_config(std::uint32_t value, std::uint64_t addr);
   // readl_poll_timeout: polls until cond(value) holds; sleeps sleep_us between reads (0 =
   // busy poll); 0 on success, -ETIMEDOUT after timeout_us (last value in `value`).
   int readl_poll_timeout(std::uint64_t addr, std::uint32_t& value,
@@ -184,6 +190,7 @@ class Kernel {
   void register_current(ExecContext& ctx);
   ExecContext& mmio_context();
   void charge_mmio_path(ExecContext& ctx) const;  // KernelParams::mmio_path_ns
+  void write(std::uint32_t value, std::uint64_t addr, MmioOrder order);
   void count_fault(std::uint64_t addr);
 
   Cpu& cpu_;
