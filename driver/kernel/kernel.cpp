@@ -309,7 +309,9 @@ void Kernel::tasklet_unlink(Tasklet& t) {
 }
 
 void Kernel::tasklet_kill(Tasklet& t) {
+  ++t.waiters_;
   wait_event([&t] { return !t.sched_ && !t.running_; }, t.done_);
+  --t.waiters_;
 }
 
 void Kernel::softirq_thread(unsigned core) {
@@ -328,14 +330,18 @@ void Kernel::softirq_thread(unsigned core) {
       catch_up(t->queued_at_);
       s.pending.pop_front();
       // Never concurrently with itself (running on another core): wait for that run.
-      if (t->running_) ctx.wait_until([t] { return !t->running_; }, t->done_);
+      if (t->running_) {
+        ++t->waiters_;
+        ctx.wait_until([t] { return !t->running_; }, t->done_);
+        --t->waiters_;
+      }
       t->sched_ = false;
       t->running_ = true;
       ctx.charge_cycles(params_.tasklet_dispatch_cycles);
       t->fn_();
       ++t->runs_;
       t->running_ = false;
-      t->done_.notify(SC_ZERO_TIME);
+      if (t->waiters_ > 0) t->done_.notify(SC_ZERO_TIME);
     }
   }
 }

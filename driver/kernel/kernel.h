@@ -63,6 +63,7 @@ class Tasklet {
   sc_core::sc_time queued_at_{sc_core::SC_ZERO_TIME};  // caller's time at scheduling
   unsigned long runs_ = 0, schedules_ = 0;
   sc_core::sc_event done_;
+  unsigned waiters_ = 0;  // processes waiting on done_ (it is notified only for them)
 };
 
 class Kernel {

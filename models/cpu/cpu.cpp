@@ -166,7 +166,7 @@ ExecContext& Cpu::hardirq_context(unsigned core) { return *cores_.at(core).hardi
 
 // --- Cpu: scheduling ------------------------------------------------------------------------
 
-void Cpu::schedule(Core& k) {
+void Cpu::schedule(Core& k, const ExecContext* caller) {
   ExecContext* best = nullptr;
   for (ExecContext* c : k.ready) {
     if (best == nullptr || c->cls_ < best->cls_ || (c->cls_ == best->cls_ && c->seq_ < best->seq_))
@@ -183,7 +183,8 @@ void Cpu::schedule(Core& k) {
     }
   }
   k.owner = best;
-  if (best != nullptr) best->wake_.notify(SC_ZERO_TIME);
+  // The calling context sees that it owns the core without being woken.
+  if (best != nullptr && best != caller) best->wake_.notify(SC_ZERO_TIME);
 }
 
 void Cpu::run(ExecContext& c, sc_time t) {
@@ -202,7 +203,7 @@ void Cpu::run(ExecContext& c, sc_time t) {
   c.in_charge_ = true;
   c.seq_ = next_seq_++;
   k.ready.push_back(&c);
-  schedule(k);
+  schedule(k, &c);
   sc_time remaining = t;
   while (remaining != SC_ZERO_TIME) {
     while (k.owner != &c) sc_core::wait(c.wake_);

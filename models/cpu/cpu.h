@@ -271,7 +271,9 @@ class Cpu : public sc_core::sc_module {
   bool irq_pending(unsigned core) { return irq[core].read(); }
   // Consumes `t` on the context's core (waiting for it, preemptible). Accurate-mode charge.
   void run(ExecContext& c, sc_core::sc_time t);
-  void schedule(Core& k);
+  // Gives the core to the ready context that should hold it, and wakes it unless it is
+  // `caller` (the context whose charge is being scheduled, which checks by itself).
+  void schedule(Core& k, const ExecContext* caller = nullptr);
   sc_core::sc_time in_progress(const ExecContext& c) const;
   bool copy(bool write, std::uint64_t addr, unsigned char* data, std::size_t len);
   void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
