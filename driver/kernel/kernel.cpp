@@ -154,6 +154,10 @@ void Kernel::writel_config(std::uint32_t value, std::uint64_t addr) {
   write(value, addr, MmioOrder::Decoupled);
 }
 
+void Kernel::writel_ack(std::uint32_t value, std::uint64_t addr) {
+  write(value, addr, MmioOrder::Decoupled);
+}
+
 void Kernel::write(std::uint32_t value, std::uint64_t addr, MmioOrder order) {
   ExecContext& ctx = mmio_context();
   charge_mmio_path(ctx);
@@ -180,8 +184,9 @@ bool Kernel::entry_read(ExecContext& ctx, std::uint64_t addr, std::uint32_t& val
   return false;
 }
 
-void Kernel::entry_write(ExecContext& ctx, std::uint64_t addr, std::uint32_t value) {
-  if (ctx.write32(addr, value) != tlm::TLM_OK_RESPONSE) count_fault(addr);
+void Kernel::entry_write(ExecContext& ctx, std::uint64_t addr, std::uint32_t value,
+                         MmioOrder order) {
+  if (ctx.write32(addr, value, order) != tlm::TLM_OK_RESPONSE) count_fault(addr);
 }
 
 bool Kernel::take_mmio_fault() {

@@ -140,6 +140,11 @@ class Kernel {
   // docs/timing.md). A driver uses it only where its device has nothing running that reads
   // the register.
   void writel_config(std::uint32_t value, std::uint64_t addr);
+  // writel from a hard-IRQ handler that acknowledges the interrupt it handles (a W1C of the
+  // device's status bits for it): in fast mode not synchronised first either - the line it
+  // lowers is looked at only by the hard-IRQ context, which nothing preempts, at its exit
+  // synchronisation (docs/cpu-intc-model.md "Which writes synchronise").
+  void writel_ack(std::uint32_t value, std::uint64_t addr);
   // readl_poll_timeout: polls until cond(value) holds; sleeps sleep_us between reads (0 =
   // busy poll); 0 on success, -ETIMEDOUT after timeout_us (last value in `value`).
   int readl_poll_timeout(std::uint64_t addr, std::uint32_t& value,
@@ -156,7 +161,9 @@ class Kernel {
   // latency only (the entry path's cost is cpu.irq_entry_cycles); a fault counts as for
   // readl (entry_read then returns false).
   bool entry_read(ExecContext& ctx, std::uint64_t addr, std::uint32_t& value);
-  void entry_write(ExecContext& ctx, std::uint64_t addr, std::uint32_t value);
+  // `order`: MmioOrder::Decoupled for the end of interrupt (as writel_ack).
+  void entry_write(ExecContext& ctx, std::uint64_t addr, std::uint32_t value,
+                   MmioOrder order = MmioOrder::Synchronised);
 
   // --- memory ------------------------------------------------------------------------------
   DramAllocator& allocator() { return alloc_; }

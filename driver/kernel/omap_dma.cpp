@@ -297,11 +297,11 @@ IrqReturn OmapDma::irq_handler(unsigned /*irq*/) {
   while (status != 0) {
     const unsigned ch = static_cast<unsigned>(__builtin_ctz(status));
     status &= status - 1;
-    k_.writel(1u << ch, glbl(r::irqstatus(line_)));
+    k_.writel_ack(1u << ch, glbl(r::irqstatus(line_)));
     DmaChan* c = ch < chans_.size() ? chans_[ch].get() : nullptr;
     if (c == nullptr) continue;
     const std::uint32_t csr = k_.readl(chan_reg(*c, r::kCsr));
-    k_.writel(csr, chan_reg(*c, r::kCsr));  // write 1 to clear
+    k_.writel_ack(csr, chan_reg(*c, r::kCsr));  // write 1 to clear
     k_.charge_cycles(k_.params().dma_irq_cycles);
     channel_irq(*c, csr);
   }
