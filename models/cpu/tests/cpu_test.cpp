@@ -82,6 +82,16 @@ struct Bench : sc_core::sc_module {
   std::vector<LevelSignal*> direct_lines;  // the test drives these when `direct`
 };
 
+// A device process that drives direct IRQ line `n` high at `from` for `width`.
+void pulse_line(Bench& b, unsigned n, sc_time from, sc_time width) {
+  spawn("device", [&b, n, from, width] {
+    sc_core::wait(from);
+    b.direct_lines[n]->write(true);
+    sc_core::wait(width);
+    b.direct_lines[n]->write(false);
+  });
+}
+
 // sc_start(t) stops before the events due at its end time: zero-time steps run them.
 void run_to(const sc_time& t) {
   if (t > sc_core::sc_time_stamp()) sc_core::sc_start(t - sc_core::sc_time_stamp());
@@ -571,12 +581,7 @@ sc_time write_time_with_pending_irq(TimingMode mode, MmioOrder order) {
     decoupled = b.cpu.decoupled_writes(0);
     t.sync();
   });
-  spawn("device", [&] {
-    sc_core::wait(ns(50));
-    b.direct_lines[0]->write(true);
-    sc_core::wait(ns(950));
-    b.direct_lines[0]->write(false);
-  });
+  pulse_line(b, 0, ns(50), ns(950));
   run_to(us(20));
   EXPECT_EQ(b.cpu.irqs_taken(0), 2u);
   EXPECT_EQ(decoupled, 0u);
@@ -669,12 +674,7 @@ TEST(Cpu, NotifyFromDecoupledCodeHappensAtTheLocalTime) {
 
 TEST(Cpu, IrqWithoutHandlerWarns) {
   Bench b("b", TimingMode::Accurate, true);
-  spawn("device", [&] {
-    sc_core::wait(us(1));
-    b.direct_lines[1]->write(true);
-    sc_core::wait(us(1));
-    b.direct_lines[1]->write(false);
-  });
+  pulse_line(b, 1, us(1), us(1));
   run_to(us(3));
   EXPECT_EQ(testing::take_reports(kReportModel).size(), 1u);
   EXPECT_EQ(b.cpu.irqs_taken(1), 1u);
