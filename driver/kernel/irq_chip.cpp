@@ -61,7 +61,9 @@ class GicChip : public IrqChip {
   }
   void before_handler(Kernel&, ExecContext&, unsigned, unsigned) override {}
   void after_handler(Kernel& k, ExecContext& ctx, unsigned core, unsigned, bool) override {
-    k.entry_write(ctx, cpuif(core) + gic::GICC_EOIR, iar_[core]);  // handle_fasteoi_irq
+    // handle_fasteoi_irq. The EOI changes only what this hard-IRQ context looks at next
+    // (whether the CPU interface signals again), at its exit synchronisation: decoupled.
+    k.entry_write(ctx, cpuif(core) + gic::GICC_EOIR, iar_[core], MmioOrder::Decoupled);
   }
 
  private:

@@ -147,9 +147,21 @@ std::uint32_t Kernel::readl(std::uint64_t addr) {
 }
 
 void Kernel::writel(std::uint32_t value, std::uint64_t addr) {
+  write(value, addr, MmioOrder::Synchronised);
+}
+
+void Kernel::writel_config(std::uint32_t value, std::uint64_t addr) {
+  write(value, addr, MmioOrder::Decoupled);
+}
+
+void Kernel::writel_ack(std::uint32_t value, std::uint64_t addr) {
+  write(value, addr, MmioOrder::Decoupled);
+}
+
+void Kernel::write(std::uint32_t value, std::uint64_t addr, MmioOrder order) {
   ExecContext& ctx = mmio_context();
   charge_mmio_path(ctx);
-  if (ctx.write32(addr, value) != tlm::TLM_OK_RESPONSE) count_fault(addr);
+  if (ctx.write32(addr, value, order) != tlm::TLM_OK_RESPONSE) count_fault(addr);
 }
 
 void Kernel::count_fault(std::uint64_t addr) {
@@ -172,8 +184,9 @@ bool Kernel::entry_read(ExecContext& ctx, std::uint64_t addr, std::uint32_t& val
   return false;
 }
 
-void Kernel::entry_write(ExecContext& ctx, std::uint64_t addr, std::uint32_t value) {
-  if (ctx.write32(addr, value) != tlm::TLM_OK_RESPONSE) count_fault(addr);
+void Kernel::entry_write(ExecContext& ctx, std::uint64_t addr, std::uint32_t value,
+                         MmioOrder order) {
+  if (ctx.write32(addr, value, order) != tlm::TLM_OK_RESPONSE) count_fault(addr);
 }
 
 bool Kernel::take_mmio_fault() {
@@ -301,7 +314,9 @@ void Kernel::tasklet_unlink(Tasklet& t) {
 }
 
 void Kernel::tasklet_kill(Tasklet& t) {
+  ++t.waiters_;
   wait_event([&t] { return !t.sched_ && !t.running_; }, t.done_);
+  --t.waiters_;
 }
 
 void Kernel::softirq_thread(unsigned core) {
@@ -320,14 +335,18 @@ void Kernel::softirq_thread(unsigned core) {
       catch_up(t->queued_at_);
       s.pending.pop_front();
       // Never concurrently with itself (running on another core): wait for that run.
-      if (t->running_) ctx.wait_until([t] { return !t->running_; }, t->done_);
+      if (t->running_) {
+        ++t->waiters_;
+        ctx.wait_until([t] { return !t->running_; }, t->done_);
+        --t->waiters_;
+      }
       t->sched_ = false;
       t->running_ = true;
       ctx.charge_cycles(params_.tasklet_dispatch_cycles);
       t->fn_();
       ++t->runs_;
       t->running_ = false;
-      t->done_.notify(SC_ZERO_TIME);
+      if (t->waiters_ > 0) t->done_.notify(SC_ZERO_TIME);
     }
   }
 }

@@ -63,6 +63,7 @@ class Tasklet {
   sc_core::sc_time queued_at_{sc_core::SC_ZERO_TIME};  // caller's time at scheduling
   unsigned long runs_ = 0, schedules_ = 0;
   sc_core::sc_event done_;
+  unsigned waiters_ = 0;  // processes waiting on done_ (it is notified only for them)
 };
 
 class Kernel {
@@ -133,6 +134,17 @@ class Kernel {
   // (or take_mmio_fault()) after a sequence.
   std::uint32_t readl(std::uint64_t addr);
   void writel(std::uint32_t value, std::uint64_t addr);
+  // writel to a register the device only stores until a later writel starts it (a key, an
+  // IV, a length, a DMA channel's addresses and counts): the same access, cost and fault
+  // accounting, but in fast mode the context does not synchronise first (MmioOrder::Decoupled,
+  // docs/timing.md). A driver uses it only where its device has nothing running that reads
+  // the register.
+  void writel_config(std::uint32_t value, std::uint64_t addr);
+  // writel from a hard-IRQ handler that acknowledges the interrupt it handles (a W1C of the
+  // device's status bits for it): in fast mode not synchronised first either - the line it
+  // lowers is looked at only by the hard-IRQ context, which nothing preempts, at its exit
+  // synchronisation (docs/cpu-intc-model.md "Which writes synchronise").
+  void writel_ack(std::uint32_t value, std::uint64_t addr);
   // readl_poll_timeout: polls until cond(value) holds; sleeps sleep_us between reads (0 =
   // busy poll); 0 on success, -ETIMEDOUT after timeout_us (last value in `value`).
   int readl_poll_timeout(std::uint64_t addr, std::uint32_t& value,
@@ -149,7 +161,9 @@ class Kernel {
   // latency only (the entry path's cost is cpu.irq_entry_cycles); a fault counts as for
   // readl (entry_read then returns false).
   bool entry_read(ExecContext& ctx, std::uint64_t addr, std::uint32_t& value);
-  void entry_write(ExecContext& ctx, std::uint64_t addr, std::uint32_t value);
+  // `order`: MmioOrder::Decoupled for the end of interrupt (as writel_ack).
+  void entry_write(ExecContext& ctx, std::uint64_t addr, std::uint32_t value,
+                   MmioOrder order = MmioOrder::Synchronised);
 
   // --- memory ------------------------------------------------------------------------------
   DramAllocator& allocator() { return alloc_; }
@@ -184,6 +198,7 @@ class Kernel {
   void register_current(ExecContext& ctx);
   ExecContext& mmio_context();
   void charge_mmio_path(ExecContext& ctx) const;  // KernelParams::mmio_path_ns
+  void write(std::uint32_t value, std::uint64_t addr, MmioOrder order);
   void count_fault(std::uint64_t addr);
 
   Cpu& cpu_;

@@ -59,7 +59,9 @@ bool KthreadWorker::in_worker() const { return k_.current() == &ctx_; }
 
 void KthreadWorker::flush() {
   const unsigned long target = posted_;
+  ++flushers_;
   k_.wait_event([this, target] { return executed_ >= target; }, done_);
+  --flushers_;
 }
 
 void KthreadWorker::run() {
@@ -78,7 +80,7 @@ void KthreadWorker::run() {
     item.fn();
     busy_ = false;
     ++executed_;
-    done_.notify(sc_core::SC_ZERO_TIME);
+    if (flushers_ > 0) done_.notify(sc_core::SC_ZERO_TIME);
   }
 }
 

@@ -64,6 +64,7 @@ class KthreadWorker : public engine::ExecutionContext {
   unsigned long posted_ = 0;
   sc_core::sc_event kick_;
   sc_core::sc_event done_;
+  unsigned flushers_ = 0;  // contexts in flush() (done_ is notified only for them)
   ExecContext& ctx_;
   KernelTimer delayed_timer_;  // one timer for all delayed work (earliest expiry)
 };

@@ -164,8 +164,10 @@ void OmapDma::start_desc(DmaChan& c) {
   if (!take_issued(c)) return;
   SdmaDesc& d = desc(c);
   d.sgidx = 0;
-  k_.writel(d.csdp, chan_reg(c, r::kCsdp));
-  k_.writel(d.ccr, chan_reg(c, r::kCcr));
+  // The channel is idle (no descriptor runs on it): configuration writes (Kernel::writel_config)
+  // up to the CCR write that enables it; CCR without ENABLE only stores on a stopped channel.
+  k_.writel_config(d.csdp, chan_reg(c, r::kCsdp));
+  k_.writel_config(d.ccr, chan_reg(c, r::kCcr));
   if (d.using_ll) {
     ++list_transfers_;
     start_list(c);
@@ -222,31 +224,33 @@ bool OmapDma::build_list(Chan& c, SdmaDesc& d) {
 void OmapDma::start_list(DmaChan& c) {
   // omap_dma_start in list mode: the device side in its start register (reused by every
   // descriptor), CDP fast start from CNDP, the BLOCK interrupt left to the last descriptor.
+  // Configuration writes up to the CCR write that enables the stopped channel.
   SdmaDesc& d = desc(c);
   const bool to_dev = d.dir == DmaTransferDirection::MemToDev;
-  k_.writel(static_cast<std::uint32_t>(d.dev_addr), chan_reg(c, to_dev ? r::kCdsa : r::kCssa));
-  k_.writel(r::kCsrEventBits, chan_reg(c, r::kCsr));
-  k_.writel(r::cdp(r::kTmodeLinkedList, r::kDescType2, to_dev ? r::kAddrReload : r::kAddrReuse,
+  k_.writel_config(static_cast<std::uint32_t>(d.dev_addr), chan_reg(c, to_dev ? r::kCdsa : r::kCssa));
+  k_.writel_config(r::kCsrEventBits, chan_reg(c, r::kCsr));
+  k_.writel_config(r::cdp(r::kTmodeLinkedList, r::kDescType2, to_dev ? r::kAddrReload : r::kAddrReuse,
                    to_dev ? r::kAddrReuse : r::kAddrReload, true),
             chan_reg(c, r::kCdp));
-  k_.writel(static_cast<std::uint32_t>(d.slots.front()), chan_reg(c, r::kCndp));
-  k_.writel(0, chan_reg(c, r::kCcdn));
-  k_.writel(d.cicr & ~r::kIrqBlock, chan_reg(c, r::kCicr));
+  k_.writel_config(static_cast<std::uint32_t>(d.slots.front()), chan_reg(c, r::kCndp));
+  k_.writel_config(0, chan_reg(c, r::kCcdn));
+  k_.writel_config(d.cicr & ~r::kIrqBlock, chan_reg(c, r::kCicr));
   k_.writel(d.ccr | r::kCcrEnable, chan_reg(c, r::kCcr));
 }
 
 void OmapDma::start_sg(DmaChan& c) {
   const SdmaDesc& d = desc(c);
   const Segment& s = d.sg[d.sgidx];
-  k_.writel(static_cast<std::uint32_t>(s.src), chan_reg(c, r::kCssa));
-  k_.writel(static_cast<std::uint32_t>(s.dst), chan_reg(c, r::kCdsa));
-  k_.writel(d.cen, chan_reg(c, r::kCen));
-  k_.writel(s.frames, chan_reg(c, r::kCfn));
+  k_.writel_config(static_cast<std::uint32_t>(s.src), chan_reg(c, r::kCssa));
+  k_.writel_config(static_cast<std::uint32_t>(s.dst), chan_reg(c, r::kCdsa));
+  k_.writel_config(d.cen, chan_reg(c, r::kCen));
+  k_.writel_config(s.frames, chan_reg(c, r::kCfn));
   // omap_dma_start: clear stale status, normal mode if lists exist, interrupt enables, then
-  // ENABLE.
-  k_.writel(r::kCsrEventBits, chan_reg(c, r::kCsr));
-  if (ll123_) k_.writel(0, chan_reg(c, r::kCdp));
-  k_.writel(d.cicr, chan_reg(c, r::kCicr));
+  // ENABLE. The channel is stopped: it reads these registers (configuration writes, no
+  // synchronisation in fast mode) only when the CCR write that enables it starts it.
+  k_.writel_config(r::kCsrEventBits, chan_reg(c, r::kCsr));
+  if (ll123_) k_.writel_config(0, chan_reg(c, r::kCdp));
+  k_.writel_config(d.cicr, chan_reg(c, r::kCicr));
   k_.writel(d.ccr | r::kCcrEnable, chan_reg(c, r::kCcr));
 }
 
@@ -293,11 +297,11 @@ IrqReturn OmapDma::irq_handler(unsigned /*irq*/) {
   while (status != 0) {
     const unsigned ch = static_cast<unsigned>(__builtin_ctz(status));
     status &= status - 1;
-    k_.writel(1u << ch, glbl(r::irqstatus(line_)));
+    k_.writel_ack(1u << ch, glbl(r::irqstatus(line_)));
     DmaChan* c = ch < chans_.size() ? chans_[ch].get() : nullptr;
     if (c == nullptr) continue;
     const std::uint32_t csr = k_.readl(chan_reg(*c, r::kCsr));
-    k_.writel(csr, chan_reg(*c, r::kCsr));  // write 1 to clear
+    k_.writel_ack(csr, chan_reg(*c, r::kCsr));  // write 1 to clear
     k_.charge_cycles(k_.params().dma_irq_cycles);
     channel_irq(*c, csr);
   }

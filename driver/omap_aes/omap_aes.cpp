@@ -82,10 +82,13 @@ void OmapAesDev::trace(std::uint64_t id, const char* step, Errc err) {
   drv_.trace(id, step, static_cast<int>(instance_), err);
 }
 
-void OmapAesDev::write_mask(std::uint32_t reg, std::uint32_t value, std::uint32_t mask) {
+void OmapAesDev::write_mask(std::uint32_t reg, std::uint32_t value, std::uint32_t mask,
+                            MmioOrder order) {
   // omap_aes_write_mask: read-modify-write
   const std::uint32_t v = k_.readl(res_.base + reg);
-  k_.writel((v & ~mask) | (value & mask), res_.base + reg);
+  const std::uint32_t w = (v & ~mask) | (value & mask);
+  if (order == MmioOrder::Decoupled) k_.writel_config(w, res_.base + reg);
+  else k_.writel(w, res_.base + reg);
 }
 
 void OmapAesDev::set_irq_enable(std::uint32_t v) {
@@ -251,16 +254,19 @@ void OmapAesDev::omap_aes_write_ctrl() {
   const CryptoSkcipher& tfm = *req.tfm;
   trace(req.id, "write_ctrl");
   k_.charge_cycles(drv_.params().write_ctrl_cycles);
+  // Keys, IV, unit registers and CTRL are configuration writes (Kernel::writel_config): the
+  // device's DMA requests and interrupts are off until omap_aes_crypt_dma_start or
+  // omap_aes_pio_start enables them with a synchronised write.
   const std::vector<std::uint8_t>& key = tfm.key();
   const std::size_t kl = tfm.aes_key_len();
-  for (std::uint32_t x = 0; x < kl / 4; ++x) k_.writel(word_of(&key[4 * x]), res_.base + regs::key1_word(x));
+  for (std::uint32_t x = 0; x < kl / 4; ++x) k_.writel_config(word_of(&key[4 * x]), res_.base + regs::key1_word(x));
   if (tfm.mode() == SkcipherMode::Xts) {
     for (std::uint32_t x = 0; x < kl / 4; ++x)
-      k_.writel(word_of(&key[kl + 4 * x]), res_.base + regs::key2_word(x));
+      k_.writel_config(word_of(&key[kl + 4 * x]), res_.base + regs::key2_word(x));
   }
   if (multi_unit(req) || units_on_) omap_aes_write_units(req);
   if (tfm.mode() != SkcipherMode::Ecb && !multi_unit(req)) {
-    for (std::uint32_t x = 0; x < 4; ++x) k_.writel(word_of(&req.iv[4 * x]), res_.base + regs::iv_in(x));
+    for (std::uint32_t x = 0; x < 4; ++x) k_.writel_config(word_of(&req.iv[4 * x]), res_.base + regs::iv_in(x));
   }
   std::uint32_t ctrl = regs::ctrl_key_size(static_cast<std::uint32_t>(kl * 8)) << regs::kCtrlKeySizeShift;
   if (req.dir == CryptDirection::Encrypt) ctrl |= regs::kCtrlDirection;
@@ -270,7 +276,7 @@ void OmapAesDev::omap_aes_write_ctrl() {
     case SkcipherMode::Ctr: ctrl |= regs::kCtrlCtr | (regs::kCtrWidth128 << regs::kCtrlCtrWidthShift); break;
     case SkcipherMode::Xts: ctrl |= regs::kXtsKey2N << regs::kCtrlXtsShift; break;  // as DTHEv2
   }
-  write_mask(regs::kCtrl, ctrl, regs::kCtrlDriverMask);
+  write_mask(regs::kCtrl, ctrl, regs::kCtrlDriverMask, MmioOrder::Decoupled);
 }
 
 Errc OmapAesDev::omap_aes_crypt_dma_start() {
@@ -304,8 +310,8 @@ Errc OmapAesDev::omap_aes_crypt_dma_start() {
   dma.dma_async_issue_pending(dma_lch_out_);
   arm_watchdog();
   // omap_aes_dma_start trigger: length, then the DMA request enables.
-  k_.writel(req.cryptlen, res_.base + regs::kCLength0);
-  k_.writel(0, res_.base + regs::kCLength1);
+  k_.writel_config(req.cryptlen, res_.base + regs::kCLength0);
+  k_.writel_config(0, res_.base + regs::kCLength1);
   write_mask(regs::kSysconfig, kDmaEnables, kDmaEnables);
   return Errc::Ok;
 }

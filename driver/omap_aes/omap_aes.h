@@ -171,7 +171,9 @@ class OmapAesDev final : public engine::EngineDriver, public engine::MergeAdapte
   void arm_watchdog();
   void disarm_watchdog();
   void set_irq_enable(std::uint32_t v);  // IRQENABLE write + shadow
-  void write_mask(std::uint32_t reg, std::uint32_t value, std::uint32_t mask);
+  // `order`: MmioOrder::Decoupled for a configuration register (Kernel::writel_config).
+  void write_mask(std::uint32_t reg, std::uint32_t value, std::uint32_t mask,
+                  MmioOrder order = MmioOrder::Synchronised);
   void trace(std::uint64_t id, const char* step, Errc err = Errc::Ok);
   void fault_site(FaultPoint p, Errc err = Errc::Ok);
 

@@ -74,7 +74,7 @@ bool OmapAesDev::multi_unit(const SkcipherRequest& req) const {
 void OmapAesDev::omap_aes_write_units(const SkcipherRequest& req) {
   const bool on = multi_unit(req);
   if (!on) {
-    k_.writel(0, res_.base + regs::kBulkCtrl);  // back to the TI behaviour
+    k_.writel_config(0, res_.base + regs::kBulkCtrl);  // back to the TI behaviour
     units_on_ = false;
     return;
   }
@@ -85,12 +85,12 @@ void OmapAesDev::omap_aes_write_units(const SkcipherRequest& req) {
     const std::vector<std::uint8_t>& salt = req.tfm->essiv_salt;
     ctrl |= regs::ctrl_key_size(static_cast<std::uint32_t>(salt.size() * 8)) << regs::kBulkSaltKeySizeShift;
     for (std::uint32_t x = 0; x < salt.size() / 4; ++x)
-      k_.writel(word_at(&salt[4 * x]), res_.base + regs::key2_word(x));
+      k_.writel_config(word_at(&salt[4 * x]), res_.base + regs::key2_word(x));
   }
-  k_.writel(ctrl, res_.base + regs::kBulkCtrl);
-  k_.writel(b.data_unit_size, res_.base + regs::kDuSize);
-  k_.writel(static_cast<std::uint32_t>(b.first_data_unit), res_.base + regs::kDuNum0);
-  k_.writel(static_cast<std::uint32_t>(b.first_data_unit >> 32), res_.base + regs::kDuNum1);
+  k_.writel_config(ctrl, res_.base + regs::kBulkCtrl);
+  k_.writel_config(b.data_unit_size, res_.base + regs::kDuSize);
+  k_.writel_config(static_cast<std::uint32_t>(b.first_data_unit), res_.base + regs::kDuNum0);
+  k_.writel_config(static_cast<std::uint32_t>(b.first_data_unit >> 32), res_.base + regs::kDuNum1);
   units_on_ = true;
   ++stats_.multi_unit;
 }

@@ -44,13 +44,24 @@ void ExecContext::sync() {
 }
 
 tlm::tlm_response_status ExecContext::access(tlm::tlm_command cmd, std::uint64_t addr,
-                                             void* data, unsigned len) {
+                                             void* data, unsigned len, MmioOrder order) {
   // Fast mode: a write can start or stop hardware, so it happens at simulated time, after
   // any interrupt that arrived while this context ran ahead (the synchronisation is
   // preemptible), as in accurate mode; without it fast mode was ~2.5 % optimistic
   // (docs/timing.md). Reads stay decoupled, served at the annotated time: synchronising
   // them too changed no simulated time in the agreement runs and cost ~15 % host time.
-  if (cmd == tlm::TLM_WRITE_COMMAND) sync();
+  // A write the device only stores (MmioOrder::Decoupled) is served like a read: nothing
+  // sees it before the synchronised write that starts the device - but an interrupt
+  // already pending is taken first, so that its handler never sees the new value early.
+  if (cmd == tlm::TLM_WRITE_COMMAND && cpu_.mode_ == TimingMode::Fast) {
+    Cpu::Core& k = cpu_.cores_[core_];
+    if (order == MmioOrder::Synchronised || cpu_.irq_pending(core_)) {
+      ++k.synced_writes;
+      sync();
+    } else {
+      ++k.decoupled_writes;
+    }
+  }
   tlm::tlm_generic_payload& t = trans_;
   t.set_command(cmd);
   t.set_address(addr);
@@ -71,8 +82,9 @@ tlm::tlm_response_status ExecContext::read32(std::uint64_t addr, std::uint32_t& 
   return access(tlm::TLM_READ_COMMAND, addr, &v, 4);
 }
 
-tlm::tlm_response_status ExecContext::write32(std::uint64_t addr, std::uint32_t v) {
-  return access(tlm::TLM_WRITE_COMMAND, addr, &v, 4);
+tlm::tlm_response_status ExecContext::write32(std::uint64_t addr, std::uint32_t v,
+                                              MmioOrder order) {
+  return access(tlm::TLM_WRITE_COMMAND, addr, &v, 4, order);
 }
 
 void ExecContext::wait(const sc_core::sc_event& e) {
@@ -154,7 +166,7 @@ ExecContext& Cpu::hardirq_context(unsigned core) { return *cores_.at(core).hardi
 
 // --- Cpu: scheduling ------------------------------------------------------------------------
 
-void Cpu::schedule(Core& k) {
+void Cpu::schedule(Core& k, const ExecContext* caller) {
   ExecContext* best = nullptr;
   for (ExecContext* c : k.ready) {
     if (best == nullptr || c->cls_ < best->cls_ || (c->cls_ == best->cls_ && c->seq_ < best->seq_))
@@ -171,7 +183,8 @@ void Cpu::schedule(Core& k) {
     }
   }
   k.owner = best;
-  if (best != nullptr) best->wake_.notify(SC_ZERO_TIME);
+  // The calling context sees that it owns the core without being woken.
+  if (best != nullptr && best != caller) best->wake_.notify(SC_ZERO_TIME);
 }
 
 void Cpu::run(ExecContext& c, sc_time t) {
@@ -190,7 +203,7 @@ void Cpu::run(ExecContext& c, sc_time t) {
   c.in_charge_ = true;
   c.seq_ = next_seq_++;
   k.ready.push_back(&c);
-  schedule(k);
+  schedule(k, &c);
   sc_time remaining = t;
   while (remaining != SC_ZERO_TIME) {
     while (k.owner != &c) sc_core::wait(c.wake_);

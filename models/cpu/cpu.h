@@ -74,6 +74,19 @@ inline bool is_thread(ContextClass c) {
 
 class Cpu;
 
+// How a fast-mode MMIO write is placed in simulated time (docs/cpu-intc-model.md, "Timing
+// modes"). Accurate mode has no local time: both are the same there.
+enum class MmioOrder {
+  // Synchronise first: the write may start, stop or signal hardware, so it must happen at
+  // simulated time, after any interrupt taken while the context ran ahead.
+  Synchronised,
+  // A write the device only stores until a later synchronised write starts it (a key, an
+  // IV, a length, a DMA channel's addresses): issued like a read, at current_time() as the
+  // transport delay, without a synchronisation - unless an interrupt is pending on the
+  // context's core, which then is taken first.
+  Decoupled,
+};
+
 // One software execution context (a hard-IRQ or softirq context of a core, or a kernel or
 // user thread pinned to a core). Exactly one SystemC thread calls its methods.
 class ExecContext {
@@ -102,10 +115,13 @@ class ExecContext {
   // --- memory-mapped I/O ------------------------------------------------------------------
   // One bus transaction at current_time() (the local time is the transport delay); the
   // returned latency is charged to this context. The response status is returned as is.
+  // In fast mode a write synchronises first unless `order` says it need not (MmioOrder);
+  // a read never does.
   tlm::tlm_response_status access(tlm::tlm_command cmd, std::uint64_t addr, void* data,
-                                  unsigned len);
+                                  unsigned len, MmioOrder order = MmioOrder::Synchronised);
   tlm::tlm_response_status read32(std::uint64_t addr, std::uint32_t& v);
-  tlm::tlm_response_status write32(std::uint64_t addr, std::uint32_t v);
+  tlm::tlm_response_status write32(std::uint64_t addr, std::uint32_t v,
+                                   MmioOrder order = MmioOrder::Synchronised);
 
   // --- blocking -----------------------------------------------------------------------------
   // Synchronise, then sleep until `e` (the core is idle meanwhile, not busy).
@@ -227,6 +243,10 @@ class Cpu : public sc_core::sc_module {
   unsigned long context_switches(unsigned core) const { return cores_.at(core).switches; }
   unsigned long preemptions(unsigned core) const { return cores_.at(core).preemptions; }
   unsigned long irqs_taken(unsigned core) const { return cores_.at(core).irqs; }
+  // Fast mode: MMIO writes of the core's contexts that synchronised first, and decoupled
+  // writes that did not (MmioOrder). Accurate mode counts neither.
+  unsigned long synchronised_writes(unsigned core) const { return cores_.at(core).synced_writes; }
+  unsigned long decoupled_writes(unsigned core) const { return cores_.at(core).decoupled_writes; }
   CpuLoad load() const;                                   // snapshot now
   CpuLoadReport load_since(const CpuLoad& earlier) const { return load_between(earlier, load()); }
   CpuLoadReport load_since_start() const;                 // the run average
@@ -243,13 +263,17 @@ class Cpu : public sc_core::sc_module {
     ExecContext* hardirq = nullptr;
     std::array<sc_core::sc_time, kContextClasses> busy{};
     unsigned long switches = 0, preemptions = 0, irqs = 0;
+    unsigned long synced_writes = 0, decoupled_writes = 0;
   };
 
   void before_end_of_elaboration() override;
   void irq_thread(unsigned core);
+  bool irq_pending(unsigned core) { return irq[core].read(); }
   // Consumes `t` on the context's core (waiting for it, preemptible). Accurate-mode charge.
   void run(ExecContext& c, sc_core::sc_time t);
-  void schedule(Core& k);
+  // Gives the core to the ready context that should hold it, and wakes it unless it is
+  // `caller` (the context whose charge is being scheduled, which checks by itself).
+  void schedule(Core& k, const ExecContext* caller = nullptr);
   sc_core::sc_time in_progress(const ExecContext& c) const;
   bool copy(bool write, std::uint64_t addr, unsigned char* data, std::size_t len);
   void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);

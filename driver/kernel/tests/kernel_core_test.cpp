@@ -3,6 +3,7 @@
 #include "driver/kernel/kernel.h"
 #include "driver/kernel/kthread_worker.h"
 #include "driver/kernel/tests/kernel_test_support.h"
+#include "models/aes/omap_aes_regs.h"
 #include "models/intc/gic_regs.h"
 #include "models/platform/omap4_map.h"
 
@@ -271,6 +272,38 @@ TEST(KernelTest, MmioBusErrorIsCountedAndReadsAllOnes) {
   EXPECT_EQ(k.mmio_faults(), 1u);
   EXPECT_EQ(k.last_fault_address(), addr);
   EXPECT_FALSE(k.take_mmio_fault());
+}
+
+// Fast mode: writel_config and writel_ack are made (the value is stored, the access counted)
+// without synchronising the context - it is still running ahead afterwards - while writel
+// consumes the local time first (docs/cpu-intc-model.md "Which writes synchronise").
+TEST(KernelTest, ConfigAndAckWritesDoNotSynchroniseInFastMode) {
+  Bench b("fast");
+  Kernel& k = b.k();
+  Cpu& cpu = b.platform->cpu;
+  const std::uint64_t aes = b.platform->aes_resources(0).base;
+  sc_time ahead_after_config, ahead_after_ack, ahead_after_writel, now_after_ack;
+  std::uint32_t iv = 0;
+  k.spawn_thread("t", ContextClass::Thread, 0, [&] {
+    k.charge_cycles(500);
+    k.writel_config(0x01234567, aes + omap_aes::iv_in(0));
+    ahead_after_config = k.current()->local_time();
+    k.writel_ack(0, aes + omap_aes::kIrqStatus);
+    ahead_after_ack = k.current()->local_time();
+    now_after_ack = sc_core::sc_time_stamp();
+    iv = k.readl(aes + omap_aes::iv_in(0));
+    k.writel(0x01234567, aes + omap_aes::iv_in(1));
+    ahead_after_writel = k.current()->local_time();
+    k.current()->sync();
+  });
+  sc_core::sc_start(us(10));
+  EXPECT_EQ(iv, 0x01234567u);
+  EXPECT_EQ(now_after_ack, SC_ZERO_TIME);
+  EXPECT_GT(ahead_after_config, b.cyc(500));  // the charge plus the access's latency
+  EXPECT_GT(ahead_after_ack, ahead_after_config);
+  EXPECT_LT(ahead_after_writel, ahead_after_config);  // only the latency of the last write
+  EXPECT_EQ(cpu.decoupled_writes(0), 2u);
+  EXPECT_EQ(cpu.synchronised_writes(0), 1u);
 }
 
 TEST(KernelTest, ReadlPollTimeout) {

@@ -82,6 +82,16 @@ struct Bench : sc_core::sc_module {
   std::vector<LevelSignal*> direct_lines;  // the test drives these when `direct`
 };
 
+// A device process that drives direct IRQ line `n` high at `from` for `width`.
+void pulse_line(Bench& b, unsigned n, sc_time from, sc_time width) {
+  spawn("device", [&b, n, from, width] {
+    sc_core::wait(from);
+    b.direct_lines[n]->write(true);
+    sc_core::wait(width);
+    b.direct_lines[n]->write(false);
+  });
+}
+
 // sc_start(t) stops before the events due at its end time: zero-time steps run them.
 void run_to(const sc_time& t) {
   if (t > sc_core::sc_time_stamp()) sc_core::sc_start(t - sc_core::sc_time_stamp());
@@ -507,7 +517,7 @@ TEST(Cpu, FastModeTakesTheIrqAtQuantumGranularity) {
 // A thread runs 3 us, then writes a register; an IRQ at 1 us takes 500 ns of the core. The
 // write happens after the handler in both modes (at 3.5 us): in fast mode the write
 // synchronises first, so running ahead cannot move it before an interrupt taken meanwhile.
-sc_time write_time_after_irq(TimingMode mode) {
+sc_time write_time_after_irq(TimingMode mode, MmioOrder order = MmioOrder::Synchronised) {
   CpuParams cp;
   cp.quantum_ns = 5000;
   Bench b("b", mode, true, cp);
@@ -519,7 +529,7 @@ sc_time write_time_after_irq(TimingMode mode) {
   sc_time issued;
   spawn("t", [&] {
     t.charge(us(3));
-    t.write32(kDramBase, 1);
+    t.write32(kDramBase, 1, order);
     issued = t.current_time() - (ns(5) + b.dram.write_time(4));
     t.sync();
   });
@@ -538,6 +548,52 @@ TEST(Cpu, AccurateModeWriteFollowsTheIrq) {
 
 TEST(Cpu, FastModeWriteSynchronisesFirst) {
   EXPECT_EQ(write_time_after_irq(TimingMode::Fast), us(3.5));
+}
+
+// A configuration write (MmioOrder::Decoupled) does not synchronise: in fast mode it is
+// issued at the context's local time although an interrupt arrives meanwhile; the handler's
+// time is still consumed before the thread's next synchronisation (done at 3.5 us).
+TEST(Cpu, FastModeConfigWriteDoesNotWaitForALaterIrq) {
+  EXPECT_EQ(write_time_after_irq(TimingMode::Fast, MmioOrder::Decoupled), us(3));
+}
+
+TEST(Cpu, AccurateModeConfigWriteFollowsTheIrq) {
+  EXPECT_EQ(write_time_after_irq(TimingMode::Accurate, MmioOrder::Decoupled), us(3.5));
+}
+
+// The IRQ line is high from 50 ns to 1 us and the handler does not clear it: the hard-IRQ
+// context holds core 0 for two entries of 500 ns (50 .. 1050 ns). A thread that wakes at
+// 100 ns and charges 200 ns issues a write: a configuration write too waits for the pending
+// interrupt in fast mode, so it lands where the accurate mode puts it (1050 + 200 ns).
+sc_time write_time_with_pending_irq(TimingMode mode, MmioOrder order) {
+  CpuParams cp;
+  cp.quantum_ns = 5000;
+  Bench b("b", mode, true, cp);
+  ExecContext& t = b.cpu.create_context("t", ContextClass::Thread, 0);
+  b.cpu.set_irq_handler([&](ExecContext& ctx, unsigned) { ctx.charge(ns(50)); });
+  sc_time issued;
+  unsigned long decoupled = 0;
+  spawn("t", [&] {
+    t.sleep(ns(100));
+    t.charge(ns(200));
+    t.write32(kDramBase, 1, order);
+    issued = t.current_time() - (ns(5) + b.dram.write_time(4));
+    decoupled = b.cpu.decoupled_writes(0);
+    t.sync();
+  });
+  pulse_line(b, 0, ns(50), ns(950));
+  run_to(us(20));
+  EXPECT_EQ(b.cpu.irqs_taken(0), 2u);
+  EXPECT_EQ(decoupled, 0u);
+  return issued;
+}
+
+TEST(Cpu, FastModeConfigWriteTakesAPendingIrqFirst) {
+  EXPECT_EQ(write_time_with_pending_irq(TimingMode::Fast, MmioOrder::Decoupled), ns(1250));
+}
+
+TEST(Cpu, AccurateModeConfigWriteWithAPendingIrq) {
+  EXPECT_EQ(write_time_with_pending_irq(TimingMode::Accurate, MmioOrder::Decoupled), ns(1250));
 }
 
 TEST(Cpu, MemoryCopiesUseDmiHonourInvalidationAndTakeNoTime) {
@@ -618,12 +674,7 @@ TEST(Cpu, NotifyFromDecoupledCodeHappensAtTheLocalTime) {
 
 TEST(Cpu, IrqWithoutHandlerWarns) {
   Bench b("b", TimingMode::Accurate, true);
-  spawn("device", [&] {
-    sc_core::wait(us(1));
-    b.direct_lines[1]->write(true);
-    sc_core::wait(us(1));
-    b.direct_lines[1]->write(false);
-  });
+  pulse_line(b, 1, us(1), us(1));
   run_to(us(3));
   EXPECT_EQ(testing::take_reports(kReportModel).size(), 1u);
   EXPECT_EQ(b.cpu.irqs_taken(1), 1u);
