@@ -6,6 +6,9 @@
 
 namespace aesvp {
 
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+              "the XTS tweak is read as two host-order 64-bit words: little-endian hosts only");
+
 const char* to_string(AesChaining c) {
   switch (c) {
     case AesChaining::Ecb: return "ecb";
@@ -17,13 +20,16 @@ const char* to_string(AesChaining c) {
 }
 
 void xts_mul_alpha(AesBlock& t) {
-  unsigned carry = 0;
-  for (std::uint8_t& b : t) {
-    const unsigned next = b >> 7;
-    b = static_cast<std::uint8_t>((b << 1) | carry);
-    carry = next;
-  }
-  if (carry != 0) t[0] ^= 0x87;
+  // The tweak is a little-endian 128-bit number (IEEE 1619): shift it left by one and reduce
+  // by x^128 = x^7 + x^2 + x + 1. Two 64-bit halves (little-endian hosts only).
+  std::uint64_t lo, hi;
+  std::memcpy(&lo, t.data(), 8);
+  std::memcpy(&hi, t.data() + 8, 8);
+  const std::uint64_t carry = hi >> 63;
+  hi = (hi << 1) | (lo >> 63);
+  lo = (lo << 1) ^ (carry * 0x87);
+  std::memcpy(t.data(), &lo, 8);
+  std::memcpy(t.data() + 8, &hi, 8);
 }
 
 void ctr_increment(AesBlock& ctr, unsigned width_bits) {
@@ -88,8 +94,15 @@ void AesModeEngine::start_tweak() {
   tweak_started_ = true;
 }
 
+// dst ^= a over n bytes; n is a whole number of 16-byte blocks, so 64-bit words cover it.
 static void xor_blocks(std::uint8_t* dst, const std::uint8_t* a, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) dst[i] ^= a[i];
+  for (std::size_t i = 0; i < n; i += 8) {
+    std::uint64_t x, y;
+    std::memcpy(&x, dst + i, 8);
+    std::memcpy(&y, a + i, 8);
+    x ^= y;
+    std::memcpy(dst + i, &x, 8);
+  }
 }
 
 void AesModeEngine::process(const std::uint8_t* in, std::uint8_t* out, std::size_t blocks) {

@@ -353,7 +353,9 @@ void OmapAes::accept_block(const AesBlock& in, const sc_time& arrival) {
     sc_time core;
     if (fast_run_open_) {
       core = time_block(fast_run_blocks_);
-      fast_run_.resize((fast_run_blocks_ + 1) * regs::kBlockBytes);
+      // Grow only: a resize per block would zero-fill each new block before the copy.
+      const std::size_t needed = (fast_run_blocks_ + 1) * regs::kBlockBytes;
+      if (fast_run_.size() < needed) fast_run_.resize(needed);
       std::memcpy(&fast_run_[fast_run_blocks_ * regs::kBlockBytes], in.data(), regs::kBlockBytes);
       ++fast_run_blocks_;
     } else {
