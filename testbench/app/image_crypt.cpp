@@ -171,8 +171,10 @@ ImageCryptStats crypt_image(Stack& stack, const ImageCryptJob& job, const AreaRe
       return stats;
     }
 
-    const std::vector<std::uint8_t> out = kernel::sg_fetch_bytes(k, dst.sg(0, n));
-    stats.error = out.size() == n ? write(out.data(), n) : "cannot fetch data from simulated DRAM";
+    // The result comes back through the same host buffer: no allocation per chunk.
+    stats.error = kernel::sg_pcopy_to_buffer(k, dst.sg(0, n), buf.data(), n, 0) == n
+                      ? write(buf.data(), n)
+                      : "cannot fetch data from simulated DRAM";
     if (!stats.error.empty()) return stats;
     stats.bytes += n;
     stats.sectors += count;
