@@ -137,4 +137,21 @@ Errc DmCrypt::run_bio(const Bio& bio) {
   return result;
 }
 
+DmCryptStats& DmCryptStats::operator+=(const DmCryptStats& o) {
+  bios += o.bios;
+  bios_failed += o.bios_failed;
+  requests_submitted += o.requests_submitted;
+  sectors_submitted += o.sectors_submitted;
+  unit_requests += o.unit_requests;
+  requests_completed += o.requests_completed;
+  requests_failed += o.requests_failed;
+  busy += o.busy;
+  backlog_notifications += o.backlog_notifications;
+  duplicate_completions += o.duplicate_completions;
+  unexpected_notifications += o.unexpected_notifications;
+  request_latency.merge(o.request_latency);
+  bio_latency.merge(o.bio_latency);
+  return *this;
+}
+
 }  // namespace aesvp::testbench

@@ -65,6 +65,9 @@ struct DmCryptStats {
   std::uint64_t unexpected_notifications = 0;  // InProgress without a preceding Busy (bug)
   traces::LatencyRecorder request_latency;  // submission -> final completion (ps)
   traces::LatencyRecorder bio_latency;      // bio start -> bio end (ps)
+
+  // Adds another target's figures (several volumes): counters summed, latencies merged.
+  DmCryptStats& operator+=(const DmCryptStats& o);
 };
 
 struct CryptIo;

@@ -121,22 +121,7 @@ std::uint64_t DmCryptJob::bio_errors() const {
 
 DmCryptStats DmCryptJob::total_stats() const {
   DmCryptStats t;
-  for (const auto& vp : volumes_) {
-    const DmCryptStats& s = vp->dm->stats();
-    t.bios += s.bios;
-    t.bios_failed += s.bios_failed;
-    t.requests_submitted += s.requests_submitted;
-    t.sectors_submitted += s.sectors_submitted;
-    t.unit_requests += s.unit_requests;
-    t.requests_completed += s.requests_completed;
-    t.requests_failed += s.requests_failed;
-    t.busy += s.busy;
-    t.backlog_notifications += s.backlog_notifications;
-    t.duplicate_completions += s.duplicate_completions;
-    t.unexpected_notifications += s.unexpected_notifications;
-    t.request_latency.merge(s.request_latency);
-    t.bio_latency.merge(s.bio_latency);
-  }
+  for (const auto& vp : volumes_) t += vp->dm->stats();
   return t;
 }
 
