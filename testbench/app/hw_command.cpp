@@ -190,9 +190,9 @@ int hw_command(const std::vector<std::string>& args) {
     std::printf("  completed           %llu of %u requests before the stop, %llu match OpenSSL\n",
                 static_cast<unsigned long long>(s.verified + s.mismatches), o.requests,
                 static_cast<unsigned long long>(s.verified));
-    waveforms.finish();
     if (s.mismatches != 0)
       throw std::runtime_error(std::to_string(s.mismatches) + " requests do not match OpenSSL");
+    waveforms.finish();
     outputs.commit();
     return 0;
   }
@@ -230,6 +230,10 @@ int hw_command(const std::vector<std::string>& args) {
               static_cast<unsigned long long>(s.verified), o.requests);
   std::printf("  host time           %.2f s (%.0f blocks per host second)\n", host_s,
               static_cast<double>(blocks) / host_s);
+  // A failed run commits none of its output files: fail before naming them.
+  if (s.mismatches != 0)
+    throw std::runtime_error(std::to_string(s.mismatches) + " of " + std::to_string(o.requests) +
+                             " requests do not match OpenSSL");
   waveforms.finish();
   if (stats.enabled()) {
     traces::RunStatistics rs;
@@ -257,9 +261,6 @@ int hw_command(const std::vector<std::string>& args) {
     stats.write(outputs, j, cli, args, common);
     std::printf("  statistics          %s\n", stats.file().c_str());
   }
-  if (s.mismatches != 0)
-    throw std::runtime_error(std::to_string(s.mismatches) + " of " + std::to_string(o.requests) +
-                             " requests do not match OpenSSL");
   outputs.commit();
   return 0;
 }

@@ -578,9 +578,11 @@ int run_command(const std::vector<std::string>& args) {
                 static_cast<unsigned long long>(sb.unwritten));
   if (injector) FaultOptions::print(*injector, stack);
   std::printf("  host time           %.2f s\n", host_s);
-  waveforms.finish();
-  timeline.finish();
-  if (stats.enabled()) std::printf("  statistics          %s\n", stats.file().c_str());
+  if (ok) {  // a failed run commits none of its output files: name them only when written
+    waveforms.finish();
+    timeline.finish();
+    if (stats.enabled()) std::printf("  statistics          %s\n", stats.file().c_str());
+  }
 
   if (!ok)
     throw std::runtime_error("verification failed: " + std::to_string(sb.mismatched) +

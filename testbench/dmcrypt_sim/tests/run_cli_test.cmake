@@ -87,12 +87,19 @@ if(NOT verified EQUAL 4096)
   message(FATAL_ERROR "statistics: ${verified} requests verified, expected 4096")
 endif()
 
-# A flipped disk byte between the write and the read phase: reported with its sector, exit 1.
+# A flipped disk byte between the write and the read phase: reported with its sector, exit 1;
+# the failed run writes none of its outputs and does not name them as written.
+file(REMOVE ${WORK}/failed.json ${WORK}/failed.trace.json)
 execute_process(COMMAND ${AESVP} run --size-mib 1 --bio-kib 16 --inject-corruption 1000
+                        --stats ${WORK}/failed.json --timeline ${WORK}/failed.trace.json
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 1 OR NOT out MATCHES "read mismatch: sector 1000 \\(512-byte sector 1000\\)"
-   OR NOT out MATCHES "1 mismatching sectors")
-  message(FATAL_ERROR "corruption run: rc ${rc}, output:\n${out}")
+   OR NOT out MATCHES "1 mismatching sectors" OR NOT err MATCHES "no output written")
+  message(FATAL_ERROR "corruption run: rc ${rc}, output:\n${out}\n${err}")
+endif()
+if(EXISTS ${WORK}/failed.json OR EXISTS ${WORK}/failed.trace.json
+   OR out MATCHES "statistics  " OR out MATCHES "timeline  ")
+  message(FATAL_ERROR "a failed run wrote or named its outputs:\n${out}")
 endif()
 
 # --bulk: --print-config reflects it (the extension on, labelled beyond TI silicon; engine:
