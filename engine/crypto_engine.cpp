@@ -237,6 +237,7 @@ void CryptoEngine::pump(bool kicked) {
     if (err == Errc::Ok) err = prepare_and_start(d);    // 5
     const bool more = settle(d, err);                   // 6
     lk.lock();
+    taken_spare_ = std::move(d.taken);  // its storage serves the next dispatch
     if (!more) break;
   }
   lk.unlock();
@@ -279,10 +280,15 @@ std::size_t CryptoEngine::valid_pick_locked(std::vector<std::size_t>& pick) cons
 
 CryptoEngine::Dispatch CryptoEngine::take_requests_locked() {
   Dispatch d;
-  std::vector<std::size_t> pick;
+  // Scratch lists kept between pumps for their storage (used under the lock only).
+  d.taken = std::move(taken_spare_);
+  d.taken.clear();
+  std::vector<std::size_t>& pick = pick_;
+  pick.clear();
   policy_->pick(queue_, pick);
   const std::size_t n = valid_pick_locked(pick);
-  std::vector<Request*> moved;  // backlogged requests the removals move into the queue
+  std::vector<Request*>& moved = moved_;  // backlogged requests the removals move into the queue
+  moved.clear();
   for (std::size_t k = 0; k < n; ++k) {
     if (Request* b = queue_.backlog()) moved.push_back(b);
     d.taken.push_back(queue_.remove(pick[k] - k));  // k requests before it already left

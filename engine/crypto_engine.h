@@ -162,6 +162,9 @@ class CryptoEngine {
   mutable std::mutex m_;
   CryptoQueue queue_;
   std::vector<InFlight> in_flight_;
+  // take_requests_locked's lists, kept between dispatches for their storage.
+  std::vector<std::size_t> pick_;
+  std::vector<Request*> moved_, taken_spare_;
   bool running_ = false;
   bool busy_ = false;
   bool idling_ = false;        // unprepare_crypt_hardware running
