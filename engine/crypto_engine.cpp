@@ -237,7 +237,7 @@ void CryptoEngine::pump(bool kicked) {
     if (err == Errc::Ok) err = prepare_and_start(d);    // 5
     const bool more = settle(d, err);                   // 6
     lk.lock();
-    taken_spare_ = std::move(d.taken);  // its storage serves the next dispatch
+    keep_storage_locked(d);
     if (!more) break;
   }
   lk.unlock();
@@ -278,11 +278,24 @@ std::size_t CryptoEngine::valid_pick_locked(std::vector<std::size_t>& pick) cons
   return n;
 }
 
+void CryptoEngine::keep_storage_locked(Dispatch& d) {
+  spare_.taken = std::move(d.taken);
+  spare_.notify_now = std::move(d.notify_now);
+  spare_.notify_later = std::move(d.notify_later);
+}
+
+void CryptoEngine::reuse_storage_locked(Dispatch& d) {
+  d.taken = std::move(spare_.taken);
+  d.notify_now = std::move(spare_.notify_now);
+  d.notify_later = std::move(spare_.notify_later);
+  d.taken.clear();
+  d.notify_now.clear();
+  d.notify_later.clear();
+}
+
 CryptoEngine::Dispatch CryptoEngine::take_requests_locked() {
   Dispatch d;
-  // Scratch lists kept between pumps for their storage (used under the lock only).
-  d.taken = std::move(taken_spare_);
-  d.taken.clear();
+  reuse_storage_locked(d);
   std::vector<std::size_t>& pick = pick_;
   pick.clear();
   policy_->pick(queue_, pick);
