@@ -237,6 +237,7 @@ void CryptoEngine::pump(bool kicked) {
     if (err == Errc::Ok) err = prepare_and_start(d);    // 5
     const bool more = settle(d, err);                   // 6
     lk.lock();
+    keep_storage_locked(d);
     if (!more) break;
   }
   lk.unlock();
@@ -277,12 +278,30 @@ std::size_t CryptoEngine::valid_pick_locked(std::vector<std::size_t>& pick) cons
   return n;
 }
 
+void CryptoEngine::keep_storage_locked(Dispatch& d) {
+  spare_.taken = std::move(d.taken);
+  spare_.notify_now = std::move(d.notify_now);
+  spare_.notify_later = std::move(d.notify_later);
+}
+
+void CryptoEngine::reuse_storage_locked(Dispatch& d) {
+  d.taken = std::move(spare_.taken);
+  d.notify_now = std::move(spare_.notify_now);
+  d.notify_later = std::move(spare_.notify_later);
+  d.taken.clear();
+  d.notify_now.clear();
+  d.notify_later.clear();
+}
+
 CryptoEngine::Dispatch CryptoEngine::take_requests_locked() {
   Dispatch d;
-  std::vector<std::size_t> pick;
+  reuse_storage_locked(d);
+  std::vector<std::size_t>& pick = pick_;
+  pick.clear();
   policy_->pick(queue_, pick);
   const std::size_t n = valid_pick_locked(pick);
-  std::vector<Request*> moved;  // backlogged requests the removals move into the queue
+  std::vector<Request*>& moved = moved_;  // backlogged requests the removals move into the queue
+  moved.clear();
   for (std::size_t k = 0; k < n; ++k) {
     if (Request* b = queue_.backlog()) moved.push_back(b);
     d.taken.push_back(queue_.remove(pick[k] - k));  // k requests before it already left

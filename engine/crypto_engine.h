@@ -129,6 +129,9 @@ class CryptoEngine {
   // The pump and its steps (docs/engine.md, "The pump", steps 1-7).
   /// `kicked`: run by post_pump (clears the pending kick); false when run by a hold timer.
   void pump(bool kicked);
+  /// A finished dispatch's lists go to spare_; a new one takes them (storage reuse only).
+  void keep_storage_locked(Dispatch& d);
+  void reuse_storage_locked(Dispatch& d);
   /// 3: asks the policy whether to hold the queue (merge window); arms the timer. True: hold.
   bool hold_locked();
   bool hardware_full_locked() const;                 // 1
@@ -162,6 +165,11 @@ class CryptoEngine {
   mutable std::mutex m_;
   CryptoQueue queue_;
   std::vector<InFlight> in_flight_;
+  // take_requests_locked's lists and a finished dispatch's, kept for their storage: the
+  // pump then allocates nothing per request.
+  std::vector<std::size_t> pick_;
+  std::vector<Request*> moved_;
+  Dispatch spare_;
   bool running_ = false;
   bool busy_ = false;
   bool idling_ = false;        // unprepare_crypt_hardware running

@@ -35,6 +35,8 @@ Kernel::Kernel(Cpu& cpu, const DeviceTree& dt, const KernelParams& params)
     : cpu_(cpu),
       dt_(dt),
       params_(params),
+      mmio_path_(params.mmio_path_ns > 0 ? sc_time(params.mmio_path_ns, sc_core::SC_NS)
+                                         : SC_ZERO_TIME),
       chip_(make_irq_chip(dt.intc, cpu.cores())),
       alloc_(dt.dram_base, dt.dram_size) {
   cpu_.set_irq_handler([this](ExecContext& c, unsigned core) { handle_irq(c, core); });
@@ -132,7 +134,7 @@ ExecContext& Kernel::mmio_context() {
 }
 
 void Kernel::charge_mmio_path(ExecContext& ctx) const {
-  if (params_.mmio_path_ns > 0) ctx.charge(sc_time(params_.mmio_path_ns, sc_core::SC_NS));
+  if (mmio_path_ != SC_ZERO_TIME) ctx.charge(mmio_path_);
 }
 
 std::uint32_t Kernel::readl(std::uint64_t addr) {

@@ -204,6 +204,7 @@ class Kernel {
   Cpu& cpu_;
   const DeviceTree dt_;
   KernelParams params_;
+  sc_core::sc_time mmio_path_;  // params_.mmio_path_ns, charged per readl/writel
   std::unordered_map<const sc_core::sc_object*, ExecContext*> proc_ctx_;
   void set_process_context(const sc_core::sc_object* proc, ExecContext* ctx);  // null: erase
   // current() asks for the same process many times in a row: the last answer, dropped

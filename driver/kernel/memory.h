@@ -55,6 +55,8 @@ class Scatterlist {
   void push_back(std::uint64_t address, std::uint32_t length) {
     e_.push_back({address, length, 0, 0});
   }
+  // No entries; the storage is kept for the next list built in it.
+  void clear() { e_.clear(); }
 
  private:
   std::vector<ScatterlistEntry> e_;

@@ -42,7 +42,7 @@ void push_split(Scatterlist& sg, std::uint64_t addr, std::uint64_t len, std::uin
 // The first `len` bytes of `sg` as a new list (the caller's list is never modified: it is
 // mapped and unmapped through this copy). False if `sg` is shorter than `len`.
 bool trim_sg(const Scatterlist& sg, std::uint64_t len, std::uint32_t max_seg, Scatterlist& out) {
-  out = Scatterlist();
+  out.clear();
   for (const auto& e : sg.entries()) {
     if (len == 0) break;
     const std::uint64_t n = std::min<std::uint64_t>(e.length, len);
@@ -163,7 +163,7 @@ Errc OmapAesDev::do_one_request(engine::CryptoEngine& /*engine*/, engine::Reques
   ++stats_.requests;
   trace(req.id, "do_one_req");
   if (cur_.req != nullptr) return Errc::Io;  // cannot happen: one request at a time (no retry support)
-  cur_ = Active{};
+  reset_active();
   cur_.req = &req;
   cur_.seq = next_seq_++;
   cur_.faults_at_start = k_.mmio_faults_in(res_.base, res_.size);
@@ -199,6 +199,19 @@ Errc OmapAesDev::do_one_request(engine::CryptoEngine& /*engine*/, engine::Reques
   return Errc::Ok;
 }
 
+void OmapAesDev::reset_active() {
+  // A fresh Active, but the scatterlists keep their storage: one request after the other
+  // builds its lists in it instead of allocating three vectors.
+  Scatterlist in = std::move(cur_.in_sg), out = std::move(cur_.out_sg), dst = std::move(cur_.dst_sg);
+  cur_ = Active{};
+  cur_.in_sg = std::move(in);
+  cur_.out_sg = std::move(out);
+  cur_.dst_sg = std::move(dst);
+  cur_.in_sg.clear();
+  cur_.out_sg.clear();
+  cur_.dst_sg.clear();
+}
+
 Errc OmapAesDev::omap_aes_prepare_req(SkcipherRequest& req) {
   const DriverParams& p = drv_.params();
   k_.charge_cycles(p.prepare_req_cycles +
@@ -206,7 +219,8 @@ Errc OmapAesDev::omap_aes_prepare_req(SkcipherRequest& req) {
                        static_cast<double>(kernel::sg_nents(req.src) + kernel::sg_nents(req.destination())));
   const std::uint32_t len = req.cryptlen;
   cur_.total = round_up_block(len);
-  Scatterlist in, out;
+  Scatterlist& in = trim_in_;
+  Scatterlist& out = trim_out_;
   if (!trim_sg(req.src, len, max_seg_, in) || !trim_sg(req.destination(), len, max_seg_, out))
     return Errc::Inval;
   cur_.dst_sg = out;
@@ -220,7 +234,7 @@ Errc OmapAesDev::omap_aes_prepare_req(SkcipherRequest& req) {
     cur_.in_buf = buf;
     kernel::sg_copy_to_buffer(k_, in, buf, len);
     if (padded) kernel::place_bytes(k_, buf + len, std::vector<std::uint8_t>(cur_.total - len, 0));
-    cur_.in_sg = Scatterlist();
+    cur_.in_sg.clear();
     push_split(cur_.in_sg, buf, cur_.total, max_seg_);
     ++stats_.bounced_in;
   } else {
@@ -231,7 +245,7 @@ Errc OmapAesDev::omap_aes_prepare_req(SkcipherRequest& req) {
     const std::uint64_t buf = k_.kmalloc(cur_.total);
     if (buf == 0) return Errc::NoMem;
     cur_.out_buf = buf;
-    cur_.out_sg = Scatterlist();
+    cur_.out_sg.clear();
     push_split(cur_.out_sg, buf, cur_.total, max_seg_);
     ++stats_.bounced_out;
   } else {

@@ -148,7 +148,11 @@ class OmapAesDev final : public engine::EngineDriver, public engine::MergeAdapte
     std::uint64_t pio_in = 0, pio_out = 0;    // PIO byte offsets
     unsigned long faults_at_start = 0;
   };
+  // The request's lists trimmed to its length (omap_aes_prepare_req), kept between requests
+  // for their storage.
+  kernel::Scatterlist trim_in_, trim_out_;
 
+  void reset_active();  // cur_ = Active{}, keeping the scatterlists' storage
   Errc omap_aes_prepare_req(SkcipherRequest& req);
   void count_multi_unit_mapping(const SkcipherRequest& req, const kernel::Scatterlist& in,
                                 const kernel::Scatterlist& out);

@@ -31,7 +31,7 @@ void ExecContext::charge(const sc_time& t) {
     return;
   }
   offset_ += t;
-  if (offset_ >= tlm::tlm_global_quantum::instance().get()) sync();
+  if (offset_ >= cpu_.global_quantum_) sync();
 }
 
 void ExecContext::charge_cycles(double cycles) { charge(cpu_.clock_.cycles(cycles)); }
@@ -123,6 +123,7 @@ Cpu::Cpu(sc_core::sc_module_name name, const CpuParams& params, TimingMode mode)
       mode_(mode),
       clock_(params.clock_mhz),
       quantum_(params.quantum_ns, sc_core::SC_NS),
+      global_quantum_(tlm::tlm_global_quantum::instance().get()),
       cores_(params.cores) {
   if (params.cores == 0 || !(params.clock_mhz > 0) || !(params.quantum_ns > 0)) {
     std::ostringstream msg;
@@ -261,8 +262,10 @@ void Cpu::irq_thread(unsigned core) {
     }
     ctx.charge_cycles(params_.irq_exit_cycles);
     ctx.sync();
-    // Let the interrupt controller settle what the handler's accesses changed.
-    sc_core::wait(SC_ZERO_TIME);
+    // Let the interrupt controller settle what the handler's accesses changed, if the line
+    // still reads high. A low line needs no delta: a rise made in this delta is announced by
+    // value_changed_event in the next one, when the delta wait would have read it too.
+    if (line.read()) sc_core::wait(SC_ZERO_TIME);
   }
 }
 

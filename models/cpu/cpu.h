@@ -282,6 +282,8 @@ class Cpu : public sc_core::sc_module {
   TimingMode mode_;
   Clock clock_;
   sc_core::sc_time quantum_;
+  // tlm_global_quantum's value, read on every fast-mode charge (instance() is a call each).
+  const sc_core::sc_time& global_quantum_;
   std::vector<Core> cores_;
   std::deque<std::unique_ptr<ExecContext>> contexts_;
   std::uint64_t next_seq_ = 0;
