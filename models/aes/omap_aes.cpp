@@ -451,8 +451,12 @@ unsigned int OmapAes::transport_dbg(tlm::tlm_generic_payload& trans) { return ba
 
 void OmapAes::settle() {
   const sc_time now = sc_core::sc_time_stamp();
-  if (resetting_ && reset_done_at_ <= now) resetting_ = false;
-  for (bool changed = true; changed;) {
+  bool moved = false;  // a transition made here
+  if (resetting_ && reset_done_at_ <= now) {
+    resetting_ = false;
+    moved = true;
+  }
+  for (bool changed = true; changed; moved |= changed) {
     changed = false;
     if (out_state_ == OutBuf::Reading && out_release_ <= now) {
       out_state_ = OutBuf::Empty;
@@ -475,7 +479,10 @@ void OmapAes::settle() {
       changed = true;
     }
   }
-  update_outputs();
+  // Every other change updates the outputs where it is made (register hooks, accept_block,
+  // consume_output_block, the resets, hang): without a transition here they are current
+  // (twice per access), unless observers follow the time-dependent fast-mode busy flag.
+  if (moved || observing_) update_outputs();
   // Re-arm at the earliest pending change (an sc_event keeps only its earliest notification;
   // each activation re-arms for the next one).
   sc_time next = sc_core::SC_ZERO_TIME;

@@ -32,6 +32,10 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
   // Called after every value change with the new value and the change's time (the annotated
   // time given to write_at, else sc_time_stamp()). Behaviour never depends on observers.
   using ChangeObserver = std::function<void(bool value, const sc_core::sc_time& at)>;
+  // Part of behaviour, unlike an observer: a sink that follows every edge in the writer's own
+  // delta without a process activation of its own (the sDMA's request latch). Called inside
+  // the writer's process, before the observers; it must not write this wire.
+  using EdgeListener = std::function<void(bool value)>;
 
   explicit LevelSignal(const char* name, bool initial = false)
       : sc_core::sc_object(name), value_(initial) {}
@@ -49,6 +53,7 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
     // Only events someone has asked for can have waiters (see wanted_).
     if (wanted_ & kChanged) changed_.notify(sc_core::SC_ZERO_TIME);
     if (wanted_ & (v ? kPosedge : kNegedge)) (v ? posedge_ : negedge_).notify(sc_core::SC_ZERO_TIME);
+    for (const EdgeListener& l : listeners_) l(v);
     for (const ChangeObserver& o : observers_) o(v, at);
   }
 
@@ -72,6 +77,7 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
   // Number of value changes so far (tests count request-line toggles with it).
   unsigned long edges() const { return edges_; }
   void add_change_observer(ChangeObserver o) { observers_.push_back(std::move(o)); }
+  void add_edge_listener(EdgeListener l) { listeners_.push_back(std::move(l)); }
 
  private:
   // The delta in which this write's events fire: the next one while a process runs (the
@@ -111,6 +117,7 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
   sc_dt::uint64 event_delta_ = ~sc_dt::uint64{0};
   sc_core::sc_time event_time_;
   mutable sc_core::sc_event changed_, posedge_, negedge_;  // mutable: see want()
+  std::vector<EdgeListener> listeners_;
   std::vector<ChangeObserver> observers_;
 };
 

@@ -1,6 +1,7 @@
 #include "models/sdma/omap_sdma.h"
 #include "models/core/observe.h"
 
+#include "models/core/level_signal.h"
 #include "models/core/report.h"
 #include "models/core/unit_burst.h"
 
@@ -66,9 +67,25 @@ OmapSdma::OmapSdma(sc_core::sc_module_name name, const SdmaParams& params, Timin
   declare_registers();
 
   SC_THREAD(port_thread);
-  SC_METHOD(watch_requests);
-  for (auto& line : dma_req) sensitive << line;
-  dont_initialize();
+  SC_METHOD(watch_requests);  // its first run arms it on watch_on_ (end_of_elaboration)
+}
+
+void OmapSdma::end_of_elaboration() {
+  // A LevelSignal line is followed edge by edge in the writer's delta, as the watcher one
+  // delta later would see it: no event and no watcher activation per edge (four per AES
+  // block), and the port samples without a delta wait where nothing else is due.
+  followed_.assign(dma_req.size(), false);
+  watch_on_ |= drop_ev_;
+  wake_on_ |= wake_;
+  for (unsigned n = 0; n < dma_req.size(); ++n) {
+    if (auto* wire = dynamic_cast<LevelSignal*>(dma_req[n].get_interface())) {
+      followed_[n] = true;
+      wire->add_edge_listener([this, n](bool level) { request_edge(n, level); });
+    } else {
+      watch_on_ |= dma_req[n]->value_changed_event();
+      wake_on_ |= dma_req[n]->value_changed_event();
+    }
+  }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -332,16 +349,49 @@ int OmapSdma::arbitrate() {
   return -1;
 }
 
+void OmapSdma::request_edge(unsigned line, bool level) {
+  // What watch_requests, one delta after the edge, would do, decided at the edge: the
+  // watcher sees the level at the end of the edge's delta against the level it saw before,
+  // so edges within one delta are judged together from the state before its first edge.
+  const sc_dt::uint64 delta = sc_core::sc_delta_count();
+  const sc_time now = sc_core::sc_time_stamp();
+  for (std::uint32_t m = enabled_mask_; m != 0; m &= m - 1) {
+    const unsigned ch = static_cast<unsigned>(__builtin_ctz(m));
+    Channel& c = ch_[ch];
+    if (c.request != line) continue;
+    if (c.edge_delta != delta || c.edge_time != now) {
+      c.edge_delta = delta;
+      c.edge_time = now;
+      c.base_level = c.last_level;
+      c.base_latched = c.latched;
+    } else if (!c.latched) {
+      c.base_latched = false;  // a grant consumed the latch since this delta's last edge
+    }
+    const bool rise = level && !c.base_level;
+    c.latched = c.base_latched || rise;
+    c.drop_pending = c.base_latched && rise;
+    c.last_level = level;
+    if (c.drop_pending) drop_ev_.notify(SC_ZERO_TIME);  // raised when the watcher would
+  }
+  if (port_idle_) wake_.notify(SC_ZERO_TIME);  // as the line's change event would wake it
+}
+
 void OmapSdma::watch_requests() {
-  // Runs one delta after any request line changed. A rising edge latches a request (so a
-  // short pulse is not lost); a second rising edge while the first is still latched (not
-  // yet serviced) is a DROP.
+  // Runs one delta after a watched request line changed. A rising edge latches a request (so
+  // a short pulse is not lost); a second rising edge while the first is still latched (not
+  // yet serviced) is a DROP. Followed lines were latched at their edge; only their DROP is
+  // raised here, one delta after it, as for a watched line.
   // Only enabled channels (a bit each): scanning all 32 on every line change cost ~10 % of
   // an accurate-mode run.
   for (std::uint32_t m = enabled_mask_; m != 0; m &= m - 1) {
     const unsigned ch = static_cast<unsigned>(__builtin_ctz(m));
     Channel& c = ch_[ch];
     if (c.request == 0) continue;
+    if (followed_[c.request]) {
+      if (c.drop_pending) raise_status(ch, r::kIrqDrop);
+      c.drop_pending = false;
+      continue;
+    }
     const bool level = line_high(ch);
     if (level && !c.last_level) {
       if (c.latched) raise_status(ch, r::kIrqDrop);
@@ -349,15 +399,13 @@ void OmapSdma::watch_requests() {
     }
     c.last_level = level;
   }
+  sc_core::next_trigger(watch_on_);
 }
 
 // ---------------------------------------------------------------------------------------
 // The port
 
 void OmapSdma::port_thread() {
-  // A member, not a local: a thread stack is never unwound at the end of simulation.
-  for (auto& line : dma_req) wake_on_ |= line.value_changed_event();
-  wake_on_ |= wake_;
   for (;;) {
     const int ch = arbitrate();
     if (ch < 0) {
@@ -372,7 +420,9 @@ void OmapSdma::port_thread() {
         }
       }
       if (future) wake_.notify(next - now);
+      port_idle_ = true;
       wait(wake_on_);
+      port_idle_ = false;
       continue;
     }
     const unsigned u = static_cast<unsigned>(ch);

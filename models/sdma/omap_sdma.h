@@ -142,6 +142,13 @@ class OmapSdma : public sc_core::sc_module {
     // Request-line tracking (DROP).
     bool latched = false;
     bool last_level = false;
+    // A line followed edge by edge (request_edge): the delta of its last edge, and the
+    // channel's latch and level before that delta's first edge (the watcher's view).
+    sc_core::sc_time edge_time{sc_core::SC_ZERO_TIME};
+    sc_dt::uint64 edge_delta = ~sc_dt::uint64{0};
+    bool base_level = false;
+    bool base_latched = false;
+    bool drop_pending = false;  // a rise while latched: DROP one delta later (watch_requests)
     std::uint64_t epoch = 0;  // changes at each start: in-flight units of an old run are dropped
     // Descriptor lists (CDP linked-list mode).
     bool linked = false;         // the block ends by loading the next descriptor (CNDP)
@@ -186,7 +193,9 @@ class OmapSdma : public sc_core::sc_module {
   bool line_high(unsigned ch) const;
   bool eligible(unsigned ch) const;
   int arbitrate();
-  void watch_requests();  // SC_METHOD: request edges, DROP
+  void end_of_elaboration() override;  // request lines: followed edge by edge, or watched
+  void request_edge(unsigned line, bool level);  // an edge of a LevelSignal request line
+  void watch_requests();  // SC_METHOD: edges of other lines, DROP
 
   // The port.
   void port_thread();
@@ -233,7 +242,13 @@ class OmapSdma : public sc_core::sc_module {
   std::uint64_t epoch_counter_ = 0;  // bumped by soft reset: in-flight units are dropped
   sc_core::sc_time reset_done_at_{sc_core::SC_ZERO_TIME};
   sc_core::sc_event wake_;
-  sc_core::sc_event_or_list wake_on_;  // any request-line change or wake_
+  sc_core::sc_event_or_list wake_on_;  // wake_ or a change of a watched (not followed) line
+  // Request lines bound to a LevelSignal are followed edge by edge (request_edge) without a
+  // process activation; any other is watched by watch_requests one delta after a change.
+  std::vector<bool> followed_;
+  sc_core::sc_event drop_ev_;           // a DROP to raise (watch_requests)
+  sc_core::sc_event_or_list watch_on_;  // drop_ev_ or a change of a watched line
+  bool port_idle_ = false;              // the port thread waits on wake_on_
   std::vector<unsigned char> buffer_;  // the channel FIFO of one unit
   // The port's one transaction at a time, reused (a new payload allocates on the heap).
   tlm::tlm_generic_payload port_trans_;

@@ -415,6 +415,57 @@ TEST(Sdma, DropWhenARequestArrivesWhileOneIsPending) {
   EXPECT_EQ(b.dev.unsolicited, 0u);
 }
 
+// A LevelSignal request line is followed edge by edge (no watcher activation); the latch and
+// DROP are what the watcher, one delta after the edges, decided: it saw the line's level at
+// the end of the edges' delta. Hand-worked: a pulse inside one delta is not seen (the line is
+// low again when the watcher looks) and moves nothing; a pulse over two deltas is latched
+// and moves one frame; a second rise while latched is a DROP one delta after that rise.
+void followed_line_pulse(bool same_delta) {
+  Bench b("b", TimingMode::Accurate);
+  b.dev.unit_bytes = 16;
+  const std::uint32_t src = kDramBase + 0x100;
+  const std::uint32_t csr1 = r::channel_reg(1, r::kCsr);
+  b.run([&] {
+    ChannelSetup s{1, ccr_mem_to_dev(r::kCcrFs), csdp32_bursts(r::kBurst16, r::kBurst16), 4, 4, src,
+                   static_cast<std::uint32_t>(kDevBase), r::kIrqDrop};
+    program(b.cpu, s);
+    enable(b.cpu, s);
+    wait(1, sc_core::SC_US);  // the channel is armed and idle
+    b.dev.req.write(true);
+    if (!same_delta) wait(sc_core::SC_ZERO_TIME);
+    b.dev.req.write(false);
+    wait(1, sc_core::SC_US);
+    if (same_delta) return;
+    // Over two deltas: latched, one frame moved, the request consumed.
+    EXPECT_EQ(b.dev.received.size(), 16u);
+    // Channel 0 keeps the port busy meanwhile (one long frame of single accesses).
+    ChannelSetup busy{0, ccr_mem_to_mem(), r::kDataType32, 1024, 1, kDramBase + 0x10000,
+                      kDramBase + 0x20000, 0};
+    program(b.cpu, busy);
+    enable(b.cpu, busy);
+    wait(1, sc_core::SC_US);
+    // Two rises with no service between them (the line falls in between): DROP, raised one
+    // delta after the second rise, not in its delta.
+    b.dev.req.write(true);
+    wait(sc_core::SC_ZERO_TIME);
+    b.dev.req.write(false);
+    wait(sc_core::SC_ZERO_TIME);
+    b.dev.req.write(true);
+    EXPECT_FALSE(b.dma.peek(csr1) & r::kIrqDrop);
+    wait(sc_core::SC_ZERO_TIME);
+    EXPECT_TRUE(b.dma.peek(csr1) & r::kIrqDrop);
+  });
+  EXPECT_EQ(b.dev.received.size(), same_delta ? 0u : 32u);
+  // (Over two deltas the latched pulse may be served after the line fell: the device then
+  // counts that access as unsolicited, depending on which thread runs first in that delta.)
+  if (same_delta) EXPECT_EQ(b.dev.unsolicited, 0u);
+}
+
+TEST(Sdma, FollowedLinePulseInsideOneDeltaIsNotSeen) { followed_line_pulse(true); }
+TEST(Sdma, FollowedLinePulseOverTwoDeltasLatchesAndARiseWhileLatchedDrops) {
+  followed_line_pulse(false);
+}
+
 TEST(Sdma, BusErrorStopsTheChannelOthersGoOn) {
   Bench b("b", TimingMode::Accurate);
   const std::uint32_t src0 = kDramBase + 0x1000, dst0 = kDramBase + 0x4000;
