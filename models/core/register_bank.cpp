@@ -45,7 +45,35 @@ void RegisterBank::on_beat(std::uint64_t offset, unsigned width, BeatWrite write
     if (width % 4 != 0 || find(offset + off) == nullptr)
       throw std::logic_error(std::string(owner_.name()) + ": a beat window must cover declared registers");
   }
-  beat_ = Beat{offset, width, std::move(write), std::move(read)};
+  beat_.offset = offset;
+  beat_.width = width;
+  beat_.write = std::move(write);
+  beat_.read = std::move(read);
+}
+
+void RegisterBank::on_beat_run(RunWrite write, RunRead read) {
+  if (beat_.width == 0) throw std::logic_error(std::string(owner_.name()) + ": run hooks need a beat window");
+  beat_.run_write = std::move(write);
+  beat_.run_read = std::move(read);
+}
+
+bool RegisterBank::run_beats(bool write, unsigned char* data, const UnitBurst& run, const sc_core::sc_time& start,
+                             const sc_core::sc_time& gap, unsigned& beats, sc_core::sc_time& stalled) {
+  if (write ? !beat_.run_write : !beat_.run_read) return false;
+  BeatRun r;
+  r.units = run.units;
+  r.line = run.line;
+  r.latency = latency_;
+  r.gap = gap;
+  r.time = start;
+  r.end = start + latency_;
+  if (!(write ? beat_.run_write(data, r) : beat_.run_read(data, r))) return false;
+  if (r.beats == 0 || r.beats > run.units) {
+    throw std::logic_error(std::string(owner_.name()) + ": a run hook took no beat or more than offered");
+  }
+  beats = r.beats;
+  stalled = r.stalled;
+  return true;
 }
 
 void RegisterBank::reset() {
@@ -115,7 +143,9 @@ void RegisterBank::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
   a.end = a.time + latency_;
   sc_core::sc_time stalled = sc_core::SC_ZERO_TIME;
   unsigned beats = 0;
-  for (unsigned pos = 0; pos < len; ++beats) {
+  const bool whole_run = beats_whole && run != nullptr && run->units > 1 &&
+                         run_beats(write, data, *run, a.time, gap, beats, stalled);
+  for (unsigned pos = whole_run ? len : 0; pos < len; ++beats) {
     if (beats != 0) {
       if (run != nullptr && run->more && !run->more()) break;
       a.time = a.end + gap;
