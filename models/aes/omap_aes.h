@@ -200,6 +200,7 @@ class OmapAes : public sc_core::sc_module {
 
   // Settles every state change due now, updates the outputs, re-arms the wake-up event.
   void settle();
+  bool nothing_to_settle() const;  // settle() would change nothing (fast mode, pipeline idle)
   void update_outputs();
   void warn_model(const std::string& what) const;
 

@@ -57,8 +57,11 @@ void RegisterBank::on_beat_run(RunWrite write, RunRead read) {
   beat_.run_read = std::move(read);
 }
 
-bool RegisterBank::run_beats(bool write, unsigned char* data, const UnitBurst& run, const sc_core::sc_time& start,
-                             const sc_core::sc_time& gap, unsigned& beats, sc_core::sc_time& stalled) {
+bool RegisterBank::run_beats(tlm::tlm_generic_payload& trans, UnitBurst& run, const sc_core::sc_time& start,
+                             sc_core::sc_time& delay) {
+  const bool write = trans.is_write();
+  unsigned char* data = trans.get_data_ptr();
+  const sc_core::sc_time& gap = run.gap;
   if (write ? !beat_.run_write : !beat_.run_read) return false;
   BeatRun r;
   r.units = run.units;
@@ -71,8 +74,10 @@ bool RegisterBank::run_beats(bool write, unsigned char* data, const UnitBurst& r
   if (r.beats == 0 || r.beats > run.units) {
     throw std::logic_error(std::string(owner_.name()) + ": a run hook took no beat or more than offered");
   }
-  beats = r.beats;
-  stalled = r.stalled;
+  // The delay b_transport adds for these beats, in the same arithmetic.
+  run.beats = r.beats;
+  delay += latency_ * static_cast<double>(r.beats) + r.stalled + gap * static_cast<double>(r.beats - 1);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
   return true;
 }
 
@@ -143,9 +148,8 @@ void RegisterBank::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
   a.end = a.time + latency_;
   sc_core::sc_time stalled = sc_core::SC_ZERO_TIME;
   unsigned beats = 0;
-  const bool whole_run = beats_whole && run != nullptr && run->units > 1 &&
-                         run_beats(write, data, *run, a.time, gap, beats, stalled);
-  for (unsigned pos = whole_run ? len : 0; pos < len; ++beats) {
+  if (beats_whole && run != nullptr && run->units > 1 && run_beats(trans, *run, a.time, delay)) return;
+  for (unsigned pos = 0; pos < len; ++beats) {
     if (beats != 0) {
       if (run != nullptr && run->more && !run->more()) break;
       a.time = a.end + gap;

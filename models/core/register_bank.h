@@ -216,9 +216,11 @@ class RegisterBank {
     RunWrite run_write;
     RunRead run_read;
   } beat_;
-  // A UnitBurst through the beat window handed to a run hook; false when none takes it.
-  bool run_beats(bool write, unsigned char* data, const UnitBurst& run, const sc_core::sc_time& start,
-                 const sc_core::sc_time& gap, unsigned& beats, sc_core::sc_time& stalled);
+  // A UnitBurst through the beat window handed to a run hook, which answers the whole
+  // transaction (beats, delay, response); false when none takes it. Out of line: it kept
+  // the per-word path of every other access slower.
+  [[gnu::noinline]] bool run_beats(tlm::tlm_generic_payload& trans, UnitBurst& run,
+                                   const sc_core::sc_time& start, sc_core::sc_time& delay);
 };
 
 }  // namespace aesvp
