@@ -108,6 +108,8 @@ void OmapAes::declare_registers() {
       regs::data_in_out(0), regs::kBlockBytes,
       [this](const unsigned char* d, RegAccess& a) { return write_data_in_block(d, a); },
       [this](unsigned char* d, RegAccess& a) { return read_data_out_block(d, a); });
+  bank_.on_beat_run([this](const unsigned char* d, BeatRun& run) { return write_data_in_run(d, run); },
+                    [this](unsigned char* d, BeatRun& run) { return read_data_out_run(d, run); });
   for (unsigned w = 0; w < 4; ++w) {
     bank_.add("TAG_OUT_" + std::to_string(w), regs::tag_out(w), Access::ReadOnly);  // GCM/CCM: not modelled
   }
@@ -315,10 +317,32 @@ void OmapAes::compute_fast_run() {
   const std::uint64_t n = fast_run_blocks_;
   fast_run_blocks_ = 0;
   if (n == 0) return;
-  engine_.process(fast_run_.data(), fast_run_.data(), n);
-  const std::size_t first = fast_queue_.size() - n;
-  for (std::size_t k = 0; k < n; ++k)
-    std::memcpy(fast_queue_[first + k].data.data(), &fast_run_[k * regs::kBlockBytes], regs::kBlockBytes);
+  std::uint8_t* run = fast_queue_.data(fast_queue_.size() - n);  // in place: input -> output
+  engine_.process(run, run, n);
+}
+
+std::size_t OmapAes::BlockQueue::append(std::size_t n) {
+  if (tail_ + n > ready_.size()) {
+    if (head_ != 0) {  // the queued blocks to the front first
+      std::memmove(bytes_.data(), bytes_.data() + head_ * kBytes, (tail_ - head_) * kBytes);
+      std::copy(ready_.begin() + head_, ready_.begin() + tail_, ready_.begin());
+      tail_ -= head_;
+      head_ = 0;
+    }
+    if (tail_ + n > ready_.size()) {
+      const std::size_t blocks = std::max(tail_ + n, 2 * ready_.size());
+      ready_.resize(blocks);
+      bytes_.resize(blocks * kBytes);
+    }
+  }
+  const std::size_t k = tail_ - head_;
+  tail_ += n;
+  return k;
+}
+
+void OmapAes::BlockQueue::pop(std::size_t n) {
+  head_ += n;
+  if (head_ == tail_) head_ = tail_ = 0;  // empty: start again at the front
 }
 
 void OmapAes::write_data_in(unsigned addressed, const RegAccess& a) {
@@ -346,24 +370,8 @@ void OmapAes::accept_block(const AesBlock& in, const sc_time& arrival) {
   }
   ++blocks_in_;
   if (fast_path()) {
-    // Elastic buffers: the core runs the blocks back to back. Inside a DATA_IN burst the
-    // data waits for the burst's end (compute_fast_run), the time does not.
     const bool was_empty = fast_queue_.empty();
-    ComputedBlock c;
-    sc_time core;
-    if (fast_run_open_) {
-      core = time_block(fast_run_blocks_);
-      // Grow only: a resize per block would zero-fill each new block before the copy.
-      const std::size_t needed = (fast_run_blocks_ + 1) * regs::kBlockBytes;
-      if (fast_run_.size() < needed) fast_run_.resize(needed);
-      std::memcpy(&fast_run_[fast_run_blocks_ * regs::kBlockBytes], in.data(), regs::kBlockBytes);
-      ++fast_run_blocks_;
-    } else {
-      core = compute_block(in, c.data);
-    }
-    c.ready = std::max(arrival, fast_core_free_) + core;
-    fast_core_free_ = c.ready;
-    fast_queue_.push_back(c);
+    queue_fast_block(in.data(), arrival);
     // The outputs change only with the first block queued or the last one C_LENGTH allows.
     if (!was_empty && blocks_in_ != length_blocks_ && !observing_) return;
   } else {
@@ -374,8 +382,28 @@ void OmapAes::accept_block(const AesBlock& in, const sc_time& arrival) {
   update_outputs();  // lowers dma_req_in inside the servicing write
 }
 
+void OmapAes::queue_fast_block(const std::uint8_t* in, const sc_time& arrival) {
+  // Elastic buffers: the core runs the blocks back to back. Inside a DATA_IN burst the
+  // data waits for the burst's end (compute_fast_run), the time does not.
+  const std::size_t k = fast_queue_.append(1);
+  sc_time core;
+  if (fast_run_open_) {
+    core = time_block(fast_run_blocks_++);
+    std::memcpy(fast_queue_.data(k), in, regs::kBlockBytes);
+  } else {
+    core = time_block(0);
+    engine_.process(in, fast_queue_.data(k), 1);
+  }
+  fast_core_free_ = std::max(arrival, fast_core_free_) + core;
+  fast_queue_.ready(k) = fast_core_free_;
+}
+
 std::uint32_t OmapAes::peek_data_out(unsigned word) const {
-  if (!fast_queue_.empty()) return block_word(fast_queue_.front().data, word);
+  if (!fast_queue_.empty()) {
+    std::uint32_t v;
+    std::memcpy(&v, fast_queue_.data(0) + 4 * word, 4);
+    return v;
+  }
   if (out_state_ != OutBuf::Empty) return block_word(out_block_, word);
   return 0;
 }
@@ -408,12 +436,56 @@ bool OmapAes::read_data_out_block(unsigned char* data, RegAccess& a) {
   return true;
 }
 
+bool OmapAes::write_data_in_run(const unsigned char* data, BeatRun& run) {
+  // The frame-by-frame run goes on while dma_req_in is high: until C_LENGTH (fast path).
+  if (!fast_run_open_ || in_next_ != 0 || observing_ || run.line != &dma_req_in.read() ||
+      !can_take_input())
+    return false;
+  const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(run.units, length_blocks_ - blocks_in_));
+  const std::size_t first = fast_queue_.append(n);
+  std::memcpy(fast_queue_.data(first), data, n * regs::kBlockBytes);  // computed at the burst's end
+  std::memcpy(data_in_words_, data + (n - 1) * regs::kBlockBytes, regs::kBlockBytes);
+  for (std::size_t k = 0; k < n; ++k) {
+    if (k != 0) run.next_beat();
+    ++blocks_in_;
+    // Each block arrives at its beat's end, as accept_block times it.
+    fast_core_free_ = std::max(run.end, fast_core_free_) + time_block(fast_run_blocks_++);
+    fast_queue_.ready(first + k) = fast_core_free_;
+    // The outputs change with the first block queued and the last one C_LENGTH allows only.
+    if (first + k == 0 || blocks_in_ == length_blocks_) update_outputs();
+  }
+  run.beats = static_cast<unsigned>(n);
+  return true;
+}
+
+bool OmapAes::read_data_out_run(unsigned char* data, BeatRun& run) {
+  // The frame-by-frame run goes on while dma_req_out is high: until the queue is empty.
+  const bool req_out = (sysconfig_reg_->get() & regs::kSysconfigDmaReqDataOutEn) != 0 && !hung_;
+  if (out_next_ != 0 || observing_ || fast_queue_.empty() || !req_out ||
+      run.line != &dma_req_out.read())
+    return false;
+  const std::size_t n = std::min<std::size_t>(run.units, fast_queue_.size());
+  std::memcpy(data, fast_queue_.data(0), n * regs::kBlockBytes);
+  for (std::size_t k = 0; k < n; ++k) {
+    if (k != 0) run.next_beat();
+    const sc_time& ready = fast_queue_.ready(k);
+    if (ready > run.time) run.stall(ready - run.time);  // the beat waits for its block
+  }
+  fast_queue_.pop(n);
+  blocks_out_ += n;
+  // Reading changes the outputs only when the queue runs empty, which can only be at the
+  // run's last block: one update instead of one per block.
+  update_outputs();
+  run.beats = static_cast<unsigned>(n);
+  return true;
+}
+
 void OmapAes::consume_output_block(RegAccess& a) {
   // Reading DATA_OUT_3 consumes the output block.
   if (!fast_queue_.empty()) {
-    const sc_time ready = fast_queue_.front().ready;
+    const sc_time ready = fast_queue_.ready(0);
     if (ready > a.time) a.stall += ready - a.time;  // the beat waits for the block
-    fast_queue_.pop_front();
+    fast_queue_.pop(1);
     ++blocks_out_;
   } else if (out_state_ == OutBuf::Full) {
     out_state_ = OutBuf::Reading;
@@ -427,8 +499,16 @@ void OmapAes::consume_output_block(RegAccess& a) {
 
 // --- Transport and settling ----------------------------------------------------------------------
 
+bool OmapAes::nothing_to_settle() const {
+  // Fast mode with the accurate pipeline idle: nothing changes with time that an output or a
+  // register shows (the fast queue's blocks are there, ready or not), and every register hook
+  // that changes an output updates it. Observers want the core's idle time: settle then.
+  return mode_ == TimingMode::Fast && !observing_ && !resetting_ && in_state_ == InBuf::Empty &&
+         !core_busy_ && out_state_ == OutBuf::Empty;
+}
+
 void OmapAes::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
-  settle();  // the access sees the settled state of now
+  if (!nothing_to_settle()) settle();  // the access sees the settled state of now
   // A write burst that only touches DATA_IN (a DMA run of frames, or one block): its blocks
   // are computed in one engine call at its end. No other register runs a hook meanwhile.
   const std::uint64_t addr = trans.get_address();
@@ -444,7 +524,7 @@ void OmapAes::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
   }
   fast_run_open_ = false;
   compute_fast_run();
-  settle();
+  if (!nothing_to_settle()) settle();
 }
 
 unsigned int OmapAes::transport_dbg(tlm::tlm_generic_payload& trans) { return bank_.transport_dbg(trans); }

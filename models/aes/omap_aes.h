@@ -22,7 +22,6 @@
 
 #include <cstdint>
 #include <functional>
-#include <deque>
 #include <string>
 #include <vector>
 
@@ -132,9 +131,25 @@ class OmapAes : public sc_core::sc_module {
  private:
   enum class InBuf { Empty, Loading, Full };
   enum class OutBuf { Empty, Full, Reading };
-  struct ComputedBlock {
-    AesBlock data;
-    sc_core::sc_time ready;
+  // Fast mode's elastic queue of blocks and their ready times, contiguous so that a run of
+  // blocks goes in, through the engine and out with one copy each (no node per block).
+  class BlockQueue {
+   public:
+    bool empty() const { return head_ == tail_; }
+    std::size_t size() const { return tail_ - head_; }
+    // Appends `n` blocks (data and times to be filled in); returns the first one's index.
+    std::size_t append(std::size_t n);
+    std::uint8_t* data(std::size_t k) { return &bytes_[(head_ + k) * kBytes]; }  // k-th queued
+    const std::uint8_t* data(std::size_t k) const { return &bytes_[(head_ + k) * kBytes]; }
+    sc_core::sc_time& ready(std::size_t k) { return ready_[head_ + k]; }
+    void pop(std::size_t n);
+    void clear() { head_ = tail_ = 0; }
+
+   private:
+    static constexpr std::size_t kBytes = 16;
+    std::vector<std::uint8_t> bytes_;  // grows only: no fill per block
+    std::vector<sc_core::sc_time> ready_;
+    std::size_t head_ = 0, tail_ = 0;
   };
 
   void declare_registers();
@@ -156,6 +171,13 @@ class OmapAes : public sc_core::sc_module {
   // is inside a block (the words then go one by one).
   bool write_data_in_block(const unsigned char* data, const RegAccess& a);
   bool read_data_out_block(unsigned char* data, RegAccess& a);
+  // Fast mode: a DMA run of frames (UnitBurst) through the data window in one call, as many
+  // blocks as the frame-by-frame run would move; false where that run needs the per-block
+  // path (FIFO pointer inside a block, another request line, observers, nothing to move).
+  bool write_data_in_run(const unsigned char* data, BeatRun& run);
+  bool read_data_out_run(unsigned char* data, BeatRun& run);
+  // Queues one block of the fast path (its time now, its data in the open run or computed).
+  void queue_fast_block(const std::uint8_t* in, const sc_core::sc_time& arrival);
   std::uint32_t peek_data_out(unsigned word) const;
   std::uint32_t ctrl_value() const;
   std::uint32_t irq_status() const;
@@ -172,12 +194,13 @@ class OmapAes : public sc_core::sc_module {
   // XTS initial tweak made ready first); counts it in the statistics.
   sc_core::sc_time time_block(std::uint64_t ahead);
   sc_core::sc_time compute_block(const AesBlock& in, AesBlock& out);  // returns its core time
-  void compute_fast_run();  // the blocks of fast_run_ in one engine call
+  void compute_fast_run();  // the open run's blocks (the queue's last ones) in one engine call
   void load_keys();
   void flush_pipeline();
 
   // Settles every state change due now, updates the outputs, re-arms the wake-up event.
   void settle();
+  bool nothing_to_settle() const;  // settle() would change nothing (fast mode, pipeline idle)
   void update_outputs();
   void warn_model(const std::string& what) const;
 
@@ -216,14 +239,13 @@ class OmapAes : public sc_core::sc_module {
   AesBlock out_block_{};
 
   // Fast mode: elastic queue of computed blocks with their ready times.
-  std::deque<ComputedBlock> fast_queue_;
+  BlockQueue fast_queue_;
   sc_core::sc_time fast_core_free_;
   // Fast mode, a write burst into DATA_IN (a DMA run of frames): the blocks are timed as they
   // arrive but computed together, in one engine call, when the transaction ends. Until then
-  // the last fast_run_blocks_ entries of fast_queue_ hold no data; their input is in fast_run_.
+  // the last fast_run_blocks_ entries of fast_queue_ hold their input.
   bool fast_run_open_ = false;
   std::uint64_t fast_run_blocks_ = 0;
-  std::vector<std::uint8_t> fast_run_;
 
   // Soft reset.
   bool resetting_ = false;

@@ -45,7 +45,40 @@ void RegisterBank::on_beat(std::uint64_t offset, unsigned width, BeatWrite write
     if (width % 4 != 0 || find(offset + off) == nullptr)
       throw std::logic_error(std::string(owner_.name()) + ": a beat window must cover declared registers");
   }
-  beat_ = Beat{offset, width, std::move(write), std::move(read)};
+  beat_.offset = offset;
+  beat_.width = width;
+  beat_.write = std::move(write);
+  beat_.read = std::move(read);
+}
+
+void RegisterBank::on_beat_run(RunWrite write, RunRead read) {
+  if (beat_.width == 0) throw std::logic_error(std::string(owner_.name()) + ": run hooks need a beat window");
+  beat_.run_write = std::move(write);
+  beat_.run_read = std::move(read);
+}
+
+bool RegisterBank::run_beats(tlm::tlm_generic_payload& trans, UnitBurst& run, const sc_core::sc_time& start,
+                             sc_core::sc_time& delay) {
+  const bool write = trans.is_write();
+  unsigned char* data = trans.get_data_ptr();
+  const sc_core::sc_time& gap = run.gap;
+  if (write ? !beat_.run_write : !beat_.run_read) return false;
+  BeatRun r;
+  r.units = run.units;
+  r.line = run.line;
+  r.latency = latency_;
+  r.gap = gap;
+  r.time = start;
+  r.end = start + latency_;
+  if (!(write ? beat_.run_write(data, r) : beat_.run_read(data, r))) return false;
+  if (r.beats == 0 || r.beats > run.units) {
+    throw std::logic_error(std::string(owner_.name()) + ": a run hook took no beat or more than offered");
+  }
+  // The delay b_transport adds for these beats, in the same arithmetic.
+  run.beats = r.beats;
+  delay += latency_ * static_cast<double>(r.beats) + r.stalled + gap * static_cast<double>(r.beats - 1);
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+  return true;
 }
 
 void RegisterBank::reset() {
@@ -115,6 +148,7 @@ void RegisterBank::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
   a.end = a.time + latency_;
   sc_core::sc_time stalled = sc_core::SC_ZERO_TIME;
   unsigned beats = 0;
+  if (beats_whole && run != nullptr && run->units > 1 && run_beats(trans, *run, a.time, delay)) return;
   for (unsigned pos = 0; pos < len; ++beats) {
     if (beats != 0) {
       if (run != nullptr && run->more && !run->more()) break;

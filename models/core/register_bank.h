@@ -20,6 +20,8 @@
 
 namespace aesvp {
 
+struct UnitBurst;
+
 enum class Access { ReadOnly, WriteOnly, ReadWrite };
 
 // One word of a bus access as a register hook sees it. Hooks keep no per-transaction state
@@ -117,6 +119,30 @@ Register::WriteHook acts_on(F f) {
   };
 }
 
+// A run of beats offered to a run hook (RegisterBank::on_beat_run). On entry `time` and `end`
+// are the first beat's; the hook moves to each further beat it takes with next_beat(), adds a
+// beat's wait with stall(), and reports the count in `beats` (at least 1 when it accepts).
+struct BeatRun {
+  unsigned units = 0;                     // beats on offer; the data holds units x width bytes
+  const bool* line = nullptr;             // UnitBurst::line: the request line pacing the run
+  sc_core::sc_time latency;               // the bank's access latency per beat
+  sc_core::sc_time gap;                   // from the end of one beat to the start of the next
+  sc_core::sc_time time;                  // start of the current beat (the first on entry)
+  sc_core::sc_time end;                   // end of the current beat, its stall included
+  unsigned beats = 0;                     // answer: beats taken
+  sc_core::sc_time stalled;               // answer: their stalls summed (kept by stall())
+
+  void next_beat() {
+    time = end + gap;
+    end = time + latency;
+  }
+  // The current beat waits `t` more (a FIFO read whose data is not ready yet).
+  void stall(const sc_core::sc_time& t) {
+    end += t;
+    stalled += t;
+  }
+};
+
 class RegisterBank {
  public:
   // `owner` names the device in reports; `size` is the width of its address window.
@@ -152,6 +178,16 @@ class RegisterBank {
   using BeatRead = std::function<bool(unsigned char* data, RegAccess& a)>;
   void on_beat(std::uint64_t offset, unsigned width, BeatWrite write, BeatRead read);
 
+  // A run of beats through the beat window in one call: a UnitBurst of the window's width
+  // is offered whole to a run hook, which takes as many beats as the unit-by-unit transfer
+  // would have made (it knows where the initiator's request line falls: BeatRun::line) and
+  // reports them with their stalls. The beats' times are the bank's arithmetic (BeatRun's
+  // beat clock): beat k + 1 starts `gap` after beat k ended, stall included. A hook returns
+  // false to decline the run (the bank then goes beat by beat, asking UnitBurst::more()).
+  using RunWrite = std::function<bool(const unsigned char* data, BeatRun& run)>;
+  using RunRead = std::function<bool(unsigned char* data, BeatRun& run)>;
+  void on_beat_run(RunWrite write, RunRead read);
+
   // Latency of one bus access (one beat of the streaming width), added to the delay.
   void set_access_latency(const sc_core::sc_time& t) { latency_ = t; }
   const sc_core::sc_time& access_latency() const { return latency_; }
@@ -177,7 +213,14 @@ class RegisterBank {
     unsigned width = 0;  // 0: no window
     BeatWrite write;
     BeatRead read;
+    RunWrite run_write;
+    RunRead run_read;
   } beat_;
+  // A UnitBurst through the beat window handed to a run hook, which answers the whole
+  // transaction (beats, delay, response); false when none takes it. Out of line: it kept
+  // the per-word path of every other access slower.
+  [[gnu::noinline]] bool run_beats(tlm::tlm_generic_payload& trans, UnitBurst& run,
+                                   const sc_core::sc_time& start, sc_core::sc_time& delay);
 };
 
 }  // namespace aesvp

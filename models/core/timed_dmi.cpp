@@ -45,6 +45,16 @@ bool TimedDmi::access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* d
   return true;
 }
 
+bool TimedDmi::copy(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, std::uint64_t len) {
+  if (cmd != tlm::TLM_READ_COMMAND && cmd != tlm::TLM_WRITE_COMMAND) return false;
+  const Window* w = window(cmd, addr, len);
+  if (w == nullptr) return false;
+  unsigned char* mem = w->grant.get_dmi_ptr() + (addr - w->grant.get_start_address());
+  if (cmd == tlm::TLM_WRITE_COMMAND) std::memcpy(mem, data, len);
+  else std::memcpy(data, mem, len);
+  return true;
+}
+
 void TimedDmi::learn(tlm::tlm_fw_transport_if<>& fw, tlm::tlm_generic_payload& t,
                      const sc_core::sc_time& latency) {
   const tlm::tlm_command cmd = t.get_command();

@@ -26,6 +26,9 @@ class TimedDmi {
   // access or the latency of this command and length is not known yet.
   bool access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, unsigned len,
               sc_core::sc_time& delay);
+  // Copies `len` bytes as access() does but adds no time: for a caller that times a run of
+  // accesses itself from latency(). False (nothing done) when no grant covers the range.
+  bool copy(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, std::uint64_t len);
   // The latency access() adds for one `len`-byte access of this command inside
   // [addr, addr + span), when a grant covers that whole range; nullptr otherwise.
   const sc_core::sc_time* latency(tlm::tlm_command cmd, std::uint64_t addr, std::uint64_t span,

@@ -7,6 +7,9 @@
 // to it, so the target sees each beat at the time a unit-by-unit transfer would bring it.
 // Before each beat after the first the target asks `more()`: false ends the run there (the
 // initiator's request line fell), with an OK response. `beats` reports the beats done.
+// `line`, when the initiator has one, is the value of the request line that paces the run: a
+// target that drives that very line itself knows where it falls and may take the run in one
+// call without asking more() per beat (RegisterBank::on_beat_run).
 #pragma once
 
 #include <systemc>
@@ -20,6 +23,7 @@ struct UnitBurst : tlm::tlm_extension<UnitBurst> {
   unsigned units = 0;
   sc_core::sc_time gap{sc_core::SC_ZERO_TIME};
   std::function<bool()> more;
+  const bool* line = nullptr;
   unsigned beats = 0;
 
   tlm::tlm_extension_base* clone() const override { return new UnitBurst(*this); }

@@ -564,9 +564,9 @@ OmapSdma::StepResult OmapSdma::run_frames(unsigned ch, std::uint32_t frames, sc_
   const sc_time dev_cost = transaction_cost(c.cen);
   buffer_.resize(std::size_t{frames} * bytes);
   auto copy_memory = [&](std::uint32_t n) {
-    sc_time ignored = SC_ZERO_TIME;  // timed through mem_side
-    for (unsigned off = 0; off < n * bytes; off += chunk)
-      dmi_.access(mem_cmd, mem + off, buffer_.data() + off, chunk, ignored);
+    // The frames' chunks are contiguous in one grant (run_length): one copy, timed through
+    // mem_side.
+    dmi_.copy(mem_cmd, mem, buffer_.data(), std::uint64_t{n} * bytes);
   };
   if (to_device) copy_memory(frames);
 
@@ -575,6 +575,9 @@ OmapSdma::StepResult OmapSdma::run_frames(unsigned ch, std::uint32_t frames, sc_
   run.units = frames;
   run.gap = unit_overhead() + mem_side + dev_cost;
   run.more = [this, ch] { return ch_[ch].enabled && line_high(ch); };
+  // The channel stays enabled during the transaction, so the line alone paces the run: a
+  // target that drives it may take the run in one call.
+  if (c.request != 0 && c.request < dma_req.size()) run.line = &dma_req[c.request].read();
   tlm::tlm_generic_payload& t = port_trans_;
   t.set_command(to_device ? tlm::TLM_WRITE_COMMAND : tlm::TLM_READ_COMMAND);
   t.set_address(dev);
@@ -603,15 +606,7 @@ OmapSdma::StepResult OmapSdma::run_frames(unsigned ch, std::uint32_t frames, sc_
     delay += mem_side;  // the last frame's memory writes
   }
   stats_[ch].transactions += std::uint64_t{done} * (bytes / chunk + 1);
-  // Frames before the last: progress and (not interrupting) status at once, as the
-  // frame-by-frame chain applies them.
-  for (std::uint32_t f = 0; f + 1 < done; ++f) {
-    StepResult mid;
-    mid.elements = c.cen;
-    mid.bytes = bytes;
-    unit_status(c, c.cen, mid);
-    finish_step(ch, mid, true);
-  }
+  finish_frames(ch, done - 1, bytes);  // frames before the last: progress and status at once
   res.elements = c.cen;
   res.bytes = bytes;
   unit_status(c, c.cen, res);
@@ -658,6 +653,30 @@ void OmapSdma::finish_step(unsigned ch, const StepResult& res, bool current) {
     stop_channel(ch);  // ENABLE cleared by hardware at the end of the block (or list)
   }
   raise_status(ch, status);
+}
+
+void OmapSdma::finish_frames(unsigned ch, std::uint32_t n, unsigned bytes) {
+  if (n == 0) return;
+  Channel& c = ch_[ch];
+  ChannelStats& st = stats_[ch];
+  // None of the n frames is the block's last, so each raises the same status bits (HALF_FRAME,
+  // FRAME, PACKET), none of them interrupting (run_length), and takes no port time of its
+  // own (the run's last frame carries the run's duration).
+  StepResult frame;
+  unit_status(c, c.cen, frame);
+  const std::uint64_t moved = std::uint64_t{n} * bytes;
+  st.units += n;
+  st.frames += n;
+  st.bytes += moved;
+  if (c.src_inc) c.src += moved;
+  if (c.dst_inc) c.dst += moved;
+  c.frames_done += n;
+  const ChannelRegs& cr = cregs_[ch];
+  cr.csac->set(static_cast<std::uint32_t>(c.src));
+  cr.cdac->set(static_cast<std::uint32_t>(c.dst));
+  cr.ccen->set(c.elem_in_frame);
+  cr.ccfn->set(c.frames_done);
+  if (c.enabled) raise_status(ch, frame.status);
 }
 
 bool OmapSdma::access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data,

@@ -221,6 +221,9 @@ class OmapSdma : public sc_core::sc_module {
   // last and returns the last one's result, as run_step would have.
   StepResult run_frames(unsigned ch, std::uint32_t frames, sc_core::sc_time& delay);
   void finish_step(unsigned ch, const StepResult& r, bool current);
+  // What finish_step does for `n` whole frames of `bytes` that are not the block's last (the
+  // frames of a run before its last one), applied at once.
+  void finish_frames(unsigned ch, std::uint32_t n, unsigned bytes);
   bool access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, unsigned len,
               sc_core::sc_time& delay, unsigned ch);
   void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);

@@ -4,6 +4,7 @@
 // measured tolerance in fast mode).
 #include "models/aes/aes_dma_pipeline.h"
 #include "models/aes/tests/omap_aes_test_bench.h"
+#include "models/core/unit_burst.h"
 
 #include <cmath>
 #include <iostream>
@@ -104,6 +105,97 @@ void all_modes(TimingMode mode, unsigned burst) {
 TEST(OmapAesDma, AllModesAndKeySizesAccurate) { all_modes(TimingMode::Accurate, 1); }
 TEST(OmapAesDma, AllModesAndKeySizesFast) { all_modes(TimingMode::Fast, 1); }
 TEST(OmapAesDma, AllModesAndKeySizesFastFifoBursts) { all_modes(TimingMode::Fast, 8); }
+
+// Fast mode, a DMA run of frames (UnitBurst) paced by the AES's own request line is taken in
+// one call (RegisterBank::on_beat_run): the same beats, delays, request-line edges and output
+// as the frame-by-frame run that asks the line before every frame; and OpenSSL's output.
+struct RunResult {
+  Bytes out;
+  unsigned in_beats = 0, out_beats[2] = {0, 0};
+  sc_time in_delay, out_delay[2];
+  unsigned long in_edges = 0, out_edges = 0;
+  unsigned asked = 0;  // more() calls
+};
+
+RunResult run_request(AesTestBench& b, bool one_call, const Bytes& key1, const Bytes& key2, const Bytes& iv,
+                      const Bytes& in) {
+  const std::uint32_t enables = regs::kSysconfigDmaReqDataInEn | regs::kSysconfigDmaReqDataOutEn;
+  write_context(b.cpu, key1, key2, iv, ctrl_for(Mode::Xts, true, 8 * static_cast<unsigned>(key1.size())));
+  b.cpu.write(regs::kCLength0, static_cast<std::uint32_t>(in.size()));
+  b.cpu.write(regs::kCLength1, 0);
+  b.cpu.write(regs::kSysconfig, enables);
+  RunResult r;
+  const unsigned long in_edges = b.req_in_line.edges(), out_edges = b.req_out_line.edges();
+  // 12 frames offered to the writes (C_LENGTH takes 8), 5 to each read.
+  auto burst = [&](tlm::tlm_command cmd, unsigned char* data, unsigned offered, LevelSignal& line,
+                   sc_time& delay) {
+    UnitBurst run;
+    run.units = offered;
+    run.gap = sc_time(30, sc_core::SC_NS);
+    run.more = [&] { return ++r.asked, line.read(); };
+    if (one_call) run.line = &line.read();
+    tlm::tlm_generic_payload t;
+    t.set_command(cmd);
+    t.set_address(regs::data_in_out(0));
+    t.set_data_ptr(data);
+    t.set_data_length(16);
+    t.set_streaming_width(16);
+    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    t.set_extension(&run);
+    b.cpu.socket->b_transport(t, delay);
+    t.clear_extension(&run);
+    EXPECT_EQ(t.get_response_status(), tlm::TLM_OK_RESPONSE);
+    return run.beats;
+  };
+  Bytes buf(16 * 12);
+  std::memcpy(buf.data(), in.data(), in.size());
+  r.in_beats = burst(tlm::TLM_WRITE_COMMAND, buf.data(), 12, b.req_in_line, r.in_delay);
+  // The reads start at once, while the core still works: their beats stall.
+  r.out.resize(in.size());
+  std::size_t got = 0;
+  for (unsigned k = 0; k < 2; ++k) {
+    Bytes o(16 * 5);
+    r.out_beats[k] = burst(tlm::TLM_READ_COMMAND, o.data(), 5, b.req_out_line, r.out_delay[k]);
+    std::memcpy(r.out.data() + got, o.data(), std::min<std::size_t>(16 * r.out_beats[k], in.size() - got));
+    got += 16 * r.out_beats[k];
+  }
+  r.in_edges = b.req_in_line.edges() - in_edges;
+  r.out_edges = b.req_out_line.edges() - out_edges;
+  sc_core::wait(sc_time(10, sc_core::SC_US));  // the core idle again before the next request
+  b.cpu.write(regs::kSysconfig, 0);
+  return r;
+}
+
+TEST(OmapAesDmaRuns, RunInOneCallMatchesFrameByFrame) {
+  AesTestBench b(AesParams{}, TimingMode::Fast);
+  b.run([&] {
+    std::mt19937 rng(12);
+    const Bytes key1 = random_bytes(rng, 32), key2 = random_bytes(rng, 32), iv = random_bytes(rng, 16);
+    const Bytes in = random_bytes(rng, 16 * 8);  // C_LENGTH: 8 blocks
+    const RunResult frames = run_request(b, false, key1, key2, iv, in);
+    const RunResult whole = run_request(b, true, key1, key2, iv, in);
+    const Bytes ref = reference(Mode::Xts, key1, key2, iv, in, true);
+    EXPECT_EQ(frames.out, ref);
+    EXPECT_EQ(whole.out, ref);
+    // Writes: 8 of 12 frames (the line falls at C_LENGTH); reads 5 of 5, then 3 (the queue empties).
+    EXPECT_EQ(whole.in_beats, 8u);
+    EXPECT_EQ(whole.out_beats[0], 5u);
+    EXPECT_EQ(whole.out_beats[1], 3u);
+    EXPECT_EQ(frames.in_beats, whole.in_beats);
+    EXPECT_EQ(frames.out_beats[0], whole.out_beats[0]);
+    EXPECT_EQ(frames.out_beats[1], whole.out_beats[1]);
+    EXPECT_EQ(frames.in_delay, whole.in_delay);
+    EXPECT_EQ(frames.out_delay[0], whole.out_delay[0]);
+    EXPECT_EQ(frames.out_delay[1], whole.out_delay[1]);
+    EXPECT_EQ(frames.in_edges, whole.in_edges);
+    EXPECT_EQ(frames.out_edges, whole.out_edges);
+    // The reads started while the core still worked: they waited (more than 5 beats' latency
+    // and gaps).
+    EXPECT_GT(whole.out_delay[0], 5 * b.aes.access_latency() + 4 * sc_time(30, sc_core::SC_NS));
+    EXPECT_GT(frames.asked, 0u);
+    EXPECT_EQ(whole.asked, 0u);
+  });
+}
 
 // A 4 KiB transfer: simulated time against aes_dma_transfer_ps().
 struct TimingResult {

@@ -250,6 +250,89 @@ TEST(RegisterBank, BeatWindowTakesWholeBeatsOrDeclines) {
   EXPECT_THROW(dev.bank.on_beat(0x08, 16, nullptr, nullptr), std::logic_error);  // a hole in it
 }
 
+// A run hook takes a UnitBurst through the beat window in one call: the beat times it walks
+// are the bank's (gap after each beat's end, stalls included), the bank never asks more(),
+// and the transport delay covers the beats the hook took. Hand-worked: latency 10 ns, gap
+// 30 ns, start at 100 ns.
+TEST(RegisterBank, RunHookTakesTheRunAtTheBanksBeatTimes) {
+  Device dev("dev");
+  unsigned beat_calls = 0;
+  dev.bank.on_beat(
+      0x10, 16, [&](const unsigned char*, RegAccess&) { return ++beat_calls, true; },
+      [&](unsigned char*, RegAccess&) { return ++beat_calls, true; });
+  std::vector<sc_time> starts, ends;
+  bool decline_writes = false;
+  dev.bank.on_beat_run(
+      [&](const unsigned char*, BeatRun& run) {
+        if (decline_writes) return false;
+        for (run.beats = 0; run.beats < 2; ++run.beats) {  // two beats of those on offer
+          if (run.beats != 0) run.next_beat();
+          starts.push_back(run.time);
+          ends.push_back(run.end);
+        }
+        return true;
+      },
+      [&](unsigned char* d, BeatRun& run) {
+        // Blocks ready at 0, 150 and 220 ns: beat 1 waits 10 ns, beat 2 waits 30 ns.
+        const sc_time ready[3] = {SC_ZERO_TIME, sc_time(150, SC_NS), sc_time(220, SC_NS)};
+        for (run.beats = 0; run.beats < 3; ++run.beats) {
+          if (run.beats != 0) run.next_beat();
+          if (ready[run.beats] > run.time) run.stall(ready[run.beats] - run.time);
+          std::memset(d + 16 * run.beats, static_cast<int>(run.beats + 1), 16);
+          starts.push_back(run.time);
+          ends.push_back(run.end);
+        }
+        return true;
+      });
+  std::uint8_t data[64] = {};
+  UnitBurst run;
+  run.units = 4;
+  run.gap = sc_time(30, SC_NS);
+  unsigned asked = 0;
+  run.more = [&] { return ++asked, true; };
+  tlm::tlm_generic_payload rd;
+  fill(rd, tlm::TLM_READ_COMMAND, 0x10, data, 16, 16);
+  rd.set_extension(&run);
+  sc_time delay(100, SC_NS);
+  dev.bank.b_transport(rd, delay);
+  rd.clear_extension(&run);
+  ASSERT_EQ(rd.get_response_status(), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(run.beats, 3u);
+  EXPECT_EQ(asked, 0u);
+  EXPECT_EQ(beat_calls, 0u);
+  EXPECT_EQ(data[0], 1u);
+  EXPECT_EQ(data[47], 3u);
+  EXPECT_EQ(data[48], 0u);  // the fourth beat was not taken
+  // Beat 0 100-110; beat 1 at 140, waits to 150, ends 160; beat 2 at 190, waits to 220, ends 230.
+  EXPECT_EQ(starts, (std::vector<sc_time>{sc_time(100, SC_NS), sc_time(140, SC_NS), sc_time(190, SC_NS)}));
+  EXPECT_EQ(ends, (std::vector<sc_time>{sc_time(110, SC_NS), sc_time(160, SC_NS), sc_time(230, SC_NS)}));
+  EXPECT_EQ(delay, sc_time(230, SC_NS));
+
+  // A write run: beats 100-110 and 140-150.
+  starts.clear();
+  ends.clear();
+  tlm::tlm_generic_payload wr;
+  fill(wr, tlm::TLM_WRITE_COMMAND, 0x10, data, 16, 16);
+  wr.set_extension(&run);
+  delay = sc_time(100, SC_NS);
+  dev.bank.b_transport(wr, delay);
+  EXPECT_EQ(run.beats, 2u);
+  EXPECT_EQ(starts, (std::vector<sc_time>{sc_time(100, SC_NS), sc_time(140, SC_NS)}));
+  EXPECT_EQ(delay, sc_time(150, SC_NS));
+  EXPECT_EQ(asked, 0u);
+
+  // Declined: beat by beat, more() asked before each beat after the first.
+  decline_writes = true;
+  run.more = [&] { return ++asked < 3; };
+  delay = sc_time(100, SC_NS);
+  dev.bank.b_transport(wr, delay);
+  wr.clear_extension(&run);
+  EXPECT_EQ(run.beats, 3u);
+  EXPECT_EQ(asked, 3u);
+  EXPECT_EQ(beat_calls, 3u);
+  EXPECT_EQ(delay, sc_time(100 + 3 * 10 + 2 * 30, SC_NS));
+}
+
 TEST(RegisterBank, DispatchByOffsetFindsEveryRegisterAndNoHole) {
   Device dev("dev");
   EXPECT_EQ(dev.bank.find(0x0)->name(), "CTRL");
