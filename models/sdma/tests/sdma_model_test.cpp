@@ -458,7 +458,9 @@ void followed_line_pulse(bool same_delta) {
   EXPECT_EQ(b.dev.received.size(), same_delta ? 0u : 32u);
   // (Over two deltas the latched pulse may be served after the line fell: the device then
   // counts that access as unsolicited, depending on which thread runs first in that delta.)
-  if (same_delta) EXPECT_EQ(b.dev.unsolicited, 0u);
+  if (same_delta) {
+    EXPECT_EQ(b.dev.unsolicited, 0u);
+  }
 }
 
 TEST(Sdma, FollowedLinePulseInsideOneDeltaIsNotSeen) { followed_line_pulse(true); }
