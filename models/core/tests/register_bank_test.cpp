@@ -43,6 +43,16 @@ void fill(tlm::tlm_generic_payload& t, tlm::tlm_command cmd, std::uint64_t addr,
   t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
 }
 
+// `t` as a run of four units 30 ns apart (the sDMA's UnitBurst extension), from `delay`.
+void transport_four_units(RegisterBank& bank, tlm::tlm_generic_payload& t, UnitBurst& run,
+                          sc_time& delay) {
+  run.units = 4;
+  run.gap = sc_time(30, SC_NS);
+  t.set_extension(&run);
+  bank.b_transport(t, delay);
+  t.clear_extension(&run);
+}
+
 TEST(RegisterBank, ResetValuesAndMaskedWrite) {
   Device dev("dev");
   std::uint32_t v = 0;
@@ -190,14 +200,10 @@ TEST(RegisterBank, UnitBurstSpacesBeatsAndStopsWhenAsked) {
   tlm::tlm_generic_payload wr;
   fill(wr, tlm::TLM_WRITE_COMMAND, 0x10, reinterpret_cast<unsigned char*>(words), 16, 16);
   UnitBurst run;
-  run.units = 4;
-  run.gap = sc_time(30, SC_NS);
   unsigned asked = 0;
   run.more = [&] { return ++asked < 3; };  // three beats of four
-  wr.set_extension(&run);
   sc_time delay(100, SC_NS);
-  dev.bank.b_transport(wr, delay);
-  wr.clear_extension(&run);
+  transport_four_units(dev.bank, wr, run, delay);
   ASSERT_EQ(wr.get_response_status(), tlm::TLM_OK_RESPONSE);
   EXPECT_EQ(run.beats, 3u);
   EXPECT_EQ(dev.fifo_writes.size(), 9u);  // FIFO_0..2 of three beats (FIFO_3 has its own hook)
@@ -286,16 +292,12 @@ TEST(RegisterBank, RunHookTakesTheRunAtTheBanksBeatTimes) {
       });
   std::uint8_t data[64] = {};
   UnitBurst run;
-  run.units = 4;
-  run.gap = sc_time(30, SC_NS);
   unsigned asked = 0;
   run.more = [&] { return ++asked, true; };
   tlm::tlm_generic_payload rd;
   fill(rd, tlm::TLM_READ_COMMAND, 0x10, data, 16, 16);
-  rd.set_extension(&run);
   sc_time delay(100, SC_NS);
-  dev.bank.b_transport(rd, delay);
-  rd.clear_extension(&run);
+  transport_four_units(dev.bank, rd, run, delay);
   ASSERT_EQ(rd.get_response_status(), tlm::TLM_OK_RESPONSE);
   EXPECT_EQ(run.beats, 3u);
   EXPECT_EQ(asked, 0u);
@@ -313,9 +315,8 @@ TEST(RegisterBank, RunHookTakesTheRunAtTheBanksBeatTimes) {
   ends.clear();
   tlm::tlm_generic_payload wr;
   fill(wr, tlm::TLM_WRITE_COMMAND, 0x10, data, 16, 16);
-  wr.set_extension(&run);
   delay = sc_time(100, SC_NS);
-  dev.bank.b_transport(wr, delay);
+  transport_four_units(dev.bank, wr, run, delay);
   EXPECT_EQ(run.beats, 2u);
   EXPECT_EQ(starts, (std::vector<sc_time>{sc_time(100, SC_NS), sc_time(140, SC_NS)}));
   EXPECT_EQ(delay, sc_time(150, SC_NS));
@@ -325,8 +326,7 @@ TEST(RegisterBank, RunHookTakesTheRunAtTheBanksBeatTimes) {
   decline_writes = true;
   run.more = [&] { return ++asked < 3; };
   delay = sc_time(100, SC_NS);
-  dev.bank.b_transport(wr, delay);
-  wr.clear_extension(&run);
+  transport_four_units(dev.bank, wr, run, delay);
   EXPECT_EQ(run.beats, 3u);
   EXPECT_EQ(asked, 3u);
   EXPECT_EQ(beat_calls, 3u);
