@@ -76,9 +76,16 @@ bool RegisterBank::run_beats(tlm::tlm_generic_payload& trans, UnitBurst& run, co
   }
   // The delay b_transport adds for these beats, in the same arithmetic.
   run.beats = r.beats;
-  delay += latency_ * static_cast<double>(r.beats) + r.stalled + gap * static_cast<double>(r.beats - 1);
+  delay += beats_time(r.beats, r.stalled, gap);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
   return true;
+}
+
+sc_core::sc_time RegisterBank::beats_time(unsigned beats, const sc_core::sc_time& stalled,
+                                          const sc_core::sc_time& gap) const {
+  sc_core::sc_time t = latency_ * static_cast<double>(beats) + stalled;
+  if (beats > 1) t += gap * static_cast<double>(beats - 1);
+  return t;
 }
 
 void RegisterBank::reset() {
@@ -183,8 +190,7 @@ void RegisterBank::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
     }
   }
   if (run != nullptr) run->beats = beats;
-  delay += latency_ * static_cast<double>(beats) + stalled;
-  if (beats > 1) delay += gap * static_cast<double>(beats - 1);
+  delay += beats_time(beats, stalled, gap);
   trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 

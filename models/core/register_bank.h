@@ -219,6 +219,9 @@ class RegisterBank {
   // A UnitBurst through the beat window handed to a run hook, which answers the whole
   // transaction (beats, delay, response); false when none takes it. Out of line: it kept
   // the per-word path of every other access slower.
+  // The time `beats` beats take: their latencies, stalls, and the gaps between them.
+  sc_core::sc_time beats_time(unsigned beats, const sc_core::sc_time& stalled,
+                              const sc_core::sc_time& gap) const;
   [[gnu::noinline]] bool run_beats(tlm::tlm_generic_payload& trans, UnitBurst& run,
                                    const sc_core::sc_time& start, sc_core::sc_time& delay);
 };

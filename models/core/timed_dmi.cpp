@@ -38,9 +38,7 @@ bool TimedDmi::access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* d
   if (w == nullptr) return false;
   const Latency* l = w->latency(cmd, len);
   if (l == nullptr) return false;
-  unsigned char* mem = w->grant.get_dmi_ptr() + (addr - w->grant.get_start_address());
-  if (cmd == tlm::TLM_WRITE_COMMAND) std::memcpy(mem, data, len);
-  else std::memcpy(data, mem, len);
+  move(*w, cmd, addr, data, len);
   delay += l->time;
   return true;
 }
@@ -49,10 +47,15 @@ bool TimedDmi::copy(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* dat
   if (cmd != tlm::TLM_READ_COMMAND && cmd != tlm::TLM_WRITE_COMMAND) return false;
   const Window* w = window(cmd, addr, len);
   if (w == nullptr) return false;
-  unsigned char* mem = w->grant.get_dmi_ptr() + (addr - w->grant.get_start_address());
+  move(*w, cmd, addr, data, len);
+  return true;
+}
+
+void TimedDmi::move(const Window& w, tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data,
+                    std::uint64_t len) {
+  unsigned char* mem = w.grant.get_dmi_ptr() + (addr - w.grant.get_start_address());
   if (cmd == tlm::TLM_WRITE_COMMAND) std::memcpy(mem, data, len);
   else std::memcpy(data, mem, len);
-  return true;
 }
 
 void TimedDmi::learn(tlm::tlm_fw_transport_if<>& fw, tlm::tlm_generic_payload& t,

@@ -54,6 +54,9 @@ class TimedDmi {
     const Latency* latency(tlm::tlm_command cmd, unsigned len) const;
   };
   Window* window(tlm::tlm_command cmd, std::uint64_t addr, std::uint64_t len);
+  // The bytes through the window's pointer (covered: window() said so).
+  static void move(const Window& w, tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data,
+                   std::uint64_t len);
 
   std::vector<Window> windows_;
   tlm::tlm_generic_payload grant_trans_;  // reused for get_direct_mem_ptr
