@@ -386,15 +386,17 @@ void OmapAes::queue_fast_block(const std::uint8_t* in, const sc_time& arrival) {
   // Elastic buffers: the core runs the blocks back to back. Inside a DATA_IN burst the
   // data waits for the burst's end (compute_fast_run), the time does not.
   const std::size_t k = fast_queue_.append(1);
-  sc_time core;
   if (fast_run_open_) {
-    core = time_block(fast_run_blocks_++);
+    time_fast_block(k, arrival, fast_run_blocks_++);
     std::memcpy(fast_queue_.data(k), in, regs::kBlockBytes);
   } else {
-    core = time_block(0);
+    time_fast_block(k, arrival, 0);
     engine_.process(in, fast_queue_.data(k), 1);
   }
-  fast_core_free_ = std::max(arrival, fast_core_free_) + core;
+}
+
+void OmapAes::time_fast_block(std::size_t k, const sc_time& arrival, std::uint64_t ahead) {
+  fast_core_free_ = std::max(arrival, fast_core_free_) + time_block(ahead);
   fast_queue_.ready(k) = fast_core_free_;
 }
 
@@ -448,9 +450,7 @@ bool OmapAes::write_data_in_run(const unsigned char* data, BeatRun& run) {
   for (std::size_t k = 0; k < n; ++k) {
     if (k != 0) run.next_beat();
     ++blocks_in_;
-    // Each block arrives at its beat's end, as accept_block times it.
-    fast_core_free_ = std::max(run.end, fast_core_free_) + time_block(fast_run_blocks_++);
-    fast_queue_.ready(first + k) = fast_core_free_;
+    time_fast_block(first + k, run.end, fast_run_blocks_++);  // arrives at its beat's end
     // The outputs change with the first block queued and the last one C_LENGTH allows only.
     if (first + k == 0 || blocks_in_ == length_blocks_) update_outputs();
   }
@@ -460,8 +460,7 @@ bool OmapAes::write_data_in_run(const unsigned char* data, BeatRun& run) {
 
 bool OmapAes::read_data_out_run(unsigned char* data, BeatRun& run) {
   // The frame-by-frame run goes on while dma_req_out is high: until the queue is empty.
-  const bool req_out = (sysconfig_reg_->get() & regs::kSysconfigDmaReqDataOutEn) != 0 && !hung_;
-  if (out_next_ != 0 || observing_ || fast_queue_.empty() || !req_out ||
+  if (out_next_ != 0 || observing_ || fast_queue_.empty() || !requests_output() ||
       run.line != &dma_req_out.read())
     return false;
   const std::size_t n = std::min<std::size_t>(run.units, fast_queue_.size());
@@ -586,10 +585,17 @@ void OmapAes::settle() {
   if (pending) wake_.notify(next - now);
 }
 
+bool OmapAes::requests_input() const {
+  return (sysconfig_reg_->get() & regs::kSysconfigDmaReqDataInEn) != 0 && can_take_input();
+}
+
+bool OmapAes::requests_output() const {
+  return (sysconfig_reg_->get() & regs::kSysconfigDmaReqDataOutEn) != 0 && output_ready();
+}
+
 void OmapAes::update_outputs() {
-  const std::uint32_t sc = sysconfig_reg_->get();
-  const bool req_in = (sc & regs::kSysconfigDmaReqDataInEn) != 0 && can_take_input();
-  const bool req_out = (sc & regs::kSysconfigDmaReqDataOutEn) != 0 && output_ready();
+  const bool req_in = requests_input();
+  const bool req_out = requests_output();
   const std::uint32_t enabled = irqenable_reg_->get();  // DMA drivers enable none
   const bool irq_level = enabled != 0 && (irq_status() & enabled) != 0;
   if (dma_req_in.read() != req_in) dma_req_in.write(req_in);

@@ -178,6 +178,8 @@ class OmapAes : public sc_core::sc_module {
   bool read_data_out_run(unsigned char* data, BeatRun& run);
   // Queues one block of the fast path (its time now, its data in the open run or computed).
   void queue_fast_block(const std::uint8_t* in, const sc_core::sc_time& arrival);
+  // The k-th queued block's ready time: it arrives at `arrival`, the core takes it when free.
+  void time_fast_block(std::size_t k, const sc_core::sc_time& arrival, std::uint64_t ahead);
   std::uint32_t peek_data_out(unsigned word) const;
   std::uint32_t ctrl_value() const;
   std::uint32_t irq_status() const;
@@ -188,6 +190,8 @@ class OmapAes : public sc_core::sc_module {
   bool fast_path() const;
   bool can_take_input() const;
   bool output_ready() const;
+  bool requests_input() const;   // the level dma_req_in should have
+  bool requests_output() const;  // the level dma_req_out should have
   bool pipeline_idle() const;
   void accept_block(const AesBlock& in, const sc_core::sc_time& arrival);
   // Core time of the block `ahead` blocks after the engine's next one (keys, units and the

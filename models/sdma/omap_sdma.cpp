@@ -636,11 +636,7 @@ void OmapSdma::finish_step(unsigned ch, const StepResult& res, bool current) {
     ++c.frames_done;
     ++st.frames;
   }
-  const ChannelRegs& cr = cregs_[ch];
-  cr.csac->set(static_cast<std::uint32_t>(c.src));
-  cr.cdac->set(static_cast<std::uint32_t>(c.dst));
-  cr.ccen->set(c.elem_in_frame);
-  cr.ccfn->set(c.frames_done);
+  publish_progress(ch);
   if (!c.enabled) return;  // stopped by software: the unit drained, no further events
   std::uint32_t status = res.status;
   if (res.block_done) {
@@ -653,6 +649,15 @@ void OmapSdma::finish_step(unsigned ch, const StepResult& res, bool current) {
     stop_channel(ch);  // ENABLE cleared by hardware at the end of the block (or list)
   }
   raise_status(ch, status);
+}
+
+void OmapSdma::publish_progress(unsigned ch) {
+  const Channel& c = ch_[ch];
+  const ChannelRegs& cr = cregs_[ch];
+  cr.csac->set(static_cast<std::uint32_t>(c.src));
+  cr.cdac->set(static_cast<std::uint32_t>(c.dst));
+  cr.ccen->set(c.elem_in_frame);
+  cr.ccfn->set(c.frames_done);
 }
 
 void OmapSdma::finish_frames(unsigned ch, std::uint32_t n, unsigned bytes) {
@@ -671,11 +676,7 @@ void OmapSdma::finish_frames(unsigned ch, std::uint32_t n, unsigned bytes) {
   if (c.src_inc) c.src += moved;
   if (c.dst_inc) c.dst += moved;
   c.frames_done += n;
-  const ChannelRegs& cr = cregs_[ch];
-  cr.csac->set(static_cast<std::uint32_t>(c.src));
-  cr.cdac->set(static_cast<std::uint32_t>(c.dst));
-  cr.ccen->set(c.elem_in_frame);
-  cr.ccfn->set(c.frames_done);
+  publish_progress(ch);
   if (c.enabled) raise_status(ch, frame.status);
 }
 

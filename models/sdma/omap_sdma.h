@@ -224,6 +224,7 @@ class OmapSdma : public sc_core::sc_module {
   // What finish_step does for `n` whole frames of `bytes` that are not the block's last (the
   // frames of a run before its last one), applied at once.
   void finish_frames(unsigned ch, std::uint32_t n, unsigned bytes);
+  void publish_progress(unsigned ch);  // CSAC/CDAC/CCEN/CCFN from the channel's progress
   bool access(tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data, unsigned len,
               sc_core::sc_time& delay, unsigned ch);
   void invalidate_direct_mem_ptr(sc_dt::uint64 start, sc_dt::uint64 end);
