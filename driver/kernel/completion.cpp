@@ -1,5 +1,7 @@
 #include "driver/kernel/completion.h"
 
+#include "models/core/sim_time.h"
+
 #include <algorithm>
 
 namespace aesvp::kernel {
@@ -22,7 +24,7 @@ void Completion::complete_all() {
   k_.notify_at_current(ev_);
 }
 
-bool Completion::ready() const { return done_ > 0 && sc_core::sc_time_stamp() >= done_at_; }
+bool Completion::ready() const { return done_ > 0 && sim_now() >= done_at_; }
 
 void Completion::consume() {
   if (done_ != UINT_MAX) --done_;
@@ -40,7 +42,7 @@ void Completion::wait_for_completion() {
   if (c != nullptr) c->sync();
   ++waiters_;
   while (!ready()) {
-    if (done_ > 0) sc_core::wait(done_at_ - sc_core::sc_time_stamp());  // waker ran ahead
+    if (done_ > 0) sc_core::wait(done_at_ - sim_now());  // waker ran ahead
     else sc_core::wait(ev_);
   }
   --waiters_;
@@ -51,10 +53,10 @@ bool Completion::wait_for_completion_timeout(const sc_time& timeout) {
   k_.charge_cycles(k_.params().wait_for_completion_cycles);
   ExecContext* c = k_.current();
   if (c != nullptr) c->sync();
-  const sc_time deadline = sc_core::sc_time_stamp() + timeout;
+  const sc_time deadline = sim_now() + timeout;
   ++waiters_;
   while (!ready()) {
-    const sc_time now = sc_core::sc_time_stamp();
+    const sc_time now = sim_now();
     if (now >= deadline) break;
     if (done_ > 0) sc_core::wait(std::min(done_at_, deadline) - now);
     else sc_core::wait(deadline - now, ev_);

@@ -1,5 +1,6 @@
 #include "driver/kernel/kernel.h"
 
+#include "models/core/sim_time.h"
 #include "models/core/report.h"
 
 #include <iterator>
@@ -99,7 +100,7 @@ void Kernel::charge_cycles(double n) {
 
 sc_time Kernel::now() const {
   const ExecContext* c = current();
-  return c ? c->current_time() : sc_core::sc_time_stamp();
+  return c ? c->current_time() : sim_now();
 }
 
 void Kernel::notify_at_current(sc_core::sc_event& e) const {

@@ -1,5 +1,7 @@
 #include "driver/kernel/kthread_worker.h"
 
+#include "models/core/sim_time.h"
+
 #include <cmath>
 
 namespace aesvp::kernel {
@@ -39,7 +41,7 @@ bool KthreadWorker::post_after(std::uint64_t delay_ns, std::function<void()> wor
 }
 
 void KthreadWorker::delayed_due() {
-  const sc_time now = sc_core::sc_time_stamp();
+  const sc_time now = sim_now();
   while (!delayed_.empty() && delayed_.begin()->first <= now) {
     push(std::move(delayed_.begin()->second), now);
     delayed_.erase(delayed_.begin());

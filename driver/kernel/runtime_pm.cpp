@@ -1,5 +1,7 @@
 #include "driver/kernel/runtime_pm.h"
 
+#include "models/core/sim_time.h"
+
 namespace aesvp::kernel {
 
 using sc_core::sc_time;
@@ -22,7 +24,7 @@ RuntimePm::RuntimePm(Kernel& k, const std::string& name, unsigned core)
              [this] {
                // As rpm_suspend does: busy again since the timer was armed -> re-arm.
                const sc_time expiry = last_busy_ + delay_;
-               if (expiry > sc_core::sc_time_stamp()) {
+               if (expiry > sim_now()) {
                  timer_.mod_timer(expiry);
                  return;
                }

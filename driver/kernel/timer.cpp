@@ -1,5 +1,7 @@
 #include "driver/kernel/timer.h"
 
+#include "models/core/sim_time.h"
+
 #include <cctype>
 
 namespace aesvp::kernel {
@@ -28,7 +30,7 @@ KernelTimer::KernelTimer(const std::string& name, std::function<void()> fn)
 }
 
 void KernelTimer::schedule(const sc_time& at) {
-  const sc_time now = sc_core::sc_time_stamp();
+  const sc_time now = sim_now();
   scheduled_ = true;
   scheduled_at_ = at > now ? at : now;
   if (at > now) ev_.notify(at - now);
@@ -54,7 +56,7 @@ void KernelTimer::fire() {
   ++wakeups_;
   scheduled_ = false;
   if (!pending_) return;
-  if (expires_ > sc_core::sc_time_stamp()) {
+  if (expires_ > sim_now()) {
     schedule(expires_);  // pushed back since this notification was queued
     return;
   }

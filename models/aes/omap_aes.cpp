@@ -1,4 +1,6 @@
 #include "models/aes/omap_aes.h"
+
+#include "models/core/sim_time.h"
 #include "models/core/observe.h"
 
 #include "models/core/report.h"
@@ -529,7 +531,7 @@ void OmapAes::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
 unsigned int OmapAes::transport_dbg(tlm::tlm_generic_payload& trans) { return bank_.transport_dbg(trans); }
 
 void OmapAes::settle() {
-  const sc_time now = sc_core::sc_time_stamp();
+  const sc_time now = sim_now();
   bool moved = false;  // a transition made here
   if (resetting_ && reset_done_at_ <= now) {
     resetting_ = false;
@@ -610,7 +612,7 @@ void OmapAes::refresh_observed() {
   observed_.context_ready = pipeline_idle() && !resetting_;
   observed_.input_ready = can_take_input();
   observed_.output_ready = output_ready();
-  const bool busy = core_busy_ || fast_core_free_ > sc_core::sc_time_stamp();
+  const bool busy = core_busy_ || fast_core_free_ > sim_now();
   if (busy != observed_.core_busy && busy_observer_) busy_observer_(busy);
   observed_.core_busy = busy;
   if (was.context_ready != observed_.context_ready || was.input_ready != observed_.input_ready ||

@@ -19,6 +19,8 @@
 //    the change observer (waveforms) without changing when the value or events change.
 #pragma once
 
+#include "models/core/sim_time.h"
+
 #include <systemc>
 
 #include <functional>
@@ -43,7 +45,7 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
   const char* kind() const override { return "aesvp::LevelSignal"; }
 
   // sc_signal_write_if<bool>
-  void write(const bool& v) override { write_at(v, sc_core::sc_time_stamp()); }
+  void write(const bool& v) override { write_at(v, sim_now()); }
   // The same change, observed at `at` (the writer's annotated time, >= sc_time_stamp()).
   void write_at(bool v, const sc_core::sc_time& at) {
     if (v == value_) return;
@@ -68,7 +70,7 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
   // false outside the simulation (elaboration, between sc_start calls).
   bool event() const override {
     return event_delta_ == sc_core::sc_delta_count() &&
-           event_time_ == sc_core::sc_time_stamp() &&
+           event_time_ == sim_now() &&
            sc_core::sc_get_status() == sc_core::SC_RUNNING;
   }
   bool posedge() const override { return event() && rose_; }
@@ -86,7 +88,7 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
   void mark_event(bool v) {
     const bool running = sc_core::sc_get_status() == sc_core::SC_RUNNING;
     const sc_dt::uint64 delta = sc_core::sc_delta_count() + (running ? 1 : 0);
-    const sc_core::sc_time now = sc_core::sc_time_stamp();
+    const sc_core::sc_time now = sim_now();
     if (delta != event_delta_ || now != event_time_) rose_ = fell_ = false;
     event_delta_ = delta;
     event_time_ = now;
@@ -104,7 +106,7 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
     wanted_ |= which;
     const bool running = sc_core::sc_get_status() == sc_core::SC_RUNNING;
     const bool pending = event_delta_ == sc_core::sc_delta_count() + (running ? 1 : 0) &&
-                         event_time_ == sc_core::sc_time_stamp();  // as mark_event() counts
+                         event_time_ == sim_now();  // as mark_event() counts
     const bool edge = which == kChanged ? rose_ || fell_ : which == kPosedge ? rose_ : fell_;
     if (pending && edge) e.notify(sc_core::SC_ZERO_TIME);
     return e;

@@ -1,5 +1,6 @@
 #include "models/core/register_bank.h"
 
+#include "models/core/sim_time.h"
 #include "models/core/report.h"
 #include "models/core/unit_burst.h"
 
@@ -151,7 +152,7 @@ void RegisterBank::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
   const sc_core::sc_time gap = run != nullptr ? run->gap : sc_core::SC_ZERO_TIME;
   const bool beats_whole = beat_.width != 0 && addr == beat_.offset && width == beat_.width;
   RegAccess a;
-  a.time = sc_core::sc_time_stamp() + delay;
+  a.time = sim_now() + delay;
   a.end = a.time + latency_;
   sc_core::sc_time stalled = sc_core::SC_ZERO_TIME;
   unsigned beats = 0;

@@ -1,4 +1,6 @@
 #include "models/cpu/cpu.h"
+
+#include "models/core/sim_time.h"
 #include "models/core/observe.h"
 
 #include "models/core/report.h"
@@ -218,10 +220,10 @@ void Cpu::run(ExecContext& c, sc_time t) {
     }
     c.preempt_.cancel();
     c.running_ = true;
-    c.run_start_ = sc_core::sc_time_stamp();
+    c.run_start_ = sim_now();
     AESVP_OBSERVE(for (const ClassObserver& o : class_observers_) o(c.core_, c.cls_, true, c.run_start_));
     sc_core::wait(remaining, c.preempt_);
-    const sc_time end = sc_core::sc_time_stamp();
+    const sc_time end = sim_now();
     const sc_time ran = end - c.run_start_;
     c.running_ = false;
     AESVP_OBSERVE(for (const ClassObserver& o : class_observers_) o(c.core_, c.cls_, false, end));
@@ -237,7 +239,7 @@ void Cpu::run(ExecContext& c, sc_time t) {
 }
 
 sc_time Cpu::in_progress(const ExecContext& c) const {
-  return c.running_ ? sc_core::sc_time_stamp() - c.run_start_ : SC_ZERO_TIME;
+  return c.running_ ? sim_now() - c.run_start_ : SC_ZERO_TIME;
 }
 
 // --- Cpu: interrupts ------------------------------------------------------------------------
@@ -342,11 +344,11 @@ sc_time Cpu::busy_time(unsigned core) const {
   return t;
 }
 
-sc_time Cpu::idle_time(unsigned core) const { return sc_core::sc_time_stamp() - busy_time(core); }
+sc_time Cpu::idle_time(unsigned core) const { return sim_now() - busy_time(core); }
 
 CpuLoad Cpu::load() const {
   CpuLoad l;
-  l.at = sc_core::sc_time_stamp();
+  l.at = sim_now();
   l.busy.resize(cores());
   for (unsigned k = 0; k < cores(); ++k)
     for (unsigned c = 0; c < kContextClasses; ++c) l.busy[k][c] = busy_time(k, ContextClass(c));

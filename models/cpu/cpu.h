@@ -14,6 +14,7 @@
 // blocking and on sync(). Details: docs/cpu-intc-model.md.
 #pragma once
 
+#include "models/core/sim_time.h"
 #include "models/core/clock.h"
 #include "models/core/level_signal.h"
 #include "models/core/params.h"
@@ -108,7 +109,7 @@ class ExecContext {
   // accurate mode: always zero.
   sc_core::sc_time local_time() const { return offset_; }
   // The context's notion of now: simulated time + local time.
-  sc_core::sc_time current_time() const { return sc_core::sc_time_stamp() + offset_; }
+  sc_core::sc_time current_time() const { return sim_now() + offset_; }
   // Consumes the local time now (preemptibly). No effect in accurate mode.
   void sync();
 

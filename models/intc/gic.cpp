@@ -1,5 +1,6 @@
 #include "models/intc/gic.h"
 
+#include "models/core/sim_time.h"
 #include "models/core/report.h"
 #include "models/intc/gic_regs.h"
 
@@ -198,7 +199,7 @@ void Gic::end_of_interrupt(unsigned core, std::uint32_t value) {
 // --- outputs -------------------------------------------------------------------------------
 
 void Gic::update_outputs() {
-  const sc_core::sc_time now = sc_core::sc_time_stamp();
+  const sc_core::sc_time now = sim_now();
   for (unsigned c = 0; c < cores_; ++c) {
     CpuIf& cpu = cpus_[c];
     const bool want = deliverable(c, highest_pending(c));

@@ -1,5 +1,7 @@
 #include "models/intc/omap_intc.h"
 
+#include "models/core/sim_time.h"
+
 #include <string>
 
 namespace aesvp {
@@ -55,7 +57,7 @@ void OmapIntc::declare_registers() {
       });
   bank_.add("SYSSTATUS", r::kSysstatus, Access::ReadOnly, r::kSysstatusResetDone)
       .value([this] {
-        return sc_core::sc_time_stamp() >= reset_done_at_ ? r::kSysstatusResetDone : 0u;
+        return sim_now() >= reset_done_at_ ? r::kSysstatusResetDone : 0u;
       });
   bank_.add("SIR_IRQ", r::kSirIrq, Access::ReadOnly, r::kSpuriousFlag)
       .value([this] { return sir(false); });
@@ -145,7 +147,7 @@ void OmapIntc::soft_reset() {
   agr_ = {};
   irq.write(false);
   fiq.write(false);
-  reset_done_at_ = sc_core::sc_time_stamp() + access_delay_ +
+  reset_done_at_ = sim_now() + access_delay_ +
                    clock_.cycles(std::uint64_t{params_.reset_cycles});
 }
 
@@ -244,7 +246,7 @@ void OmapIntc::new_agreement(bool to_fiq) {
 }
 
 void OmapIntc::update() {
-  const sc_time now = sc_core::sc_time_stamp();
+  const sc_time now = sim_now();
   track_faulted_inputs();
   for (unsigned o = 0; o < 2; ++o) {
     const bool to_fiq = o == 1;

@@ -1,4 +1,6 @@
 #include "models/sdma/omap_sdma.h"
+
+#include "models/core/sim_time.h"
 #include "models/core/observe.h"
 
 #include "models/core/level_signal.h"
@@ -103,7 +105,7 @@ void OmapSdma::declare_registers() {
   }
   bank_.add("SYSSTATUS", r::kSysStatus, Access::ReadOnly, r::kSysStatusResetDone)
       .value([this] {
-        return sc_core::sc_time_stamp() >= reset_done_at_ ? r::kSysStatusResetDone : 0u;
+        return sim_now() >= reset_done_at_ ? r::kSysStatusResetDone : 0u;
       });
   bank_.add("OCP_SYSCONFIG", r::kOcpSysconfig, Access::ReadWrite)
       .writable(r::kSysconfigWritable)
@@ -257,7 +259,7 @@ void OmapSdma::start_channel(unsigned ch, const sc_time& at) {
   c.last_level = line_high(ch);
   set_enabled(ch, true);
   c.eligible_at = at + clock_.cycles(std::uint64_t{params_.start_latency_cycles});
-  wake_.notify(c.eligible_at - sc_core::sc_time_stamp());
+  wake_.notify(c.eligible_at - sim_now());
 }
 
 void OmapSdma::set_enabled(unsigned ch, bool on) {
@@ -326,7 +328,7 @@ bool OmapSdma::line_high(unsigned ch) const {
 
 bool OmapSdma::eligible(unsigned ch) const {
   const Channel& c = ch_[ch];
-  if (!c.enabled || sc_core::sc_time_stamp() < c.eligible_at) return false;
+  if (!c.enabled || sim_now() < c.eligible_at) return false;
   if (c.fetch_pending) return true;  // a descriptor fetch is not paced by the request line
   if (c.sync == Sync::None || (c.sync == Sync::Block && c.block_granted)) return true;
   return c.latched || line_high(ch);
@@ -354,7 +356,7 @@ void OmapSdma::request_edge(unsigned line, bool level) {
   // watcher sees the level at the end of the edge's delta against the level it saw before,
   // so edges within one delta are judged together from the state before its first edge.
   const sc_dt::uint64 delta = sc_core::sc_delta_count();
-  const sc_time now = sc_core::sc_time_stamp();
+  const sc_time now = sim_now();
   for (std::uint32_t m = enabled_mask_; m != 0; m &= m - 1) {
     const unsigned ch = static_cast<unsigned>(__builtin_ctz(m));
     Channel& c = ch_[ch];
@@ -410,7 +412,7 @@ void OmapSdma::port_thread() {
     const int ch = arbitrate();
     if (ch < 0) {
       // Idle: wait for a request edge, an ENABLE, or a channel whose start latency ends.
-      const sc_time now = sc_core::sc_time_stamp();
+      const sc_time now = sim_now();
       bool future = false;
       sc_time next;
       for (const Channel& c : ch_) {

@@ -2,6 +2,7 @@
 // CPU encrypts buffers through the AES model with the system DMA (docs/timing.md), every byte
 // is verified against OpenSSL, and a summary is printed.
 #include "driver/baremetal/aes_dma_program.h"
+#include "models/core/sim_time.h"
 #include "models/platform/platform.h"
 #include "models/sdma/omap_sdma_regs.h"
 #include "testbench/app/cli.h"
@@ -207,7 +208,7 @@ int hw_command(const std::vector<std::string>& args) {
     aes_blocks += a->blocks_processed();
     aes_busy += a->core_busy_time();
   }
-  const double elapsed = sc_core::sc_time_stamp().to_seconds();
+  const double elapsed = sim_now().to_seconds();
   print_title();
   std::printf("  path                bare-metal program -> AES1 + 2 sDMA channels -> DMA IRQ "
               "(no driver stack yet)\n");
@@ -239,7 +240,7 @@ int hw_command(const std::vector<std::string>& args) {
     traces::RunStatistics rs;
     // The whole simulation (from 0: set-up included), the interval the CPU and hardware
     // busy times are measured over, so every fraction has one denominator.
-    rs.simulated_time(static_cast<traces::Time>(sc_core::sc_time_stamp().value()))
+    rs.simulated_time(static_cast<traces::Time>(sim_now().value()))
         .host_time(host_s)
         .bytes(o.encrypt ? "encrypt" : "decrypt", s.bytes);
     add_hardware_busy(rs, platform);

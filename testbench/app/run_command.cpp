@@ -3,6 +3,7 @@
 // read it back), every sector verified against the OpenSSL reference, a summary on stdout and
 // optionally a statistics JSON and waveforms. With --volumes N, N volumes share the driver
 // and its engines, each with its own key and a copy of the workload. See docs/testbench.md.
+#include "models/core/sim_time.h"
 #include "testbench/app/cli.h"
 #include "testbench/app/commands.h"
 #include "testbench/dmcrypt/cipher_spec.h"
@@ -367,10 +368,10 @@ int run_command(const std::vector<std::string>& args) {
     load0 = cpu.load();
     if (stats.enabled()) {
       queue_levels.resize(stack.driver().device_count());
-      const sc_core::sc_time t0 = sc_core::sc_time_stamp();
+      const sc_core::sc_time t0 = sim_now();
       sc_core::sc_spawn([&stack, &queue_levels, t0] {
         for (;;) {
-          const auto at = static_cast<traces::Time>((sc_core::sc_time_stamp() - t0) /
+          const auto at = static_cast<traces::Time>((sim_now() - t0) /
                                                     sc_core::sc_time(1, sc_core::SC_PS));
           for (std::size_t d = 0; d < queue_levels.size(); ++d) {
             const double q = static_cast<double>(stack.driver().device(d).engine().queue_length());

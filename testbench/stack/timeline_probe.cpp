@@ -1,4 +1,5 @@
 #include "testbench/stack/timeline_probe.h"
+#include "models/core/sim_time.h"
 
 #include <cstring>
 #include <string>
@@ -60,7 +61,7 @@ void TimelineProbe::on_run(const ExecContext& ctx, const sc_core::sc_time& start
 }
 
 void TimelineProbe::on_aes_busy(unsigned instance, bool busy) {
-  const traces::Time now = ps(sc_core::sc_time_stamp());
+  const traces::Time now = ps(sim_now());
   BusyInterval& b = aes_busy_[instance];
   if (busy == b.busy) return;
   b.busy = busy;
@@ -82,7 +83,7 @@ void TimelineProbe::record_busy(unsigned instance) {
 }
 
 void TimelineProbe::flush() {
-  const traces::Time now = ps(sc_core::sc_time_stamp());
+  const traces::Time now = ps(sim_now());
   for (unsigned i = 0; i < aes_busy_.size(); ++i) {
     BusyInterval& b = aes_busy_[i];
     if (b.blocks == 0) continue;
@@ -104,7 +105,7 @@ void TimelineProbe::next_phase(std::uint64_t id, traces::NameId phase, traces::T
 }
 
 void TimelineProbe::on_dma_channel(unsigned ch, bool active) {
-  const traces::Time now = ps(sc_core::sc_time_stamp());
+  const traces::Time now = ps(sim_now());
   while (dma_tracks_.size() <= ch) {
     dma_tracks_.push_back(tl_.track("sDMA", "ch" + std::to_string(dma_tracks_.size())));
     dma_active_since_.push_back(0);

@@ -1,4 +1,5 @@
 #include "traces/sc/waveform.h"
+#include "models/core/sim_time.h"
 
 #include "traces/core/gtkw_layout.h"
 #include "traces/core/vcd_writer.h"
@@ -168,7 +169,7 @@ class WaveformRecorder::Impl {
     }
     if (t >= end_) return;
     queue_.push({t, seq_++, v, value});
-    const std::uint64_t now = ps(sc_core::sc_time_stamp());
+    const std::uint64_t now = ps(sim_now());
     if (queue_.top().t <= now) drain(now);
   }
 
@@ -318,7 +319,7 @@ void WaveformRecorder::attach(Platform& platform, const std::vector<unsigned>& c
     platform.sdma.add_channel_observer([link, channel_vars](unsigned ch, bool active) {
       if (*link == nullptr) return;
       for (const auto& [c, var] : *channel_vars)
-        if (c == ch) (*link)->record(var, active, sc_core::sc_time_stamp());
+        if (c == ch) (*link)->record(var, active, sim_now());
     });
   }
   if (g & kGroupAes) {
@@ -330,7 +331,7 @@ void WaveformRecorder::attach(Platform& platform, const std::vector<unsigned>& c
       im.declare(a + "core_busy", 1, names_);
       auto record_flags = [link, first](const OmapAes::Observed& o) {
         if (*link == nullptr) return;
-        const sc_time now = sc_core::sc_time_stamp();
+        const sc_time now = sim_now();
         (*link)->record(first, o.context_ready, now);
         (*link)->record(first + 1, o.input_ready, now);
         (*link)->record(first + 2, o.output_ready, now);
@@ -368,7 +369,7 @@ void WaveformRecorder::attach(Platform& platform, const std::vector<unsigned>& c
       [link, wires, counts, end, stop] {
         Impl* rec = *link;
         if (rec == nullptr) return;
-        const sc_time now = sc_core::sc_time_stamp();
+        const sc_time now = sim_now();
         if (now == sc_core::SC_ZERO_TIME && !rec->closed() && !wires->empty()) {
           for (std::size_t k = 0; k < wires->size(); ++k) {
             const Wire& w = (*wires)[k];
@@ -410,17 +411,17 @@ WaveformRecorder::~WaveformRecorder() {
 
 void WaveformRecorder::close() {
   if (!impl_ || impl_->closed()) return;
-  impl_->finish(std::max(Impl::ps(sc_core::sc_time_stamp()), impl_->latest()));
+  impl_->finish(std::max(Impl::ps(sim_now()), impl_->latest()));
 }
 
 void WaveformRecorder::set_queue_depth(std::uint32_t depth) {
   if ((options_.groups & kGroupEngine) && impl_)
-    impl_->record(queue_var_, depth, sc_core::sc_time_stamp());
+    impl_->record(queue_var_, depth, sim_now());
 }
 
 void WaveformRecorder::set_in_flight(std::uint32_t n) {
   if ((options_.groups & kGroupEngine) && impl_)
-    impl_->record(in_flight_var_, n, sc_core::sc_time_stamp());
+    impl_->record(in_flight_var_, n, sim_now());
 }
 
 bool WaveformRecorder::stopped_simulation() const { return impl_ && impl_->stopped; }
