@@ -14,9 +14,7 @@ Interconnect::Interconnect(sc_core::sc_module_name name, const sc_core::sc_time&
       from_initiators("from_initiators"),
       to_targets("to_targets"),
       hop_(hop_latency) {
-  from_initiators.register_b_transport(this, &Interconnect::b_transport);
-  from_initiators.register_get_direct_mem_ptr(this, &Interconnect::get_direct_mem_ptr);
-  from_initiators.register_transport_dbg(this, &Interconnect::transport_dbg);
+  from_initiators.bind(static_cast<tlm::tlm_fw_transport_if<>&>(*this));
   to_targets.register_invalidate_direct_mem_ptr(this, &Interconnect::invalidate_direct_mem_ptr);
 }
 
@@ -33,12 +31,24 @@ void Interconnect::attach(tlm::tlm_target_socket<>& target, std::uint64_t base,
   const unsigned port = static_cast<unsigned>(regions_.size());
   to_targets.bind(target);
   regions_.push_back(Region{region_name, base, size, port, extra});
+  const Span span{base, size, hop_ + extra, port};
+  by_base_.insert(std::upper_bound(by_base_.begin(), by_base_.end(), base,
+                                   [](std::uint64_t b, const Span& s) { return b < s.base; }),
+                  span);
+}
+
+const Interconnect::Span* Interconnect::find_span(std::uint64_t addr) const {
+  // The last region starting at or below addr is the only one that can hold it.
+  auto it = std::upper_bound(by_base_.begin(), by_base_.end(), addr,
+                             [](std::uint64_t a, const Span& s) { return a < s.base; });
+  if (it == by_base_.begin()) return nullptr;
+  --it;
+  return addr - it->base < it->size ? &*it : nullptr;
 }
 
 const Interconnect::Region* Interconnect::decode(std::uint64_t addr) const {
-  for (const Region& r : regions_)
-    if (r.contains(addr)) return &r;
-  return nullptr;
+  const Span* s = find_span(addr);
+  return s != nullptr ? &regions_[s->region] : nullptr;
 }
 
 bool Interconnect::faulty(std::uint64_t addr, std::uint64_t len) const {
@@ -47,37 +57,42 @@ bool Interconnect::faulty(std::uint64_t addr, std::uint64_t len) const {
   return false;
 }
 
-void Interconnect::b_transport(int /*from*/, tlm::tlm_generic_payload& trans,
-                               sc_core::sc_time& delay) {
+void Interconnect::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   const std::uint64_t addr = trans.get_address();
   const unsigned width =
       trans.get_streaming_width() == 0 ? trans.get_data_length() : trans.get_streaming_width();
-  const Region* r = decode(addr);
-  delay += hop_;
-  if (r == nullptr || width > r->size - (addr - r->base)) {
+  const Span* s = find_span(addr);
+  if (s == nullptr || width > s->size - (addr - s->base)) {
+    delay += hop_;
     reject_access(*this, trans, tlm::TLM_ADDRESS_ERROR_RESPONSE,
-                  r == nullptr ? "no target is mapped at this address"
-                               : "the access runs past the end of " + r->name);
+                  s == nullptr ? "no target is mapped at this address"
+                               : "the access runs past the end of " + regions_[s->region].name);
     return;
   }
-  if (faulty(addr, width)) {
+  if (!faults_.empty() && faulty(addr, width)) {
+    delay += hop_;
     ++injected_errors_;
     trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
     return;
   }
-  delay += r->extra;
+  delay += s->crossing;
   // A run of DMA units crosses once per unit: every later beat pays the crossing too.
   UnitBurst* run = trans.get_extension<UnitBurst>();
-  const sc_core::sc_time crossing = hop_ + r->extra;
-  if (run != nullptr) run->gap += crossing;
-  trans.set_address(addr - r->base);
-  to_targets[r->port]->b_transport(trans, delay);
+  if (run != nullptr) run->gap += s->crossing;
+  trans.set_address(addr - s->base);
+  to_targets[s->region]->b_transport(trans, delay);
   trans.set_address(addr);
-  if (run != nullptr) run->gap -= crossing;
+  if (run != nullptr) run->gap -= s->crossing;
 }
 
-bool Interconnect::get_direct_mem_ptr(int /*from*/, tlm::tlm_generic_payload& trans,
-                                      tlm::tlm_dmi& dmi) {
+tlm::tlm_sync_enum Interconnect::nb_transport_fw(tlm::tlm_generic_payload&, tlm::tlm_phase&,
+                                                 sc_core::sc_time&) {
+  // No initiator of the platform uses the non-blocking protocol.
+  SC_REPORT_ERROR(name(), "nb_transport_fw is not supported: use b_transport");
+  return tlm::TLM_COMPLETED;
+}
+
+bool Interconnect::get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) {
   const std::uint64_t addr = trans.get_address();
   const Region* r = decode(addr);
   if (r == nullptr) return false;
@@ -110,7 +125,7 @@ bool Interconnect::get_direct_mem_ptr(int /*from*/, tlm::tlm_generic_payload& tr
   return ok;
 }
 
-unsigned int Interconnect::transport_dbg(int /*from*/, tlm::tlm_generic_payload& trans) {
+unsigned int Interconnect::transport_dbg(tlm::tlm_generic_payload& trans) {
   const std::uint64_t addr = trans.get_address();
   const Region* r = decode(addr);
   if (r == nullptr) {
@@ -137,7 +152,7 @@ void Interconnect::revoke_dmi(std::uint64_t start, std::uint64_t end) {
   // bindings are not complete yet.
   if (sc_core::sc_get_status() & (sc_core::SC_ELABORATION | sc_core::SC_BEFORE_END_OF_ELABORATION))
     return;
-  for (unsigned i = 0; i < from_initiators.size(); ++i)
+  for (int i = 0; i < from_initiators.size(); ++i)
     from_initiators[i]->invalidate_direct_mem_ptr(start, end);
 }
 

@@ -11,7 +11,6 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/multi_passthrough_initiator_socket.h>
-#include <tlm_utils/multi_passthrough_target_socket.h>
 
 #include <cstdint>
 #include <string>
@@ -32,10 +31,13 @@ namespace aesvp {
 
 AESVP_PARAM_GROUP(BusParams, "bus", AESVP_BUS_PARAMS);
 
-class Interconnect : public sc_core::sc_module {
+class Interconnect : public sc_core::sc_module, private tlm::tlm_fw_transport_if<> {
  public:
-  // Initiators bind their sockets here; targets are attached with attach().
-  tlm_utils::multi_passthrough_target_socket<Interconnect> from_initiators;
+  // Initiators bind their sockets here; targets are attached with attach(). The bus serves
+  // every initiator alike, so all of them call the bus's own transport functions directly
+  // (no per-initiator binder in between); the backward path still reaches each one.
+  tlm::tlm_target_socket<32, tlm::tlm_base_protocol_types, 0>
+      from_initiators;
   tlm_utils::multi_passthrough_initiator_socket<Interconnect> to_targets;
 
   Interconnect(sc_core::sc_module_name name, const sc_core::sc_time& hop_latency);
@@ -62,19 +64,30 @@ class Interconnect : public sc_core::sc_module {
     bool contains(std::uint64_t a) const { return a >= base && a - base < size; }
   };
   const std::vector<Region>& regions() const { return regions_; }
+  // The region that serves `addr`, or null for a hole.
+  const Region* decode(std::uint64_t addr) const;
 
  private:
-  void b_transport(int from, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
-  bool get_direct_mem_ptr(int from, tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi);
-  unsigned int transport_dbg(int from, tlm::tlm_generic_payload& trans);
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) override;
+  bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& dmi) override;
+  unsigned int transport_dbg(tlm::tlm_generic_payload& trans) override;
+  tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
+                                     sc_core::sc_time& t) override;
   void invalidate_direct_mem_ptr(int port, sc_dt::uint64 start, sc_dt::uint64 end);
 
-  const Region* decode(std::uint64_t addr) const;
   bool faulty(std::uint64_t addr, std::uint64_t len) const;
   void revoke_dmi(std::uint64_t start, std::uint64_t end);
 
   sc_core::sc_time hop_;
-  std::vector<Region> regions_;
+  std::vector<Region> regions_;   // in attach order (port order)
+  // The regions sorted by base address, for a binary search (they never overlap).
+  struct Span {
+    std::uint64_t base, size;
+    sc_core::sc_time crossing;  // hop + the region's extra
+    unsigned region;            // index into regions_ (= its port)
+  };
+  std::vector<Span> by_base_;
+  const Span* find_span(std::uint64_t addr) const;
   struct Fault { std::uint64_t base, size; };
   std::vector<Fault> faults_;
   unsigned long injected_errors_ = 0;

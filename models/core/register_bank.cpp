@@ -134,7 +134,51 @@ bool RegisterBank::check(tlm::tlm_generic_payload& trans) {
   return true;
 }
 
+Register* RegisterBank::single_word(const tlm::tlm_generic_payload& trans) const {
+  const std::uint64_t addr = trans.get_address();
+  const unsigned width = trans.get_streaming_width();
+  if (trans.get_data_length() != 4 || (width != 4 && width != 0) ||
+      trans.get_byte_enable_ptr() != nullptr || addr % 4 != 0 || addr >= size_)
+    return nullptr;
+  Register* reg = index_[addr / 4];
+  if (reg == nullptr) return nullptr;
+  switch (trans.get_command()) {
+    case tlm::TLM_WRITE_COMMAND:
+      if (reg->access() == Access::ReadOnly) return nullptr;
+      break;
+    case tlm::TLM_READ_COMMAND:
+      if (reg->access() == Access::WriteOnly) return nullptr;
+      break;
+    default:
+      return nullptr;
+  }
+  if (beat_.width == 4 && addr == beat_.offset) return nullptr;
+  if (trans.get_extension<UnitBurst>() != nullptr) return nullptr;
+  return reg;
+}
+
+void RegisterBank::word_access(Register& reg, tlm::tlm_generic_payload& trans,
+                               sc_core::sc_time& delay) {
+  unsigned char* data = trans.get_data_ptr();
+  RegAccess a;
+  a.time = sim_now() + delay;
+  a.end = a.time + latency_;
+  if (trans.is_write()) {
+    std::memcpy(&a.data, data, 4);
+    reg.bus_write(a);
+  } else {
+    const std::uint32_t word = reg.bus_read(a);
+    std::memcpy(data, &word, 4);
+  }
+  delay += latency_ + a.stall;  // beats_time() of one beat
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
+}
+
 void RegisterBank::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  if (Register* reg = single_word(trans)) {
+    word_access(*reg, trans, delay);
+    return;
+  }
   if (trans.get_command() == tlm::TLM_IGNORE_COMMAND) {
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
     return;

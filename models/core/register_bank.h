@@ -202,6 +202,12 @@ class RegisterBank {
  private:
   // Checks the access shape and every register it touches; on failure rejects it.
   bool check(tlm::tlm_generic_payload& trans);
+  // The register of a plain single-word access (one aligned 32-bit word read or written,
+  // no byte enables, no UnitBurst, not the beat window) that its register allows; null
+  // for anything else, which takes the general path (and its checks and error responses).
+  Register* single_word(const tlm::tlm_generic_payload& trans) const;
+  // Serves a single-word access as the general path would: one beat, one hook.
+  void word_access(Register& reg, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
 
   const sc_core::sc_object& owner_;
   std::uint64_t size_;

@@ -124,8 +124,106 @@ INSTANTIATE_TEST_SUITE_P(
         BadCase{tlm::TLM_WRITE_COMMAND, 0x00, 4, true, tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE},
         BadCase{tlm::TLM_WRITE_COMMAND, 0x04, 4, false, tlm::TLM_COMMAND_ERROR_RESPONSE},  // RO
         BadCase{tlm::TLM_READ_COMMAND, 0x08, 4, false, tlm::TLM_COMMAND_ERROR_RESPONSE},   // WO
+        BadCase{tlm::TLM_WRITE_COMMAND, 0x40, 4, false, tlm::TLM_ADDRESS_ERROR_RESPONSE},  // past the window
+        BadCase{tlm::TLM_READ_COMMAND, 0x0c, 4, false, tlm::TLM_ADDRESS_ERROR_RESPONSE},   // hole, read
+        BadCase{tlm::TLM_READ_COMMAND, 0x02, 4, false, tlm::TLM_ADDRESS_ERROR_RESPONSE},   // misaligned read
+        BadCase{tlm::TLM_READ_COMMAND, 0x00, 4, true, tlm::TLM_BYTE_ENABLE_ERROR_RESPONSE},
         // A burst that runs from FIFO_3 into the hole after it: nothing is written.
         BadCase{tlm::TLM_WRITE_COMMAND, 0x1c, 8, false, tlm::TLM_ADDRESS_ERROR_RESPONSE}));
+
+// One word of a streaming width of two bytes is no whole word: a burst error, as any size.
+TEST(RegisterBank, SingleWordWithANarrowStreamingWidthIsRejected) {
+  Device dev("dev");
+  std::uint32_t w = 0xff;
+  tlm::tlm_generic_payload t;
+  fill(t, tlm::TLM_WRITE_COMMAND, 0x0, reinterpret_cast<unsigned char*>(&w), 4, 2);
+  sc_time delay = SC_ZERO_TIME;
+  dev.bank.b_transport(t, delay);
+  EXPECT_EQ(t.get_response_status(), tlm::TLM_BURST_ERROR_RESPONSE);
+  EXPECT_EQ(dev.bank.at(0x0).get(), 0x5u);
+  EXPECT_EQ(delay, SC_ZERO_TIME);
+  EXPECT_EQ(testing::take_reports(kReportBus).size(), 1u);
+}
+
+// A single word with the ignore command touches nothing and answers OK, as a burst does.
+TEST(RegisterBank, IgnoredSingleWordRunsNoHook) {
+  Device dev("dev");
+  unsigned reads = 0;
+  dev.bank.at(0x10).on_read([&](RegAccess&) { ++reads; return 1u; });
+  std::uint32_t v = 0;
+  tlm::tlm_generic_payload t;
+  fill(t, tlm::TLM_IGNORE_COMMAND, 0x10, reinterpret_cast<unsigned char*>(&v), 4);
+  sc_time delay = SC_ZERO_TIME;
+  dev.bank.b_transport(t, delay);
+  EXPECT_EQ(t.get_response_status(), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(reads, 0u);
+  EXPECT_EQ(delay, SC_ZERO_TIME);
+}
+
+// One word as a hook sees it: its beat starts at the transport delay and ends one access
+// latency later; its stall adds to the delay. Hand-worked: 100 + 10 + 25 = 135 ns.
+TEST(RegisterBank, SingleWordBeatTimesAndStall) {
+  Device dev("dev");
+  sc_time start, end;
+  dev.bank.at(0x10).on_read([&](RegAccess& a) {
+    start = a.time;
+    end = a.end;
+    a.stall = sc_time(25, SC_NS);
+    return 0xabcu;
+  });
+  std::uint32_t v = 0;
+  tlm::tlm_generic_payload rd;
+  fill(rd, tlm::TLM_READ_COMMAND, 0x10, reinterpret_cast<unsigned char*>(&v), 4);
+  sc_time delay(100, SC_NS);
+  dev.bank.b_transport(rd, delay);
+  ASSERT_EQ(rd.get_response_status(), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(v, 0xabcu);
+  EXPECT_EQ(start, sc_time(100, SC_NS));
+  EXPECT_EQ(end, sc_time(110, SC_NS));
+  EXPECT_EQ(delay, sc_time(135, SC_NS));
+}
+
+// A one-word transaction that carries a UnitBurst is a run, not a single word: four beats
+// of one word, 30 ns apart. Hand-worked: 0 + 4 * 10 + 3 * 30 = 130 ns.
+TEST(RegisterBank, OneWordUnitBurstTakesEveryBeat) {
+  Device dev("dev");
+  std::uint32_t words[4] = {1, 2, 3, 4};
+  tlm::tlm_generic_payload wr;
+  fill(wr, tlm::TLM_WRITE_COMMAND, 0x10, reinterpret_cast<unsigned char*>(words), 4, 4);
+  UnitBurst run;
+  sc_time delay = SC_ZERO_TIME;
+  transport_four_units(dev.bank, wr, run, delay);
+  ASSERT_EQ(wr.get_response_status(), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(run.beats, 4u);
+  EXPECT_EQ(dev.fifo_writes, (std::vector<std::uint32_t>{1, 2, 3, 4}));
+  EXPECT_EQ(delay, sc_time(130, SC_NS));
+}
+
+// A one-word beat window: a single word at its offset is a beat, handed to the beat hook.
+TEST(RegisterBank, OneWordBeatWindowTakesTheSingleWord) {
+  Device dev("dev");
+  std::vector<std::uint32_t> beats;
+  dev.bank.on_beat(
+      0x14, 4,
+      [&](const unsigned char* d, RegAccess&) {
+        std::uint32_t w;
+        std::memcpy(&w, d, 4);
+        beats.push_back(w);
+        return true;
+      },
+      [](unsigned char*, RegAccess&) { return false; });
+  std::uint32_t w = 0x77;
+  tlm::tlm_generic_payload wr;
+  fill(wr, tlm::TLM_WRITE_COMMAND, 0x14, reinterpret_cast<unsigned char*>(&w), 4);
+  sc_time delay = SC_ZERO_TIME;
+  dev.bank.b_transport(wr, delay);
+  EXPECT_EQ(beats, (std::vector<std::uint32_t>{0x77}));
+  EXPECT_TRUE(dev.fifo_writes.empty());
+  fill(wr, tlm::TLM_WRITE_COMMAND, 0x18, reinterpret_cast<unsigned char*>(&w), 4);
+  dev.bank.b_transport(wr, delay);  // the next word is not the window: its own hook
+  EXPECT_EQ(dev.fifo_writes, (std::vector<std::uint32_t>{0x77}));
+  EXPECT_EQ(delay, sc_time(20, SC_NS));
+}
 
 TEST(RegisterBank, DebugReadHasNoSideEffects) {
   Device dev("dev");
