@@ -18,7 +18,7 @@
 
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
+#include "models/core/target_socket.h"
 
 #include <cstdint>
 #include <functional>
@@ -61,7 +61,7 @@ AESVP_PARAM_GROUP(AesParams, "aes", AESVP_AES_PARAMS);
 
 class OmapAes : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<OmapAes> socket;
+  TargetSocket<OmapAes> socket;
   sc_core::sc_out<bool> irq;
   sc_core::sc_out<bool> dma_req_in;
   sc_core::sc_out<bool> dma_req_out;

@@ -35,15 +35,27 @@ void Interconnect::attach(tlm::tlm_target_socket<>& target, std::uint64_t base,
   by_base_.insert(std::upper_bound(by_base_.begin(), by_base_.end(), base,
                                    [](std::uint64_t b, const Span& s) { return b < s.base; }),
                   span);
+  index_pages();
+}
+
+void Interconnect::index_pages() {
+  constexpr std::uint64_t pages = std::uint64_t{1} << (32 - kPageShift);
+  first_span_.assign(pages, 0);
+  std::size_t i = 0;
+  for (std::uint64_t p = 0; p < pages; ++p) {
+    const std::uint64_t start = p << kPageShift;
+    while (i < by_base_.size() && by_base_[i].base + (by_base_[i].size - 1) < start) ++i;
+    first_span_[p] = static_cast<std::uint16_t>(i);
+  }
 }
 
 const Interconnect::Span* Interconnect::find_span(std::uint64_t addr) const {
-  // The last region starting at or below addr is the only one that can hold it.
-  auto it = std::upper_bound(by_base_.begin(), by_base_.end(), addr,
-                             [](std::uint64_t a, const Span& s) { return a < s.base; });
-  if (it == by_base_.begin()) return nullptr;
-  --it;
-  return addr - it->base < it->size ? &*it : nullptr;
+  std::size_t i = 0;  // above 4 GiB: walk from the first span
+  if (addr >> 32 == 0) i = first_span_[addr >> kPageShift];
+  // Spans before i end below the address; the first one that does not is the candidate.
+  for (; i < by_base_.size() && by_base_[i].base <= addr; ++i)
+    if (addr - by_base_[i].base < by_base_[i].size) return &by_base_[i];
+  return nullptr;
 }
 
 const Interconnect::Region* Interconnect::decode(std::uint64_t addr) const {

@@ -87,6 +87,12 @@ class Interconnect : public sc_core::sc_module, private tlm::tlm_fw_transport_if
     unsigned region;            // index into regions_ (= its port)
   };
   std::vector<Span> by_base_;
+  // Decode in (nearly) one step: for each 1 MiB page of the 32-bit space, the first span
+  // that ends above the page's start; a look-up walks on from there while spans start at or
+  // below the address (one span, unless several share the page). Rebuilt at each attach.
+  static constexpr unsigned kPageShift = 20;
+  std::vector<std::uint16_t> first_span_;
+  void index_pages();
   const Span* find_span(std::uint64_t addr) const;
   struct Fault { std::uint64_t base, size; };
   std::vector<Fault> faults_;

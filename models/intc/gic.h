@@ -13,7 +13,7 @@
 
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
+#include "models/core/target_socket.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -42,8 +42,8 @@ AESVP_PARAM_GROUP(IntcParams, "intc", AESVP_INTC_PARAMS);
 
 class Gic : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<Gic> dist;    // distributor, 4 KiB window
-  tlm_utils::simple_target_socket<Gic> cpu_if;  // CPU interfaces, core n at n * 0x100
+  TargetSocket<Gic> dist;    // distributor, 4 KiB window
+  TargetSocket<Gic> cpu_if;  // CPU interfaces, core n at n * 0x100
   sc_core::sc_vector<sc_core::sc_in<bool>> spi;  // SPI n = interrupt ID 32 + n; unbound = low
   sc_core::sc_vector<sc_core::sc_out<bool>> irq;  // one per core
 

@@ -16,7 +16,7 @@
 
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
+#include "models/core/target_socket.h"
 
 #include <array>
 #include <cstdint>
@@ -43,7 +43,7 @@ AESVP_PARAM_GROUP(OmapIntcParams, "omap_intc", AESVP_OMAP_INTC_PARAMS);
 
 class OmapIntc : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<OmapIntc> regs;  // 4 KiB register window
+  TargetSocket<OmapIntc> regs;  // 4 KiB register window
   sc_core::sc_vector<sc_core::sc_in<bool>> line;   // 128 inputs; unbound = low
   sc_core::sc_out<bool> irq;                       // to the core's IRQ input
   sc_core::sc_out<bool> fiq;                       // to the core's FIQ input (unused on GP parts)

@@ -8,7 +8,7 @@
 
 #include <systemc>
 #include <tlm>
-#include <tlm_utils/simple_target_socket.h>
+#include "models/core/target_socket.h"
 
 #include <cstdint>
 #include <memory>
@@ -31,7 +31,7 @@ AESVP_PARAM_GROUP(DramParams, "dram", AESVP_DRAM_PARAMS);
 
 class Memory : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<Memory> socket;
+  TargetSocket<Memory> socket;
 
   Memory(sc_core::sc_module_name name, const DramParams& params);
 

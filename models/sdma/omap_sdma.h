@@ -20,7 +20,7 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
-#include <tlm_utils/simple_target_socket.h>
+#include "models/core/target_socket.h"
 
 #include <array>
 #include <functional>
@@ -70,7 +70,7 @@ AESVP_PARAM_GROUP(SdmaParams, "sdma", AESVP_SDMA_PARAMS);
 
 class OmapSdma : public sc_core::sc_module {
  public:
-  tlm_utils::simple_target_socket<OmapSdma> regs;   // 4 KiB register window
+  TargetSocket<OmapSdma> regs;   // 4 KiB register window
   tlm_utils::simple_initiator_socket<OmapSdma> bus;  // the DMA port
   sc_core::sc_vector<sc_core::sc_in<bool>> dma_req;  // index = request number; [0] unused
   sc_core::sc_vector<sc_core::sc_out<bool>> irq;     // L0..L3

@@ -1,0 +1,75 @@
+// A model's target socket that calls the model's transport functions straight from the
+// initiator's call. tlm_utils::simple_target_socket forwards through an object that also
+// converts between the blocking and non-blocking protocols; no model here uses the
+// non-blocking one, and that hop cost ~30 instructions per bus transaction. The
+// registration calls are simple_target_socket's, so a model changes only its socket's type.
+#pragma once
+
+#include <systemc>
+#include <tlm>
+
+#include <string>
+
+namespace aesvp {
+
+template <class MODULE>
+class TargetSocket : public tlm::tlm_target_socket<32> {
+ public:
+  using BTransport = void (MODULE::*)(tlm::tlm_generic_payload&, sc_core::sc_time&);
+  using TransportDbg = unsigned int (MODULE::*)(tlm::tlm_generic_payload&);
+  using GetDmi = bool (MODULE::*)(tlm::tlm_generic_payload&, tlm::tlm_dmi&);
+
+  explicit TargetSocket(const char* name = sc_core::sc_gen_unique_name("target_socket"))
+      : tlm::tlm_target_socket<32>(name), forward_(*this) {
+    bind(forward_);
+  }
+
+  void register_b_transport(MODULE* module, BTransport f) {
+    forward_.module = module;
+    forward_.b = f;
+  }
+  void register_transport_dbg(MODULE* module, TransportDbg f) {
+    forward_.module = module;
+    forward_.dbg = f;
+  }
+  void register_get_direct_mem_ptr(MODULE* module, GetDmi f) {
+    forward_.module = module;
+    forward_.dmi = f;
+  }
+
+ private:
+  struct Forward final : tlm::tlm_fw_transport_if<> {
+    explicit Forward(const sc_core::sc_object& socket) : owner(socket) {}
+    const sc_core::sc_object& owner;
+    MODULE* module = nullptr;
+    BTransport b = nullptr;
+    TransportDbg dbg = nullptr;
+    GetDmi dmi = nullptr;
+
+    void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& t) override {
+      if (b == nullptr) return missing("b_transport");
+      (module->*b)(trans, t);
+    }
+    unsigned int transport_dbg(tlm::tlm_generic_payload& trans) override {
+      return dbg != nullptr ? (module->*dbg)(trans) : 0;  // no debug access
+    }
+    bool get_direct_mem_ptr(tlm::tlm_generic_payload& trans, tlm::tlm_dmi& d) override {
+      if (dmi != nullptr) return (module->*dmi)(trans, d);
+      // No DMI anywhere in the target (what simple_target_socket answers too).
+      d.allow_read_write();
+      d.set_start_address(0x0);
+      d.set_end_address(~sc_dt::uint64{0});
+      return false;
+    }
+    tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload&, tlm::tlm_phase&,
+                                       sc_core::sc_time&) override {
+      missing("nb_transport_fw");
+      return tlm::TLM_COMPLETED;
+    }
+    void missing(const char* what) const {
+      SC_REPORT_ERROR(owner.name(), (std::string(what) + " is not registered").c_str());
+    }
+  } forward_;
+};
+
+}  // namespace aesvp
