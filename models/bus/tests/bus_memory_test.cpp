@@ -8,6 +8,7 @@
 
 #include <cstring>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -192,6 +193,13 @@ TEST(Interconnect, DecodesEveryRegionBoundaryAndHole) {
       {0xffffffffffffffffull, "-"},
   };
   for (const auto& [addr, name] : expected) EXPECT_EQ(b.decoded(addr), name) << std::hex << addr;
+}
+
+// A region that overlaps one already mapped is refused when it is attached.
+TEST(Interconnect, OverlappingRegionIsRefused) {
+  Omap4Bench b("b");
+  EXPECT_THROW(b.map("overlap", 0x48241800, 0x1000), std::logic_error);
+  EXPECT_THROW(b.map("inside", 0x80001000, 0x100), std::logic_error);
 }
 
 // Adjacent regions attached out of order: the last word of one and the first of the next
