@@ -212,6 +212,7 @@ void OmapAes::reset() {
   clear_state();
   resetting_ = false;
   wake_.cancel();  // nothing is in flight any more
+  wake_at_ = SC_ZERO_TIME;
   update_outputs();
 }
 
@@ -508,8 +509,17 @@ bool OmapAes::nothing_to_settle() const {
          !core_busy_ && out_state_ == OutBuf::Empty;
 }
 
+bool OmapAes::transition_due(const sc_time& now) const {
+  return (resetting_ && reset_done_at_ <= now) || (out_state_ == OutBuf::Reading && out_release_ <= now) ||
+         (in_state_ == InBuf::Loading && in_arrival_ <= now) || (core_busy_ && core_done_ <= now) ||
+         (!core_busy_ && in_state_ == InBuf::Full);
+}
+
 void OmapAes::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
-  if (!nothing_to_settle()) settle();  // the access sees the settled state of now
+  // The access sees the settled state of now. Every pending transition is armed by the settle
+  // after the previous access (or by a wake-up's): with none due, there is nothing to do,
+  // unless observers follow the time-dependent busy flag.
+  if (!nothing_to_settle() && (observing_ || transition_due(sim_now()))) settle();
   // A write burst that only touches DATA_IN (a DMA run of frames, or one block): its blocks
   // are computed in one engine call at its end. No other register runs a hook meanwhile.
   const std::uint64_t addr = trans.get_address();
@@ -584,7 +594,13 @@ void OmapAes::settle() {
   // Observers see the fast-mode core go idle when it does, not at the next access (the sDMA
   // may have moved the whole request in one run long before). No behaviour depends on it.
   AESVP_OBSERVE(consider(observing_ && fast_core_free_ > now, fast_core_free_));
-  if (pending) wake_.notify(next - now);
+  if (pending) arm_wake(next, now);
+}
+
+void OmapAes::arm_wake(const sc_time& at, const sc_time& now) {
+  if (wake_at_ > now && wake_at_ <= at) return;  // sc_event would ignore this later one
+  wake_.notify(at - now);
+  wake_at_ = at;
 }
 
 bool OmapAes::requests_input() const {

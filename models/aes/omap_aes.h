@@ -205,7 +205,14 @@ class OmapAes : public sc_core::sc_module {
   // Settles every state change due now, updates the outputs, re-arms the wake-up event.
   void settle();
   bool nothing_to_settle() const;  // settle() would change nothing (fast mode, pipeline idle)
+  // A transition of the accurate pipeline or the soft reset is due at `now`: without one, a
+  // settle before an access changes nothing (the one after the last access armed the rest).
+  bool transition_due(const sc_core::sc_time& now) const;
   void update_outputs();
+  // wake_.notify at `at` (> now) unless a notification at or before it is pending, which
+  // sc_event would keep anyway (most settles re-arm the same time: ~130 library calls per
+  // request in accurate mode).
+  void arm_wake(const sc_core::sc_time& at, const sc_core::sc_time& now);
   void warn_model(const std::string& what) const;
 
   AesParams params_;
@@ -258,6 +265,9 @@ class OmapAes : public sc_core::sc_module {
   sc_core::sc_time reset_done_at_;
 
   sc_core::sc_event wake_;
+  // The pending notification's time when wake_at_ > now: a timed notification fires before
+  // any process runs at its time, so one at or before now has fired (reset() cancels).
+  sc_core::sc_time wake_at_;
   Observed observed_;
   BusyObserver busy_observer_;
   std::vector<FlagsObserver> flags_observers_;
