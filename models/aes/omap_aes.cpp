@@ -43,6 +43,7 @@ OmapAes::OmapAes(sc_core::sc_module_name name, const AesParams& params, TimingMo
   }
   bank_.set_access_latency(latency_);
   declare_registers();
+  block_time_ = core_time_per_block(key_bits_);
   ctrl_reg_ = &bank_.at(regs::kCtrl);
   sysconfig_reg_ = &bank_.at(regs::kSysconfig);
   irqenable_reg_ = &bank_.at(regs::kIrqEnable);
@@ -165,6 +166,7 @@ std::uint32_t OmapAes::write_ctrl(std::uint32_t v) {
   spec.encrypt = (v & regs::kCtrlDirection) != 0;
   const std::uint32_t ks = (v & regs::kCtrlKeySizeMask) >> regs::kCtrlKeySizeShift;
   key_bits_ = ks == regs::kKeySize128 ? 128 : ks == regs::kKeySize192 ? 192 : ks == regs::kKeySize256 ? 256 : 0;
+  block_time_ = core_time_per_block(key_bits_);
   const std::uint32_t xts = (v & regs::kCtrlXtsMask) >> regs::kCtrlXtsShift;
   const unsigned widths[4] = {32, 64, 96, 128};
   spec.ctr_width_bits = widths[(v & regs::kCtrlCtrWidthMask) >> regs::kCtrlCtrWidthShift];
@@ -237,6 +239,7 @@ void OmapAes::clear_state() {
   context_valid_ = false;
   keys_dirty_ = true;
   key_bits_ = 0;
+  block_time_ = core_time_per_block(key_bits_);
   length_blocks_ = blocks_in_ = blocks_out_ = 0;
   std::fill(std::begin(data_in_words_), std::end(data_in_words_), 0u);
   in_next_ = out_next_ = 0;
@@ -293,18 +296,18 @@ void OmapAes::load_keys() {
 sc_time OmapAes::time_block(std::uint64_t ahead) {
   if (keys_dirty_) load_keys();
   if (units_dirty_) latch_units();
-  sc_time t = core_time_per_block(key_bits_);
+  sc_time t = block_time_;
   if (ahead == 0 && engine_.initial_tweak_pending()) {
     // XTS: the core computes the initial tweak first (one more block time). j is taken
     // from AUTH_LENGTH now, so it may be written before or after CTRL.
     AesModeSpec spec = engine_.spec();
     spec.xts_j = bank_.at(regs::kAuthLength).get();
     engine_.start(spec, engine_.iv());
-    t += core_time_per_block(key_bits_);
+    t += block_time_;
   }
   // Bulk extension: a unit's XTS tweak or ESSIV IV costs one more block time (salt key size
   // taken as the data key's: the difference is below the model's resolution).
-  if (engine_.unit_iv_pending(ahead)) t += core_time_per_block(key_bits_);
+  if (engine_.unit_iv_pending(ahead)) t += block_time_;
   ++blocks_processed_;
   core_busy_time_ += t;
   return t;

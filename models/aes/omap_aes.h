@@ -230,6 +230,7 @@ class OmapAes : public sc_core::sc_module {
   bool keys_dirty_ = true;
   bool units_dirty_ = true;  // bulk registers not yet latched for this context
   unsigned key_bits_ = 0;
+  sc_core::sc_time block_time_;  // core_time_per_block(key_bits_), set with it (time_block)
   std::uint64_t length_blocks_ = 0;  // 0: no length written since CTRL (blocks as written)
   std::uint64_t blocks_in_ = 0;      // blocks accepted since the last CTRL write
   std::uint64_t blocks_out_ = 0;     // blocks read out since the last CTRL write
