@@ -43,6 +43,7 @@ OmapAes::OmapAes(sc_core::sc_module_name name, const AesParams& params, TimingMo
   }
   bank_.set_access_latency(latency_);
   declare_registers();
+  block_time_ = core_time_per_block(key_bits_);
   ctrl_reg_ = &bank_.at(regs::kCtrl);
   sysconfig_reg_ = &bank_.at(regs::kSysconfig);
   irqenable_reg_ = &bank_.at(regs::kIrqEnable);
@@ -165,6 +166,7 @@ std::uint32_t OmapAes::write_ctrl(std::uint32_t v) {
   spec.encrypt = (v & regs::kCtrlDirection) != 0;
   const std::uint32_t ks = (v & regs::kCtrlKeySizeMask) >> regs::kCtrlKeySizeShift;
   key_bits_ = ks == regs::kKeySize128 ? 128 : ks == regs::kKeySize192 ? 192 : ks == regs::kKeySize256 ? 256 : 0;
+  block_time_ = core_time_per_block(key_bits_);
   const std::uint32_t xts = (v & regs::kCtrlXtsMask) >> regs::kCtrlXtsShift;
   const unsigned widths[4] = {32, 64, 96, 128};
   spec.ctr_width_bits = widths[(v & regs::kCtrlCtrWidthMask) >> regs::kCtrlCtrWidthShift];
@@ -212,6 +214,7 @@ void OmapAes::reset() {
   clear_state();
   resetting_ = false;
   wake_.cancel();  // nothing is in flight any more
+  wake_at_ = SC_ZERO_TIME;
   update_outputs();
 }
 
@@ -236,6 +239,7 @@ void OmapAes::clear_state() {
   context_valid_ = false;
   keys_dirty_ = true;
   key_bits_ = 0;
+  block_time_ = core_time_per_block(key_bits_);
   length_blocks_ = blocks_in_ = blocks_out_ = 0;
   std::fill(std::begin(data_in_words_), std::end(data_in_words_), 0u);
   in_next_ = out_next_ = 0;
@@ -292,18 +296,18 @@ void OmapAes::load_keys() {
 sc_time OmapAes::time_block(std::uint64_t ahead) {
   if (keys_dirty_) load_keys();
   if (units_dirty_) latch_units();
-  sc_time t = core_time_per_block(key_bits_);
+  sc_time t = block_time_;
   if (ahead == 0 && engine_.initial_tweak_pending()) {
     // XTS: the core computes the initial tweak first (one more block time). j is taken
     // from AUTH_LENGTH now, so it may be written before or after CTRL.
     AesModeSpec spec = engine_.spec();
     spec.xts_j = bank_.at(regs::kAuthLength).get();
     engine_.start(spec, engine_.iv());
-    t += core_time_per_block(key_bits_);
+    t += block_time_;
   }
   // Bulk extension: a unit's XTS tweak or ESSIV IV costs one more block time (salt key size
   // taken as the data key's: the difference is below the model's resolution).
-  if (engine_.unit_iv_pending(ahead)) t += core_time_per_block(key_bits_);
+  if (engine_.unit_iv_pending(ahead)) t += block_time_;
   ++blocks_processed_;
   core_busy_time_ += t;
   return t;
@@ -508,8 +512,17 @@ bool OmapAes::nothing_to_settle() const {
          !core_busy_ && out_state_ == OutBuf::Empty;
 }
 
+bool OmapAes::transition_due(const sc_time& now) const {
+  return (resetting_ && reset_done_at_ <= now) || (out_state_ == OutBuf::Reading && out_release_ <= now) ||
+         (in_state_ == InBuf::Loading && in_arrival_ <= now) || (core_busy_ && core_done_ <= now) ||
+         (!core_busy_ && in_state_ == InBuf::Full);
+}
+
 void OmapAes::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
-  if (!nothing_to_settle()) settle();  // the access sees the settled state of now
+  // The access sees the settled state of now. Every pending transition is armed by the settle
+  // after the previous access (or by a wake-up's): with none due, there is nothing to do,
+  // unless observers follow the time-dependent busy flag.
+  if (!nothing_to_settle() && (observing_ || transition_due(sim_now()))) settle();
   // A write burst that only touches DATA_IN (a DMA run of frames, or one block): its blocks
   // are computed in one engine call at its end. No other register runs a hook meanwhile.
   const std::uint64_t addr = trans.get_address();
@@ -584,7 +597,13 @@ void OmapAes::settle() {
   // Observers see the fast-mode core go idle when it does, not at the next access (the sDMA
   // may have moved the whole request in one run long before). No behaviour depends on it.
   AESVP_OBSERVE(consider(observing_ && fast_core_free_ > now, fast_core_free_));
-  if (pending) wake_.notify(next - now);
+  if (pending) arm_wake(next, now);
+}
+
+void OmapAes::arm_wake(const sc_time& at, const sc_time& now) {
+  if (wake_at_ > now && wake_at_ <= at) return;  // sc_event would ignore this later one
+  wake_.notify(at - now);
+  wake_at_ = at;
 }
 
 bool OmapAes::requests_input() const {

@@ -205,7 +205,14 @@ class OmapAes : public sc_core::sc_module {
   // Settles every state change due now, updates the outputs, re-arms the wake-up event.
   void settle();
   bool nothing_to_settle() const;  // settle() would change nothing (fast mode, pipeline idle)
+  // A transition of the accurate pipeline or the soft reset is due at `now`: without one, a
+  // settle before an access changes nothing (the one after the last access armed the rest).
+  bool transition_due(const sc_core::sc_time& now) const;
   void update_outputs();
+  // wake_.notify at `at` (> now) unless a notification at or before it is pending, which
+  // sc_event would keep anyway (most settles re-arm the same time: ~130 library calls per
+  // request in accurate mode).
+  void arm_wake(const sc_core::sc_time& at, const sc_core::sc_time& now);
   void warn_model(const std::string& what) const;
 
   AesParams params_;
@@ -223,6 +230,7 @@ class OmapAes : public sc_core::sc_module {
   bool keys_dirty_ = true;
   bool units_dirty_ = true;  // bulk registers not yet latched for this context
   unsigned key_bits_ = 0;
+  sc_core::sc_time block_time_;  // core_time_per_block(key_bits_), set with it (time_block)
   std::uint64_t length_blocks_ = 0;  // 0: no length written since CTRL (blocks as written)
   std::uint64_t blocks_in_ = 0;      // blocks accepted since the last CTRL write
   std::uint64_t blocks_out_ = 0;     // blocks read out since the last CTRL write
@@ -258,6 +266,9 @@ class OmapAes : public sc_core::sc_module {
   sc_core::sc_time reset_done_at_;
 
   sc_core::sc_event wake_;
+  // The pending notification's time when wake_at_ > now: a timed notification fires before
+  // any process runs at its time, so one at or before now has fired (reset() cancels).
+  sc_core::sc_time wake_at_;
   Observed observed_;
   BusyObserver busy_observer_;
   std::vector<FlagsObserver> flags_observers_;

@@ -58,6 +58,7 @@ OmapSdma::OmapSdma(sc_core::sc_module_name name, const SdmaParams& params, Timin
       params_(checked(params)),
       mode_(mode),
       clock_(params.clock_mhz),
+      unit_overhead_(clock_.cycles(std::uint64_t{params_.frame_overhead_cycles})),
       bank_(*this, r::kWindowSize),
       ch_(params_.channels),
       cregs_(params_.channels),
@@ -242,6 +243,8 @@ bool OmapSdma::load_programming(unsigned ch) {
   c.dst_inc = dst_amode == r::kAmodePostIncrement;
   c.src_burst = r::burst_bytes((csdp >> r::kCsdpSrcBurstShift) & r::kCsdpBurstMask, c.es);
   c.dst_burst = r::burst_bytes((csdp >> r::kCsdpDstBurstShift) & r::kCsdpBurstMask, c.es);
+  c.src_burst_cost = transaction_cost(c.src_burst / c.es);
+  c.dst_burst_cost = transaction_cost(c.dst_burst / c.es);
   c.elem_in_frame = 0;
   c.frames_done = 0;
   c.block_granted = false;
@@ -493,18 +496,19 @@ OmapSdma::StepResult OmapSdma::run_step(unsigned ch, sc_time& delay) {
 
   // The source reads, then the destination writes; one transaction per burst (a unit
   // smaller than a burst is one transaction).
-  auto move = [&](tlm::tlm_command cmd, std::uint64_t base, bool inc, unsigned burst) {
+  auto move = [&](tlm::tlm_command cmd, std::uint64_t base, bool inc, unsigned burst,
+                  const sc_time& burst_cost) {
     for (unsigned off = 0; off < bytes;) {
       const unsigned chunk = std::min(burst, bytes - off);
-      delay += transaction_cost(chunk / c.es);
+      delay += chunk == burst ? burst_cost : transaction_cost(chunk / c.es);
       if (!access(cmd, inc ? base + off : base, buffer_.data() + off, chunk, delay, ch))
         return false;
       off += chunk;
     }
     return true;
   };
-  res.error = !move(tlm::TLM_READ_COMMAND, c.src, c.src_inc, c.src_burst) ||
-              !move(tlm::TLM_WRITE_COMMAND, c.dst, c.dst_inc, c.dst_burst);
+  res.error = !move(tlm::TLM_READ_COMMAND, c.src, c.src_inc, c.src_burst, c.src_burst_cost) ||
+              !move(tlm::TLM_WRITE_COMMAND, c.dst, c.dst_inc, c.dst_burst, c.dst_burst_cost);
   res.duration = delay - start;
   if (res.error) return res;
 

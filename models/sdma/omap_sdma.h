@@ -97,9 +97,7 @@ class OmapSdma : public sc_core::sc_module {
   // formulas (e.g. the AES pipeline's in_frame / out_frame): the per-unit overhead, and the
   // DMA cycles of one transaction of `elements` elements (interconnect and target latencies
   // come on top).
-  sc_core::sc_time unit_overhead() const {
-    return clock_.cycles(std::uint64_t{params_.frame_overhead_cycles});
-  }
+  const sc_core::sc_time& unit_overhead() const { return unit_overhead_; }
   sc_core::sc_time transaction_cost(std::uint32_t elements) const {
     return clock_.cycles(std::uint64_t{params_.burst_overhead_cycles} +
                          std::uint64_t{params_.element_cycles} * elements);
@@ -132,6 +130,9 @@ class OmapSdma : public sc_core::sc_module {
     unsigned request = 0;
     unsigned es = 4;  // element bytes
     unsigned src_burst = 4, dst_burst = 4;
+    // transaction_cost of a whole burst per side, computed once per block (run_step adds
+    // one per transaction: ~2 per unit).
+    sc_core::sc_time src_burst_cost{sc_core::SC_ZERO_TIME}, dst_burst_cost{sc_core::SC_ZERO_TIME};
     bool src_inc = true, dst_inc = true;
     std::uint32_t cen = 0, cfn = 0;
     std::uint64_t src = 0, dst = 0;  // next addresses
@@ -232,6 +233,7 @@ class OmapSdma : public sc_core::sc_module {
   SdmaParams params_;
   TimingMode mode_;
   Clock clock_;
+  sc_core::sc_time unit_overhead_;  // frame_overhead_cycles, computed once
   RegisterBank bank_;
   std::vector<Channel> ch_;
   std::vector<ChannelRegs> cregs_;
