@@ -134,13 +134,13 @@ bool RegisterBank::check(tlm::tlm_generic_payload& trans) {
   return true;
 }
 
-Register* RegisterBank::single_word(const tlm::tlm_generic_payload& trans) const {
+Register* RegisterBank::single_word(const tlm::tlm_generic_payload& trans) {
   const std::uint64_t addr = trans.get_address();
   const unsigned width = trans.get_streaming_width();
   if (trans.get_data_length() != 4 || (width != 4 && width != 0) ||
-      trans.get_byte_enable_ptr() != nullptr || addr % 4 != 0 || addr >= size_)
+      trans.get_byte_enable_ptr() != nullptr)
     return nullptr;
-  Register* reg = index_[addr / 4];
+  Register* reg = find(addr);  // null for a misaligned address, a hole or past the window
   if (reg == nullptr) return nullptr;
   switch (trans.get_command()) {
     case tlm::TLM_WRITE_COMMAND:

@@ -205,7 +205,7 @@ class RegisterBank {
   // The register of a plain single-word access (one aligned 32-bit word read or written,
   // no byte enables, no UnitBurst, not the beat window) that its register allows; null
   // for anything else, which takes the general path (and its checks and error responses).
-  Register* single_word(const tlm::tlm_generic_payload& trans) const;
+  Register* single_word(const tlm::tlm_generic_payload& trans);
   // Serves a single-word access as the general path would: one beat, one hook.
   void word_access(Register& reg, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
 
@@ -222,12 +222,12 @@ class RegisterBank {
     RunWrite run_write;
     RunRead run_read;
   } beat_;
-  // A UnitBurst through the beat window handed to a run hook, which answers the whole
-  // transaction (beats, delay, response); false when none takes it. Out of line: it kept
-  // the per-word path of every other access slower.
   // The time `beats` beats take: their latencies, stalls, and the gaps between them.
   sc_core::sc_time beats_time(unsigned beats, const sc_core::sc_time& stalled,
                               const sc_core::sc_time& gap) const;
+  // A UnitBurst through the beat window handed to a run hook, which answers the whole
+  // transaction (beats, delay, response); false when none takes it. Out of line: it kept
+  // the per-word path of every other access slower.
   [[gnu::noinline]] bool run_beats(tlm::tlm_generic_payload& trans, UnitBurst& run,
                                    const sc_core::sc_time& start, sc_core::sc_time& delay);
 };
