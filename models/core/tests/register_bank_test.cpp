@@ -43,6 +43,15 @@ void fill(tlm::tlm_generic_payload& t, tlm::tlm_command cmd, std::uint64_t addr,
   t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
 }
 
+// One 32-bit word read or written at `addr` by the bank's transport, from `delay`: the response.
+tlm::tlm_response_status transport_word(RegisterBank& bank, tlm::tlm_command cmd,
+                                        std::uint64_t addr, std::uint32_t& word, sc_time& delay) {
+  tlm::tlm_generic_payload t;
+  fill(t, cmd, addr, reinterpret_cast<unsigned char*>(&word), 4);
+  bank.b_transport(t, delay);
+  return t.get_response_status();
+}
+
 // `t` as a run of four units 30 ns apart (the sDMA's UnitBurst extension), from `delay`.
 void transport_four_units(RegisterBank& bank, tlm::tlm_generic_payload& t, UnitBurst& run,
                           sc_time& delay) {
@@ -56,18 +65,13 @@ void transport_four_units(RegisterBank& bank, tlm::tlm_generic_payload& t, UnitB
 TEST(RegisterBank, ResetValuesAndMaskedWrite) {
   Device dev("dev");
   std::uint32_t v = 0;
-  tlm::tlm_generic_payload rd;
-  fill(rd, tlm::TLM_READ_COMMAND, 0x0, reinterpret_cast<unsigned char*>(&v), 4);
   sc_time delay = SC_ZERO_TIME;
-  dev.bank.b_transport(rd, delay);
-  EXPECT_EQ(rd.get_response_status(), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(transport_word(dev.bank, tlm::TLM_READ_COMMAND, 0x0, v, delay), tlm::TLM_OK_RESPONSE);
   EXPECT_EQ(v, 0x5u);
   EXPECT_EQ(delay, sc_time(10, SC_NS));
 
   std::uint32_t w = 0xabcd;
-  tlm::tlm_generic_payload wr;
-  fill(wr, tlm::TLM_WRITE_COMMAND, 0x0, reinterpret_cast<unsigned char*>(&w), 4);
-  dev.bank.b_transport(wr, delay);
+  transport_word(dev.bank, tlm::TLM_WRITE_COMMAND, 0x0, w, delay);
   EXPECT_EQ(dev.bank.at(0x0).get(), 0xcdu);  // only the low byte is writable
   dev.bank.reset();
   EXPECT_EQ(dev.bank.at(0x0).get(), 0x5u);
@@ -151,11 +155,9 @@ TEST(RegisterBank, IgnoredSingleWordRunsNoHook) {
   unsigned reads = 0;
   dev.bank.at(0x10).on_read([&](RegAccess&) { ++reads; return 1u; });
   std::uint32_t v = 0;
-  tlm::tlm_generic_payload t;
-  fill(t, tlm::TLM_IGNORE_COMMAND, 0x10, reinterpret_cast<unsigned char*>(&v), 4);
   sc_time delay = SC_ZERO_TIME;
-  dev.bank.b_transport(t, delay);
-  EXPECT_EQ(t.get_response_status(), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(transport_word(dev.bank, tlm::TLM_IGNORE_COMMAND, 0x10, v, delay),
+            tlm::TLM_OK_RESPONSE);
   EXPECT_EQ(reads, 0u);
   EXPECT_EQ(delay, SC_ZERO_TIME);
 }
@@ -172,11 +174,8 @@ TEST(RegisterBank, SingleWordBeatTimesAndStall) {
     return 0xabcu;
   });
   std::uint32_t v = 0;
-  tlm::tlm_generic_payload rd;
-  fill(rd, tlm::TLM_READ_COMMAND, 0x10, reinterpret_cast<unsigned char*>(&v), 4);
   sc_time delay(100, SC_NS);
-  dev.bank.b_transport(rd, delay);
-  ASSERT_EQ(rd.get_response_status(), tlm::TLM_OK_RESPONSE);
+  ASSERT_EQ(transport_word(dev.bank, tlm::TLM_READ_COMMAND, 0x10, v, delay), tlm::TLM_OK_RESPONSE);
   EXPECT_EQ(v, 0xabcu);
   EXPECT_EQ(start, sc_time(100, SC_NS));
   EXPECT_EQ(end, sc_time(110, SC_NS));
@@ -213,14 +212,12 @@ TEST(RegisterBank, OneWordBeatWindowTakesTheSingleWord) {
       },
       [](unsigned char*, RegAccess&) { return false; });
   std::uint32_t w = 0x77;
-  tlm::tlm_generic_payload wr;
-  fill(wr, tlm::TLM_WRITE_COMMAND, 0x14, reinterpret_cast<unsigned char*>(&w), 4);
   sc_time delay = SC_ZERO_TIME;
-  dev.bank.b_transport(wr, delay);
+  transport_word(dev.bank, tlm::TLM_WRITE_COMMAND, 0x14, w, delay);
   EXPECT_EQ(beats, (std::vector<std::uint32_t>{0x77}));
   EXPECT_TRUE(dev.fifo_writes.empty());
-  fill(wr, tlm::TLM_WRITE_COMMAND, 0x18, reinterpret_cast<unsigned char*>(&w), 4);
-  dev.bank.b_transport(wr, delay);  // the next word is not the window: its own hook
+  // The next word is not the window: its own hook.
+  transport_word(dev.bank, tlm::TLM_WRITE_COMMAND, 0x18, w, delay);
   EXPECT_EQ(dev.fifo_writes, (std::vector<std::uint32_t>{0x77}));
   EXPECT_EQ(delay, sc_time(20, SC_NS));
 }
