@@ -61,7 +61,6 @@ class Interconnect : public sc_core::sc_module, private tlm::tlm_fw_transport_if
     std::uint64_t base, size;
     unsigned port;
     sc_core::sc_time extra;
-    bool contains(std::uint64_t a) const { return a >= base && a - base < size; }
   };
   const std::vector<Region>& regions() const { return regions_; }
   // The region that serves `addr`, or null for a hole.
