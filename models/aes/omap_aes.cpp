@@ -43,7 +43,7 @@ OmapAes::OmapAes(sc_core::sc_module_name name, const AesParams& params, TimingMo
   }
   bank_.set_access_latency(latency_);
   declare_registers();
-  block_time_ = core_time_per_block(key_bits_);
+  set_key_bits(0);
   ctrl_reg_ = &bank_.at(regs::kCtrl);
   sysconfig_reg_ = &bank_.at(regs::kSysconfig);
   irqenable_reg_ = &bank_.at(regs::kIrqEnable);
@@ -165,8 +165,7 @@ std::uint32_t OmapAes::write_ctrl(std::uint32_t v) {
   AesModeSpec spec;
   spec.encrypt = (v & regs::kCtrlDirection) != 0;
   const std::uint32_t ks = (v & regs::kCtrlKeySizeMask) >> regs::kCtrlKeySizeShift;
-  key_bits_ = ks == regs::kKeySize128 ? 128 : ks == regs::kKeySize192 ? 192 : ks == regs::kKeySize256 ? 256 : 0;
-  block_time_ = core_time_per_block(key_bits_);
+  set_key_bits(ks == regs::kKeySize128 ? 128 : ks == regs::kKeySize192 ? 192 : ks == regs::kKeySize256 ? 256 : 0);
   const std::uint32_t xts = (v & regs::kCtrlXtsMask) >> regs::kCtrlXtsShift;
   const unsigned widths[4] = {32, 64, 96, 128};
   spec.ctr_width_bits = widths[(v & regs::kCtrlCtrWidthMask) >> regs::kCtrlCtrWidthShift];
@@ -238,8 +237,7 @@ void OmapAes::clear_state() {
   engine_.start(AesModeSpec{}, AesBlock{});
   context_valid_ = false;
   keys_dirty_ = true;
-  key_bits_ = 0;
-  block_time_ = core_time_per_block(key_bits_);
+  set_key_bits(0);
   length_blocks_ = blocks_in_ = blocks_out_ = 0;
   std::fill(std::begin(data_in_words_), std::end(data_in_words_), 0u);
   in_next_ = out_next_ = 0;
@@ -598,6 +596,11 @@ void OmapAes::settle() {
   // may have moved the whole request in one run long before). No behaviour depends on it.
   AESVP_OBSERVE(consider(observing_ && fast_core_free_ > now, fast_core_free_));
   if (pending) arm_wake(next, now);
+}
+
+void OmapAes::set_key_bits(unsigned bits) {
+  key_bits_ = bits;
+  block_time_ = core_time_per_block(bits);
 }
 
 void OmapAes::arm_wake(const sc_time& at, const sc_time& now) {

@@ -14,11 +14,11 @@
 #include "models/core/clock.h"
 #include "models/core/params.h"
 #include "models/core/register_bank.h"
+#include "models/core/target_socket.h"
 #include "models/core/timing_mode.h"
 
 #include <systemc>
 #include <tlm>
-#include "models/core/target_socket.h"
 
 #include <cstdint>
 #include <functional>
@@ -213,6 +213,8 @@ class OmapAes : public sc_core::sc_module {
   // sc_event would keep anyway (most settles re-arm the same time: ~130 library calls per
   // request in accurate mode).
   void arm_wake(const sc_core::sc_time& at, const sc_core::sc_time& now);
+  // The context's key size and the core time of one of its blocks, kept together.
+  void set_key_bits(unsigned bits);
   void warn_model(const std::string& what) const;
 
   AesParams params_;
@@ -230,7 +232,7 @@ class OmapAes : public sc_core::sc_module {
   bool keys_dirty_ = true;
   bool units_dirty_ = true;  // bulk registers not yet latched for this context
   unsigned key_bits_ = 0;
-  sc_core::sc_time block_time_;  // core_time_per_block(key_bits_), set with it (time_block)
+  sc_core::sc_time block_time_;  // core_time_per_block(key_bits_): both set by set_key_bits
   std::uint64_t length_blocks_ = 0;  // 0: no length written since CTRL (blocks as written)
   std::uint64_t blocks_in_ = 0;      // blocks accepted since the last CTRL write
   std::uint64_t blocks_out_ = 0;     // blocks read out since the last CTRL write
