@@ -10,10 +10,10 @@
 #include "models/core/level_signal.h"
 #include "models/core/params.h"
 #include "models/core/register_bank.h"
+#include "models/core/target_socket.h"
 
 #include <systemc>
 #include <tlm>
-#include "models/core/target_socket.h"
 
 #include <algorithm>
 #include <cstdint>

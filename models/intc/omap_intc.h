@@ -12,11 +12,11 @@
 #include "models/core/level_signal.h"
 #include "models/core/params.h"
 #include "models/core/register_bank.h"
+#include "models/core/target_socket.h"
 #include "models/intc/omap_intc_regs.h"
 
 #include <systemc>
 #include <tlm>
-#include "models/core/target_socket.h"
 
 #include <array>
 #include <cstdint>

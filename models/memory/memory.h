@@ -5,10 +5,10 @@
 #pragma once
 
 #include "models/core/params.h"
+#include "models/core/target_socket.h"
 
 #include <systemc>
 #include <tlm>
-#include "models/core/target_socket.h"
 
 #include <cstdint>
 #include <memory>

@@ -13,6 +13,7 @@
 #include "models/core/clock.h"
 #include "models/core/params.h"
 #include "models/core/register_bank.h"
+#include "models/core/target_socket.h"
 #include "models/core/timed_dmi.h"
 #include "models/core/timing_mode.h"
 #include "models/sdma/omap_sdma_regs.h"
@@ -20,7 +21,6 @@
 #include <systemc>
 #include <tlm>
 #include <tlm_utils/simple_initiator_socket.h>
-#include "models/core/target_socket.h"
 
 #include <array>
 #include <functional>
