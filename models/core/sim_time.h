@@ -1,6 +1,8 @@
 // The current simulated time, read inline: sc_core::sc_time_stamp() is an out-of-line call
-// into libsystemc on every use (~160 per request in fast mode, ~1,000 in accurate mode),
-// while the simulation context's own accessor is inline.
+// into libsystemc on every use (~160 per request in fast mode, ~1,000 in accurate mode).
+// sc_get_curr_simcontext() is inline in the header but GCC keeps it out of line (it may
+// create the default context), so the context pointer is read directly; it exists once any
+// sc_object or sc_time has been made, i.e. before anything here asks for the time.
 #pragma once
 
 #include <systemc>
@@ -8,7 +10,9 @@
 namespace aesvp {
 
 inline const sc_core::sc_time& sim_now() {
-  return sc_core::sc_get_curr_simcontext()->time_stamp();
+  sc_core::sc_simcontext* ctx = sc_core::sc_curr_simcontext;
+  if (__builtin_expect(ctx == nullptr, 0)) ctx = sc_core::sc_get_curr_simcontext();
+  return ctx->time_stamp();
 }
 
 }  // namespace aesvp
