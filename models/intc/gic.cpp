@@ -29,6 +29,8 @@ Gic::Gic(sc_core::sc_module_name name, const IntcParams& params, unsigned cores)
       line_seen_{std::vector<std::uint32_t>(irqs_.size() / 32)},
       lose_next_{std::vector<std::uint32_t>(irqs_.size() / 32)},
       swallowed_{std::vector<std::uint32_t>(irqs_.size() / 32)},
+      candidates_{std::vector<std::uint32_t>(irqs_.size() / 32)},
+      targeted_(cores, IdBits{std::vector<std::uint32_t>(irqs_.size() / 32)}),
       cpus_(cores),
       dist_regs_(*this, kDistSize),
       cpu_regs_(*this, kCpuIfStride * (cores == 0 ? 1 : cores)) {
@@ -71,7 +73,11 @@ void Gic::end_of_elaboration() {
     sc_core::sc_spawn([this, n] { line_changed(n); },
                       sc_core::sc_gen_unique_name("spi_changed"), &opts);
     line_seen_.set(kSpiBase + n, spi[n].read());
+    refresh(kSpiBase + n);
+    // A channel's read() returns a reference to its current value (sc_signal, LevelSignal).
+    spi_level_.push_back(&spi[n]->read());
   }
+  for (auto& out : irq) irq_wire_.push_back(dynamic_cast<LevelSignal*>(out.get_interface()));
 }
 
 void Gic::line_changed(unsigned n) {
@@ -83,6 +89,7 @@ void Gic::line_changed(unsigned n) {
   }
   if (!level) swallowed_.set(id, false);
   line_seen_.set(id, level && !swallowed_.test(id));
+  refresh(id);
   update_outputs();
 }
 
@@ -95,6 +102,7 @@ void Gic::lose_next_assertion(unsigned id) {
 void Gic::make_pending(unsigned id) {
   if (id >= irqs_.size()) return;
   latch_.set(id, true);
+  refresh(id);
   ++injected_;
   changed();
 }
@@ -105,7 +113,9 @@ void Gic::clear_state() {
   latch_.clear();
   active_.clear();
   // Interrupts 0-31 (SGIs, PPIs) have no input line; they target every core at reset.
-  for (unsigned id = 0; id < kSpiBase; ++id) irqs_[id].targets = std::uint8_t((1u << cores_) - 1);
+  for (IdBits& t : targeted_) t.clear();
+  for (unsigned id = 0; id < kSpiBase; ++id) set_targets(id, std::uint8_t((1u << cores_) - 1));
+  for (unsigned w = 0; w < candidates_.words.size(); ++w) refresh_word(w);
   for (CpuIf& c : cpus_) c = CpuIf{};
   dist_enabled_ = false;
   dist_regs_.reset();
@@ -120,7 +130,7 @@ void Gic::reset() {
 // --- state views -------------------------------------------------------------------------
 
 bool Gic::line(unsigned id) const {
-  return id >= kSpiBase && id - kSpiBase < spi.size() && spi[id - kSpiBase].read() &&
+  return id >= kSpiBase && id - kSpiBase < spi.size() && *spi_level_[id - kSpiBase] &&
          !swallowed_.test(id);
 }
 
@@ -139,19 +149,31 @@ std::uint32_t Gic::running_priority(unsigned core) const {
 
 unsigned Gic::highest_pending(unsigned core) const {
   unsigned best = kSpuriousId;
-  for (unsigned w = 0; w < enabled_.words.size(); ++w) {
-    // Enabled, not active, and possibly pending (a latch, or a line seen high; the line
-    // itself is read below, as it may have changed in this delta cycle).
-    std::uint32_t cand = enabled_.words[w] & ~active_.words[w] &
-                         (latch_.words[w] | line_seen_.words[w]);
-    for (; cand != 0; cand &= cand - 1) {
+  const IdBits& mine = targeted_[core];
+  for (std::uint32_t words = candidate_words_; words != 0; words &= words - 1) {
+    const unsigned w = static_cast<unsigned>(__builtin_ctz(words));
+    // Enabled, not active, targeted here, and possibly pending (a latch, or a line seen
+    // high; the line itself is read below, as it may have changed in this delta cycle).
+    for (std::uint32_t cand = candidates_.words[w] & mine.words[w]; cand != 0; cand &= cand - 1) {
       const unsigned id = w * 32 + static_cast<unsigned>(__builtin_ctz(cand));
-      const Irq& i = irqs_[id];
-      if ((i.targets & (1u << core)) == 0 || !pending(id)) continue;
-      if (best == kSpuriousId || i.priority < irqs_[best].priority) best = id;  // ties: lower ID
+      if (!latch_.test(id) && !line(id)) continue;
+      if (best == kSpuriousId || irqs_[id].priority < irqs_[best].priority) best = id;  // ties: lower ID
     }
   }
   return best;
+}
+
+void Gic::refresh_word(unsigned w) {
+  const std::uint32_t cand =
+      enabled_.words[w] & ~active_.words[w] & (latch_.words[w] | line_seen_.words[w]);
+  candidates_.words[w] = cand;
+  if (cand != 0) candidate_words_ |= 1u << w;
+  else candidate_words_ &= ~(1u << w);
+}
+
+void Gic::set_targets(unsigned id, std::uint8_t cores) {
+  irqs_[id].targets = cores;
+  for (unsigned c = 0; c < cores_; ++c) targeted_[c].set(id, (cores >> c) & 1u);
 }
 
 bool Gic::deliverable(unsigned core, unsigned id) const {
@@ -168,6 +190,7 @@ std::uint32_t Gic::acknowledge(unsigned core, const sc_core::sc_time& at) {
   irqs_[id].active_core = core;
   active_.set(id, true);
   latch_.set(id, false);  // a level line that stays high keeps it pending (active and pending)
+  refresh(id);
   cpus_[core].active.push_back(id);
   cpus_[core].acked_at = at;
   ++acks_;
@@ -180,6 +203,7 @@ void Gic::deactivate(unsigned id) {
   auto& act = cpus_[irqs_[id].active_core].active;
   act.erase(std::find(act.begin(), act.end(), id));
   active_.set(id, false);
+  refresh(id);
 }
 
 void Gic::end_of_interrupt(unsigned core, std::uint32_t value) {
@@ -206,7 +230,7 @@ void Gic::update_outputs() {
     if (!want) {
       cpu.signalled = false;
       // Deasserted at once (e.g. on acknowledge); observers see the acknowledge's time.
-      if (irq[c].read()) write_at(irq[c], false, std::max(now, cpu.acked_at));
+      if (irq[c].read()) lower(c, std::max(now, cpu.acked_at));
       continue;
     }
     if (!cpu.signalled) {
@@ -220,6 +244,11 @@ void Gic::update_outputs() {
       update_.notify(due - now);
     }
   }
+}
+
+void Gic::lower(unsigned core, const sc_core::sc_time& at) {
+  if (LevelSignal* wire = irq_wire_[core]) wire->write_at(false, at);
+  else irq[core].write(false);
 }
 
 // --- registers -------------------------------------------------------------------------------
@@ -238,7 +267,9 @@ std::uint8_t Gic::read_byte(std::uint64_t addr) const {
 
 void Gic::write_byte(std::uint64_t addr, std::uint8_t v) {
   if (addr >= GICD_ITARGETSR) {
-    irqs_.at(addr - GICD_ITARGETSR).targets = std::uint8_t(v & ((1u << cores_) - 1));
+    const auto id = static_cast<unsigned>(addr - GICD_ITARGETSR);
+    (void)irqs_.at(id);  // range check, as before
+    set_targets(id, std::uint8_t(v & ((1u << cores_) - 1)));
   } else {
     irqs_.at(addr - GICD_IPRIORITYR).priority = std::uint8_t(v & kPriorityMask);
   }
@@ -270,6 +301,7 @@ void Gic::declare_dist_registers() {
       return [this, n, f](RegAccess& a) {
         for (unsigned b = 0; b < 32; ++b)
           if (a.data & (1u << b)) f(n * 32 + b);
+        refresh_word(n);
         changed();
         return a.stored;
       };

@@ -122,6 +122,10 @@ class Gic : public sc_core::sc_module {
   // Highest-priority (then lowest-ID) enabled, pending, not active interrupt targeted at
   // `core`; kSpuriousId if none.
   unsigned highest_pending(unsigned core) const;
+  // Keeps candidates_ (and its summary) true after any change to the state of word w's IDs.
+  void refresh_word(unsigned w);
+  void refresh(unsigned id) { refresh_word(id / 32); }
+  void set_targets(unsigned id, std::uint8_t cores);
   // Whether that interrupt may be signalled / acknowledged now (enables, PMR, running priority).
   bool deliverable(unsigned core, unsigned id) const;
   std::uint32_t acknowledge(unsigned core, const sc_core::sc_time& at);
@@ -130,6 +134,7 @@ class Gic : public sc_core::sc_module {
   void clear_state();
   void changed() { update_.notify(sc_core::SC_ZERO_TIME); }
   void update_outputs();
+  void lower(unsigned core, const sc_core::sc_time& at);  // the IRQ output falls, seen at `at`
 
   unsigned cores_;
   Clock clock_;
@@ -140,6 +145,14 @@ class Gic : public sc_core::sc_module {
   IdBits enabled_, latch_, active_;  // latch_: software-set pending (GICD_ISPENDR)
   IdBits line_seen_;  // SPI lines seen high by line_changed (a hint: lines are read directly)
   IdBits lose_next_, swallowed_;  // fault injection: an assertion to lose; lost while high
+  // Derived, so that highest_pending visits only words with candidates: enabled & ~active &
+  // (latch | line_seen) per word, one summary bit per non-empty word (at most 32 words), and
+  // per core the IDs that target it (ITARGETSR as bitmaps).
+  IdBits candidates_;
+  std::uint32_t candidate_words_ = 0;
+  std::vector<IdBits> targeted_;
+  std::vector<const bool*> spi_level_;  // each SPI's bound value, read without a virtual call
+  std::vector<LevelSignal*> irq_wire_;  // the typed IRQ outputs (null: not a LevelSignal)
   unsigned long injected_ = 0;
   std::vector<CpuIf> cpus_;
   bool dist_enabled_ = false;

@@ -297,6 +297,41 @@ TEST(Gic, TargetsSelectTheCore) {
   EXPECT_FALSE(b.gic.active(kSpiBase + 2));
 }
 
+// Candidates in several 32-ID words: the highest priority wins wherever it is, then the
+// lowest ID; retargeting, disabling and acknowledging a candidate each change the choice.
+TEST(Gic, HighestPendingAcrossWordsFollowsTargetsAndEnables) {
+  Bench b("b");
+  sc_core::sc_start(SC_ZERO_TIME);  // elaborates
+  const unsigned high = kSpiBase + 100;  // word 4, no line: pending by GICD_ISPENDR only
+  b.configure(5, 0x80, 1);
+  b.configure(high - kSpiBase, 0x40, 1);
+  b.configure(3, 0x40, 1);
+  b.enable_all(0xff);
+  b.raise(5);
+  b.dwrite(GICD_ISPENDR + 4 * (high / 32), 1u << (high % 32));
+  run(kLatency);
+  EXPECT_EQ(b.cread(0, GICC_HPPIR), high);  // 0x40 beats the lower ID's 0x80
+  EXPECT_EQ(b.cread(1, GICC_HPPIR), kSpuriousId);
+  b.raise(3);
+  run(SC_ZERO_TIME);
+  EXPECT_EQ(b.cread(0, GICC_HPPIR), kSpiBase + 3);  // same priority: the lower ID
+  // Moved to core 1: core 0 sees the next one, core 1 sees it.
+  std::uint8_t core1 = 0x2;
+  ASSERT_EQ(b.access(b.to_dist, tlm::TLM_WRITE_COMMAND, GICD_ITARGETSR + kSpiBase + 3, &core1, 1),
+            tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(b.cread(0, GICC_HPPIR), high);
+  EXPECT_EQ(b.cread(1, GICC_HPPIR), kSpiBase + 3);
+  b.dwrite(GICD_ICENABLER + 4 * (high / 32), 1u << (high % 32));
+  EXPECT_EQ(b.cread(0, GICC_HPPIR), kSpiBase + 5);
+  EXPECT_EQ(b.cread(0, GICC_IAR), kSpiBase + 5);
+  EXPECT_EQ(b.cread(0, GICC_HPPIR), kSpuriousId);  // the only candidate is active
+  b.dwrite(GICD_ISENABLER + 4 * (high / 32), 1u << (high % 32));
+  EXPECT_EQ(b.cread(0, GICC_HPPIR), high);
+  // A line that falls in the current delta is no longer pending, though not yet seen low.
+  b.lower(3);
+  EXPECT_EQ(b.cread(1, GICC_HPPIR), kSpuriousId);
+}
+
 TEST(Gic, SoftwarePendingAndActiveReadBack) {
   Bench b("b");
   sc_core::sc_start(SC_ZERO_TIME);  // elaborates
