@@ -55,9 +55,13 @@ tlm::tlm_response_status ExecContext::access(tlm::tlm_command cmd, std::uint64_t
   // A write the device only stores (MmioOrder::Decoupled) is served like a read: nothing
   // sees it before the synchronised write that starts the device - but an interrupt
   // already pending is taken first, so that its handler never sees the new value early.
+  // The core's own hard-IRQ context takes the pending interrupt only after the handler it
+  // runs has returned (it is the context that takes them), so a pending interrupt - the one
+  // it is servicing, whose line falls a delta after the acknowledge - is no reason for it to
+  // synchronise.
   if (cmd == tlm::TLM_WRITE_COMMAND && cpu_.mode_ == TimingMode::Fast) {
     Cpu::Core& k = cpu_.cores_[core_];
-    if (order == MmioOrder::Synchronised || cpu_.irq_pending(core_)) {
+    if (order == MmioOrder::Synchronised || (k.hardirq != this && cpu_.irq_pending(core_))) {
       ++k.synced_writes;
       sync();
     } else {

@@ -596,6 +596,31 @@ TEST(Cpu, AccurateModeConfigWriteWithAPendingIrq) {
   EXPECT_EQ(write_time_with_pending_irq(TimingMode::Accurate, MmioOrder::Decoupled), ns(1250));
 }
 
+// The core's own hard-IRQ context does not synchronise a configuration write because its
+// IRQ input is high (it takes that interrupt only after the handler returns); the write is
+// issued at its local time, and the handler's time is consumed at its exit as before.
+TEST(Cpu, FastModeHardIrqConfigWriteIgnoresThePendingIrq) {
+  CpuParams cp;
+  cp.quantum_ns = 5000;
+  Bench b("b", TimingMode::Fast, true, cp);
+  unsigned long decoupled = 0, synced = 0;
+  sc_time issued;
+  b.cpu.set_irq_handler([&](ExecContext& ctx, unsigned) {
+    ctx.charge(ns(50));
+    if (b.cpu.irqs_taken(0) != 1) return;
+    ctx.write32(kDramBase, 1, MmioOrder::Decoupled);  // the line is still high
+    issued = ctx.current_time() - (ns(5) + b.dram.write_time(4));
+    decoupled = b.cpu.decoupled_writes(0);
+    synced = b.cpu.synchronised_writes(0);
+  });
+  pulse_line(b, 0, ns(50), ns(950));
+  run_to(us(20));
+  EXPECT_EQ(b.cpu.irqs_taken(0), 2u);
+  EXPECT_EQ(decoupled, 1u);
+  EXPECT_EQ(synced, 0u);
+  EXPECT_EQ(issued, ns(50) + b.cpu.cycles(cp.irq_entry_cycles) + ns(50));
+}
+
 TEST(Cpu, MemoryCopiesUseDmiHonourInvalidationAndTakeNoTime) {
   Bench b("b", TimingMode::Accurate, true);
   ExecContext& t = b.cpu.create_context("t", ContextClass::Thread, 0);
