@@ -174,6 +174,7 @@ ExecContext& Cpu::hardirq_context(unsigned core) { return *cores_.at(core).hardi
 // --- Cpu: scheduling ------------------------------------------------------------------------
 
 void Cpu::schedule(Core& k, const ExecContext* caller) {
+  if (k.ready.empty() && k.owner == nullptr) return;  // an idle core stays idle
   ExecContext* best = nullptr;
   for (ExecContext* c : k.ready) {
     if (best == nullptr || c->cls_ < best->cls_ || (c->cls_ == best->cls_ && c->seq_ < best->seq_))
@@ -185,6 +186,7 @@ void Cpu::schedule(Core& k, const ExecContext* caller) {
     if (best == nullptr || best->cls_ >= k.owner->cls_) return;
     if (k.owner->running_) {
       k.owner->preempt_.notify(SC_ZERO_TIME);
+      k.owner->preempt_notified_ = true;
       ++k.owner->preemptions_;
       ++k.preemptions;
     }
@@ -195,8 +197,8 @@ void Cpu::schedule(Core& k, const ExecContext* caller) {
 }
 
 void Cpu::run(ExecContext& c, sc_time t) {
-  sc_core::sc_process_handle me = sc_core::sc_get_current_process_handle();
-  if (me.proc_kind() != sc_core::SC_THREAD_PROC_ && me.proc_kind() != sc_core::SC_CTHREAD_PROC_) {
+  const sc_core::sc_curr_proc_kind kind = sim_process_kind();
+  if (kind != sc_core::SC_THREAD_PROC_ && kind != sc_core::SC_CTHREAD_PROC_) {
     SC_REPORT_ERROR(kReportModel, (c.name_ + ": software time can only be charged from a "
                                              "SystemC thread").c_str());
     return;
@@ -214,6 +216,11 @@ void Cpu::run(ExecContext& c, sc_time t) {
   sc_time remaining = t;
   while (remaining != SC_ZERO_TIME) {
     while (k.owner != &c) sc_core::wait(c.wake_);
+    // A preemption notified while it waited for the core again is stale.
+    if (c.preempt_notified_) {
+      c.preempt_.cancel();
+      c.preempt_notified_ = false;
+    }
     if (is_thread(c.cls_)) {
       if (k.last_thread != nullptr && k.last_thread != &c) {
         remaining += cycles(params_.context_switch_cycles);
@@ -222,11 +229,12 @@ void Cpu::run(ExecContext& c, sc_time t) {
       }
       k.last_thread = &c;
     }
-    c.preempt_.cancel();
     c.running_ = true;
     c.run_start_ = sim_now();
     AESVP_OBSERVE(for (const ClassObserver& o : class_observers_) o(c.core_, c.cls_, true, c.run_start_));
-    sc_core::wait(remaining, c.preempt_);
+    // Nothing preempts the highest class: a plain timed wait, no event to register with.
+    if (c.cls_ == ContextClass::HardIrq) sc_core::wait(remaining);
+    else sc_core::wait(remaining, c.preempt_);
     const sc_time end = sim_now();
     const sc_time ran = end - c.run_start_;
     c.running_ = false;

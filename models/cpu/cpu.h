@@ -169,6 +169,7 @@ class ExecContext {
   sc_core::sc_time run_start_{sc_core::SC_ZERO_TIME};
   sc_core::sc_event wake_;      // it got the core
   sc_core::sc_event preempt_;   // it lost the core
+  bool preempt_notified_ = false;  // preempt_ notified since last cancelled (cancel only then)
   unsigned long preemptions_ = 0;
   unsigned long switches_in_ = 0;
   // Reused by every access of this context (one at a time): constructing a generic payload
