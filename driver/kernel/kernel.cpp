@@ -57,14 +57,11 @@ Kernel::~Kernel() { cpu_.set_irq_handler(nullptr); }
 
 // --- contexts -------------------------------------------------------------------------------
 
-ExecContext* Kernel::current() const {
-  const sc_core::sc_object* proc = sc_core::sc_get_current_process_b();
+ExecContext* Kernel::look_up_current(const sc_core::sc_object* proc) const {
   if (proc == nullptr) return nullptr;
-  if (proc != last_proc_) {
-    auto it = proc_ctx_.find(proc);
-    last_proc_ = proc;
-    last_ctx_ = it == proc_ctx_.end() ? nullptr : it->second;
-  }
+  auto it = proc_ctx_.find(proc);
+  last_proc_ = proc;
+  last_ctx_ = it == proc_ctx_.end() ? nullptr : it->second;
   return last_ctx_;
 }
 
@@ -296,15 +293,16 @@ void Kernel::handle_irq(ExecContext& ctx, unsigned core) {
 // --- softirq / tasklets ---------------------------------------------------------------------
 
 void Kernel::tasklet_schedule(Tasklet& t) {
+  // One context lookup for the charge, the time and the notification.
   ExecContext* c = current();
-  charge_cycles(params_.tasklet_schedule_cycles);
+  if (c != nullptr) c->charge_cycles(params_.tasklet_schedule_cycles);
   ++t.schedules_;
   if (t.sched_) return;
   t.sched_ = true;
-  t.queued_at_ = now();
+  t.queued_at_ = c != nullptr ? c->current_time() : sim_now();
   SoftirqCpu& s = *softirq_.at(c ? c->core() : 0);
   s.pending.push_back(&t);
-  notify_at_current(s.raise);
+  s.raise.notify(c != nullptr ? c->local_time() : SC_ZERO_TIME);
 }
 
 void Kernel::tasklet_unlink(Tasklet& t) {

@@ -11,6 +11,7 @@
 #include "driver/kernel/kernel_params.h"
 #include "driver/kernel/memory.h"
 #include "models/core/device_tree.h"
+#include "models/core/sim_time.h"
 #include "models/cpu/cpu.h"
 
 #include <systemc>
@@ -83,7 +84,12 @@ class Kernel {
   // The context of the running SystemC process: a thread made by spawn_thread, a softirq
   // thread, or a core's hard-IRQ context while it runs an IRQ. Null for other processes
   // (a testbench process acting in zero time).
-  ExecContext* current() const;
+  ExecContext* current() const {
+    // Inline for the common case: the same process as the last call (~100 calls a request).
+    const sc_core::sc_object* proc = sim_process();
+    if (proc == last_proc_ && proc != nullptr) return last_ctx_;
+    return look_up_current(proc);
+  }
   // A new software thread (kthread or user thread) of class `cls` pinned to `core`, running
   // `fn` as a SystemC thread; it starts at the current simulated time (at time zero when
   // called during elaboration).
@@ -211,6 +217,7 @@ class Kernel {
   // whenever proc_ctx_ changes.
   mutable const sc_core::sc_object* last_proc_ = nullptr;
   mutable ExecContext* last_ctx_ = nullptr;
+  ExecContext* look_up_current(const sc_core::sc_object* proc) const;  // and remember it
   std::unique_ptr<IrqChip> chip_;
   std::map<unsigned, IrqDesc> irqs_;
   bool irq_ready_ = false;
