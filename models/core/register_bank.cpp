@@ -14,7 +14,7 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
               "TLM data arrays are read as host-order 32-bit words: little-endian hosts only");
 
 RegisterBank::RegisterBank(const sc_core::sc_object& owner, std::uint64_t size)
-    : owner_(owner), size_(size), index_((size + 3) / 4, nullptr) {}
+    : owner_(owner), size_(size), index_((size + 3) / 4, nullptr), word_commands_(index_.size(), 0) {}
 
 Register& RegisterBank::add(std::string name, std::uint64_t offset, Access access,
                             std::uint32_t reset) {
@@ -26,7 +26,17 @@ Register& RegisterBank::add(std::string name, std::uint64_t offset, Access acces
   }
   Register& reg = regs_.emplace_back(std::move(name), offset, access, reset);
   index_[offset / 4] = &reg;
+  allow_word_commands(offset);
   return reg;
+}
+
+void RegisterBank::allow_word_commands(std::uint64_t offset) {
+  const Register* reg = index_[offset / 4];
+  std::uint8_t ok = 0;
+  if (reg->access() != Access::WriteOnly) ok |= 1u << tlm::TLM_READ_COMMAND;
+  if (reg->access() != Access::ReadOnly) ok |= 1u << tlm::TLM_WRITE_COMMAND;
+  if (beat_.width == 4 && offset == beat_.offset) ok = 0;  // a one-word beat window: its hook
+  word_commands_[offset / 4] = ok;
 }
 
 Register& RegisterBank::at(std::uint64_t offset) {
@@ -50,6 +60,7 @@ void RegisterBank::on_beat(std::uint64_t offset, unsigned width, BeatWrite write
   beat_.width = width;
   beat_.write = std::move(write);
   beat_.read = std::move(read);
+  allow_word_commands(offset);
 }
 
 void RegisterBank::on_beat_run(RunWrite write, RunRead read) {
@@ -140,21 +151,14 @@ Register* RegisterBank::single_word(const tlm::tlm_generic_payload& trans) {
   if (trans.get_data_length() != 4 || (width != 4 && width != 0) ||
       trans.get_byte_enable_ptr() != nullptr)
     return nullptr;
-  Register* reg = find(addr);  // null for a misaligned address, a hole or past the window
-  if (reg == nullptr) return nullptr;
-  switch (trans.get_command()) {
-    case tlm::TLM_WRITE_COMMAND:
-      if (reg->access() == Access::ReadOnly) return nullptr;
-      break;
-    case tlm::TLM_READ_COMMAND:
-      if (reg->access() == Access::WriteOnly) return nullptr;
-      break;
-    default:
-      return nullptr;
-  }
-  if (beat_.width == 4 && addr == beat_.offset) return nullptr;
+  const unsigned cmd = trans.get_command();
+  // Null for a misaligned address, past the window, a hole, a command the register does not
+  // take, an ignore command or the one-word beat window (word_commands_).
+  if (addr % 4 != 0 || addr >= size_ || cmd > tlm::TLM_WRITE_COMMAND ||
+      (word_commands_[addr / 4] & (1u << cmd)) == 0)
+    return nullptr;
   if (trans.get_extension<UnitBurst>() != nullptr) return nullptr;
-  return reg;
+  return index_[addr / 4];
 }
 
 void RegisterBank::word_access(Register& reg, tlm::tlm_generic_payload& trans,

@@ -213,6 +213,11 @@ class RegisterBank {
   std::uint64_t size_;
   std::deque<Register> regs_;      // stable addresses
   std::vector<Register*> index_;   // one slot per 32-bit word of the window; null = hole
+  // Per word, which commands the single-word path may serve (bit 1 << TLM_READ_COMMAND,
+  // 1 << TLM_WRITE_COMMAND): the register's access and the beat window, decided once when
+  // declared instead of on every access.
+  std::vector<std::uint8_t> word_commands_;
+  void allow_word_commands(std::uint64_t offset);
   sc_core::sc_time latency_{sc_core::SC_ZERO_TIME};
   struct Beat {
     std::uint64_t offset = 0;
