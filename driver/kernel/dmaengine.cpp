@@ -126,7 +126,12 @@ void DmaEngine::tasklet_fn(DmaChan& c) {
     c.done_.pop_front();
     k_.charge_cycles(k_.params().dma_complete_cycles);
     if (d->callback_result) d->callback_result(d->result);
+    retire(std::move(d));
   }
+}
+
+void DmaEngine::retire(std::unique_ptr<Desc> d) {
+  if (free_descs_.size() < kFreeDescs && recycle(*d)) free_descs_.push_back(std::move(d));
 }
 
 std::unique_ptr<DmaEngine> make_dma_engine(Kernel& k) {

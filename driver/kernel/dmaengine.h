@@ -151,6 +151,21 @@ class DmaEngine {
   static DmaChan::Desc* active(DmaChan& c) { return c.active_.get(); }
   static bool take_issued(DmaChan& c);  // issued -> active; false if busy, halted or none
   static void add_allocated(DmaChan& c, std::unique_ptr<Desc> d) { c.allocated_.push_back(std::move(d)); }
+  // A descriptor for prep: a retired one of the provider's type when there is one (a request
+  // prepares two, each a heap allocation with its entry vector), else a new one.
+  template <class D>
+  std::unique_ptr<D> new_desc() {
+    if (free_descs_.empty()) return std::make_unique<D>();
+    std::unique_ptr<Desc> d = std::move(free_descs_.back());
+    free_descs_.pop_back();
+    return std::unique_ptr<D>(static_cast<D*>(d.release()));  // only D is ever retired here
+  }
+  // After its callback: back to the state new_desc() gives (the provider's recycle), kept
+  // for reuse; freed when the provider cannot recycle it or enough are kept.
+  void retire(std::unique_ptr<Desc> d);
+  // Resets `d` to a freshly made descriptor's state, releasing what it holds as its
+  // destructor would; false: not reusable (it is freed).
+  virtual bool recycle(Desc& /*d*/) { return false; }
   static const DmaSlaveConfig* config(const DmaChan& c) { return c.configured_ ? &c.cfg_ : nullptr; }
   static void set_config(DmaChan& c, const DmaSlaveConfig& cfg) { c.cfg_ = cfg; c.configured_ = true; }
   static void set_halted(DmaChan& c, bool h) { c.halted_ = h; }
@@ -161,6 +176,8 @@ class DmaEngine {
 
  private:
   void tasklet_fn(DmaChan& c);
+  static constexpr std::size_t kFreeDescs = 8;  // bound on kept descriptors
+  std::vector<std::unique_ptr<Desc>> free_descs_;
 };
 
 // of_dma: the provider of the DMA controller the device description names ("ti,omap4430-sdma"

@@ -119,7 +119,7 @@ DmaAsyncTxDescriptor* OmapDma::dmaengine_prep_slave_sg(DmaChan* chan, const Scat
   const unsigned burst = to_dev ? cfg.dst_maxburst : cfg.src_maxburst;
   const unsigned frame = width * burst;
 
-  auto d = std::make_unique<SdmaDesc>();
+  std::unique_ptr<SdmaDesc> d = new_desc<SdmaDesc>();
   d->chan = chan;
   d->dir = dir;
   for (const ScatterlistEntry& e : sg.entries()) {
@@ -179,8 +179,24 @@ void OmapDma::start_desc(DmaChan& c) {
 
 // --- descriptor lists ----------------------------------------------------------------------
 
-OmapDma::SdmaDesc::~SdmaDesc() {
+OmapDma::SdmaDesc::~SdmaDesc() { release_slots(); }
+
+void OmapDma::SdmaDesc::release_slots() {
   if (pool) pool->free.insert(pool->free.end(), slots.begin(), slots.end());
+  pool.reset();
+  slots.clear();
+}
+
+bool OmapDma::recycle(Desc& base) {
+  auto& d = static_cast<SdmaDesc&>(base);
+  d.release_slots();
+  std::vector<Segment> sg = std::move(d.sg);  // keeps its capacity for the next prep
+  std::vector<std::uint64_t> slots = std::move(d.slots);
+  sg.clear();
+  d = SdmaDesc{};
+  d.sg = std::move(sg);
+  d.slots = std::move(slots);
+  return true;
 }
 
 bool OmapDma::build_list(Chan& c, SdmaDesc& d) {

@@ -67,6 +67,7 @@ class OmapDma : public DmaEngine {
   };
   struct SdmaDesc : Desc {
     ~SdmaDesc() override;
+    void release_slots();  // the descriptor-list slots back to the channel's pool
     std::vector<Segment> sg;
     std::size_t sgidx = 0;  // entry on the hardware
     std::uint32_t ccr = 0, csdp = 0, cicr = 0, cen = 0;
@@ -77,6 +78,7 @@ class OmapDma : public DmaEngine {
     std::shared_ptr<DescPool> pool;
   };
   static SdmaDesc& desc(DmaChan& c) { return static_cast<SdmaDesc&>(*active(c)); }
+  bool recycle(Desc& d) override;
 
   std::uint64_t chan_reg(const DmaChan& c, std::uint32_t reg) const;
   std::uint64_t glbl(std::uint32_t reg) const;

@@ -98,6 +98,47 @@ void multi_entry(const char* mode, bool linked_list) {
 }
 
 TEST_P(DmaEngineAesTest, MultiEntryScatterlistAsDescriptorList) { multi_entry(GetParam(), true); }
+// Descriptors are reused once their callback has run (DmaEngine::retire): a list transfer,
+// a single-entry one on the retired descriptors, then a list again - each as with new ones.
+TEST_P(DmaEngineAesTest, RetiredDescriptorsAreReusedAsNew) {
+  Bench b(GetParam(), {}, "omap4", true);
+  Kernel& k = b.k();
+  AesRig rig(b);
+  const auto key = random_bytes(16, 5);
+  const auto plain = random_bytes(256, 6);
+  std::vector<std::vector<std::uint8_t>> ciphers;
+  std::vector<DmaTxResult> results;
+  k.spawn_thread("crypt", ContextClass::Thread, 0, [&] {
+    rig.setup();
+    rig.aes_reset();
+    for (int round = 0; round < 3; ++round) {
+      Scatterlist in, out;
+      if (round == 1) {
+        in = sg_init_one(k.kmalloc(256), 256);
+        out = sg_init_one(k.kmalloc(256), 256);
+      } else {
+        for (std::uint32_t len : {64u, 32u, 160u}) in.push_back(k.kmalloc(len), len);
+        for (std::uint32_t len : {128u, 128u}) out.push_back(k.kmalloc(len), len);
+      }
+      sg_place_bytes(k, in, plain);
+      rig.aes_ecb_encrypt(key, 256);
+      results.push_back(rig.run(in, out).result);
+      ciphers.push_back(sg_fetch_bytes(k, out));
+    }
+  });
+  sc_core::sc_start(sc_time(6, SC_MS));
+  ASSERT_EQ(results.size(), 3u);
+  for (unsigned r = 0; r < 3; ++r) {
+    EXPECT_EQ(results[r], DmaTxResult::NoError) << r;
+    EXPECT_EQ(ciphers[r], openssl_ecb_encrypt(key, plain)) << r;
+  }
+  auto& omap = static_cast<OmapDma&>(rig.dma);
+  EXPECT_EQ(omap.list_transfers(), 4u);  // rounds 0 and 2, both sides
+  EXPECT_EQ(rig.tx->completed(), 3u);
+  EXPECT_EQ(rig.rx->completed(), 3u);
+  EXPECT_EQ(k.mmio_faults(), 0u);
+}
+
 TEST_P(DmaEngineAesTest, MultiEntryScatterlistEntryByEntry) { multi_entry(GetParam(), false); }
 
 // A bus error while the sDMA fetches the output list's descriptors: the callback reports a
