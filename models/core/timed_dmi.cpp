@@ -19,6 +19,7 @@ const TimedDmi::Latency* TimedDmi::Window::latency(tlm::tlm_command cmd, unsigne
 }
 
 TimedDmi::Window* TimedDmi::window(tlm::tlm_command cmd, std::uint64_t addr, std::uint64_t len) {
+  if (addr < lo_ || addr > hi_) return nullptr;
   for (Window& w : windows_)
     if (w.covers(cmd, addr, len)) return &w;
   return nullptr;
@@ -77,6 +78,7 @@ void TimedDmi::learn(tlm::tlm_fw_transport_if<>& fw, tlm::tlm_generic_payload& t
         !fresh.covers(cmd, addr, len))
       return;
     windows_.push_back(std::move(fresh));
+    span_windows();
     w = &windows_.back();
   }
   if (w->latency(cmd, len) == nullptr) w->latencies.push_back(Latency{cmd, len, latency});
@@ -89,6 +91,16 @@ void TimedDmi::invalidate(std::uint64_t start, std::uint64_t end) {
                                          start <= w.grant.get_end_address();
                                 }),
                  windows_.end());
+  span_windows();
+}
+
+void TimedDmi::span_windows() {
+  lo_ = ~std::uint64_t{0};
+  hi_ = 0;
+  for (const Window& w : windows_) {
+    lo_ = std::min<std::uint64_t>(lo_, w.grant.get_start_address());
+    hi_ = std::max<std::uint64_t>(hi_, w.grant.get_end_address());
+  }
 }
 
 }  // namespace aesvp

@@ -58,7 +58,11 @@ class TimedDmi {
   static void move(const Window& w, tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data,
                    std::uint64_t len);
 
+  void span_windows();  // recomputes lo_ and hi_ after windows_ changed
   std::vector<Window> windows_;
+  // The hull of every grant: an address outside it (a device register, on every non-DMI
+  // access of an initiator) is rejected with one compare instead of a scan of the windows.
+  std::uint64_t lo_ = ~std::uint64_t{0}, hi_ = 0;
   tlm::tlm_generic_payload grant_trans_;  // reused for get_direct_mem_ptr
 };
 
