@@ -559,7 +559,8 @@ unsigned int OmapAes::transport_dbg(tlm::tlm_generic_payload& trans) { return ba
 void OmapAes::settle() {
   const sc_time now = sim_now();
   settle_pipeline(now);
-  plan_wakeup(now);
+  // Announced rises stay right until the state changes (~2 of 3 settles change nothing).
+  if (!announced_ || replan_) plan_wakeup(now);
 }
 
 void OmapAes::settle_pipeline(const sc_time& now) {
@@ -602,6 +603,7 @@ void OmapAes::settle_pipeline(const sc_time& now) {
 }
 
 void OmapAes::plan_wakeup(const sc_time& now) {
+  replan_ = false;
   if (announce_rises(now)) return;
   // Re-arm at the earliest pending change (an sc_event keeps only its earliest notification;
   // each activation re-arms for the next one).
@@ -712,6 +714,7 @@ bool OmapAes::requests_output() const {
 }
 
 void OmapAes::update_outputs() {
+  replan_ = true;  // every state change the lines follow passes here
   const bool req_in = requests_input();
   const bool req_out = requests_output();
   const std::uint32_t enabled = irqenable_reg_->get();  // DMA drivers enable none

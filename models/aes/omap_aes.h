@@ -113,6 +113,7 @@ class OmapAes : public sc_core::sc_module {
   // (refreshing them on every register access would cost ~3 % of a run's host time).
   void enable_observation() {
     observing_ = true;
+    replan_ = true;  // observed lines are raised by wake-ups, not announced
     refresh_observed();
   }
   // Observation hook for waveforms: called with the flags whenever one of them changed (at
@@ -268,6 +269,7 @@ class OmapAes : public sc_core::sc_module {
   LevelSignal* in_wire_ = nullptr;
   LevelSignal* out_wire_ = nullptr;
   bool announced_ = false;
+  bool replan_ = false;  // the state changed since the last plan_wakeup
   // When the output buffer last emptied and the core last handed a block over: a settle after
   // the transitions' times (the lines were announced ahead) still times each at its own time.
   sc_core::sc_time out_free_at_, core_free_at_;

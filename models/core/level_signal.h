@@ -76,7 +76,7 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
   const sc_core::sc_event& negedge_event() const override { return want(kNegedge, negedge_); }
   const sc_core::sc_event& default_event() const override { return want(kChanged, changed_); }
   const bool& read() const override {
-    if (rise_pending_) settle_rise();
+    if (__builtin_expect(rise_pending_, 0)) settle_rise();
     return value_;
   }
   const bool& get_data_ref() const override { return read(); }
