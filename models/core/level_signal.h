@@ -134,6 +134,9 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
     if (rise_pending_) settle_rise();
     if (!rise_pending_) return;
     rise_pending_ = false;
+    if (rise_events_ & kChanged) changed_.cancel();  // notified for this rise only (want())
+    if (rise_events_ & kPosedge) posedge_.cancel();
+    rise_events_ = 0;
     for (const RiseListener& r : rise_listeners_) r(false, rise_at_);
   }
   // The announced rise still to come, if any.
@@ -157,8 +160,9 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
     (v ? rose_ : fell_) = true;
   }
 
-  // Events are handed out at elaboration (sensitivity, EDMA3's waits): one requested while a
-  // rise is announced would miss it, so request them before any announcement.
+  // An event first requested while a rise is announced (a process that waits only once it
+  // finds the line low) is notified at the rise's time, and withdrawn with the rise; later
+  // announcements are refused (the wire has waiters now).
   //
   // A process can only wait on (or be sensitive to) an event it got from one of the getters
   // above, so an event never handed out has no waiters and its notification is skipped
@@ -174,13 +178,19 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
                          event_time_ == sim_now();  // as mark_event() counts
     const bool edge = which == kChanged ? rose_ || fell_ : which == kPosedge ? rose_ : fell_;
     if (pending && edge) e.notify(sc_core::SC_ZERO_TIME);
+    if (rise_pending_ && which != kNegedge && sim_now() < rise_at_) {
+      e.notify(rise_at_ - sim_now());
+      rise_events_ |= which;
+    }
     return e;
   }
 
   // An announced rise whose time has come becomes the value (the listeners knew already).
-  void settle_rise() const {
+  // Out of line: read() is on every DMA sample, where no rise is pending in fast mode.
+  __attribute__((noinline)) void settle_rise() const {
     if (sim_now() < rise_at_) return;
     rise_pending_ = false;
+    rise_events_ = 0;
     value_ = true;
     ++edges_;
   }
@@ -189,6 +199,7 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
   mutable bool rise_pending_ = false;
   sc_core::sc_time rise_at_;
   mutable unsigned wanted_ = 0;
+  mutable unsigned rise_events_ = 0;  // events notified for the announced rise (want())
   bool rose_ = false, fell_ = false;  // edges written for the pending/current event delta
   mutable unsigned long edges_ = 0;
   sc_dt::uint64 event_delta_ = ~sc_dt::uint64{0};
