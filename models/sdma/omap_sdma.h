@@ -203,7 +203,7 @@ class OmapSdma : public sc_core::sc_module {
   // look at the channels at or after their time; refused onto a latched request (a DROP).
   bool rise_announced(unsigned line, bool announced, const sc_core::sc_time& at);
   void apply_due_rises() {  // on every look at the channels: inline, mostly nothing due
-    if (!rises_.empty() && next_rise_ <= sim_now()) apply_rises(sim_now());
+    if (__builtin_expect(!rises_.empty(), 0) && next_rise_ <= sim_now()) apply_rises(sim_now());
   }
   void apply_rises(const sc_core::sc_time& now);
   void update_next_rise();  // next_rise_ from rises_
