@@ -650,12 +650,11 @@ bool OmapAes::announce_rises(const sc_time& now) {
     announced_ = true;
     return true;
   }
-  // The old path: the settle at each transition's time raises the lines.
-  if (announced_) {
-    in_wire_->cancel_rise();
-    out_wire_->cancel_rise();
-    announced_ = false;
-  }
+  // The old path: the settle at each transition's time raises the lines (also withdraws an
+  // input rise announced just before the output wire refused).
+  if (in_wire_ != nullptr) in_wire_->cancel_rise();
+  if (out_wire_ != nullptr) out_wire_->cancel_rise();
+  announced_ = false;
   return false;
 }
 
