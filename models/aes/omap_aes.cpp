@@ -1,5 +1,6 @@
 #include "models/aes/omap_aes.h"
 
+#include "models/core/level_signal.h"
 #include "models/core/sim_time.h"
 #include "models/core/observe.h"
 
@@ -52,6 +53,13 @@ OmapAes::OmapAes(sc_core::sc_module_name name, const AesParams& params, TimingMo
   SC_METHOD(settle);
   sensitive << wake_;
   dont_initialize();
+}
+
+void OmapAes::end_of_elaboration() {
+  // Request lines can be announced ahead only on LevelSignal wires (accurate mode).
+  if (mode_ != TimingMode::Accurate) return;
+  in_wire_ = dynamic_cast<LevelSignal*>(dma_req_in.get_interface());
+  out_wire_ = dynamic_cast<LevelSignal*>(dma_req_out.get_interface());
 }
 
 sc_time OmapAes::core_time_per_block(unsigned key_bits) const {
@@ -215,12 +223,14 @@ void OmapAes::reset() {
   wake_.cancel();  // nothing is in flight any more
   wake_at_ = SC_ZERO_TIME;
   update_outputs();
+  plan_wakeup(sim_now());  // withdraws announced rises
 }
 
 void OmapAes::hang() {
   hung_ = true;
   ++injected_;
   update_outputs();
+  plan_wakeup(sim_now());  // withdraws announced rises (a hung core raises no line)
 }
 
 void OmapAes::soft_reset(const sc_time& at) {
@@ -245,6 +255,7 @@ void OmapAes::clear_state() {
 }
 
 void OmapAes::flush_pipeline() {
+  out_free_at_ = core_free_at_ = SC_ZERO_TIME;
   in_state_ = InBuf::Empty;
   core_busy_ = false;
   out_state_ = OutBuf::Empty;
@@ -520,7 +531,11 @@ void OmapAes::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
   // The access sees the settled state of now. Every pending transition is armed by the settle
   // after the previous access (or by a wake-up's): with none due, there is nothing to do,
   // unless observers follow the time-dependent busy flag.
-  if (!nothing_to_settle() && (observing_ || transition_due(sim_now()))) settle();
+  if (!nothing_to_settle() && (observing_ || transition_due(sim_now()))) {
+    const sc_time now = sim_now();
+    settle_pipeline(now);
+    if (!announced_) plan_wakeup(now);  // else the settle after the access announces
+  }
   // A write burst that only touches DATA_IN (a DMA run of frames, or one block): its blocks
   // are computed in one engine call at its end. No other register runs a hook meanwhile.
   const std::uint64_t addr = trans.get_address();
@@ -543,15 +558,24 @@ unsigned int OmapAes::transport_dbg(tlm::tlm_generic_payload& trans) { return ba
 
 void OmapAes::settle() {
   const sc_time now = sim_now();
+  settle_pipeline(now);
+  // Announced rises stay right until the state changes (~2 of 3 settles change nothing).
+  if (!announced_ || replan_) plan_wakeup(now);
+}
+
+void OmapAes::settle_pipeline(const sc_time& now) {
   bool moved = false;  // a transition made here
   if (resetting_ && reset_done_at_ <= now) {
     resetting_ = false;
     moved = true;
   }
+  // Each transition at its own time: settles run at every transition's time unless the
+  // request lines were announced ahead (plan_wakeup), and then at the next access.
   for (bool changed = true; changed; moved |= changed) {
     changed = false;
     if (out_state_ == OutBuf::Reading && out_release_ <= now) {
       out_state_ = OutBuf::Empty;
+      out_free_at_ = out_release_;
       changed = true;
     }
     if (in_state_ == InBuf::Loading && in_arrival_ <= now) {
@@ -560,6 +584,7 @@ void OmapAes::settle() {
     }
     if (core_busy_ && core_done_ <= now && out_state_ == OutBuf::Empty) {
       core_busy_ = false;
+      core_free_at_ = std::max(core_done_, out_free_at_);  // the hand-off's time
       out_block_ = core_block_;
       out_state_ = OutBuf::Full;
       changed = true;
@@ -567,7 +592,7 @@ void OmapAes::settle() {
     if (!core_busy_ && in_state_ == InBuf::Full) {
       in_state_ = InBuf::Empty;
       core_busy_ = true;
-      core_done_ = now + compute_block(in_block_, core_block_);
+      core_done_ = std::max(in_arrival_, core_free_at_) + compute_block(in_block_, core_block_);
       changed = true;
     }
   }
@@ -575,6 +600,11 @@ void OmapAes::settle() {
   // consume_output_block, the resets, hang): without a transition here they are current
   // (twice per access), unless observers follow the time-dependent fast-mode busy flag.
   if (moved || observing_) update_outputs();
+}
+
+void OmapAes::plan_wakeup(const sc_time& now) {
+  replan_ = false;
+  if (announce_rises(now)) return;
   // Re-arm at the earliest pending change (an sc_event keeps only its earliest notification;
   // each activation re-arms for the next one).
   sc_time next = sc_core::SC_ZERO_TIME;
@@ -598,6 +628,71 @@ void OmapAes::settle() {
   if (pending) arm_wake(next, now);
 }
 
+bool OmapAes::announce_rises(const sc_time& now) {
+  // The accurate pipeline's transitions change nothing anyone sees but the request lines
+  // (rising only) unless interrupts are enabled, observers look, or a reset or hang is on;
+  // with the bulk units not yet latched the next block's core time is not known yet.
+  const bool quiet = mode_ == TimingMode::Accurate && irqenable_reg_->get() == 0 && !observing_ &&
+                     !resetting_ && !hung_ && !(units_dirty_ && params_.bulk_extension);
+  sc_time in_at, out_at;
+  bool in_rises = false, out_rises = false;
+  if (quiet) next_rises(now, in_rises, in_at, out_rises, out_at);
+  auto announce = [](LevelSignal* wire, bool rises, const sc_time& at) {
+    if (rises) return wire->schedule_rise(at);
+    wire->cancel_rise();
+    return true;
+  };
+  // Wires that cannot take announcements keep every wake-up, invisible transitions' included:
+  // a timed notification fewer can reorder other processes due at the same time.
+  if (quiet && in_wire_ != nullptr && out_wire_ != nullptr && in_wire_->takes_announcements() &&
+      out_wire_->takes_announcements() && announce(in_wire_, in_rises, in_at) &&
+      announce(out_wire_, out_rises, out_at)) {
+    announced_ = true;
+    return true;
+  }
+  // The old path: the settle at each transition's time raises the lines (also withdraws an
+  // input rise announced just before the output wire refused).
+  if (in_wire_ != nullptr) in_wire_->cancel_rise();
+  if (out_wire_ != nullptr) out_wire_->cancel_rise();
+  announced_ = false;
+  return false;
+}
+
+void OmapAes::next_rises(const sc_time& now, bool& in_rises, sc_time& in_at, bool& out_rises,
+                         sc_time& out_at) const {
+  // From the settled pipeline (no transition due at `now`) and no further access: when the
+  // input buffer empties (the core takes its block) and when the output buffer fills (the core
+  // hands its block over). Each line rises at most once before the next access.
+  const bool out_frees = out_state_ != OutBuf::Full;
+  const sc_time& out_free = out_state_ == OutBuf::Reading ? out_release_ : now;
+  // The core hands its block over / takes the input block (when `*_known`).
+  const bool handoff_known = core_busy_ && out_frees;
+  const sc_time handoff = handoff_known ? std::max(core_done_, out_free) : now;
+  const bool take_known = in_state_ != InBuf::Empty && (!core_busy_ || handoff_known);
+  const sc_time take = core_busy_ ? std::max(in_arrival_, handoff) : in_arrival_;
+  const std::uint32_t sc = sysconfig_reg_->get();
+  in_rises = take_known && (sc & regs::kSysconfigDmaReqDataInEn) != 0 && context_valid_ &&
+             !(length_blocks_ != 0 && blocks_in_ >= length_blocks_);
+  in_at = take;
+  out_rises = false;
+  if ((sc & regs::kSysconfigDmaReqDataOutEn) == 0 || !out_frees) return;
+  if (core_busy_) {
+    out_rises = true;
+    out_at = handoff;
+  } else if (take_known) {
+    out_rises = true;
+    out_at = std::max(take + next_block_time(), out_free);
+  }
+}
+
+sc_time OmapAes::next_block_time() const {
+  // time_block(0) without its effects: the initial XTS tweak or a unit's IV cost one more.
+  sc_time t = block_time_;
+  if (engine_.initial_tweak_pending()) t += block_time_;
+  else if (engine_.unit_iv_pending(0)) t += block_time_;
+  return t;
+}
+
 void OmapAes::set_key_bits(unsigned bits) {
   key_bits_ = bits;
   block_time_ = core_time_per_block(bits);
@@ -618,6 +713,7 @@ bool OmapAes::requests_output() const {
 }
 
 void OmapAes::update_outputs() {
+  replan_ = true;  // every state change the lines follow passes here
   const bool req_in = requests_input();
   const bool req_out = requests_output();
   const std::uint32_t enabled = irqenable_reg_->get();  // DMA drivers enable none

@@ -27,6 +27,8 @@
 
 namespace aesvp {
 
+class LevelSignal;
+
 #define AESVP_AES_PARAMS(X)                                                                   \
   X(double, clock_mhz, 100.0, "MHz",                                                          \
     "estimate: L4PER interface clock of OMAP4 (100 MHz); the AES functional clock is not "    \
@@ -111,6 +113,7 @@ class OmapAes : public sc_core::sc_module {
   // (refreshing them on every register access would cost ~3 % of a run's host time).
   void enable_observation() {
     observing_ = true;
+    replan_ = true;  // observed lines are raised by wake-ups, not announced
     refresh_observed();
   }
   // Observation hook for waveforms: called with the flags whenever one of them changed (at
@@ -204,11 +207,21 @@ class OmapAes : public sc_core::sc_module {
 
   // Settles every state change due now, updates the outputs, re-arms the wake-up event.
   void settle();
+  void settle_pipeline(const sc_core::sc_time& now);  // settle() without the re-arming
   bool nothing_to_settle() const;  // settle() would change nothing (fast mode, pipeline idle)
   // A transition of the accurate pipeline or the soft reset is due at `now`: without one, a
   // settle before an access changes nothing (the one after the last access armed the rest).
   bool transition_due(const sc_core::sc_time& now) const;
   void update_outputs();
+  void end_of_elaboration() override;  // finds the request lines' wires
+  // After a settle: announces the request lines' next rises on their wires ahead (accurate
+  // mode, nothing else to see, the wires accept), else arms the wake-up at the next transition.
+  void plan_wakeup(const sc_core::sc_time& now);
+  bool announce_rises(const sc_core::sc_time& now);  // false: withdrawn, wake up instead
+  // Whether and when dma_req_in / dma_req_out would rise with no further access.
+  void next_rises(const sc_core::sc_time& now, bool& in_rises, sc_core::sc_time& in_at, bool& out_rises,
+                  sc_core::sc_time& out_at) const;
+  sc_core::sc_time next_block_time() const;  // time_block(0)'s result, without its effects
   // wake_.notify at `at` (> now) unless a notification at or before it is pending, which
   // sc_event would keep anyway (most settles re-arm the same time: ~130 library calls per
   // request in accurate mode).
@@ -251,6 +264,15 @@ class OmapAes : public sc_core::sc_module {
   OutBuf out_state_ = OutBuf::Empty;
   sc_core::sc_time out_release_;
   AesBlock out_block_{};
+  // The request lines' wires when they are LevelSignals (accurate mode), and whether a rise
+  // may be announced on them (announce_rises).
+  LevelSignal* in_wire_ = nullptr;
+  LevelSignal* out_wire_ = nullptr;
+  bool announced_ = false;
+  bool replan_ = false;  // the state changed since the last plan_wakeup
+  // When the output buffer last emptied and the core last handed a block over: a settle after
+  // the transitions' times (the lines were announced ahead) still times each at its own time.
+  sc_core::sc_time out_free_at_, core_free_at_;
 
   // Fast mode: elastic queue of computed blocks with their ready times.
   BlockQueue fast_queue_;

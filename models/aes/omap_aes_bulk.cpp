@@ -24,6 +24,7 @@ void OmapAes::declare_bulk_registers() {
   // registers written after CTRL (before the data) count.
   auto settings = [this](RegAccess& a) {
     units_dirty_ = true;
+    replan_ = true;      // announced rises wait for the units' latch
     keys_dirty_ = true;  // the salt key size may have changed
     return a.merged();
   };

@@ -17,6 +17,13 @@
 //    ahead on a local time offset (loosely-timed) changes it before its annotated time
 //    (docs/modelling.md, "Wires", gives the bound). write_at() passes the annotated time to
 //    the change observer (waveforms) without changing when the value or events change.
+//
+// A rise announced ahead (schedule_rise): the writer knows that, unless it writes again, the
+// line rises at a later time t; the wire records it, read() returns high once sim time >= t,
+// and the edge listeners are told t now instead of being called at t (no process of the
+// writer has to run at t only to raise the line). The wire refuses what it cannot honour that
+// way: event waiters, observers, a listener that cannot take announcements (or refuses this
+// one), a line already high. An announced rise notifies no events and marks no event() delta.
 #pragma once
 
 #include "models/core/sim_time.h"
@@ -38,6 +45,9 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
   // delta without a process activation of its own (the sDMA's request latch). Called inside
   // the writer's process, before the observers; it must not write this wire.
   using EdgeListener = std::function<void(bool value)>;
+  // Told of an announced rise (announced = true, its time) and of its withdrawal
+  // (announced = false); may refuse an announcement by returning false.
+  using RiseListener = std::function<bool(bool announced, const sc_core::sc_time& at)>;
 
   explicit LevelSignal(const char* name, bool initial = false)
       : sc_core::sc_object(name), value_(initial) {}
@@ -48,6 +58,7 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
   void write(const bool& v) override { write_at(v, sim_now()); }
   // The same change, observed at `at` (the writer's annotated time, >= sc_time_stamp()).
   void write_at(bool v, const sc_core::sc_time& at) {
+    if (rise_pending_) cancel_rise();  // a write before the announced rise withdraws it
     if (v == value_) return;
     value_ = v;
     mark_event(v);
@@ -64,8 +75,11 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
   const sc_core::sc_event& posedge_event() const override { return want(kPosedge, posedge_); }
   const sc_core::sc_event& negedge_event() const override { return want(kNegedge, negedge_); }
   const sc_core::sc_event& default_event() const override { return want(kChanged, changed_); }
-  const bool& read() const override { return value_; }
-  const bool& get_data_ref() const override { return value_; }
+  const bool& read() const override {
+    if (__builtin_expect(rise_pending_, 0)) settle_rise();
+    return value_;
+  }
+  const bool& get_data_ref() const override { return read(); }
   // True in the delta cycle in which the change's events fire (the one after the write);
   // false outside the simulation (elaboration, between sc_start calls).
   bool event() const override {
@@ -77,9 +91,60 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
   bool negedge() const override { return event() && fell_; }
 
   // Number of value changes so far (tests count request-line toggles with it).
-  unsigned long edges() const { return edges_; }
+  unsigned long edges() const {
+    if (rise_pending_) settle_rise();
+    return edges_;
+  }
   void add_change_observer(ChangeObserver o) { observers_.push_back(std::move(o)); }
-  void add_edge_listener(EdgeListener l) { listeners_.push_back(std::move(l)); }
+  // `rise`: how the listener takes announced rises; without one the wire refuses them.
+  void add_edge_listener(EdgeListener l, RiseListener rise = nullptr) {
+    listeners_.push_back(std::move(l));
+    rise_listeners_.push_back(std::move(rise));
+  }
+
+  // Announces that the line rises at `at` (> now) unless the writer writes it before; false
+  // (nothing recorded, nobody told) when the wire cannot honour it (see the header). A rise
+  // already announced for `at` is kept; one for another time is withdrawn first.
+  bool schedule_rise(const sc_core::sc_time& at) {
+    if (rise_pending_) {
+      settle_rise();
+      if (rise_pending_ && rise_at_ == at) return true;
+      cancel_rise();
+    }
+    if (value_ || !takes_announcements() || at <= sim_now()) return false;
+    for (std::size_t k = 0; k < rise_listeners_.size(); ++k) {
+      if (rise_listeners_[k](true, at)) continue;
+      for (std::size_t j = 0; j < k; ++j) rise_listeners_[j](false, at);  // undo the told ones
+      return false;
+    }
+    rise_pending_ = true;
+    rise_at_ = at;
+    return true;
+  }
+  // Whether schedule_rise can be honoured at all (no event waiters, no observers, every
+  // listener takes announcements); a listener may still refuse a particular one.
+  bool takes_announcements() const {
+    if (wanted_ != 0 || !observers_.empty()) return false;
+    for (const RiseListener& r : rise_listeners_)
+      if (!r) return false;
+    return true;
+  }
+  // Withdraws an announced rise not yet due (the writer changed its mind); no-op without one.
+  void cancel_rise() {
+    if (rise_pending_) settle_rise();
+    if (!rise_pending_) return;
+    rise_pending_ = false;
+    if (rise_events_ & kChanged) changed_.cancel();  // notified for this rise only (want())
+    if (rise_events_ & kPosedge) posedge_.cancel();
+    rise_events_ = 0;
+    for (const RiseListener& r : rise_listeners_) r(false, rise_at_);
+  }
+  // The announced rise still to come, if any.
+  bool rise_announced(sc_core::sc_time& at) const {
+    if (rise_pending_) settle_rise();
+    if (rise_pending_) at = rise_at_;
+    return rise_pending_;
+  }
 
  private:
   // The delta in which this write's events fire: the next one while a process runs (the
@@ -95,6 +160,10 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
     (v ? rose_ : fell_) = true;
   }
 
+  // An event first requested while a rise is announced (a process that waits only once it
+  // finds the line low) is notified at the rise's time, and withdrawn with the rise; later
+  // announcements are refused (the wire has waiters now).
+  //
   // A process can only wait on (or be sensitive to) an event it got from one of the getters
   // above, so an event never handed out has no waiters and its notification is skipped
   // (most request lines have no edge waiters: this halves the notifications per write).
@@ -109,17 +178,35 @@ class LevelSignal : public sc_core::sc_object, public sc_core::sc_signal_inout_i
                          event_time_ == sim_now();  // as mark_event() counts
     const bool edge = which == kChanged ? rose_ || fell_ : which == kPosedge ? rose_ : fell_;
     if (pending && edge) e.notify(sc_core::SC_ZERO_TIME);
+    if (rise_pending_ && which != kNegedge && sim_now() < rise_at_) {
+      e.notify(rise_at_ - sim_now());
+      rise_events_ |= which;
+    }
     return e;
   }
 
-  bool value_;
+  // An announced rise whose time has come becomes the value (the listeners knew already).
+  // Out of line: read() is on every DMA sample, where no rise is pending in fast mode.
+  __attribute__((noinline)) void settle_rise() const {
+    if (sim_now() < rise_at_) return;
+    rise_pending_ = false;
+    rise_events_ = 0;
+    value_ = true;
+    ++edges_;
+  }
+
+  mutable bool value_;
+  mutable bool rise_pending_ = false;
+  sc_core::sc_time rise_at_;
   mutable unsigned wanted_ = 0;
+  mutable unsigned rise_events_ = 0;  // events notified for the announced rise (want())
   bool rose_ = false, fell_ = false;  // edges written for the pending/current event delta
-  unsigned long edges_ = 0;
+  mutable unsigned long edges_ = 0;
   sc_dt::uint64 event_delta_ = ~sc_dt::uint64{0};
   sc_core::sc_time event_time_;
   mutable sc_core::sc_event changed_, posedge_, negedge_;  // mutable: see want()
   std::vector<EdgeListener> listeners_;
+  std::vector<RiseListener> rise_listeners_;  // one per listener, empty: takes no announcements
   std::vector<ChangeObserver> observers_;
 };
 

@@ -71,6 +71,9 @@ OmapSdma::OmapSdma(sc_core::sc_module_name name, const SdmaParams& params, Timin
 
   SC_THREAD(port_thread);
   SC_METHOD(watch_requests);  // its first run arms it on watch_on_ (end_of_elaboration)
+  SC_METHOD(rise_due);  // announced rises while the port is idle
+  sensitive << rise_ev_;
+  dont_initialize();
 }
 
 void OmapSdma::end_of_elaboration() {
@@ -83,7 +86,10 @@ void OmapSdma::end_of_elaboration() {
   for (unsigned n = 0; n < dma_req.size(); ++n) {
     if (auto* wire = dynamic_cast<LevelSignal*>(dma_req[n].get_interface())) {
       followed_[n] = true;
-      wire->add_edge_listener([this, n](bool level) { request_edge(n, level); });
+      wire->add_edge_listener([this, n](bool level) { request_edge(n, level); },
+                              [this, n](bool announced, const sc_time& at) {
+                                return rise_announced(n, announced, at);
+                              });
     } else {
       watch_on_ |= dma_req[n]->value_changed_event();
       wake_on_ |= dma_req[n]->value_changed_event();
@@ -168,6 +174,7 @@ void OmapSdma::declare_channel_registers(unsigned ch) {
 }
 
 void OmapSdma::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
+  apply_due_rises();  // the registers see the channels as the rises left them
   bank_.b_transport(trans, delay);
 }
 
@@ -280,6 +287,7 @@ void OmapSdma::stop_channel(unsigned ch) {
 }
 
 void OmapSdma::reset() {
+  apply_due_rises();
   clear_state();
   reset_done_at_ = SC_ZERO_TIME;
   wake_.notify(SC_ZERO_TIME);  // the port thread re-arbitrates (nothing is eligible)
@@ -355,11 +363,14 @@ int OmapSdma::arbitrate() {
 }
 
 void OmapSdma::request_edge(unsigned line, bool level) {
+  apply_due_rises();  // an announced rise of this line came before this edge
+  edge_at(line, level, sc_core::sc_delta_count(), sim_now());
+}
+
+void OmapSdma::edge_at(unsigned line, bool level, sc_dt::uint64 delta, const sc_time& now) {
   // What watch_requests, one delta after the edge, would do, decided at the edge: the
   // watcher sees the level at the end of the edge's delta against the level it saw before,
   // so edges within one delta are judged together from the state before its first edge.
-  const sc_dt::uint64 delta = sc_core::sc_delta_count();
-  const sc_time now = sim_now();
   for (std::uint32_t m = enabled_mask_; m != 0; m &= m - 1) {
     const unsigned ch = static_cast<unsigned>(__builtin_ctz(m));
     Channel& c = ch_[ch];
@@ -381,6 +392,66 @@ void OmapSdma::request_edge(unsigned line, bool level) {
   if (port_idle_) wake_.notify(SC_ZERO_TIME);  // as the line's change event would wake it
 }
 
+bool OmapSdma::rise_announced(unsigned line, bool announced, const sc_time& at) {
+  if (!announced) {
+    for (std::size_t k = 0; k < rises_.size(); ++k) {
+      if (rises_[k].line != line || rises_[k].at != at) continue;
+      rises_.erase(rises_.begin() + static_cast<std::ptrdiff_t>(k));
+      update_next_rise();
+      if (port_idle_) arm_rise_wake();
+      break;
+    }
+    return true;
+  }
+  // A rise onto a latched request would be a DROP, raised one delta after the rise: that
+  // needs the edge in its own delta (the writer's wake-up).
+  for (std::uint32_t m = enabled_mask_; m != 0; m &= m - 1) {
+    const Channel& c = ch_[static_cast<unsigned>(__builtin_ctz(m))];
+    if (c.request == line && c.latched) return false;
+  }
+  if (rises_.empty() || at < next_rise_) next_rise_ = at;
+  rises_.push_back(Rise{line, at});
+  if (port_idle_) arm_rise_wake();
+  return true;
+}
+
+void OmapSdma::update_next_rise() {
+  for (std::size_t k = 0; k < rises_.size(); ++k)
+    if (k == 0 || rises_[k].at < next_rise_) next_rise_ = rises_[k].at;
+}
+
+void OmapSdma::apply_rises(const sc_time& now) {
+  for (;;) {
+    // The earliest due rise first (announced in order: the first of equal times).
+    std::size_t first = rises_.size();
+    for (std::size_t k = 0; k < rises_.size(); ++k) {
+      if (rises_[k].at <= now && (first == rises_.size() || rises_[k].at < rises_[first].at)) first = k;
+    }
+    if (first == rises_.size()) return;
+    const Rise r = rises_[first];
+    rises_.erase(rises_.begin() + static_cast<std::ptrdiff_t>(first));
+    update_next_rise();
+    // As the writer's wake-up would have raised it: in the first delta of its time, before
+    // any thread ran then (the kernel runs a delta's methods first). Earlier times: any delta
+    // number (it only groups edges of one time).
+    const sc_dt::uint64 delta = r.at == now ? sc_core::sc_delta_count() - sc_core::sc_delta_count_at_current_time()
+                                            : ~sc_dt::uint64{0} - 1;
+    edge_at(r.line, true, delta, r.at);
+  }
+}
+
+void OmapSdma::arm_rise_wake() {
+  // An idle port is woken by a rise (request_edge): the earliest announced one wakes the
+  // applier method at its time, as the writer's own wake-up would have run then.
+  rise_ev_.cancel();
+  if (!rises_.empty()) rise_ev_.notify(next_rise_ - sim_now());
+}
+
+void OmapSdma::rise_due() {
+  apply_due_rises();
+  if (port_idle_) arm_rise_wake();
+}
+
 void OmapSdma::watch_requests() {
   // Runs one delta after a watched request line changed. A rising edge latches a request (so
   // a short pulse is not lost); a second rising edge while the first is still latched (not
@@ -388,6 +459,7 @@ void OmapSdma::watch_requests() {
   // raised here, one delta after it, as for a watched line.
   // Only enabled channels (a bit each): scanning all 32 on every line change cost ~10 % of
   // an accurate-mode run.
+  apply_due_rises();
   for (std::uint32_t m = enabled_mask_; m != 0; m &= m - 1) {
     const unsigned ch = static_cast<unsigned>(__builtin_ctz(m));
     Channel& c = ch_[ch];
@@ -426,8 +498,11 @@ void OmapSdma::port_thread() {
       }
       if (future) wake_.notify(next - now);
       port_idle_ = true;
+      arm_rise_wake();
       wait(wake_on_);
       port_idle_ = false;
+      rise_ev_.cancel();
+      apply_due_rises();
       continue;
     }
     const unsigned u = static_cast<unsigned>(ch);
@@ -440,6 +515,7 @@ void OmapSdma::port_thread() {
       in_flight_ = ch;
       const StepResult res = run_step(u, delay);
       wait(delay);
+      apply_due_rises();  // rises during the unit, before its end is seen
       in_flight_ = -1;
       finish_step(u, res, gen == generation_ && epoch == ch_[u].epoch);
       sampling_point();
@@ -477,7 +553,10 @@ void OmapSdma::sampling_point() {
   // its buffers) has run before the request lines are sampled. When nothing else is due at
   // this time (no runnable process, no delta notification) that delta would run this thread
   // alone and change nothing: skip the thread switch.
-  if (sc_core::sc_pending_activity_at_current_time()) wait(SC_ZERO_TIME);
+  if (sc_core::sc_pending_activity_at_current_time()) {
+    wait(SC_ZERO_TIME);
+    apply_due_rises();
+  }
 }
 
 OmapSdma::StepResult OmapSdma::run_step(unsigned ch, sc_time& delay) {
@@ -763,6 +842,7 @@ void OmapSdma::fetch_descriptor(unsigned ch) {
   const bool ok = access(tlm::TLM_READ_COMMAND, cr.cndp->get(),
                          reinterpret_cast<unsigned char*>(w.data()), bytes, delay, ch);
   wait(delay);
+  apply_due_rises();
   in_flight_ = -1;
   ChannelStats& st = stats_[ch];
   st.busy += delay;

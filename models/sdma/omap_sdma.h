@@ -13,6 +13,7 @@
 #include "models/core/clock.h"
 #include "models/core/params.h"
 #include "models/core/register_bank.h"
+#include "models/core/sim_time.h"
 #include "models/core/target_socket.h"
 #include "models/core/timed_dmi.h"
 #include "models/core/timing_mode.h"
@@ -196,6 +197,18 @@ class OmapSdma : public sc_core::sc_module {
   int arbitrate();
   void end_of_elaboration() override;  // request lines: followed edge by edge, or watched
   void request_edge(unsigned line, bool level);  // an edge of a LevelSignal request line
+  // The edge as seen in `delta` at `time` (request_edge: now; an announced rise: its own).
+  void edge_at(unsigned line, bool level, sc_dt::uint64 delta, const sc_core::sc_time& time);
+  // Announced rises (LevelSignal::schedule_rise): recorded, applied as edges at the first
+  // look at the channels at or after their time; refused onto a latched request (a DROP).
+  bool rise_announced(unsigned line, bool announced, const sc_core::sc_time& at);
+  void apply_due_rises() {  // on every look at the channels: inline, mostly nothing due
+    if (__builtin_expect(!rises_.empty(), 0) && next_rise_ <= sim_now()) apply_rises(sim_now());
+  }
+  void apply_rises(const sc_core::sc_time& now);
+  void update_next_rise();  // next_rise_ from rises_
+  void arm_rise_wake();  // rise_ev_ at the earliest announced rise (the port is idle)
+  void rise_due();       // SC_METHOD on rise_ev_: an idle port's rise, at its time
   void watch_requests();  // SC_METHOD: edges of other lines, DROP
 
   // The port.
@@ -255,6 +268,13 @@ class OmapSdma : public sc_core::sc_module {
   sc_core::sc_event drop_ev_;           // a DROP to raise (watch_requests)
   sc_core::sc_event_or_list watch_on_;  // drop_ev_ or a change of a watched line
   bool port_idle_ = false;              // the port thread waits on wake_on_
+  struct Rise {
+    unsigned line;
+    sc_core::sc_time at;
+  };
+  std::vector<Rise> rises_;  // announced, not yet applied (in announcement order)
+  sc_core::sc_time next_rise_;  // the earliest of rises_ (when not empty)
+  sc_core::sc_event rise_ev_;
   std::vector<unsigned char> buffer_;  // the channel FIFO of one unit
   // The port's one transaction at a time, reused (a new payload allocates on the heap).
   tlm::tlm_generic_payload port_trans_;

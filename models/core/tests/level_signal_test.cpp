@@ -154,5 +154,104 @@ TEST(LevelSignal, WriteBetweenStartsFiresInTheNextRun) {
   EXPECT_FALSE(b.line.event());  // at 20 ns, long after
 }
 
+// Announced rises (schedule_rise), driven from outside the simulation between sc_start calls:
+// the wire's logic only, no process involved.
+struct Announced {
+  std::vector<bool> edges;                          // what the edge listener was told
+  std::vector<std::pair<bool, sc_time>> rises;      // what the rise listener was told
+  bool accept = true;                               // the rise listener's answer
+  void listen(LevelSignal& line) {
+    line.add_edge_listener([this](bool v) { edges.push_back(v); },
+                           [this](bool announced, const sc_time& at) {
+                             rises.emplace_back(announced, at);
+                             return accept;
+                           });
+  }
+};
+
+TEST(LevelSignal, AnnouncedRiseReadsHighFromItsTimeWithoutAnEdgeCall) {
+  LevelSignal line("line");
+  Announced a;
+  a.listen(line);
+  sc_core::sc_start(sc_time(5, SC_NS));
+  ASSERT_TRUE(line.schedule_rise(sc_time(20, SC_NS)));
+  ASSERT_EQ(a.rises.size(), 1u);
+  EXPECT_TRUE(a.rises[0].first);
+  EXPECT_EQ(a.rises[0].second, sc_time(20, SC_NS));
+  EXPECT_TRUE(line.schedule_rise(sc_time(20, SC_NS)));  // the same again: kept, nobody told
+  EXPECT_EQ(a.rises.size(), 1u);
+  sc_time at;
+  EXPECT_TRUE(line.rise_announced(at));
+  EXPECT_EQ(at, sc_time(20, SC_NS));
+  sc_core::sc_start(sc_time(14, SC_NS));  // 19 ns: before
+  EXPECT_FALSE(line.read());
+  EXPECT_EQ(line.edges(), 0u);
+  sc_core::sc_start(sc_time(1, SC_NS));  // 20 ns: at
+  EXPECT_TRUE(line.read());
+  EXPECT_EQ(line.edges(), 1u);
+  EXPECT_FALSE(line.rise_announced(at));
+  sc_core::sc_start(sc_time(10, SC_NS));  // 30 ns: after, then lowered by a write
+  EXPECT_TRUE(line.read());
+  EXPECT_TRUE(a.edges.empty());  // the listener knew of the rise in advance
+  line.write(false);
+  ASSERT_EQ(a.edges.size(), 1u);
+  EXPECT_FALSE(a.edges[0]);
+  EXPECT_EQ(line.edges(), 2u);
+}
+
+TEST(LevelSignal, AnnouncedRiseWithdrawnByCancelOrAnEarlierWrite) {
+  LevelSignal line("line");
+  Announced a;
+  a.listen(line);
+  sc_core::sc_start(sc_time(5, SC_NS));
+  ASSERT_TRUE(line.schedule_rise(sc_time(20, SC_NS)));
+  ASSERT_TRUE(line.schedule_rise(sc_time(15, SC_NS)));  // another time: replaces it
+  ASSERT_EQ(a.rises.size(), 3u);
+  EXPECT_FALSE(a.rises[1].first);
+  EXPECT_EQ(a.rises[1].second, sc_time(20, SC_NS));
+  EXPECT_EQ(a.rises[2].second, sc_time(15, SC_NS));
+  line.cancel_rise();
+  ASSERT_EQ(a.rises.size(), 4u);
+  EXPECT_FALSE(a.rises[3].first);
+  sc_core::sc_start(sc_time(20, SC_NS));  // 25 ns
+  EXPECT_FALSE(line.read());
+  EXPECT_EQ(line.edges(), 0u);
+  // A write before the announced time withdraws it; the write's own edge is an edge call.
+  ASSERT_TRUE(line.schedule_rise(sc_time(40, SC_NS)));
+  line.write(true);
+  ASSERT_EQ(a.rises.size(), 6u);
+  EXPECT_FALSE(a.rises[5].first);
+  ASSERT_EQ(a.edges.size(), 1u);
+  EXPECT_TRUE(a.edges[0]);
+  sc_core::sc_start(sc_time(20, SC_NS));  // 45 ns: past the withdrawn time, no second edge
+  EXPECT_TRUE(line.read());
+  EXPECT_EQ(line.edges(), 1u);
+}
+
+TEST(LevelSignal, AnnouncedRiseRefusedWhereItCannotBeHonoured) {
+  LevelSignal plain("plain"), waited("waited"), observed("observed"), deaf("deaf"), refusing("refusing"),
+      high("high", true);
+  (void)waited.posedge_event();  // a process could wait on it
+  observed.add_change_observer([](bool, const sc_time&) {});
+  deaf.add_edge_listener([](bool) {});  // takes no announcements
+  Announced a;
+  a.accept = false;
+  a.listen(refusing);
+  sc_core::sc_start(sc_time(5, SC_NS));
+  const sc_time t(20, SC_NS);
+  EXPECT_TRUE(plain.takes_announcements());
+  EXPECT_FALSE(waited.schedule_rise(t));
+  EXPECT_FALSE(waited.takes_announcements());
+  EXPECT_FALSE(observed.schedule_rise(t));
+  EXPECT_FALSE(deaf.schedule_rise(t));
+  EXPECT_FALSE(refusing.schedule_rise(t));
+  EXPECT_EQ(a.rises.size(), 1u);  // asked, refused
+  EXPECT_TRUE(refusing.takes_announcements());
+  EXPECT_FALSE(high.schedule_rise(t));                      // already high
+  EXPECT_FALSE(plain.schedule_rise(sc_time(5, SC_NS)));     // not ahead
+  sc_core::sc_start(sc_time(20, SC_NS));
+  for (LevelSignal* l : {&waited, &observed, &deaf, &refusing, &plain}) EXPECT_FALSE(l->read()) << l->name();
+}
+
 }  // namespace
 }  // namespace aesvp
