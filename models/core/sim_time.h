@@ -9,25 +9,24 @@
 
 namespace aesvp {
 
-inline const sc_core::sc_time& sim_now() {
+// The simulation context, read inline (see above).
+inline sc_core::sc_simcontext* sim_context() {
   sc_core::sc_simcontext* ctx = sc_core::sc_curr_simcontext;
   if (__builtin_expect(ctx == nullptr, 0)) ctx = sc_core::sc_get_curr_simcontext();
-  return ctx->time_stamp();
+  return ctx;
 }
+
+inline const sc_core::sc_time& sim_now() { return sim_context()->time_stamp(); }
 
 // The running process (null outside a process), read inline likewise.
 inline const sc_core::sc_object* sim_process() {
-  sc_core::sc_simcontext* ctx = sc_core::sc_curr_simcontext;
-  if (__builtin_expect(ctx == nullptr, 0)) ctx = sc_core::sc_get_curr_simcontext();
-  return ctx->get_curr_proc_info()->process_handle;
+  return sim_context()->get_curr_proc_info()->process_handle;
 }
 
 // The running process's kind (SC_NO_PROC_ outside a process), read inline for the same
 // reason: sc_get_current_process_handle() is out of line and builds a reference-counted handle.
 inline sc_core::sc_curr_proc_kind sim_process_kind() {
-  sc_core::sc_simcontext* ctx = sc_core::sc_curr_simcontext;
-  if (__builtin_expect(ctx == nullptr, 0)) ctx = sc_core::sc_get_curr_simcontext();
-  return ctx->get_curr_proc_info()->kind;
+  return sim_context()->get_curr_proc_info()->kind;
 }
 
 }  // namespace aesvp
