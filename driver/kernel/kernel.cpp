@@ -19,6 +19,11 @@ std::string process_name(const std::string& name, unsigned id) {
   for (char ch : name) s += (ch == '.' || ch == ' ' || ch == '/') ? '_' : ch;
   return s;
 }
+
+// Where the calling software is in simulated time, and its offset from the kernel's time (no
+// context: a model's process, which runs at the kernel's time).
+sc_time time_in(const ExecContext* c) { return c ? c->current_time() : sim_now(); }
+sc_time offset_in(const ExecContext* c) { return c ? c->local_time() : SC_ZERO_TIME; }
 }  // namespace
 
 // --- Tasklet ------------------------------------------------------------------------------
@@ -95,15 +100,9 @@ void Kernel::charge_cycles(double n) {
   if (ExecContext* c = current()) c->charge_cycles(n);
 }
 
-sc_time Kernel::now() const {
-  const ExecContext* c = current();
-  return c ? c->current_time() : sim_now();
-}
+sc_time Kernel::now() const { return time_in(current()); }
 
-void Kernel::notify_at_current(sc_core::sc_event& e) const {
-  const ExecContext* c = current();
-  e.notify(c ? c->local_time() : SC_ZERO_TIME);
-}
+void Kernel::notify_at_current(sc_core::sc_event& e) const { e.notify(offset_in(current())); }
 
 void Kernel::wait_event(const std::function<bool()>& pred, sc_core::sc_event& e) {
   if (ExecContext* c = current()) {
@@ -299,10 +298,10 @@ void Kernel::tasklet_schedule(Tasklet& t) {
   ++t.schedules_;
   if (t.sched_) return;
   t.sched_ = true;
-  t.queued_at_ = c != nullptr ? c->current_time() : sim_now();
+  t.queued_at_ = time_in(c);
   SoftirqCpu& s = *softirq_.at(c ? c->core() : 0);
   s.pending.push_back(&t);
-  s.raise.notify(c != nullptr ? c->local_time() : SC_ZERO_TIME);
+  s.raise.notify(offset_in(c));
 }
 
 void Kernel::tasklet_unlink(Tasklet& t) {
