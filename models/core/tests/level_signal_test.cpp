@@ -169,12 +169,19 @@ struct Announced {
   }
 };
 
-TEST(LevelSignal, AnnouncedRiseReadsHighFromItsTimeWithoutAnEdgeCall) {
-  LevelSignal line("line");
+// A wire with a listener that takes announcements, at 5 ns, with a rise announced for 20 ns.
+class AnnouncedRise : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    a.listen(line);
+    sc_core::sc_start(sc_time(5, SC_NS));
+    ASSERT_TRUE(line.schedule_rise(sc_time(20, SC_NS)));
+  }
+  LevelSignal line{"line"};
   Announced a;
-  a.listen(line);
-  sc_core::sc_start(sc_time(5, SC_NS));
-  ASSERT_TRUE(line.schedule_rise(sc_time(20, SC_NS)));
+};
+
+TEST_F(AnnouncedRise, ReadsHighFromItsTimeWithoutAnEdgeCall) {
   ASSERT_EQ(a.rises.size(), 1u);
   EXPECT_TRUE(a.rises[0].first);
   EXPECT_EQ(a.rises[0].second, sc_time(20, SC_NS));
@@ -199,12 +206,7 @@ TEST(LevelSignal, AnnouncedRiseReadsHighFromItsTimeWithoutAnEdgeCall) {
   EXPECT_EQ(line.edges(), 2u);
 }
 
-TEST(LevelSignal, AnnouncedRiseWithdrawnByCancelOrAnEarlierWrite) {
-  LevelSignal line("line");
-  Announced a;
-  a.listen(line);
-  sc_core::sc_start(sc_time(5, SC_NS));
-  ASSERT_TRUE(line.schedule_rise(sc_time(20, SC_NS)));
+TEST_F(AnnouncedRise, WithdrawnByCancelOrAnEarlierWrite) {
   ASSERT_TRUE(line.schedule_rise(sc_time(15, SC_NS)));  // another time: replaces it
   ASSERT_EQ(a.rises.size(), 3u);
   EXPECT_FALSE(a.rises[1].first);
