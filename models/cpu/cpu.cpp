@@ -29,6 +29,7 @@ const char* to_string(ContextClass c) {
 void ExecContext::charge(const sc_time& t) {
   if (t == SC_ZERO_TIME) return;
   if (cpu_.mode_ == TimingMode::Accurate) {
+    sync();  // a stall left by decoupled writes comes first (access)
     cpu_.run(*this, t);
     return;
   }
@@ -59,14 +60,20 @@ tlm::tlm_response_status ExecContext::access(tlm::tlm_command cmd, std::uint64_t
   // runs has returned (it is the context that takes them), so a pending interrupt - the one
   // it is servicing, whose line falls a delta after the acknowledge - is no reason for it to
   // synchronise.
-  if (cmd == tlm::TLM_WRITE_COMMAND && cpu_.mode_ == TimingMode::Fast) {
+  // Accurate mode: a read and a write that starts hardware happen at simulated time, as
+  // every other act of the context (charge, block, notify); a decoupled write is issued at
+  // current_time() like in fast mode and its stall joins the local time, spent at the next
+  // act. Nothing sees the stored value before that act, and an interrupt arriving meanwhile
+  // preempts that wait at its own time, so simulated times are as if each write had waited.
+  const bool fast = cpu_.mode_ == TimingMode::Fast;
+  bool decoupled = false;
+  if (cmd == tlm::TLM_WRITE_COMMAND) {
     Cpu::Core& k = cpu_.cores_[core_];
-    if (order == MmioOrder::Synchronised || (k.hardirq != this && cpu_.irq_pending(core_))) {
-      ++k.synced_writes;
-      sync();
-    } else {
-      ++k.decoupled_writes;
-    }
+    decoupled = order == MmioOrder::Decoupled && (k.hardirq == this || !cpu_.irq_pending(core_));
+    if (!decoupled) sync();
+    if (fast) ++(decoupled ? k.decoupled_writes : k.synced_writes);
+  } else if (!fast) {
+    sync();
   }
   tlm::tlm_generic_payload& t = trans_;
   t.set_command(cmd);
@@ -80,7 +87,8 @@ tlm::tlm_response_status ExecContext::access(tlm::tlm_command cmd, std::uint64_t
   sc_time delay = offset_;
   cpu_.bus->b_transport(t, delay);
   // The core stalls on the access: its latency is charged to this context.
-  charge(delay - offset_);
+  if (decoupled && !fast) offset_ = delay;
+  else charge(delay - offset_);
   return t.get_response_status();
 }
 
