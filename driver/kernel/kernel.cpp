@@ -20,10 +20,10 @@ std::string process_name(const std::string& name, unsigned id) {
   return s;
 }
 
-// Where the calling software is in simulated time, and its offset from the kernel's time (no
-// context: a model's process, which runs at the kernel's time).
+// Where the calling software is in simulated time, and the delay of a notification made at
+// that time (no context: a model's process, which runs at the kernel's time).
 sc_time time_in(const ExecContext* c) { return c ? c->current_time() : sim_now(); }
-sc_time offset_in(const ExecContext* c) { return c ? c->local_time() : SC_ZERO_TIME; }
+sc_time notify_delay_in(ExecContext* c) { return c ? c->notify_delay() : SC_ZERO_TIME; }
 }  // namespace
 
 // --- Tasklet ------------------------------------------------------------------------------
@@ -102,7 +102,7 @@ void Kernel::charge_cycles(double n) {
 
 sc_time Kernel::now() const { return time_in(current()); }
 
-void Kernel::notify_at_current(sc_core::sc_event& e) const { e.notify(offset_in(current())); }
+void Kernel::notify_at_current(sc_core::sc_event& e) const { e.notify(notify_delay_in(current())); }
 
 void Kernel::wait_event(const std::function<bool()>& pred, sc_core::sc_event& e) {
   if (ExecContext* c = current()) {
@@ -301,7 +301,7 @@ void Kernel::tasklet_schedule(Tasklet& t) {
   t.queued_at_ = time_in(c);
   SoftirqCpu& s = *softirq_.at(c ? c->core() : 0);
   s.pending.push_back(&t);
-  s.raise.notify(offset_in(c));
+  s.raise.notify(notify_delay_in(c));
 }
 
 void Kernel::tasklet_unlink(Tasklet& t) {

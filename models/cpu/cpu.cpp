@@ -29,8 +29,7 @@ const char* to_string(ContextClass c) {
 void ExecContext::charge(const sc_time& t) {
   if (t == SC_ZERO_TIME) return;
   if (cpu_.mode_ == TimingMode::Accurate) {
-    sync();  // a stall left by decoupled writes comes first (access)
-    cpu_.run(*this, t);
+    charge_now(t);
     return;
   }
   offset_ += t;
@@ -38,6 +37,11 @@ void ExecContext::charge(const sc_time& t) {
 }
 
 void ExecContext::charge_cycles(double cycles) { charge(cpu_.clock_.cycles(cycles)); }
+
+__attribute__((noinline)) void ExecContext::charge_now(const sc_time& t) {
+  sync();  // a stall left by decoupled writes comes first (access)
+  cpu_.run(*this, t);
+}
 
 void ExecContext::sync() {
   if (offset_ == SC_ZERO_TIME) return;
@@ -48,6 +52,7 @@ void ExecContext::sync() {
 
 tlm::tlm_response_status ExecContext::access(tlm::tlm_command cmd, std::uint64_t addr,
                                              void* data, unsigned len, MmioOrder order) {
+  if (cpu_.mode_ == TimingMode::Accurate) return access_accurate(cmd, addr, data, len, order);
   // Fast mode: a write can start or stop hardware, so it happens at simulated time, after
   // any interrupt that arrived while this context ran ahead (the synchronisation is
   // preemptible), as in accurate mode; without it fast mode was ~2.5 % optimistic
@@ -56,25 +61,51 @@ tlm::tlm_response_status ExecContext::access(tlm::tlm_command cmd, std::uint64_t
   // A write the device only stores (MmioOrder::Decoupled) is served like a read: nothing
   // sees it before the synchronised write that starts the device - but an interrupt
   // already pending is taken first, so that its handler never sees the new value early.
+  if (cmd == tlm::TLM_WRITE_COMMAND) {
+    Cpu::Core& k = cpu_.cores_[core_];
+    if (decouples(order)) {
+      ++k.decoupled_writes;
+    } else {
+      ++k.synced_writes;
+      sync();
+    }
+  }
+  sc_time delay = offset_;
+  const tlm::tlm_response_status status = transport(cmd, addr, data, len, delay);
+  // The core stalls on the access: its latency is charged to this context.
+  charge(delay - offset_);
+  return status;
+}
+
+tlm::tlm_response_status ExecContext::access_accurate(tlm::tlm_command cmd, std::uint64_t addr,
+                                                      void* data, unsigned len,
+                                                      MmioOrder order) {
+  // A read and a write that starts hardware happen at simulated time, as every other act
+  // of the context (charge, block, notification). A decoupled write is issued at
+  // current_time() as in fast mode, and its stall joins the local time, spent at the
+  // context's next act: nothing sees the stored value before that act, and an interrupt
+  // arriving meanwhile preempts that wait at its own time, so simulated times are those of
+  // one wait per write.
+  const bool defer = cmd == tlm::TLM_WRITE_COMMAND && decouples(order);
+  if (!defer) sync();
+  sc_time delay = offset_;
+  const tlm::tlm_response_status status = transport(cmd, addr, data, len, delay);
+  if (defer) offset_ = delay;
+  else charge(delay);  // offset_ is zero here
+  return status;
+}
+
+bool ExecContext::decouples(MmioOrder order) const {
   // The core's own hard-IRQ context takes the pending interrupt only after the handler it
   // runs has returned (it is the context that takes them), so a pending interrupt - the one
   // it is servicing, whose line falls a delta after the acknowledge - is no reason for it to
   // synchronise.
-  // Accurate mode: a read and a write that starts hardware happen at simulated time, as
-  // every other act of the context (charge, block, notify); a decoupled write is issued at
-  // current_time() like in fast mode and its stall joins the local time, spent at the next
-  // act. Nothing sees the stored value before that act, and an interrupt arriving meanwhile
-  // preempts that wait at its own time, so simulated times are as if each write had waited.
-  const bool fast = cpu_.mode_ == TimingMode::Fast;
-  bool decoupled = false;
-  if (cmd == tlm::TLM_WRITE_COMMAND) {
-    Cpu::Core& k = cpu_.cores_[core_];
-    decoupled = order == MmioOrder::Decoupled && (k.hardirq == this || !cpu_.irq_pending(core_));
-    if (!decoupled) sync();
-    if (fast) ++(decoupled ? k.decoupled_writes : k.synced_writes);
-  } else if (!fast) {
-    sync();
-  }
+  return order == MmioOrder::Decoupled &&
+         (cpu_.cores_[core_].hardirq == this || !cpu_.irq_pending(core_));
+}
+
+tlm::tlm_response_status ExecContext::transport(tlm::tlm_command cmd, std::uint64_t addr,
+                                                void* data, unsigned len, sc_time& delay) {
   tlm::tlm_generic_payload& t = trans_;
   t.set_command(cmd);
   t.set_address(addr);
@@ -84,11 +115,7 @@ tlm::tlm_response_status ExecContext::access(tlm::tlm_command cmd, std::uint64_t
   t.set_byte_enable_ptr(nullptr);
   t.set_dmi_allowed(false);
   t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
-  sc_time delay = offset_;
   cpu_.bus->b_transport(t, delay);
-  // The core stalls on the access: its latency is charged to this context.
-  if (decoupled && !fast) offset_ = delay;
-  else charge(delay - offset_);
   return t.get_response_status();
 }
 

@@ -75,8 +75,9 @@ inline bool is_thread(ContextClass c) {
 
 class Cpu;
 
-// How a fast-mode MMIO write is placed in simulated time (docs/cpu-intc-model.md, "Timing
-// modes"). Accurate mode has no local time: both are the same there.
+// How an MMIO write is placed in simulated time (docs/cpu-intc-model.md, "Timing modes").
+// Accurate mode issues both at simulated time; only a decoupled write's stall is deferred
+// to the context's next act there (ExecContext::access).
 enum class MmioOrder {
   // Synchronise first: the write may start, stop or signal hardware, so it must happen at
   // simulated time, after any interrupt taken while the context ran ahead.
@@ -106,18 +107,19 @@ class ExecContext {
   void charge(const sc_core::sc_time& t);
   void charge_cycles(double cycles);
   // Fast mode: time charged but not yet consumed (the quantum keeper's local time);
-  // accurate mode: always zero.
+  // accurate mode: the stall of decoupled writes not yet spent (access), else zero.
   sc_core::sc_time local_time() const { return offset_; }
   // The context's notion of now: simulated time + local time.
   sc_core::sc_time current_time() const { return sim_now() + offset_; }
-  // Consumes the local time now (preemptibly). No effect in accurate mode.
+  // Consumes the local time now (preemptibly).
   void sync();
 
   // --- memory-mapped I/O ------------------------------------------------------------------
   // One bus transaction at current_time() (the local time is the transport delay); the
   // returned latency is charged to this context. The response status is returned as is.
   // In fast mode a write synchronises first unless `order` says it need not (MmioOrder);
-  // a read never does.
+  // a read never does. In accurate mode every access but a decoupled write synchronises
+  // first, and a decoupled write's latency joins the local time instead of being waited.
   tlm::tlm_response_status access(tlm::tlm_command cmd, std::uint64_t addr, void* data,
                                   unsigned len, MmioOrder order = MmioOrder::Synchronised);
   tlm::tlm_response_status read32(std::uint64_t addr, std::uint32_t& v);
@@ -135,7 +137,14 @@ class ExecContext {
   // Wakes whoever waits on `e` at this context's current_time() (a delta later when the
   // local time is zero): how decoupled software signals another context without letting
   // it start before the signaller's own time.
-  void notify(sc_core::sc_event& e) const { e.notify(offset_); }
+  void notify(sc_core::sc_event& e) { e.notify(notify_delay()); }
+  // The delay of a notification at current_time(): the local time in fast mode. In accurate
+  // mode a stall left by decoupled writes (access) is spent first: there, every act of a
+  // context happens at simulated time.
+  sc_core::sc_time notify_delay() {
+    if (offset_ != sc_core::SC_ZERO_TIME && cpu_mode_accurate()) sync();
+    return offset_;
+  }
 
   // --- memory copies ----------------------------------------------------------------------
   // Zero simulated time: the caller charges the copy cost. DMI when granted, else debug
@@ -154,6 +163,17 @@ class ExecContext {
   friend class Cpu;
   ExecContext(Cpu& cpu, std::string name, ContextClass cls, unsigned core, unsigned id)
       : cpu_(cpu), name_(std::move(name)), cls_(cls), core_(core), id_(id) {}
+
+  void charge_now(const sc_core::sc_time& t);  // accurate mode: one preemptible wait
+  tlm::tlm_response_status access_accurate(tlm::tlm_command cmd, std::uint64_t addr, void* data,
+                                           unsigned len, MmioOrder order);
+  // A decoupled write that need not synchronise: no interrupt is pending that the context
+  // would take first.
+  bool decouples(MmioOrder order) const;
+  // The bus transaction itself, at the transport delay `delay`.
+  tlm::tlm_response_status transport(tlm::tlm_command cmd, std::uint64_t addr, void* data,
+                                     unsigned len, sc_core::sc_time& delay);
+  bool cpu_mode_accurate() const;
 
   Cpu& cpu_;
   std::string name_;
@@ -296,5 +316,7 @@ class Cpu : public sc_core::sc_module {
   tlm::tlm_generic_payload copy_trans_;  // reused by copy() (DMI look-ups, debug transport)
   LevelSignal tie_low_{"tie_low"};
 };
+
+inline bool ExecContext::cpu_mode_accurate() const { return cpu_.mode_ == TimingMode::Accurate; }
 
 }  // namespace aesvp

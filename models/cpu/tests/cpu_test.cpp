@@ -296,6 +296,41 @@ TEST(Cpu, MmioLatencyIsChargedAndStatusReturned) {
   EXPECT_EQ(t.busy_time(), write_lat + ns(5));
 }
 
+// Accurate mode: the stall of a run of decoupled writes is spent in one wait, at the next act
+// (here the synchronised write), so the writes keep their times and the context its busy
+// time, but the core runs one segment for them instead of one each.
+TEST(Cpu, AccurateModeConfigWritesShareOneWait) {
+  Bench b("b", TimingMode::Accurate, true);
+  std::vector<std::string> segments;
+  b.cpu.set_run_observer([&](const ExecContext& c, const sc_time& start, const sc_time& end) {
+    segments.push_back(c.name() + " " + start.to_string() + " " + end.to_string());
+  });
+  ExecContext& t = b.cpu.create_context("t", ContextClass::Thread, 0);
+  sc_time now_after_config, local_after_config, now_after_start;
+  spawn("t", [&] {
+    for (std::uint32_t i = 0; i < 3; ++i) t.write32(kDramBase + 4 * i, 0x100 + i, MmioOrder::Decoupled);
+    now_after_config = sc_core::sc_time_stamp();
+    local_after_config = t.local_time();
+    t.write32(kDramBase + 12, 0x200);  // starts the "device": at simulated time
+    now_after_start = sc_core::sc_time_stamp();
+  });
+  run_to(us(1));
+  const sc_time lat = ns(5) + b.dram.write_time(4);
+  EXPECT_EQ(now_after_config, SC_ZERO_TIME);
+  EXPECT_EQ(local_after_config, lat * 3.0);
+  EXPECT_EQ(now_after_start, lat * 4.0);
+  EXPECT_EQ(t.busy_time(), lat * 4.0);
+  EXPECT_EQ(t.local_time(), SC_ZERO_TIME);
+  const std::vector<std::string> expected = {"t 0 s " + (lat * 3.0).to_string(),
+                                             "t " + (lat * 3.0).to_string() + " " + (lat * 4.0).to_string()};
+  EXPECT_EQ(segments, expected);
+  for (std::uint32_t i = 0; i < 4; ++i) {
+    std::uint32_t stored;
+    std::memcpy(&stored, b.dram.data() + 4 * i, 4);
+    EXPECT_EQ(stored, i < 3 ? 0x100 + i : 0x200u);
+  }
+}
+
 TEST(Cpu, FastModeUsesALocalOffsetAndTheQuantum) {
   Bench b("b", TimingMode::Fast, true);
   ExecContext& t = b.cpu.create_context("t", ContextClass::Thread, 0);
