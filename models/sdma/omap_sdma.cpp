@@ -69,7 +69,11 @@ OmapSdma::OmapSdma(sc_core::sc_module_name name, const SdmaParams& params, Timin
   bank_.set_access_latency(clock_.cycles(static_cast<std::uint64_t>(params_.reg_access_cycles)));
   declare_registers();
 
-  SC_THREAD(port_thread);
+  if (mode_ == TimingMode::Accurate) {
+    SC_METHOD(port_method);
+  } else {
+    SC_THREAD(port_thread);
+  }
   SC_METHOD(watch_requests);  // its first run arms it on watch_on_ (end_of_elaboration)
   SC_METHOD(rise_due);  // announced rises while the port is idle
   sensitive << rise_ev_;
@@ -487,65 +491,127 @@ void OmapSdma::port_thread() {
     const int ch = arbitrate();
     if (ch < 0) {
       // Idle: wait for a request edge, an ENABLE, or a channel whose start latency ends.
-      const sc_time now = sim_now();
-      bool future = false;
-      sc_time next;
-      for (const Channel& c : ch_) {
-        if (c.enabled && c.eligible_at > now && (!future || c.eligible_at < next)) {
-          next = c.eligible_at;
-          future = true;
-        }
-      }
-      if (future) wake_.notify(next - now);
-      port_idle_ = true;
-      arm_rise_wake();
+      enter_idle();
       wait(wake_on_);
-      port_idle_ = false;
-      rise_ev_.cancel();
-      apply_due_rises();
+      leave_idle();
       continue;
     }
     const unsigned u = static_cast<unsigned>(ch);
     if (ch_[u].fetch_pending) {
-      fetch_descriptor(u);
-    } else if (mode_ == TimingMode::Accurate) {
-      // One unit, then the defined sampling point: end of the unit + one delta cycle.
+      Fetch f;
+      if (!start_fetch(u, f)) continue;
+      wait(f.delay);
+      finish_fetch(f);
+      sampling_point();
+      continue;
+    }
+    // The channel keeps the port while it has work without a new request edge, moving
+    // units back to back on a local time offset.
+    sc_time local = SC_ZERO_TIME;
+    for (;;) {
       const std::uint64_t gen = generation_, epoch = ch_[u].epoch;
-      sc_time delay = SC_ZERO_TIME;
-      in_flight_ = ch;
-      const StepResult res = run_step(u, delay);
-      wait(delay);
-      apply_due_rises();  // rises during the unit, before its end is seen
-      in_flight_ = -1;
-      finish_step(u, res, gen == generation_ && epoch == ch_[u].epoch);
-      sampling_point();
-    } else {
-      // The channel keeps the port while it has work without a new request edge,
-      // moving units back to back on a local time offset.
-      sc_time local = SC_ZERO_TIME;
-      for (;;) {
-        const std::uint64_t gen = generation_, epoch = ch_[u].epoch;
-        const std::uint32_t frames = run_length(u);
-        const StepResult res = frames > 1 ? run_frames(u, frames, local) : run_step(u, local);
-        const std::uint32_t events = res.status | (res.error ? r::kIrqTransErr : 0u);
-        if (res.error || res.block_done || (events & cregs_[u].cicr->get()) != 0) {
-          wait(local);  // synchronise before completion status and interrupts
-          local = SC_ZERO_TIME;
-          finish_step(u, res, gen == generation_ && epoch == ch_[u].epoch);
-          break;
-        }
-        finish_step(u, res, true);
-        const sc_time& quantum = tlm::tlm_global_quantum::instance().get();
-        if (quantum != SC_ZERO_TIME && local >= quantum) {
-          wait(local);  // the platform's one quantum, which the CPU's contexts use too
-          local = SC_ZERO_TIME;
-        }
-        if (!eligible(u)) break;
+      const std::uint32_t frames = run_length(u);
+      const StepResult res = frames > 1 ? run_frames(u, frames, local) : run_step(u, local);
+      const std::uint32_t events = res.status | (res.error ? r::kIrqTransErr : 0u);
+      if (res.error || res.block_done || (events & cregs_[u].cicr->get()) != 0) {
+        wait(local);  // synchronise before completion status and interrupts
+        local = SC_ZERO_TIME;
+        finish_step(u, res, gen == generation_ && epoch == ch_[u].epoch);
+        break;
       }
-      if (local != SC_ZERO_TIME) wait(local);
-      sampling_point();
+      finish_step(u, res, true);
+      const sc_time& quantum = tlm::tlm_global_quantum::instance().get();
+      if (quantum != SC_ZERO_TIME && local >= quantum) {
+        wait(local);  // the platform's one quantum, which the CPU's contexts use too
+        local = SC_ZERO_TIME;
+      }
+      if (!eligible(u)) break;
+    }
+    if (local != SC_ZERO_TIME) wait(local);
+    sampling_point();
+  }
+}
+
+void OmapSdma::port_method() {
+  // First the end of what the last activation started, then the next use of the port.
+  switch (port_step_) {
+    case PortStep::Unit:
+      end_unit();
+      if (sample_later()) return;
+      break;
+    case PortStep::Fetch:
+      finish_fetch(fetch_);
+      if (sample_later()) return;
+      break;
+    case PortStep::Sample:
+      apply_due_rises();
+      break;
+    case PortStep::Idle:
+      leave_idle();
+      break;
+    case PortStep::Arbitrate:
+      break;
+  }
+  for (;;) {
+    const int ch = arbitrate();
+    if (ch < 0) {
+      enter_idle();
+      port_step_ = PortStep::Idle;
+      next_trigger(wake_on_);
+      return;
+    }
+    const unsigned u = static_cast<unsigned>(ch);
+    if (!ch_[u].fetch_pending) {
+      // One unit, then the defined sampling point: end of the unit + one delta cycle.
+      port_step_ = PortStep::Unit;
+      next_trigger(start_unit(u));
+      return;
+    }
+    if (start_fetch(u, fetch_)) {
+      port_step_ = PortStep::Fetch;
+      next_trigger(fetch_.delay);
+      return;
     }
   }
+}
+
+sc_time OmapSdma::start_unit(unsigned ch) {
+  unit_.ch = ch;
+  unit_.generation = generation_;
+  unit_.epoch = ch_[ch].epoch;
+  sc_time delay = SC_ZERO_TIME;
+  in_flight_ = static_cast<int>(ch);
+  unit_.res = run_step(ch, delay);
+  return delay;
+}
+
+void OmapSdma::end_unit() {
+  apply_due_rises();  // rises during the unit, before its end is seen
+  in_flight_ = -1;
+  const unsigned ch = unit_.ch;
+  finish_step(ch, unit_.res, unit_.generation == generation_ && unit_.epoch == ch_[ch].epoch);
+}
+
+void OmapSdma::enter_idle() {
+  // Wake-ups: a request edge, an ENABLE, or a channel whose start latency ends.
+  const sc_time now = sim_now();
+  bool future = false;
+  sc_time next;
+  for (const Channel& c : ch_) {
+    if (c.enabled && c.eligible_at > now && (!future || c.eligible_at < next)) {
+      next = c.eligible_at;
+      future = true;
+    }
+  }
+  if (future) wake_.notify(next - now);
+  port_idle_ = true;
+  arm_rise_wake();
+}
+
+void OmapSdma::leave_idle() {
+  port_idle_ = false;
+  rise_ev_.cancel();
+  apply_due_rises();
 }
 
 void OmapSdma::sampling_point() {
@@ -557,6 +623,13 @@ void OmapSdma::sampling_point() {
     wait(SC_ZERO_TIME);
     apply_due_rises();
   }
+}
+
+bool OmapSdma::sample_later() {
+  if (!sc_core::sc_pending_activity_at_current_time()) return false;  // as sampling_point
+  port_step_ = PortStep::Sample;
+  next_trigger(SC_ZERO_TIME);
+  return true;
 }
 
 OmapSdma::StepResult OmapSdma::run_step(unsigned ch, sc_time& delay) {
@@ -818,45 +891,49 @@ bool OmapSdma::next_descriptor(unsigned ch) {
   return true;
 }
 
-void OmapSdma::fetch_descriptor(unsigned ch) {
+bool OmapSdma::start_fetch(unsigned ch, Fetch& f) {
   const ChannelRegs& cr = cregs_[ch];
   const std::uint32_t cdp = cr.cdp->get();
-  const std::uint32_t type = (cdp >> r::kCdpNtypeShift) & 0x7u;
-  const std::uint32_t sv = (cdp >> r::kCdpSrcValidShift) & 0x3u;
-  const std::uint32_t dv = (cdp >> r::kCdpDstValidShift) & 0x3u;
-  if (type != r::kDescType2 && type != r::kDescType3) {
-    refuse(ch, "descriptor type other than 2 or 3");
-    return;
+  f.ch = ch;
+  f.type = (cdp >> r::kCdpNtypeShift) & 0x7u;
+  f.src_valid = (cdp >> r::kCdpSrcValidShift) & 0x3u;
+  f.dst_valid = (cdp >> r::kCdpDstValidShift) & 0x3u;
+  if (f.type != r::kDescType2 && f.type != r::kDescType3) {
+    return refuse(ch, "descriptor type other than 2 or 3");
   }
-  if (sv == 3 || dv == 3) {
-    refuse(ch, "undefined descriptor address-valid code 3");
-    return;
+  if (f.src_valid == 3 || f.dst_valid == 3) {
+    return refuse(ch, "undefined descriptor address-valid code 3");
   }
-  const unsigned addresses = (sv == r::kAddrReload ? 1u : 0u) + (dv == r::kAddrReload ? 1u : 0u);
-  const unsigned bytes = r::descriptor_bytes(type, addresses);
-  std::array<std::uint32_t, 8> w{};
-  const std::uint64_t gen = generation_, epoch = ch_[ch].epoch;
+  const unsigned addresses =
+      (f.src_valid == r::kAddrReload ? 1u : 0u) + (f.dst_valid == r::kAddrReload ? 1u : 0u);
+  const unsigned bytes = r::descriptor_bytes(f.type, addresses);
+  f.w = {};
+  f.generation = generation_;
+  f.epoch = ch_[ch].epoch;
   // One port use: the arbitration/context cost of a unit, then one read of the descriptor.
-  sc_time delay = unit_overhead() + transaction_cost(bytes / 4);
+  f.delay = unit_overhead() + transaction_cost(bytes / 4);
   in_flight_ = static_cast<int>(ch);
-  const bool ok = access(tlm::TLM_READ_COMMAND, cr.cndp->get(),
-                         reinterpret_cast<unsigned char*>(w.data()), bytes, delay, ch);
-  wait(delay);
+  f.ok = access(tlm::TLM_READ_COMMAND, cr.cndp->get(), reinterpret_cast<unsigned char*>(f.w.data()),
+                bytes, f.delay, ch);
+  return true;
+}
+
+void OmapSdma::finish_fetch(const Fetch& f) {
   apply_due_rises();
   in_flight_ = -1;
+  const unsigned ch = f.ch;
   ChannelStats& st = stats_[ch];
-  st.busy += delay;
-  if (!ok) ++st.errors;
-  if (gen == generation_ && epoch == ch_[ch].epoch && ch_[ch].enabled) {
-    if (!ok) {
+  st.busy += f.delay;
+  if (!f.ok) ++st.errors;
+  if (f.generation == generation_ && f.epoch == ch_[ch].epoch && ch_[ch].enabled) {
+    if (!f.ok) {
       stop_channel(ch);  // a descriptor that cannot be read ends the list with an error
       raise_status(ch, r::kIrqTransErr);
     } else {
       ++st.descriptors;
-      load_descriptor(ch, type, sv, dv, w.data());
+      load_descriptor(ch, f.type, f.src_valid, f.dst_valid, f.w.data());
     }
   }
-  sampling_point();
 }
 
 void OmapSdma::load_descriptor(unsigned ch, std::uint32_t type, std::uint32_t src_valid,

@@ -178,7 +178,17 @@ class OmapSdma : public sc_core::sc_module {
   // Descriptor lists (docs/sdma-model.md "Descriptor lists").
   bool start_list(unsigned ch);         // at ENABLE with CDP linked-list mode; false: refused
   bool next_descriptor(unsigned ch);    // at the end of a block: true if one is to be fetched
-  void fetch_descriptor(unsigned ch);   // one port use: read the descriptor at CNDP, load it
+  // One port use: read the descriptor at CNDP, then load it at the end of the port time.
+  struct Fetch {
+    unsigned ch = 0;
+    bool ok = false;
+    std::uint32_t type = 0, src_valid = 0, dst_valid = 0;
+    std::array<std::uint32_t, 8> w{};
+    std::uint64_t generation = 0, epoch = 0;
+    sc_core::sc_time delay{sc_core::SC_ZERO_TIME};  // the port time
+  };
+  bool start_fetch(unsigned ch, Fetch& f);  // false: refused (nothing went on the port)
+  void finish_fetch(const Fetch& f);
   void load_descriptor(unsigned ch, std::uint32_t type, std::uint32_t src_valid,
                        std::uint32_t dst_valid, const std::uint32_t* w);
   void stop_channel(unsigned ch);  // hardware clears ENABLE
@@ -211,9 +221,17 @@ class OmapSdma : public sc_core::sc_module {
   void rise_due();       // SC_METHOD on rise_ev_: an idle port's rise, at its time
   void watch_requests();  // SC_METHOD: edges of other lines, DROP
 
-  // The port.
+  // The port. Fast mode: a thread that moves runs of units on a local time offset. Accurate
+  // mode: a method, one unit per activation (a method's wake-up costs about half a thread's),
+  // in the same order of steps as a thread would take them.
   void port_thread();
+  void port_method();
   void sampling_point();  // the delta after a unit: docs/timing.md "the sampling point"
+  bool sample_later();    // port_method's sampling point: true if it waits a delta for it
+  void enter_idle();      // before waiting on wake_on_: wake-ups for future work armed
+  void leave_idle();
+  enum class PortStep { Arbitrate, Unit, Fetch, Sample, Idle };
+  PortStep port_step_ = PortStep::Arbitrate;  // what port_method's next activation ends
   struct StepResult {
     std::uint32_t elements = 0;  // elements moved
     std::uint32_t bytes = 0;     // bytes moved (0 on error)
@@ -226,6 +244,16 @@ class OmapSdma : public sc_core::sc_module {
   // the end of the unit out. Progress and status are applied by finish_step() at the end of
   // the unit; `current` is false when a soft reset or a new start happened meanwhile.
   StepResult run_step(unsigned ch, sc_core::sc_time& delay);
+  // Accurate mode: one unit on the port (run_step) and, at its end, its progress and status.
+  struct Unit {
+    unsigned ch = 0;
+    StepResult res;
+    std::uint64_t generation = 0, epoch = 0;
+  };
+  sc_core::sc_time start_unit(unsigned ch);  // returns the unit's port time
+  void end_unit();
+  Unit unit_;
+  Fetch fetch_;
   // CSR events of a unit of `elements` elements that starts at the channel's progress.
   void unit_status(const Channel& c, std::uint32_t elements, StepResult& res) const;
   // Fast mode: frames that can move as one run (run_frames); 0 when the next unit cannot.
