@@ -69,11 +69,7 @@ OmapSdma::OmapSdma(sc_core::sc_module_name name, const SdmaParams& params, Timin
   bank_.set_access_latency(clock_.cycles(static_cast<std::uint64_t>(params_.reg_access_cycles)));
   declare_registers();
 
-  if (mode_ == TimingMode::Accurate) {
-    SC_METHOD(port_method);
-  } else {
-    SC_THREAD(port_thread);
-  }
+  SC_METHOD(port_method);
   SC_METHOD(watch_requests);  // its first run arms it on watch_on_ (end_of_elaboration)
   SC_METHOD(rise_due);  // announced rises while the port is idle
   sensitive << rise_ev_;
@@ -486,93 +482,97 @@ void OmapSdma::watch_requests() {
 // ---------------------------------------------------------------------------------------
 // The port
 
-void OmapSdma::port_thread() {
+void OmapSdma::port_method() {
+  // First the end of what the last activation started, then the sampling point and the next
+  // use of the port: the steps a thread would take, one wait apart.
+  switch (port_step_) {
+    case PortStep::Unit:
+      end_unit();
+      break;
+    case PortStep::RunEnd:
+      finish_step(unit_.ch, unit_.res,
+                  unit_.generation == generation_ && unit_.epoch == ch_[unit_.ch].epoch);
+      break;
+    case PortStep::RunQuantum:
+      if (eligible(unit_.ch) && run_units()) return;
+      break;
+    case PortStep::RunTail:
+      break;
+    case PortStep::Fetch:
+      finish_fetch(fetch_);
+      break;
+    case PortStep::Sample:
+      apply_due_rises();
+      if (start_next()) return;
+      break;
+    case PortStep::Idle:
+      leave_idle();
+      if (start_next()) return;
+      break;
+    case PortStep::Start:
+      if (start_next()) return;
+      break;
+  }
+  while (!sample_later() && !start_next()) {
+  }
+}
+
+bool OmapSdma::start_next() {
   for (;;) {
     const int ch = arbitrate();
     if (ch < 0) {
       // Idle: wait for a request edge, an ENABLE, or a channel whose start latency ends.
       enter_idle();
-      wait(wake_on_);
-      leave_idle();
-      continue;
+      port_step_ = PortStep::Idle;
+      next_trigger(wake_on_);
+      return true;
     }
     const unsigned u = static_cast<unsigned>(ch);
     if (ch_[u].fetch_pending) {
-      Fetch f;
-      if (!start_fetch(u, f)) continue;
-      wait(f.delay);
-      finish_fetch(f);
-      sampling_point();
-      continue;
+      if (!start_fetch(u, fetch_)) continue;  // refused: nothing went on the port
+      port_step_ = PortStep::Fetch;
+      next_trigger(fetch_.delay);
+      return true;
     }
-    // The channel keeps the port while it has work without a new request edge, moving
-    // units back to back on a local time offset.
-    sc_time local = SC_ZERO_TIME;
-    for (;;) {
-      const std::uint64_t gen = generation_, epoch = ch_[u].epoch;
-      const std::uint32_t frames = run_length(u);
-      const StepResult res = frames > 1 ? run_frames(u, frames, local) : run_step(u, local);
-      const std::uint32_t events = res.status | (res.error ? r::kIrqTransErr : 0u);
-      if (res.error || res.block_done || (events & cregs_[u].cicr->get()) != 0) {
-        wait(local);  // synchronise before completion status and interrupts
-        local = SC_ZERO_TIME;
-        finish_step(u, res, gen == generation_ && epoch == ch_[u].epoch);
-        break;
-      }
-      finish_step(u, res, true);
-      const sc_time& quantum = tlm::tlm_global_quantum::instance().get();
-      if (quantum != SC_ZERO_TIME && local >= quantum) {
-        wait(local);  // the platform's one quantum, which the CPU's contexts use too
-        local = SC_ZERO_TIME;
-      }
-      if (!eligible(u)) break;
-    }
-    if (local != SC_ZERO_TIME) wait(local);
-    sampling_point();
-  }
-}
-
-void OmapSdma::port_method() {
-  // First the end of what the last activation started, then the next use of the port.
-  switch (port_step_) {
-    case PortStep::Unit:
-      end_unit();
-      if (sample_later()) return;
-      break;
-    case PortStep::Fetch:
-      finish_fetch(fetch_);
-      if (sample_later()) return;
-      break;
-    case PortStep::Sample:
-      apply_due_rises();
-      break;
-    case PortStep::Idle:
-      leave_idle();
-      break;
-    case PortStep::Arbitrate:
-      break;
-  }
-  for (;;) {
-    const int ch = arbitrate();
-    if (ch < 0) {
-      enter_idle();
-      port_step_ = PortStep::Idle;
-      next_trigger(wake_on_);
-      return;
-    }
-    const unsigned u = static_cast<unsigned>(ch);
-    if (!ch_[u].fetch_pending) {
+    if (mode_ == TimingMode::Accurate) {
       // One unit, then the defined sampling point: end of the unit + one delta cycle.
       port_step_ = PortStep::Unit;
       next_trigger(start_unit(u));
-      return;
+      return true;
     }
-    if (start_fetch(u, fetch_)) {
-      port_step_ = PortStep::Fetch;
-      next_trigger(fetch_.delay);
-      return;
-    }
+    unit_.ch = u;
+    local_ = SC_ZERO_TIME;
+    return run_units();
   }
+}
+
+bool OmapSdma::run_units() {
+  // Fast mode: the chosen channel keeps the port while it has work without a new request
+  // edge, moving units back to back on a local time offset.
+  const unsigned u = unit_.ch;
+  for (;;) {
+    unit_.generation = generation_;
+    unit_.epoch = ch_[u].epoch;
+    const std::uint32_t frames = run_length(u);
+    unit_.res = frames > 1 ? run_frames(u, frames, local_) : run_step(u, local_);
+    const StepResult& res = unit_.res;
+    const std::uint32_t events = res.status | (res.error ? r::kIrqTransErr : 0u);
+    if (res.error || res.block_done || (events & cregs_[u].cicr->get()) != 0)
+      return spend_local(PortStep::RunEnd);  // synchronise before completion status and interrupts
+    finish_step(u, res, true);
+    const sc_time& quantum = tlm::tlm_global_quantum::instance().get();
+    if (quantum != SC_ZERO_TIME && local_ >= quantum)
+      return spend_local(PortStep::RunQuantum);  // the platform's one quantum (the CPU's too)
+    if (!eligible(u)) break;
+  }
+  return local_ != SC_ZERO_TIME && spend_local(PortStep::RunTail);
+}
+
+bool OmapSdma::spend_local(PortStep then) {
+  port_step_ = then;
+  next_trigger(local_);
+  local_ = SC_ZERO_TIME;
+  return true;
 }
 
 sc_time OmapSdma::start_unit(unsigned ch) {
@@ -614,19 +614,12 @@ void OmapSdma::leave_idle() {
   apply_due_rises();
 }
 
-void OmapSdma::sampling_point() {
+bool OmapSdma::sample_later() {
   // One delta after a unit ends, so that every process due at this time (the AES settling
   // its buffers) has run before the request lines are sampled. When nothing else is due at
-  // this time (no runnable process, no delta notification) that delta would run this thread
-  // alone and change nothing: skip the thread switch.
-  if (sc_core::sc_pending_activity_at_current_time()) {
-    wait(SC_ZERO_TIME);
-    apply_due_rises();
-  }
-}
-
-bool OmapSdma::sample_later() {
-  if (!sc_core::sc_pending_activity_at_current_time()) return false;  // as sampling_point
+  // this time (no runnable process, no delta notification) that delta would run the port
+  // alone and change nothing: skip it.
+  if (!sc_core::sc_pending_activity_at_current_time()) return false;
   port_step_ = PortStep::Sample;
   next_trigger(SC_ZERO_TIME);
   return true;

@@ -221,17 +221,18 @@ class OmapSdma : public sc_core::sc_module {
   void rise_due();       // SC_METHOD on rise_ev_: an idle port's rise, at its time
   void watch_requests();  // SC_METHOD: edges of other lines, DROP
 
-  // The port. Fast mode: a thread that moves runs of units on a local time offset. Accurate
-  // mode: a method, one unit per activation (a method's wake-up costs about half a thread's),
-  // in the same order of steps as a thread would take them.
-  void port_thread();
+  // The port: a method (a method's wake-up costs the SystemC kernel about half a thread's),
+  // taking the steps a thread would, one wait apart. Accurate mode: one unit per activation.
+  // Fast mode: runs of units on a local time offset (run_units), spent at the quantum and
+  // before completion status.
+  enum class PortStep { Start, Unit, RunEnd, RunQuantum, RunTail, Fetch, Sample, Idle };
   void port_method();
-  void sampling_point();  // the delta after a unit: docs/timing.md "the sampling point"
-  bool sample_later();    // port_method's sampling point: true if it waits a delta for it
-  void enter_idle();      // before waiting on wake_on_: wake-ups for future work armed
+  bool start_next();    // arbitrates and starts the next use of the port; true: it waits
+  bool run_units();     // fast mode: the run of unit_.ch from local_; true: it waits
+  bool spend_local(PortStep then);  // waits out local_, then `then` ends the wait
+  bool sample_later();  // the sampling point (docs/timing.md); true: it waits a delta for it
+  void enter_idle();    // before waiting on wake_on_: wake-ups for future work armed
   void leave_idle();
-  enum class PortStep { Arbitrate, Unit, Fetch, Sample, Idle };
-  PortStep port_step_ = PortStep::Arbitrate;  // what port_method's next activation ends
   struct StepResult {
     std::uint32_t elements = 0;  // elements moved
     std::uint32_t bytes = 0;     // bytes moved (0 on error)
@@ -252,7 +253,9 @@ class OmapSdma : public sc_core::sc_module {
   };
   sc_core::sc_time start_unit(unsigned ch);  // returns the unit's port time
   void end_unit();
-  Unit unit_;
+  PortStep port_step_ = PortStep::Start;  // what the port's next activation ends
+  Unit unit_;             // the unit (accurate) or the run's last unit (fast) on the port
+  sc_core::sc_time local_{sc_core::SC_ZERO_TIME};  // fast mode: the run's local time
   Fetch fetch_;
   // CSR events of a unit of `elements` elements that starts at the channel's progress.
   void unit_status(const Channel& c, std::uint32_t elements, StepResult& res) const;
