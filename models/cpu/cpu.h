@@ -76,8 +76,8 @@ inline bool is_thread(ContextClass c) {
 class Cpu;
 
 // How an MMIO write is placed in simulated time (docs/cpu-intc-model.md, "Timing modes").
-// Accurate mode issues both at simulated time; only a decoupled write's stall is deferred
-// to the context's next act there (ExecContext::access).
+// In accurate mode both reach the target at the time a wait per access would give; a
+// decoupled write's stall is only deferred to the context's next act (access_accurate).
 enum class MmioOrder {
   // Synchronise first: the write may start, stop or signal hardware, so it must happen at
   // simulated time, after any interrupt taken while the context ran ahead.
@@ -154,7 +154,7 @@ class ExecContext {
 
   // --- accounting ---------------------------------------------------------------------------
   // Time this context has consumed on its core (charged time incl. context-switch costs
-  // charged to it); in fast mode, local time not yet synchronised is not included.
+  // charged to it); local time not yet spent (sync) is not included.
   sc_core::sc_time busy_time() const;
   unsigned long preemptions() const { return preemptions_; }      // times it was preempted
   unsigned long switches_in() const { return switches_in_; }      // context switches charged
