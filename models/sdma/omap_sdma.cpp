@@ -513,6 +513,7 @@ void OmapSdma::port_method() {
       if (start_next()) return;
       break;
   }
+  // The sampling point after a use of the port, then the next use, until one of them waits.
   while (!sample_later() && !start_next()) {
   }
 }
