@@ -121,17 +121,12 @@ ExecContext& Kernel::softirq_context(unsigned core) { return *softirq_.at(core)-
 
 // --- MMIO -----------------------------------------------------------------------------------
 
-ExecContext& Kernel::mmio_context() {
-  if (ExecContext* c = current()) return *c;
+ExecContext& Kernel::untracked_mmio_context() {
   SC_REPORT_ERROR(kReportKernel, "MMIO from a SystemC process that is no kernel context");
   // Reached only when errors do not throw: account the access to a context of its own.
   if (fallback_ == nullptr)
     fallback_ = &cpu_.create_context("kernel.untracked", ContextClass::Thread, 0);
   return *fallback_;
-}
-
-void Kernel::charge_mmio_path(ExecContext& ctx) const {
-  if (mmio_path_ != SC_ZERO_TIME) ctx.charge(mmio_path_);
 }
 
 std::uint32_t Kernel::readl(std::uint64_t addr) {

@@ -202,8 +202,14 @@ class Kernel {
   void tasklet_unlink(Tasklet& t);
   void softirq_thread(unsigned core);
   void register_current(ExecContext& ctx);
-  ExecContext& mmio_context();
-  void charge_mmio_path(ExecContext& ctx) const;  // KernelParams::mmio_path_ns
+  ExecContext& mmio_context() {  // inline: every readl/writel asks
+    if (ExecContext* c = current()) return *c;
+    return untracked_mmio_context();
+  }
+  ExecContext& untracked_mmio_context();  // MMIO from a process that is no kernel context
+  void charge_mmio_path(ExecContext& ctx) const {  // KernelParams::mmio_path_ns
+    if (mmio_path_ != sc_core::SC_ZERO_TIME) ctx.charge(mmio_path_);
+  }
   void write(std::uint32_t value, std::uint64_t addr, MmioOrder order);
   void count_fault(std::uint64_t addr);
 
