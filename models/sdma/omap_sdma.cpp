@@ -598,8 +598,9 @@ void OmapSdma::enter_idle() {
   const sc_time now = sim_now();
   bool future = false;
   sc_time next;
-  for (const Channel& c : ch_) {
-    if (c.enabled && c.eligible_at > now && (!future || c.eligible_at < next)) {
+  for (std::uint32_t m = enabled_mask_; m != 0; m &= m - 1) {  // enabled channels only
+    const Channel& c = ch_[static_cast<unsigned>(__builtin_ctz(m))];
+    if (c.eligible_at > now && (!future || c.eligible_at < next)) {
       next = c.eligible_at;
       future = true;
     }
