@@ -100,6 +100,18 @@ void run_to(const sc_time& t) {
 
 sc_time busy(const Cpu& cpu, unsigned core, ContextClass c) { return cpu.busy_time(core, c); }
 
+// A run segment as the tests compare them: "<context> <start> <end>".
+std::string segment(const std::string& who, const sc_time& start, const sc_time& end) {
+  return who + " " + start.to_string() + " " + end.to_string();
+}
+
+// Records every run segment the CPU reports, in order.
+void record_segments(Cpu& cpu, std::vector<std::string>& segments) {
+  cpu.set_run_observer([&segments](const ExecContext& c, const sc_time& start, const sc_time& end) {
+    segments.push_back(segment(c.name(), start, end));
+  });
+}
+
 // A Thread charging 10 us is preempted by a softirq at 2 us (3 us of work) and a hard IRQ
 // at 3 us (1 us in all): hard IRQ 3..4, softirq 2..3 + 4..6, thread 0..2 + 6..14.
 void preemption_scenario(TimingMode mode) {
@@ -150,7 +162,7 @@ void preemption_scenario(TimingMode mode) {
   run_to(us(20));
   std::vector<std::string> segments;
   for (const Segment& r : runs)
-    segments.push_back(r.who + " " + r.start.to_string() + " " + r.end.to_string());
+    segments.push_back(segment(r.who, r.start, r.end));
   // In fast mode each charge here reaches the quantum, so the schedule is the same.
   const std::vector<std::string> expected = {
       "worker 0 s 2 us", "tasklet 2 us 3 us", "core0.hardirq 3 us 4 us", "tasklet 4 us 6 us",
@@ -302,9 +314,7 @@ TEST(Cpu, MmioLatencyIsChargedAndStatusReturned) {
 TEST(Cpu, AccurateModeConfigWritesShareOneWait) {
   Bench b("b", TimingMode::Accurate, true);
   std::vector<std::string> segments;
-  b.cpu.set_run_observer([&](const ExecContext& c, const sc_time& start, const sc_time& end) {
-    segments.push_back(c.name() + " " + start.to_string() + " " + end.to_string());
-  });
+  record_segments(b.cpu, segments);
   ExecContext& t = b.cpu.create_context("t", ContextClass::Thread, 0);
   sc_time now_after_config, local_after_config, now_after_start;
   spawn("t", [&] {
@@ -321,8 +331,8 @@ TEST(Cpu, AccurateModeConfigWritesShareOneWait) {
   EXPECT_EQ(now_after_start, lat * 4.0);
   EXPECT_EQ(t.busy_time(), lat * 4.0);
   EXPECT_EQ(t.local_time(), SC_ZERO_TIME);
-  const std::vector<std::string> expected = {"t 0 s " + (lat * 3.0).to_string(),
-                                             "t " + (lat * 3.0).to_string() + " " + (lat * 4.0).to_string()};
+  const std::vector<std::string> expected = {segment("t", SC_ZERO_TIME, lat * 3.0),
+                                             segment("t", lat * 3.0, lat * 4.0)};
   EXPECT_EQ(segments, expected);
   for (std::uint32_t i = 0; i < 4; ++i) {
     std::uint32_t stored;
@@ -436,9 +446,7 @@ TEST(Cpu, FastModeIrqThroughTheGicGivesTheSameTimes) { gic_irq_scenario(TimingMo
 TEST(Cpu, ContextsCreatedDuringSimulationAndRunObserver) {
   Bench b("b", TimingMode::Accurate, true);
   std::vector<std::string> segments;
-  b.cpu.set_run_observer([&](const ExecContext& c, const sc_time& start, const sc_time& end) {
-    segments.push_back(c.name() + " " + start.to_string() + " " + end.to_string());
-  });
+  record_segments(b.cpu, segments);
   ExecContext& parent = b.cpu.create_context("init", ContextClass::Thread, 1);
   ExecContext* child = nullptr;
   spawn("init", [&] {
