@@ -141,10 +141,7 @@ class ExecContext {
   // The delay of a notification at current_time(): the local time in fast mode. In accurate
   // mode a stall left by decoupled writes (access) is spent first: there, every act of a
   // context happens at simulated time.
-  sc_core::sc_time notify_delay() {
-    if (offset_ != sc_core::SC_ZERO_TIME && cpu_mode_accurate()) sync();
-    return offset_;
-  }
+  sc_core::sc_time notify_delay();
 
   // --- memory copies ----------------------------------------------------------------------
   // Zero simulated time: the caller charges the copy cost. DMI when granted, else debug
@@ -173,7 +170,6 @@ class ExecContext {
   // The bus transaction itself, at the transport delay `delay`.
   tlm::tlm_response_status transport(tlm::tlm_command cmd, std::uint64_t addr, void* data,
                                      unsigned len, sc_core::sc_time& delay);
-  bool cpu_mode_accurate() const;
 
   Cpu& cpu_;
   std::string name_;
@@ -317,6 +313,9 @@ class Cpu : public sc_core::sc_module {
   LevelSignal tie_low_{"tie_low"};
 };
 
-inline bool ExecContext::cpu_mode_accurate() const { return cpu_.mode_ == TimingMode::Accurate; }
+inline sc_core::sc_time ExecContext::notify_delay() {
+  if (offset_ != sc_core::SC_ZERO_TIME && cpu_.mode() == TimingMode::Accurate) sync();
+  return offset_;
+}
 
 }  // namespace aesvp

@@ -490,8 +490,7 @@ void OmapSdma::port_method() {
       end_unit();
       break;
     case PortStep::RunEnd:
-      finish_step(unit_.ch, unit_.res,
-                  unit_.generation == generation_ && unit_.epoch == ch_[unit_.ch].epoch);
+      finish_step(unit_.ch, unit_.res, still_current(unit_.ch, unit_.generation, unit_.epoch));
       break;
     case PortStep::RunQuantum:
       if (eligible(unit_.ch) && run_units()) return;
@@ -541,7 +540,7 @@ bool OmapSdma::start_next() {
       next_trigger(start_unit(u));
       return true;
     }
-    unit_.ch = u;
+    unit_.ch = u;  // run_units begins each unit
     local_ = SC_ZERO_TIME;
     return run_units();
   }
@@ -552,8 +551,7 @@ bool OmapSdma::run_units() {
   // edge, moving units back to back on a local time offset.
   const unsigned u = unit_.ch;
   for (;;) {
-    unit_.generation = generation_;
-    unit_.epoch = ch_[u].epoch;
+    begin_unit(u);
     const std::uint32_t frames = run_length(u);
     unit_.res = frames > 1 ? run_frames(u, frames, local_) : run_step(u, local_);
     const StepResult& res = unit_.res;
@@ -576,10 +574,14 @@ bool OmapSdma::spend_local(PortStep then) {
   return true;
 }
 
-sc_time OmapSdma::start_unit(unsigned ch) {
+void OmapSdma::begin_unit(unsigned ch) {
   unit_.ch = ch;
   unit_.generation = generation_;
   unit_.epoch = ch_[ch].epoch;
+}
+
+sc_time OmapSdma::start_unit(unsigned ch) {
+  begin_unit(ch);
   sc_time delay = SC_ZERO_TIME;
   in_flight_ = static_cast<int>(ch);
   unit_.res = run_step(ch, delay);
@@ -590,7 +592,7 @@ void OmapSdma::end_unit() {
   apply_due_rises();  // rises during the unit, before its end is seen
   in_flight_ = -1;
   const unsigned ch = unit_.ch;
-  finish_step(ch, unit_.res, unit_.generation == generation_ && unit_.epoch == ch_[ch].epoch);
+  finish_step(ch, unit_.res, still_current(ch, unit_.generation, unit_.epoch));
 }
 
 void OmapSdma::enter_idle() {
@@ -920,7 +922,7 @@ void OmapSdma::finish_fetch(const Fetch& f) {
   ChannelStats& st = stats_[ch];
   st.busy += f.delay;
   if (!f.ok) ++st.errors;
-  if (f.generation == generation_ && f.epoch == ch_[ch].epoch && ch_[ch].enabled) {
+  if (still_current(ch, f.generation, f.epoch) && ch_[ch].enabled) {
     if (!f.ok) {
       stop_channel(ch);  // a descriptor that cannot be read ends the list with an error
       raise_status(ch, r::kIrqTransErr);

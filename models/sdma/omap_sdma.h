@@ -245,18 +245,20 @@ class OmapSdma : public sc_core::sc_module {
   // the end of the unit out. Progress and status are applied by finish_step() at the end of
   // the unit; `current` is false when a soft reset or a new start happened meanwhile.
   StepResult run_step(unsigned ch, sc_core::sc_time& delay);
-  // Accurate mode: one unit on the port (run_step) and, at its end, its progress and status.
+  // The unit on the port (accurate) or the last unit of a run (fast): its result, applied at
+  // its end, and what it was started under.
   struct Unit {
     unsigned ch = 0;
     StepResult res;
     std::uint64_t generation = 0, epoch = 0;
   };
-  sc_core::sc_time start_unit(unsigned ch);  // returns the unit's port time
+  void begin_unit(unsigned ch);  // unit_ for a unit of `ch` about to go on the port
+  // No soft reset or new start of the channel since begin_unit / start_fetch.
+  bool still_current(unsigned ch, std::uint64_t generation, std::uint64_t epoch) const {
+    return generation == generation_ && epoch == ch_[ch].epoch;
+  }
+  sc_core::sc_time start_unit(unsigned ch);  // accurate mode; returns the unit's port time
   void end_unit();
-  PortStep port_step_ = PortStep::Start;  // what the port's next activation ends
-  Unit unit_;             // the unit (accurate) or the run's last unit (fast) on the port
-  sc_core::sc_time local_{sc_core::SC_ZERO_TIME};  // fast mode: the run's local time
-  Fetch fetch_;
   // CSR events of a unit of `elements` elements that starts at the channel's progress.
   void unit_status(const Channel& c, std::uint32_t elements, StepResult& res) const;
   // Fast mode: frames that can move as one run (run_frames); 0 when the next unit cannot.
@@ -306,6 +308,10 @@ class OmapSdma : public sc_core::sc_module {
   std::vector<Rise> rises_;  // announced, not yet applied (in announcement order)
   sc_core::sc_time next_rise_;  // the earliest of rises_ (when not empty)
   sc_core::sc_event rise_ev_;
+  PortStep port_step_ = PortStep::Start;  // what the port's next activation ends
+  Unit unit_;
+  sc_core::sc_time local_{sc_core::SC_ZERO_TIME};  // fast mode: the run's local time
+  Fetch fetch_;
   std::vector<unsigned char> buffer_;  // the channel FIFO of one unit
   // The port's one transaction at a time, reused (a new payload allocates on the heap).
   tlm::tlm_generic_payload port_trans_;
