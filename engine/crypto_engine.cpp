@@ -42,6 +42,7 @@ CryptoEngine::~CryptoEngine() {
 Errc CryptoEngine::transfer_request(Request& req) {
   bool post = false;
   Errc err;
+  ctx_.sync_caller();  // the request joins the queue at the caller's time
   {
     std::lock_guard<std::mutex> lk(m_);
     if (!running_) {
@@ -67,6 +68,7 @@ void CryptoEngine::finalize_request(Request& req, Errc err) { finalize_impl(req,
 
 bool CryptoEngine::finalize_impl(Request& req, Errc err, bool only_in_flight) {
   bool prepared = false;
+  ctx_.sync_caller();  // the hardware slot frees at the caller's time
   {
     std::lock_guard<std::mutex> lk(m_);
     auto it = find_in_flight_locked(req);

@@ -18,6 +18,11 @@ namespace aesvp::engine {
 ///  - in_worker(): true when the caller is running on the worker.
 ///  - post_after(): optional (a kernel timer that queues work): queue `work` on the worker
 ///    once `delay_ns` of this context's time has passed; false if not supported.
+///  - sync_caller(): optional; called by the engine, in the calling context, before that
+///    context changes the engine's queue or in-flight set (what Linux guards with
+///    engine->queue_lock). A context whose time runs ahead of simulated time (temporal
+///    decoupling) must catch up here, or the worker, woken for other work, would see the
+///    change before the time it happens at. Default: nothing (host time has no run-ahead).
 class ExecutionContext {
  public:
   virtual ~ExecutionContext() = default;
@@ -27,6 +32,7 @@ class ExecutionContext {
     (void)work;
     return false;
   }
+  virtual void sync_caller() {}
   virtual std::uint64_t now_ns() const = 0;
   virtual void sleep_ns(std::uint64_t ns) = 0;
   virtual bool in_worker() const = 0;

@@ -49,6 +49,10 @@ void KthreadWorker::delayed_due() {
   if (!delayed_.empty()) delayed_timer_.mod_timer(delayed_.begin()->first);
 }
 
+void KthreadWorker::sync_caller() {
+  if (ExecContext* c = k_.current()) c->sync();
+}
+
 std::uint64_t KthreadWorker::now_ns() const {
   return static_cast<std::uint64_t>(std::llround(k_.now() / sc_time(1, sc_core::SC_NS)));
 }

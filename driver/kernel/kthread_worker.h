@@ -32,6 +32,9 @@ class KthreadWorker : public engine::ExecutionContext {
   // kthread_queue_work_cycles (arming the timer). The engine's merge window needs it: without
   // it a bounded policy's hold is dropped and the pump dispatches at once.
   bool post_after(std::uint64_t delay_ns, std::function<void()> work) override;
+  // spin_lock_irqsave(&engine->queue_lock) as fast mode needs it: the calling context
+  // spends its local time first, so the queue changes at simulated time.
+  void sync_caller() override;
   // The simulated time in ns as the calling context sees it (its local time included).
   std::uint64_t now_ns() const override;
   // Sleeps the calling context.
