@@ -342,7 +342,9 @@ TEST(Cpu, AccurateModeConfigWritesShareOneWait) {
 }
 
 TEST(Cpu, FastModeUsesALocalOffsetAndTheQuantum) {
-  Bench b("b", TimingMode::Fast, true);
+  CpuParams cp;
+  cp.quantum_ns = 1000;  // the charges below are sized to it
+  Bench b("b", TimingMode::Fast, true, cp);
   ExecContext& t = b.cpu.create_context("t", ContextClass::Thread, 0);
   std::vector<sc_time> local, stamp;
   auto note = [&] {
@@ -407,11 +409,13 @@ void gic_irq_scenario(TimingMode mode) {
     boot.sync();
     boot.sleep(us(1) - sc_core::sc_time_stamp());
     boot.charge(us(2));  // interrupted twice
+    boot.sync();         // fast mode: spend the local time, whatever the quantum
     boot_work_done = sc_core::sc_time_stamp();
   });
   sc_time worker_done;
   spawn("worker", [&] {  // core 1 is not targeted: never interrupted
     worker.charge(us(3));
+    worker.sync();
     worker_done = sc_core::sc_time_stamp();
   });
   spawn("device", [&] {
