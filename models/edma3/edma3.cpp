@@ -397,9 +397,31 @@ void Edma3::watch_events() {
     if (level && !last_level_[ch]) {
       ++rises_[ch];
       owed_ &= ~(Bits{1} << ch);
-      latch_event(ch);
+      if (raised_by_own_tr()) deferred_ |= Bits{1} << ch;
+      else latch_event(ch);
     }
     last_level_[ch] = level;
+  }
+}
+
+bool Edma3::raised_by_own_tr() const {
+  // Fast mode: a TC's commands run at the TR's start time with their times annotated, so an
+  // edge a device raises inside them (the AES's output request on a DATA_IN write) shows at
+  // the TR's start although the access causing it is later. Such an edge is taken at the TR's
+  // end instead, after the TC's own level-held request (docs/edma3-model.md, "Timing").
+  if (mode_ != TimingMode::Fast) return false;
+  for (const Tc& tc : tcs_)
+    if (tc.busy && tc.started == sc_core::sc_time_stamp()) return true;
+  return false;
+}
+
+void Edma3::take_deferred() {
+  Bits d = deferred_;
+  deferred_ = 0;
+  while (d != 0) {
+    const unsigned ch = static_cast<unsigned>(__builtin_ctzll(d));
+    d &= d - 1;
+    latch_event(ch);
   }
 }
 
@@ -542,12 +564,6 @@ void Edma3::link(unsigned set) {
 // ---------------------------------------------------------------------------------------
 // Completion and interrupts
 
-bool Edma3::completion_interrupts(const Tr& tr) const {
-  const Bits bit = Bits{1} << r::opt_tcc_of(tr.opt);
-  const std::uint32_t en = tr.final ? r::kOptTcinten : r::kOptItcinten;
-  return (tr.opt & en) != 0 && (ier_ & drae_[0] & bit) != 0;
-}
-
 void Edma3::complete(const Tr& tr) {
   const Bits bit = Bits{1} << r::opt_tcc_of(tr.opt);
   const std::uint32_t inten = tr.final ? r::kOptTcinten : r::kOptItcinten;
@@ -577,7 +593,6 @@ void Edma3::update_interrupts() {
 
 void Edma3::tc_thread(unsigned t) {
   Tc& tc = tcs_[t];
-  sc_time local = SC_ZERO_TIME;  // fast mode: offset of the TC ahead of simulated time
   for (;;) {
     // The queues this TC serves (QUETCMAP), lowest queue first.
     int q = -1;
@@ -588,11 +603,6 @@ void Edma3::tc_thread(unsigned t) {
       }
     }
     if (q < 0) {
-      if (local != SC_ZERO_TIME) {
-        wait(local);
-        local = SC_ZERO_TIME;
-        continue;  // events may have come meanwhile
-      }
       wait(tc.wake);
       continue;
     }
@@ -615,27 +625,27 @@ void Edma3::tc_thread(unsigned t) {
     const bool early = (tr.opt & r::kOptTccmode) != 0;
     if (early) complete(tr);
     tc.busy = true;
-    sc_time delay = local;
+    tc.started = sc_core::sc_time_stamp();
+    sc_time delay = SC_ZERO_TIME;
     const sc_time start = delay;
     const bool good = run_tr(t, tr, delay);
     delay += completion_delay();
     tc.stats.busy += delay - start;
     ++tc.stats.trs;
-    if (mode_ == TimingMode::Accurate || !good || (!early && completion_interrupts(tr))) {
-      wait(delay);  // synchronise before the completion is visible
-      local = SC_ZERO_TIME;
-    } else {
-      local = delay;
-    }
+    // Both modes wait for the TR: a TC that ran ahead would take its next TR before events
+    // other initiators raise meanwhile (another channel's start, the second AES instance on
+    // am57x), serving one channel's whole chain first (docs/timing.md).
+    wait(delay);
     tc.busy = false;
     if (!good) update_interrupts();
     if (!early) complete(tr);
     // Fast mode: a device that keeps its event line high (elastic buffers) asks for the
-    // next TR without a new edge.
+    // next TR without a new edge; edges the TR itself caused come after it.
     if (mode_ == TimingMode::Fast && rises_[ch] == rises_before && event[ch].read()) {
       if ((eer_ & bit) != 0) latch_event(ch);
       else owed_ |= bit;
     }
+    take_deferred();
     if (mode_ == TimingMode::Accurate) wait(SC_ZERO_TIME);  // the sampling point
   }
 }

@@ -17,9 +17,9 @@
 // bus_bytes) while the FIFO has room and fewer than `read_commands` are in flight; the
 // write port issues a write once its data has arrived, up to `write_commands` posted; the
 // TR ends with the last write's response, completion_cycles later its code reaches IPR.
-// Accurate mode waits per TR and samples the event lines one delta after it; fast mode runs
-// a TC's TRs back to back on a local offset and synchronises before a completion that
-// interrupts and when it runs out of work.
+// Both modes wait per TR (a TC that ran ahead would miss other initiators' events meanwhile);
+// accurate mode samples the event lines one delta after it; fast mode takes the edges a TR's
+// own accesses raised (elastic AES) after the TR, behind the channel's level-held request.
 #pragma once
 
 #include "models/core/clock.h"
@@ -147,6 +147,7 @@ class Edma3 : public sc_core::sc_module {
     unsigned watermark = 0;
     sc_core::sc_event wake;
     bool busy = false;
+    sc_core::sc_time started{sc_core::SC_ZERO_TIME};  // simulated time the current TR began
     std::uint32_t errstat = 0, erren = 0, errdet = 0;
     TcStats stats;
   };
@@ -170,6 +171,8 @@ class Edma3 : public sc_core::sc_module {
   // Events and queues.
   void watch_events();  // SC_METHOD: rising edges latch ER
   void latch_event(unsigned ch);
+  bool raised_by_own_tr() const;  // fast mode: an edge inside a TC's own commands
+  void take_deferred();           // latches those edges once the TR has ended
   void service_events();  // queues pending events (ER & EER, ESR, CER) into their queues
   unsigned queue_of(unsigned ch) const;
   std::size_t queues_entries(unsigned q) const;
@@ -192,7 +195,7 @@ class Edma3 : public sc_core::sc_module {
 
   // Transfer controllers.
   void tc_thread(unsigned tc);
-  // Moves the TR's data; `delay` carries the local offset in and the end of the last write
+  // Moves the TR's data; `delay` carries the start offset in and the end of the last write
   // out. False on a bus error.
   bool run_tr(unsigned tc, const Tr& tr, sc_core::sc_time& delay);
   struct Cmd {
@@ -206,7 +209,6 @@ class Edma3 : public sc_core::sc_module {
   std::vector<Cmd> side_commands(const Tr& tr, std::uint64_t base, std::int32_t bidx) const;
   bool command(unsigned tc, tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data,
                unsigned len, sc_core::sc_time& delay);
-  bool completion_interrupts(const Tr& tr) const;  // would its completion raise ccint?
 
   Edma3Params params_;
   TimingMode mode_;
@@ -228,6 +230,7 @@ class Edma3 : public sc_core::sc_module {
   // fast mode, arrived while the channel's events were disabled (EER clear, e.g. paused
   // between PaRAM batches); EESR takes it.
   Bits owed_ = 0;
+  Bits deferred_ = 0;  // fast mode: edges raised by a TR's own accesses, taken at its end
   std::vector<Tc> tcs_;
   std::vector<unsigned char> buffer_;
   unsigned long missed_ = 0;
