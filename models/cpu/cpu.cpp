@@ -32,6 +32,10 @@ void ExecContext::charge(const sc_time& t) {
     charge_now(t);
     return;
   }
+  // A thread that starts running ahead after the core ran another thread pays the switch
+  // first, as in accurate mode, where it gets the core before its first step: its acts in
+  // this stretch (notifications, decoupled writes) happen after the switch.
+  if (offset_ == SC_ZERO_TIME) offset_ = cpu_.switch_in(cpu_.cores_[core_], *this);
   offset_ += t;
   if (offset_ >= cpu_.global_quantum_) sync();
 }
@@ -257,14 +261,7 @@ void Cpu::run(ExecContext& c, sc_time t) {
       c.preempt_.cancel();
       c.preempt_notified_ = false;
     }
-    if (is_thread(c.cls_)) {
-      if (k.last_thread != nullptr && k.last_thread != &c) {
-        remaining += cycles(params_.context_switch_cycles);
-        ++c.switches_in_;
-        ++k.switches;
-      }
-      k.last_thread = &c;
-    }
+    remaining += switch_in(k, c);
     c.running_ = true;
     c.run_start_ = sim_now();
     AESVP_OBSERVE(for (const ClassObserver& o : class_observers_) o(c.core_, c.cls_, true, c.run_start_));
@@ -284,6 +281,16 @@ void Cpu::run(ExecContext& c, sc_time t) {
   if (k.owner == &c) k.owner = nullptr;
   c.in_charge_ = false;
   schedule(k);
+}
+
+sc_time Cpu::switch_in(Core& k, ExecContext& c) {
+  if (!is_thread(c.cls_)) return SC_ZERO_TIME;
+  ExecContext* last = k.last_thread;
+  k.last_thread = &c;
+  if (last == nullptr || last == &c) return SC_ZERO_TIME;
+  ++c.switches_in_;
+  ++k.switches;
+  return cycles(params_.context_switch_cycles);
 }
 
 sc_time Cpu::in_progress(const ExecContext& c) const {

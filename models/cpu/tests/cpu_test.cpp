@@ -259,6 +259,44 @@ TEST(Cpu, ContextSwitchCostIsChargedToTheIncomingThread) {
   EXPECT_EQ(b.cpu.context_switches(0), 3u);
 }
 
+// Fast mode: a thread that starts running ahead after another thread held the core pays the
+// switch before its first step, as in accurate mode, so that what it does in that stretch
+// (here a notification at its current time) comes after the switch.
+TEST(Cpu, FastModeThreadPaysTheSwitchBeforeItsFirstStep) {
+  Bench b("b", TimingMode::Fast, true);
+  ExecContext& t1 = b.cpu.create_context("t1", ContextClass::Thread, 0);
+  ExecContext& t2 = b.cpu.create_context("t2", ContextClass::Thread, 0);
+  const sc_time sw = us(2);  // 2000 cycles at 1 GHz
+  sc_core::sc_event kick;
+  sc_time notified_at, t1_again;
+  spawn("t1", [&] {
+    t1.charge(us(1));  // first thread on the core: no switch
+    t1.sync();         // 0..1
+    sc_core::wait(us(9));
+    t1.charge(ns(100));  // t2 held the core since: switch first
+    t1.sync();
+    t1_again = sc_core::sc_time_stamp();
+  });
+  spawn("t2", [&] {
+    sc_core::wait(us(3));
+    t2.charge(ns(100));  // the core last ran t1
+    t2.notify(kick);
+    t2.sync();
+  });
+  spawn("waiter", [&] {
+    sc_core::wait(kick);
+    notified_at = sc_core::sc_time_stamp();
+  });
+  run_to(us(20));
+  EXPECT_EQ(notified_at, us(3) + sw + ns(100));
+  EXPECT_EQ(t1_again, us(10) + sw + ns(100));
+  EXPECT_EQ(t2.busy_time(), sw + ns(100));
+  EXPECT_EQ(t1.busy_time(), us(1) + sw + ns(100));
+  EXPECT_EQ(t2.switches_in(), 1u);
+  EXPECT_EQ(t1.switches_in(), 1u);
+  EXPECT_EQ(b.cpu.context_switches(0), 2u);
+}
+
 TEST(Cpu, RtThreadPreemptsThreadAndBothPayTheSwitch) {
   Bench b("b", TimingMode::Accurate, true);
   ExecContext& t = b.cpu.create_context("t", ContextClass::Thread, 0);
