@@ -3,6 +3,7 @@
 #include "models/core/report.h"
 
 #include <algorithm>
+#include <cstring>
 #include <sstream>
 #include <string>
 
@@ -114,6 +115,14 @@ Edma3::Edma3(sc_core::sc_module_name name, const Edma3Params& params, TimingMode
 void Edma3::before_end_of_elaboration() {
   for (auto& e : event)
     if (e.bind_count() == 0) e.bind(tie_low_);
+}
+
+void Edma3::end_of_elaboration() {
+  // A tied-off line never rises: watch_events looks only at the others (a device's edge
+  // used to read all 64 lines).
+  for (unsigned ch = 0; ch < r::kMaxChannels; ++ch)
+    if (event[ch].get_interface() != static_cast<sc_core::sc_interface*>(&tie_low_))
+      wired_ |= Bits{1} << ch;
 }
 
 sc_time Edma3::command_cost(std::uint32_t bytes) const {
@@ -392,7 +401,8 @@ unsigned int Edma3::tc_transport_dbg(int t, tlm::tlm_generic_payload& trans) {
 
 void Edma3::watch_events() {
   // Runs one delta after any event line changed: a rising edge is one event.
-  for (unsigned ch = 0; ch < r::kMaxChannels; ++ch) {
+  for (Bits w = wired_; w != 0; w &= w - 1) {
+    const unsigned ch = static_cast<unsigned>(__builtin_ctzll(w));
     const bool level = event[ch].read();
     if (level && !last_level_[ch]) {
       ++rises_[ch];
@@ -650,10 +660,10 @@ void Edma3::tc_thread(unsigned t) {
   }
 }
 
-std::vector<Edma3::Cmd> Edma3::side_commands(const Tr& tr, std::uint64_t base,
-                                              std::int32_t bidx) const {
+void Edma3::side_commands(const Tr& tr, std::uint64_t base, std::int32_t bidx,
+                          std::vector<Cmd>& v) const {
   const std::uint32_t burst = params_.burst_bytes;
-  std::vector<Cmd> v;
+  v.clear();
   auto run = [&](std::uint64_t start, std::uint64_t bytes) {
     for (std::uint64_t off = 0; off < bytes;) {
       const std::uint64_t addr = static_cast<std::uint32_t>(start + off);
@@ -666,17 +676,39 @@ std::vector<Edma3::Cmd> Edma3::side_commands(const Tr& tr, std::uint64_t base,
                      bidx == static_cast<std::int32_t>(tr.acnt) && tr.arrays <= 1023;
   if (one_d) {
     run(base, std::uint64_t{tr.acnt} * tr.arrays);
-    return v;
+    return;
   }
   for (std::uint32_t a = 0; a < tr.arrays; ++a)
     run(static_cast<std::uint32_t>(base + static_cast<std::int64_t>(bidx) * a), tr.acnt);
-  return v;
 }
+
+namespace {
+
+// The TC's FIFO as a ring: `len` bytes at stream position `pos` (at most two pieces).
+void ring_put(std::vector<unsigned char>& ring, std::uint64_t pos, const unsigned char* src,
+              unsigned len) {
+  const std::size_t at = static_cast<std::size_t>(pos % ring.size());
+  const std::size_t first = std::min<std::size_t>(len, ring.size() - at);
+  std::memcpy(ring.data() + at, src, first);
+  std::memcpy(ring.data(), src + first, len - first);
+}
+
+void ring_get(const std::vector<unsigned char>& ring, std::uint64_t pos, unsigned char* dst,
+              unsigned len) {
+  const std::size_t at = static_cast<std::size_t>(pos % ring.size());
+  const std::size_t first = std::min<std::size_t>(len, ring.size() - at);
+  std::memcpy(dst, ring.data() + at, first);
+  std::memcpy(dst + first, ring.data(), len - first);
+}
+
+}  // namespace
 
 bool Edma3::run_tr(unsigned t, const Tr& tr, sc_time& delay) {
   Tc& tc = tcs_[t];
-  const std::vector<Cmd> reads = side_commands(tr, tr.src, tr.src_bidx);
-  const std::vector<Cmd> writes = side_commands(tr, tr.dst, tr.dst_bidx);
+  std::vector<Cmd>& reads = tc.reads;
+  std::vector<Cmd>& writes = tc.writes;
+  side_commands(tr, tr.src, tr.src_bidx, reads);
+  side_commands(tr, tr.dst, tr.dst_bidx, writes);
   // Two ports on one schedule (times are offsets like `delay`). A read needs the read port,
   // a free slot among read_commands in flight and FIFO room (space comes back when a write
   // has sent its data); a write needs the write port, its data in the FIFO and a free slot
@@ -684,8 +716,14 @@ bool Edma3::run_tr(unsigned t, const Tr& tr, sc_time& delay) {
   const sc_time start = delay + tr_overhead();
   const std::uint32_t fifo = params_.fifo_bytes;
   const sc_time never = sc_core::sc_max_time();
-  std::vector<sc_time> read_done(reads.size()), write_sent(writes.size()), write_done(writes.size());
-  std::vector<std::uint64_t> write_end(writes.size());  // FIFO bytes through write j
+  std::vector<sc_time>& read_done = tc.read_done;
+  std::vector<sc_time>& write_sent = tc.write_sent;
+  std::vector<sc_time>& write_done = tc.write_done;
+  std::vector<std::uint64_t>& write_end = tc.write_end;
+  read_done.assign(reads.size(), SC_ZERO_TIME);
+  write_sent.assign(writes.size(), SC_ZERO_TIME);
+  write_done.assign(writes.size(), SC_ZERO_TIME);
+  write_end.assign(writes.size(), 0);
   std::uint64_t in = 0, out = 0, total = 0;
   for (std::size_t j = 0; j < writes.size(); ++j) write_end[j] = total += writes[j].len;
   sc_time read_port = start, write_port = start, end = start;
@@ -720,7 +758,7 @@ bool Edma3::run_tr(unsigned t, const Tr& tr, sc_time& delay) {
       sc_time at = tr_time;
       read_port = tr_time + command_cost(c.len);
       if (command(t, tlm::TLM_READ_COMMAND, c.addr, tmp, c.len, at)) {
-        for (unsigned i = 0; i < c.len; ++i) buffer_[(in + i) % fifo] = tmp[i];
+        ring_put(buffer_, in, tmp, c.len);
         in += c.len;
         read_done[ri++] = at;
         continue;
@@ -729,7 +767,7 @@ bool Edma3::run_tr(unsigned t, const Tr& tr, sc_time& delay) {
       delay = at;
     } else {
       const Cmd& c = writes[wi];
-      for (unsigned i = 0; i < c.len; ++i) tmp[i] = buffer_[(out + i) % fifo];
+      ring_get(buffer_, out, tmp, c.len);
       sc_time at = tw_time;
       write_port = write_sent[wi] = tw_time + command_cost(c.len);
       if (command(t, tlm::TLM_WRITE_COMMAND, c.addr, tmp, c.len, at)) {
@@ -757,7 +795,7 @@ bool Edma3::run_tr(unsigned t, const Tr& tr, sc_time& delay) {
 bool Edma3::command(unsigned t, tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data,
                     unsigned len, sc_time& delay) {
   delay += command_cost(len);
-  tlm::tlm_generic_payload p;
+  tlm::tlm_generic_payload& p = tcs_[t].trans;
   p.set_command(cmd);
   p.set_address(addr);
   p.set_data_ptr(data);

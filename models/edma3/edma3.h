@@ -142,6 +142,10 @@ class Edma3 : public sc_core::sc_module {
     std::int32_t src_bidx = 0, dst_bidx = 0;
     bool final = false;  // the TR that exhausted the set
   };
+  struct Cmd {
+    std::uint64_t addr;
+    unsigned len;
+  };
   struct Tc {
     std::deque<unsigned> queue;  // queued channels (the event queue of this TC)
     unsigned watermark = 0;
@@ -150,9 +154,16 @@ class Edma3 : public sc_core::sc_module {
     sc_core::sc_time started{sc_core::SC_ZERO_TIME};  // simulated time the current TR began
     std::uint32_t errstat = 0, erren = 0, errdet = 0;
     TcStats stats;
+    // Reused by every TR of this TC (one at a time): a TR is ~10 bus commands, and a fresh
+    // payload and fresh vectors per TR were a third of the EDMA3 path's host time.
+    tlm::tlm_generic_payload trans;
+    std::vector<Cmd> reads, writes;
+    std::vector<sc_core::sc_time> read_done, write_sent, write_done;
+    std::vector<std::uint64_t> write_end;  // FIFO bytes through write j
   };
 
   void before_end_of_elaboration() override;
+  void end_of_elaboration() override;
   void declare_registers();
   void declare_channel_window(std::uint32_t base, int region);  // region -1 = global
   void declare_param_sets();
@@ -198,15 +209,13 @@ class Edma3 : public sc_core::sc_module {
   // Moves the TR's data; `delay` carries the start offset in and the end of the last write
   // out. False on a bus error.
   bool run_tr(unsigned tc, const Tr& tr, sc_core::sc_time& delay);
-  struct Cmd {
-    std::uint64_t addr;
-    unsigned len;
-  };
   // The commands of one side of a TR: each array in commands of at most burst_bytes, the
   // first one up to the next burst_bytes boundary; BCNT contiguous arrays of a power-of-two
   // ACNT <= burst_bytes (BIDX == ACNT, BCNT <= 1023) as one run (AM335x TRM SPRUH73
   // Table 11-21, read/write command optimisation).
-  std::vector<Cmd> side_commands(const Tr& tr, std::uint64_t base, std::int32_t bidx) const;
+  // Into `out` (cleared first).
+  void side_commands(const Tr& tr, std::uint64_t base, std::int32_t bidx,
+                     std::vector<Cmd>& out) const;
   bool command(unsigned tc, tlm::tlm_command cmd, std::uint64_t addr, unsigned char* data,
                unsigned len, sc_core::sc_time& delay);
 
@@ -230,6 +239,7 @@ class Edma3 : public sc_core::sc_module {
   // fast mode, arrived while the channel's events were disabled (EER clear, e.g. paused
   // between PaRAM batches); EESR takes it.
   Bits owed_ = 0;
+  Bits wired_ = 0;     // channels whose event line is bound to a device (not tied low)
   Bits deferred_ = 0;  // fast mode: edges raised by a TR's own accesses, taken at its end
   std::vector<Tc> tcs_;
   std::vector<unsigned char> buffer_;
