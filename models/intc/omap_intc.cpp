@@ -44,6 +44,30 @@ void OmapIntc::before_end_of_elaboration() {
     if (in.bind_count() == 0) in.bind(tie_low_);
 }
 
+void OmapIntc::end_of_elaboration() {
+  for (unsigned l = 0; l < r::kLines; ++l) {
+    auto* wire = dynamic_cast<LevelSignal*>(line[l].get_interface());
+    if (wire == nullptr) continue;
+    const unsigned b = l / 32;
+    const std::uint32_t bit = 1u << (l % 32);
+    followed_[b] |= bit;
+    if (wire->read()) level_[b] |= bit;
+    wire->add_edge_listener([this, b, bit](bool v) {
+      if (v) level_[b] |= bit;
+      else level_[b] &= ~bit;
+    });
+  }
+}
+
+std::uint32_t OmapIntc::levels(unsigned b) const {
+  std::uint32_t v = level_[b];
+  for (std::uint32_t rest = ~followed_[b]; rest != 0; rest &= rest - 1) {
+    const unsigned i = static_cast<unsigned>(__builtin_ctz(rest));
+    if (line[b * 32 + i].read()) v |= 1u << i;
+  }
+  return v;
+}
+
 // --- registers --------------------------------------------------------------------------
 
 void OmapIntc::declare_registers() {
@@ -87,6 +111,9 @@ void OmapIntc::declare_registers() {
         .value([this, m] { return ilr_[m]; })
         .on_write(acts_on([this, m](std::uint32_t v) {
           ilr_[m] = v & kIlrWritable;
+          const std::uint32_t bit = 1u << (m % 32);
+          if ((ilr_[m] & r::kIlrFiqNirq) != 0) to_fiq_[m / 32] |= bit;
+          else to_fiq_[m / 32] &= ~bit;
           changed();
         }));
   }
@@ -143,6 +170,7 @@ void OmapIntc::soft_reset() {
   mir_.fill(~0u);
   isr_.fill(0);
   ilr_.fill(0);
+  to_fiq_.fill(0);
   threshold_ = r::kThresholdDisabled;
   agr_ = {};
   irq.write(false);
@@ -160,9 +188,7 @@ std::uint32_t OmapIntc::priority(unsigned l) const {
 }
 
 std::uint32_t OmapIntc::raw(unsigned b) const {
-  std::uint32_t v = 0;
-  for (unsigned i = 0; i < 32; ++i)
-    if (line[b * 32 + i].read()) v |= 1u << i;
+  const std::uint32_t v = levels(b);
   // A rise to be lost counts as low already, before update() has recorded it.
   const std::uint32_t losing = lose_next_[b] & v & ~seen_[b];
   return (v & ~(lost_[b] | losing)) | glitch_[b];
@@ -185,9 +211,7 @@ void OmapIntc::make_pending(unsigned l) {
 
 void OmapIntc::track_faulted_inputs() {
   for (unsigned b = 0; b < r::kBanks; ++b) {
-    std::uint32_t v = 0;
-    for (unsigned i = 0; i < 32; ++i)
-      if (line[b * 32 + i].read()) v |= 1u << i;
+    const std::uint32_t v = levels(b);
     const std::uint32_t rising = v & ~seen_[b];
     lost_[b] = (lost_[b] | (rising & lose_next_[b])) & v;  // a fall ends a lost assertion
     lose_next_[b] &= ~rising;
@@ -196,10 +220,8 @@ void OmapIntc::track_faulted_inputs() {
 }
 
 std::uint32_t OmapIntc::pending(unsigned b, bool to_fiq) const {
-  std::uint32_t v = (raw(b) | isr_[b]) & ~mir_[b];
-  for (unsigned i = 0; i < 32; ++i)
-    if (((ilr_[b * 32 + i] & r::kIlrFiqNirq) != 0) != to_fiq) v &= ~(1u << i);
-  return v;
+  const std::uint32_t v = (raw(b) | isr_[b]) & ~mir_[b];
+  return v & (to_fiq ? to_fiq_[b] : ~to_fiq_[b]);
 }
 
 int OmapIntc::best(bool to_fiq) const {

@@ -82,6 +82,8 @@ class OmapIntc : public sc_core::sc_module {
   };
 
   void before_end_of_elaboration() override;
+  void end_of_elaboration() override;
+  std::uint32_t levels(unsigned bank) const;  // the input lines of a bank as bits
   void declare_registers();
   void declare_bank_registers(unsigned bank);
   void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
@@ -114,6 +116,11 @@ class OmapIntc : public sc_core::sc_module {
   // Injected faults, one bit per input: lose the next rising edge; lost (counts as low until
   // it falls); levels as last seen; glitches (spurious assertions) not yet latched.
   std::array<std::uint32_t, omap_intc::kBanks> lose_next_{}, lost_{}, seen_{}, glitch_{};
+  // ILR's FIQnIRQ bits as masks, kept with ILR: pending() ran 32 ILR tests per bank.
+  std::array<std::uint32_t, omap_intc::kBanks> to_fiq_{};
+  // Inputs that are LevelSignals, followed edge by edge into `level_` (as read() would see
+  // them; the platform's 128 lines are): a bank's levels without 32 reads each time.
+  std::array<std::uint32_t, omap_intc::kBanks> followed_{}, level_{};
   unsigned long injected_ = 0;
   sc_core::sc_event update_;
   LevelSignal tie_low_{"tie_low"};
