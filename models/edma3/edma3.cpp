@@ -89,7 +89,6 @@ Edma3::Edma3(sc_core::sc_module_name name, const Edma3Params& params, TimingMode
       clock_(params_.clock_mhz),
       cc_bank_(*this, r::kTpccWindowSize),
       param_(std::size_t{params_.param_sets} * 8, 0),
-      last_level_(r::kMaxChannels, false),
       tcs_(params_.queues),
       buffer_(params_.fifo_bytes) {
   cc_regs.register_b_transport(this, &Edma3::cc_b_transport);
@@ -118,11 +117,28 @@ void Edma3::before_end_of_elaboration() {
 }
 
 void Edma3::end_of_elaboration() {
-  // A tied-off line never rises: watch_events looks only at the others (a device's edge
-  // used to read all 64 lines).
-  for (unsigned ch = 0; ch < r::kMaxChannels; ++ch)
-    if (event[ch].get_interface() != static_cast<sc_core::sc_interface*>(&tie_low_))
-      wired_ |= Bits{1} << ch;
+  // LevelSignal lines (the platform's) are followed edge by edge into a level mask, so that
+  // watch_events looks only at the lines that changed instead of reading all 64 per edge.
+  for (unsigned ch = 0; ch < r::kMaxChannels; ++ch) {
+    auto* wire = dynamic_cast<LevelSignal*>(event[ch].get_interface());
+    if (wire == nullptr) continue;
+    const Bits bit = Bits{1} << ch;
+    followed_ |= bit;
+    if (wire->read()) level_ |= bit;
+    wire->add_edge_listener([this, bit](bool v) {
+      if (v) level_ |= bit;
+      else level_ &= ~bit;
+    });
+  }
+}
+
+Edma3::Bits Edma3::levels() const {
+  Bits v = level_;
+  for (Bits rest = ~followed_; rest != 0; rest &= rest - 1) {
+    const unsigned ch = static_cast<unsigned>(__builtin_ctzll(rest));
+    if (event[ch].read()) v |= Bits{1} << ch;
+  }
+  return v;
 }
 
 sc_time Edma3::command_cost(std::uint32_t bytes) const {
@@ -401,17 +417,15 @@ unsigned int Edma3::tc_transport_dbg(int t, tlm::tlm_generic_payload& trans) {
 
 void Edma3::watch_events() {
   // Runs one delta after any event line changed: a rising edge is one event.
-  for (Bits w = wired_; w != 0; w &= w - 1) {
-    const unsigned ch = static_cast<unsigned>(__builtin_ctzll(w));
-    const bool level = event[ch].read();
-    if (level && !last_level_[ch]) {
-      ++rises_[ch];
-      owed_ &= ~(Bits{1} << ch);
-      if (raised_by_own_tr()) deferred_ |= Bits{1} << ch;
-      else latch_event(ch);
-    }
-    last_level_[ch] = level;
+  const Bits now = levels();
+  for (Bits up = now & ~last_levels_; up != 0; up &= up - 1) {
+    const unsigned ch = static_cast<unsigned>(__builtin_ctzll(up));
+    ++rises_[ch];
+    owed_ &= ~(Bits{1} << ch);
+    if (raised_by_own_tr()) deferred_ |= Bits{1} << ch;
+    else latch_event(ch);
   }
+  last_levels_ = now;
 }
 
 bool Edma3::raised_by_own_tr() const {
@@ -720,10 +734,11 @@ bool Edma3::run_tr(unsigned t, const Tr& tr, sc_time& delay) {
   std::vector<sc_time>& write_sent = tc.write_sent;
   std::vector<sc_time>& write_done = tc.write_done;
   std::vector<std::uint64_t>& write_end = tc.write_end;
-  read_done.assign(reads.size(), SC_ZERO_TIME);
-  write_sent.assign(writes.size(), SC_ZERO_TIME);
-  write_done.assign(writes.size(), SC_ZERO_TIME);
-  write_end.assign(writes.size(), 0);
+  // Sized only: every entry is written before it is read (the loop below fills them in order).
+  read_done.resize(reads.size());
+  write_sent.resize(writes.size());
+  write_done.resize(writes.size());
+  write_end.resize(writes.size());
   std::uint64_t in = 0, out = 0, total = 0;
   for (std::size_t j = 0; j < writes.size(); ++j) write_end[j] = total += writes[j].len;
   sc_time read_port = start, write_port = start, end = start;

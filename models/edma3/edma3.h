@@ -181,6 +181,7 @@ class Edma3 : public sc_core::sc_module {
 
   // Events and queues.
   void watch_events();  // SC_METHOD: rising edges latch ER
+  Bits levels() const;  // the event lines as bits
   void latch_event(unsigned ch);
   bool raised_by_own_tr() const;  // fast mode: an edge inside a TC's own commands
   void take_deferred();           // latches those edges once the TR has ended
@@ -233,13 +234,14 @@ class Edma3 : public sc_core::sc_module {
   std::array<std::uint32_t, edma3::kQdmaChannels> qchmap_{};
   Bits er_ = 0, esr_ = 0, cer_ = 0, eer_ = 0, ser_ = 0, ier_ = 0, ipr_ = 0, emr_ = 0;
   std::uint32_t qemr_ = 0, ccerr_ = 0, qeer_ = 0;
-  std::vector<bool> last_level_;
+  Bits last_levels_ = 0;  // the event lines as watch_events last saw them
   std::vector<unsigned long> rises_ = std::vector<unsigned long>(edma3::kMaxChannels, 0);
   // A high event line whose next request was swallowed by a dummy set (both modes) or, in
   // fast mode, arrived while the channel's events were disabled (EER clear, e.g. paused
   // between PaRAM batches); EESR takes it.
   Bits owed_ = 0;
-  Bits wired_ = 0;     // channels whose event line is bound to a device (not tied low)
+  // LevelSignal event lines, followed edge by edge into level_ (levels() reads the others).
+  Bits followed_ = 0, level_ = 0;
   Bits deferred_ = 0;  // fast mode: edges raised by a TR's own accesses, taken at its end
   std::vector<Tc> tcs_;
   std::vector<unsigned char> buffer_;
