@@ -1,10 +1,10 @@
 # Fast mode's results do not depend on the quantum (docs/timing.md, "The quantum"): the same
 # workloads at two quanta must give the same simulated figures within TOLERANCE_MILLIPCT
-# (1/1000 %). Software
-# running ahead of simulated time must never let another context see its acts early; when it
-# did (a request queued to the crypto engine by a context 5 us ahead), `speed` at 256 bytes
-# ran 20 % faster at a 5 us quantum than at 1 us.
+# (1/1000 %). Software running ahead of simulated time must never let another context see its
+# acts early; when it did (a request queued to the crypto engine by a context 5 us ahead),
+# `speed` at 256 bytes ran 20 % faster at a 5 us quantum than at 1 us.
 # cmake -DAESVP=<aesvp> -DTOLERANCE_MILLIPCT=<1/1000 percent> -P quantum_independence_test.cmake
+include("${CMAKE_CURRENT_LIST_DIR}/timing_helpers.cmake")
 
 # figures(<var> <quantum_ns>): "us/op" of each `speed` size, then the simulated ms of a `run`.
 function(figures var quantum)
@@ -22,13 +22,9 @@ function(figures var quantum)
     endif()
     list(APPEND values ${CMAKE_MATCH_1})
   endforeach()
-  execute_process(COMMAND ${AESVP} run --size-mib 1 --pattern rand --bio-kib 4 --queue-depth 8
-                          --read-percent 50 --soc.timing_mode=fast --cpu.quantum_ns=${quantum}
-                  RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0 OR NOT out MATCHES "\n  simulated time +([0-9.]+) ms")
-    message(FATAL_ERROR "aesvp run failed (${rc}): ${err}")
-  endif()
-  list(APPEND values ${CMAKE_MATCH_1})
+  simulated_ms(ms run --size-mib 1 --pattern rand --bio-kib 4 --queue-depth 8
+               --read-percent 50 --soc.timing_mode=fast --cpu.quantum_ns=${quantum})
+  list(APPEND values ${ms})
   set(${var} ${values} PARENT_SCOPE)
 endfunction()
 
@@ -40,14 +36,7 @@ foreach(i RANGE 2)
   list(GET small ${i} a)
   list(GET large ${i} b)
   list(GET names ${i} name)
-  # Percent difference in 1/1000 %, integer arithmetic (both figures have the same decimals).
-  string(REPLACE "." "" ai "${a}")
-  string(REPLACE "." "" bi "${b}")
-  math(EXPR d "(${bi} - ${ai}) * 100000 / ${ai}")
-  set(abs_d ${d})
-  if(d LESS 0)
-    math(EXPR abs_d "0 - ${d}")
-  endif()
+  millipercent(d abs_d ${b} ${a})
   message(STATUS "${name}: quantum 1 us ${a}, quantum 10 us ${b}, difference ${d}/1000 %")
   if(abs_d GREATER TOLERANCE_MILLIPCT)
     list(APPEND failed ${name})

@@ -1,7 +1,8 @@
 # Fast and accurate timing agree (docs/timing.md): small `aesvp run` workloads (omap4, am335x,
 # am57x) and a small `aesvp crypt` in both modes; the fast mode's simulated time must be
-# within TOLERANCE_PCT of the accurate mode's. The accurate mode is the reference (it follows every block, DMA frame
-# and software step; tests elsewhere hold it to the pipeline formula exactly).
+# within TOLERANCE_PCT of the accurate mode's. The accurate mode is the reference (it follows
+# every block, DMA frame and software step; tests elsewhere hold it to the pipeline formula
+# exactly).
 # cmake -DAESVP=<aesvp> -DWORK=<dir> -DTOLERANCE_PCT=<percent> -P timing_agreement_test.cmake
 file(REMOVE_RECURSE ${WORK})
 file(MAKE_DIRECTORY ${WORK})
@@ -14,31 +15,14 @@ foreach(i RANGE 1 128)  # 512 KiB
 endforeach()
 file(WRITE ${WORK}/image "${image}")
 
-# simulated_ms(<var> <args>...): runs aesvp with the args, returns the summary's simulated time.
-function(simulated_ms var)
-  execute_process(COMMAND ${AESVP} ${ARGN} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
-  if(NOT rc EQUAL 0)
-    message(FATAL_ERROR "aesvp ${ARGN} failed (${rc}): ${err}")
-  endif()
-  if(NOT out MATCHES "\n  simulated time +([0-9.]+) ms")
-    message(FATAL_ERROR "no simulated time in the summary of aesvp ${ARGN}:\n${out}")
-  endif()
-  set(${var} ${CMAKE_MATCH_1} PARENT_SCOPE)
-endfunction()
+include("${CMAKE_CURRENT_LIST_DIR}/timing_helpers.cmake")
 
 set(failed "")
 function(agree name)
   simulated_ms(fast ${ARGN} --soc.timing_mode=fast)
   simulated_ms(accurate ${ARGN} --soc.timing_mode=accurate)
-  # Percent difference in 1/1000 %, integer arithmetic (math(EXPR) has no floats).
-  string(REPLACE "." "" f "${fast}")
-  string(REPLACE "." "" a "${accurate}")
-  math(EXPR d "(${f} - ${a}) * 100000 / ${a}")
+  millipercent(d abs_d ${fast} ${accurate})
   math(EXPR limit "${TOLERANCE_PCT} * 1000")
-  set(abs_d ${d})
-  if(d LESS 0)
-    math(EXPR abs_d "0 - ${d}")
-  endif()
   message(STATUS "${name}: fast ${fast} ms, accurate ${accurate} ms, difference ${d}/1000 %")
   if(abs_d GREATER limit)
     set(failed "${failed} ${name}" PARENT_SCOPE)
