@@ -30,6 +30,8 @@
 
 #include <systemc>
 
+#include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -219,5 +221,50 @@ inline void write_at(sc_core::sc_out<bool>& port, bool v, const sc_core::sc_time
     port.write(v);
   }
 }
+
+// The levels of a group of up to 64 input lines as a bit mask (bit i = lines[first + i]),
+// without a read per line: a line bound to a LevelSignal is followed edge by edge (an edge
+// listener keeps its bit, as read() would see it), any other line is read when asked. For a
+// model that looks at many lines on every change (an interrupt controller, a DMA controller's
+// event inputs). follow() once the ports are bound (end_of_elaboration); the object must not
+// move afterwards (the listeners refer to it).
+class LineLevels {
+ public:
+  LineLevels() = default;
+  LineLevels(const LineLevels&) = delete;
+  LineLevels& operator=(const LineLevels&) = delete;
+
+  void follow(sc_core::sc_vector<sc_core::sc_in<bool>>& lines, std::size_t first,
+              unsigned count) {
+    lines_ = &lines;
+    first_ = first;
+    for (unsigned i = 0; i < count; ++i) {
+      const std::uint64_t bit = std::uint64_t{1} << i;
+      auto* wire = dynamic_cast<LevelSignal*>(lines[first + i].get_interface());
+      if (wire == nullptr) {
+        unfollowed_ |= bit;
+        continue;
+      }
+      if (wire->read()) level_ |= bit;
+      wire->add_edge_listener([this, bit](bool v) {
+        if (v) level_ |= bit;
+        else level_ &= ~bit;
+      });
+    }
+  }
+  std::uint64_t levels() const {
+    std::uint64_t v = level_;
+    for (std::uint64_t rest = unfollowed_; rest != 0; rest &= rest - 1) {
+      const unsigned i = static_cast<unsigned>(__builtin_ctzll(rest));
+      if ((*lines_)[first_ + i].read()) v |= std::uint64_t{1} << i;
+    }
+    return v;
+  }
+
+ private:
+  const sc_core::sc_vector<sc_core::sc_in<bool>>* lines_ = nullptr;
+  std::size_t first_ = 0;
+  std::uint64_t unfollowed_ = 0, level_ = 0;
+};
 
 }  // namespace aesvp

@@ -117,28 +117,8 @@ void Edma3::before_end_of_elaboration() {
 }
 
 void Edma3::end_of_elaboration() {
-  // LevelSignal lines (the platform's) are followed edge by edge into a level mask, so that
   // watch_events looks only at the lines that changed instead of reading all 64 per edge.
-  for (unsigned ch = 0; ch < r::kMaxChannels; ++ch) {
-    auto* wire = dynamic_cast<LevelSignal*>(event[ch].get_interface());
-    if (wire == nullptr) continue;
-    const Bits bit = Bits{1} << ch;
-    followed_ |= bit;
-    if (wire->read()) level_ |= bit;
-    wire->add_edge_listener([this, bit](bool v) {
-      if (v) level_ |= bit;
-      else level_ &= ~bit;
-    });
-  }
-}
-
-Edma3::Bits Edma3::levels() const {
-  Bits v = level_;
-  for (Bits rest = ~followed_; rest != 0; rest &= rest - 1) {
-    const unsigned ch = static_cast<unsigned>(__builtin_ctzll(rest));
-    if (event[ch].read()) v |= Bits{1} << ch;
-  }
-  return v;
+  event_levels_.follow(event, 0, r::kMaxChannels);
 }
 
 sc_time Edma3::command_cost(std::uint32_t bytes) const {
@@ -417,7 +397,7 @@ unsigned int Edma3::tc_transport_dbg(int t, tlm::tlm_generic_payload& trans) {
 
 void Edma3::watch_events() {
   // Runs one delta after any event line changed: a rising edge is one event.
-  const Bits now = levels();
+  const Bits now = event_levels_.levels();
   for (Bits up = now & ~last_levels_; up != 0; up &= up - 1) {
     const unsigned ch = static_cast<unsigned>(__builtin_ctzll(up));
     ++rises_[ch];

@@ -181,7 +181,6 @@ class Edma3 : public sc_core::sc_module {
 
   // Events and queues.
   void watch_events();  // SC_METHOD: rising edges latch ER
-  Bits levels() const;  // the event lines as bits
   void latch_event(unsigned ch);
   bool raised_by_own_tr() const;  // fast mode: an edge inside a TC's own commands
   void take_deferred();           // latches those edges once the TR has ended
@@ -240,8 +239,7 @@ class Edma3 : public sc_core::sc_module {
   // fast mode, arrived while the channel's events were disabled (EER clear, e.g. paused
   // between PaRAM batches); EESR takes it.
   Bits owed_ = 0;
-  // LevelSignal event lines, followed edge by edge into level_ (levels() reads the others).
-  Bits followed_ = 0, level_ = 0;
+  LineLevels event_levels_;  // the event lines as a mask
   Bits deferred_ = 0;  // fast mode: edges raised by a TR's own accesses, taken at its end
   std::vector<Tc> tcs_;
   std::vector<unsigned char> buffer_;

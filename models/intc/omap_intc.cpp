@@ -45,27 +45,12 @@ void OmapIntc::before_end_of_elaboration() {
 }
 
 void OmapIntc::end_of_elaboration() {
-  for (unsigned l = 0; l < r::kLines; ++l) {
-    auto* wire = dynamic_cast<LevelSignal*>(line[l].get_interface());
-    if (wire == nullptr) continue;
-    const unsigned b = l / 32;
-    const std::uint32_t bit = 1u << (l % 32);
-    followed_[b] |= bit;
-    if (wire->read()) level_[b] |= bit;
-    wire->add_edge_listener([this, b, bit](bool v) {
-      if (v) level_[b] |= bit;
-      else level_[b] &= ~bit;
-    });
-  }
+  // A sort looks at masks, not at 32 reads per bank.
+  for (unsigned b = 0; b < r::kBanks; ++b) line_levels_[b].follow(line, b * 32, 32);
 }
 
 std::uint32_t OmapIntc::levels(unsigned b) const {
-  std::uint32_t v = level_[b];
-  for (std::uint32_t rest = ~followed_[b]; rest != 0; rest &= rest - 1) {
-    const unsigned i = static_cast<unsigned>(__builtin_ctz(rest));
-    if (line[b * 32 + i].read()) v |= 1u << i;
-  }
-  return v;
+  return static_cast<std::uint32_t>(line_levels_[b].levels());
 }
 
 // --- registers --------------------------------------------------------------------------

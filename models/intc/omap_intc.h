@@ -118,9 +118,9 @@ class OmapIntc : public sc_core::sc_module {
   std::array<std::uint32_t, omap_intc::kBanks> lose_next_{}, lost_{}, seen_{}, glitch_{};
   // ILR's FIQnIRQ bits as masks, kept with ILR: pending() ran 32 ILR tests per bank.
   std::array<std::uint32_t, omap_intc::kBanks> to_fiq_{};
-  // Inputs that are LevelSignals, followed edge by edge into `level_` (as read() would see
-  // them; the platform's 128 lines are): a bank's levels without 32 reads each time.
-  std::array<std::uint32_t, omap_intc::kBanks> followed_{}, level_{};
+  // The inputs of each bank as a mask (LevelSignals, as all of the platform's are, followed
+  // edge by edge): a bank's levels without 32 reads each time.
+  std::array<LineLevels, omap_intc::kBanks> line_levels_;
   unsigned long injected_ = 0;
   sc_core::sc_event update_;
   LevelSignal tie_low_{"tie_low"};

@@ -255,5 +255,37 @@ TEST(LevelSignal, AnnouncedRiseRefusedWhereItCannotBeHonoured) {
   for (LevelSignal* l : {&waited, &observed, &deaf, &refusing, &plain}) EXPECT_FALSE(l->read()) << l->name();
 }
 
+// LineLevels over three lines: two LevelSignals (followed by edge listeners, one high from
+// the start) and an sc_signal (read when asked). Driven between sc_start calls.
+struct LinesBench : sc_core::sc_module {
+  LevelSignal a{"a"}, b{"b", true};
+  sc_core::sc_signal<bool> c{"c"};
+  sc_core::sc_vector<sc_core::sc_in<bool>> in{"in", 4};  // in[0] stays out of the group
+  LineLevels levels;
+  explicit LinesBench(sc_core::sc_module_name n) : sc_core::sc_module(n) {
+    in[0].bind(c);
+    in[1].bind(a);
+    in[2].bind(b);
+    in[3].bind(c);
+  }
+  void end_of_elaboration() override { levels.follow(in, 1, 3); }
+};
+
+TEST(LineLevels, FollowsLevelSignalsAndReadsOtherLines) {
+  LinesBench x("x");
+  sc_core::sc_start(sc_time(1, SC_NS));
+  EXPECT_EQ(x.levels.levels(), 0b010u);  // b high from the start
+  x.a.write(true);
+  x.b.write(false);
+  EXPECT_EQ(x.levels.levels(), 0b001u);  // at once, in the writer's delta
+  x.c.write(true);
+  sc_core::sc_start(sc_time(1, SC_NS));  // the sc_signal changes at its update
+  EXPECT_EQ(x.levels.levels(), 0b101u);
+  x.a.write(false);
+  x.a.write(true);
+  x.a.write(false);
+  EXPECT_EQ(x.levels.levels(), 0b100u);
+}
+
 }  // namespace
 }  // namespace aesvp
