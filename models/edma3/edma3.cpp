@@ -630,11 +630,10 @@ void Edma3::tc_thread(unsigned t) {
     if (early) complete(tr);
     tc.busy = true;
     tc.started = sc_core::sc_time_stamp();
-    sc_time delay = SC_ZERO_TIME;
-    const sc_time start = delay;
+    sc_time delay = SC_ZERO_TIME;  // the TR starts now: it never runs ahead
     const bool good = run_tr(t, tr, delay);
     delay += completion_delay();
-    tc.stats.busy += delay - start;
+    tc.stats.busy += delay;
     ++tc.stats.trs;
     // Both modes wait for the TR: a TC that ran ahead would take its next TR before events
     // other initiators raise meanwhile (another channel's start, the second AES instance on
