@@ -64,14 +64,20 @@ void Gic::before_end_of_elaboration() {
 }
 
 void Gic::end_of_elaboration() {
-  // One small method per input, so that a level change costs O(1) plus one output update.
+  // A level change costs O(1) plus one output update. An input wired to a LevelSignal is
+  // followed by an edge listener, in the writer's own process at the change's time; any
+  // other channel gets a small method of its own (one delta later, the same time).
   for (unsigned n = 0; n < spi.size(); ++n) {
-    sc_core::sc_spawn_options opts;
-    opts.spawn_method();
-    opts.dont_initialize();
-    opts.set_sensitivity(&spi[n].value_changed_event());
-    sc_core::sc_spawn([this, n] { line_changed(n); },
-                      sc_core::sc_gen_unique_name("spi_changed"), &opts);
+    if (auto* wire = dynamic_cast<LevelSignal*>(spi[n].get_interface())) {
+      wire->add_edge_listener([this, n](bool) { line_changed(n); });
+    } else {
+      sc_core::sc_spawn_options opts;
+      opts.spawn_method();
+      opts.dont_initialize();
+      opts.set_sensitivity(&spi[n].value_changed_event());
+      sc_core::sc_spawn([this, n] { line_changed(n); },
+                        sc_core::sc_gen_unique_name("spi_changed"), &opts);
+    }
     line_seen_.set(kSpiBase + n, spi[n].read());
     refresh(kSpiBase + n);
     // A channel's read() returns a reference to its current value (sc_signal, LevelSignal).

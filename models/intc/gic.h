@@ -103,7 +103,7 @@ class Gic : public sc_core::sc_module {
 
   void before_end_of_elaboration() override;
   void end_of_elaboration() override;
-  void line_changed(unsigned spi_index);  // one SC_METHOD per SPI input
+  void line_changed(unsigned spi_index);  // on every edge of an SPI input (end_of_elaboration)
   void dist_b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   unsigned int dist_transport_dbg(tlm::tlm_generic_payload& trans);
   void cpu_b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
