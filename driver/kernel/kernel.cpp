@@ -46,6 +46,7 @@ Kernel::Kernel(Cpu& cpu, const DeviceTree& dt, const KernelParams& params)
       chip_(make_irq_chip(dt.intc, cpu.cores())),
       alloc_(dt.dram_base, dt.dram_size) {
   cpu_.set_irq_handler([this](ExecContext& c, unsigned core) { handle_irq(c, core); });
+  cpu_.set_irq_exit_hook([this](unsigned core) { irq_exit(core); });
   for (unsigned core = 0; core < cpu_.cores(); ++core) {
     auto s = std::make_unique<SoftirqCpu>();
     s->ctx = &cpu_.create_context("core" + std::to_string(core) + ".softirq",
@@ -58,7 +59,10 @@ Kernel::Kernel(Cpu& cpu, const DeviceTree& dt, const KernelParams& params)
   }
 }
 
-Kernel::~Kernel() { cpu_.set_irq_handler(nullptr); }
+Kernel::~Kernel() {
+  cpu_.set_irq_handler(nullptr);
+  cpu_.set_irq_exit_hook(nullptr);
+}
 
 // --- contexts -------------------------------------------------------------------------------
 
@@ -296,7 +300,18 @@ void Kernel::tasklet_schedule(Tasklet& t) {
   t.queued_at_ = time_in(c);
   SoftirqCpu& s = *softirq_.at(c ? c->core() : 0);
   s.pending.push_back(&t);
-  s.raise.notify(notify_delay_in(c));
+  // From a hard IRQ handler the softirq starts when the IRQ has been left (irq_exit ->
+  // invoke_softirq), not while the handler still holds the core.
+  if (c != nullptr && c->context_class() == ContextClass::HardIrq) s.raised_in_irq = true;
+  else s.raise.notify(notify_delay_in(c));
+}
+
+void Kernel::irq_exit(unsigned core) {
+  if (core >= softirq_.size()) return;
+  SoftirqCpu& s = *softirq_[core];
+  if (!s.raised_in_irq) return;
+  s.raised_in_irq = false;
+  s.raise.notify(SC_ZERO_TIME);  // the core is free again: the softirq thread runs next
 }
 
 void Kernel::tasklet_unlink(Tasklet& t) {

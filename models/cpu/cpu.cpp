@@ -319,6 +319,7 @@ void Cpu::irq_thread(unsigned core) {
     }
     ctx.charge_cycles(params_.irq_exit_cycles);
     ctx.sync();
+    if (irq_exit_hook_) irq_exit_hook_(core);
     // Let the interrupt controller settle what the handler's accesses changed, if the line
     // still reads high. A low line needs no delta: a rise made in this delta is announced by
     // value_changed_event in the next one, when the delta wait would have read it too.

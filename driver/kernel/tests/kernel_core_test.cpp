@@ -167,6 +167,38 @@ TEST(KernelTest, IrqThroughGicSchedulesTaskletOnce) {
   EXPECT_GT(handler_start, SC_ZERO_TIME);
 }
 
+// irq_exit -> invoke_softirq: a tasklet scheduled by a hard IRQ handler starts when the core
+// has left the hard-IRQ context, also in fast mode, where the handler runs ahead of
+// simulated time (the softirq must not start from the handler's scheduling time).
+class IrqExitTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(IrqExitTest, TaskletFromAHardIrqStartsWhenTheIrqIsLeft) {
+  Bench b(GetParam());
+  Kernel& k = b.k();
+  const unsigned id = gic::kSpiBase + kTestSpi;
+  sc_time hardirq_end, tasklet_start;
+  b.platform->cpu.set_run_observer([&](const ExecContext& c, const sc_time&, const sc_time& end) {
+    if (c.context_class() == ContextClass::HardIrq) hardirq_end = end;
+  });
+  Tasklet t(k, "done_task", [&] { tasklet_start = k.now(); });
+  k.spawn_thread("probe", ContextClass::Thread, 0, [&] {
+    k.request_irq(id, [&](unsigned) {
+      k.current()->charge_cycles(2000);  // a long handler: the tasklet would start inside it
+      t.schedule();
+      k.current()->charge_cycles(2000);
+      return IrqReturn::Handled;
+    }, "test-irq", 0);
+    k.writel(1u << (id % 32), omap4::kGicDistBase + gic::GICD_ISPENDR + 4 * (id / 32));
+  });
+  sc_core::sc_start(us(50));
+  ASSERT_EQ(t.runs(), 1u);
+  ASSERT_GT(hardirq_end, SC_ZERO_TIME);
+  EXPECT_EQ(tasklet_start,
+            hardirq_end + b.cyc(b.kp().softirq_entry_cycles + b.kp().tasklet_dispatch_cycles));
+}
+
+INSTANTIATE_TEST_SUITE_P(Modes, IrqExitTest, ::testing::Values("accurate", "fast"));
+
 // An enabled line nobody registered: acknowledged, ended, counted, masked (with a warning).
 TEST(KernelTest, IrqWithoutHandlerIsMasked) {
   Bench b;
