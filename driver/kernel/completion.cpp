@@ -39,7 +39,7 @@ bool Completion::try_wait_for_completion() {
 void Completion::wait_for_completion() {
   k_.charge_cycles(k_.params().wait_for_completion_cycles);
   ExecContext* c = k_.current();
-  if (c != nullptr) c->sync();
+  if (c != nullptr) c->leave();
   ++waiters_;
   while (!ready()) {
     if (done_ > 0) sc_core::wait(done_at_ - sim_now());  // waker ran ahead
@@ -47,6 +47,7 @@ void Completion::wait_for_completion() {
   }
   --waiters_;
   consume();
+  if (c != nullptr) c->rejoin();
 }
 
 bool Completion::wait_for_completion_timeout(const sc_time& timeout) {

@@ -200,7 +200,7 @@ class Kernel {
   };
 
   void handle_irq(ExecContext& ctx, unsigned core);  // Cpu::set_irq_handler
-  void irq_exit(unsigned core);                        // Cpu::set_irq_exit_hook
+  void irq_exit(unsigned core, const sc_core::sc_time& delay);  // Cpu::set_irq_exit_hook
   void tasklet_unlink(Tasklet& t);
   void softirq_thread(unsigned core);
   void register_current(ExecContext& ctx);

@@ -55,6 +55,28 @@ void ExecContext::sync() {
   cpu_.run(*this, t);
 }
 
+void ExecContext::leave() {
+  if (offset_ == SC_ZERO_TIME) return;
+  if (cpu_.mode_ == TimingMode::Fast && cpu_.detach(*this, offset_)) {
+    offset_ = SC_ZERO_TIME;
+    return;
+  }
+  sync();
+}
+
+bool ExecContext::rejoin() {
+  if (!detached_) return false;
+  Cpu::Core& k = cpu_.cores_[core_];
+  for (bool waited = false;; waited = true) {
+    cpu_.settle(k);
+    if (!detached_) return waited;
+    // Woken before its run is over: the thread goes on only after it (a resumed run
+    // notifies wake_).
+    if (running_) sc_core::wait(run_end_ - sim_now(), wake_);
+    else sc_core::wait(wake_);
+  }
+}
+
 tlm::tlm_response_status ExecContext::access(tlm::tlm_command cmd, std::uint64_t addr,
                                              void* data, unsigned len, MmioOrder order) {
   if (cpu_.mode_ == TimingMode::Accurate) return access_accurate(cmd, addr, data, len, order);
@@ -134,13 +156,15 @@ tlm::tlm_response_status ExecContext::write32(std::uint64_t addr, std::uint32_t 
 }
 
 void ExecContext::wait(const sc_core::sc_event& e) {
-  sync();
+  leave();
   sc_core::wait(e);
+  rejoin();
 }
 
 void ExecContext::wait_until(const std::function<bool()>& pred, const sc_core::sc_event& e) {
-  sync();
+  leave();
   while (!pred()) sc_core::wait(e);
+  rejoin();
 }
 
 void ExecContext::sleep(const sc_time& t) {
@@ -187,6 +211,15 @@ Cpu::Cpu(sc_core::sc_module_name name, const CpuParams& params, TimingMode mode)
     sc_core::sc_spawn(sc_bind(&Cpu::irq_thread, this, k),
                       ("irq_thread_" + std::to_string(k)).c_str(), &opts);
   }
+  sc_core::sc_spawn_options settle_opts;
+  settle_opts.spawn_method();
+  settle_opts.dont_initialize();
+  settle_opts.set_sensitivity(&settle_ev_);
+  sc_core::sc_spawn(
+      [this] {
+        for (Core& k : cores_) settle(k);
+      },
+      "settle", &settle_opts);
 }
 
 Cpu::~Cpu() = default;
@@ -225,15 +258,84 @@ void Cpu::schedule(Core& k, const ExecContext* caller) {
     // Only a strictly higher class takes the core from a context that still wants it.
     if (best == nullptr || best->cls_ >= k.owner->cls_) return;
     if (k.owner->running_) {
-      k.owner->preempt_.notify(SC_ZERO_TIME);
-      k.owner->preempt_notified_ = true;
+      if (k.owner->detached_) stop_detached(k, *k.owner);
+      else {
+        k.owner->preempt_.notify(SC_ZERO_TIME);
+        k.owner->preempt_notified_ = true;
+      }
       ++k.owner->preemptions_;
       ++k.preemptions;
     }
   }
   k.owner = best;
+  if (best != nullptr && best->detached_) {
+    start_detached(k, *best);  // resumed without its thread
+    return;
+  }
   // The calling context sees that it owns the core without being woken.
   if (best != nullptr && best != caller) best->wake_.notify(SC_ZERO_TIME);
+}
+
+bool Cpu::detach(ExecContext& c, const sc_time& t) {
+  Core& k = cores_[c.core_];
+  settle(k);
+  // Not a normal thread: one that a real-time thread preempts again and again would pay a
+  // context switch at each resume, and its detached rest might never end.
+  if (c.cls_ == ContextClass::Thread) return false;
+  if (k.owner != nullptr || !k.ready.empty() || c.in_charge_ || c.detached_) return false;
+  c.detached_ = true;
+  c.left_ = t;
+  c.seq_ = next_seq_++;
+  k.ready.push_back(&c);
+  k.owner = &c;
+  start_detached(k, c);
+  return true;
+}
+
+void Cpu::start_detached(Core& k, ExecContext& c) {
+  c.left_ += switch_in(k, c);
+  c.running_ = true;
+  c.run_start_ = sim_now();
+  c.run_end_ = c.run_start_ + c.left_;
+  // Nobody ends a detached run at its time: a thread back from its block (rejoin) and the
+  // ones waiting for the core wait for run_end_ themselves.
+  for (ExecContext* r : k.ready) r->wake_.notify(SC_ZERO_TIME);
+  AESVP_OBSERVE(for (const ClassObserver& o : class_observers_) o(c.core_, c.cls_, true, c.run_start_));
+  // Observers see the run end at its time; without them it ends when the core is next
+  // looked at (settle): behaviour does not depend on when.
+  AESVP_OBSERVE(if (run_observer_ || !class_observers_.empty()) settle_ev_.notify(c.left_));
+}
+
+void Cpu::settle(Core& k) {
+  ExecContext* c = k.owner;
+  if (c == nullptr || !c->detached_ || !c->running_ || sim_now() < c->run_end_) return;
+  count_run(k, *c, c->run_end_);
+  c->left_ = SC_ZERO_TIME;
+  c->detached_ = false;
+  k.ready.erase(std::find(k.ready.begin(), k.ready.end(), c));
+  k.owner = nullptr;
+  schedule(k);
+}
+
+void Cpu::stop_detached(Core& k, ExecContext& c) {
+  const sc_time now = sim_now();
+  count_run(k, c, now);
+  c.left_ = c.run_end_ - now;
+}
+
+void Cpu::count_run(Core& k, ExecContext& c, const sc_time& end) {
+  const sc_time ran = end - c.run_start_;
+  c.running_ = false;
+  AESVP_OBSERVE(for (const ClassObserver& o : class_observers_) o(c.core_, c.cls_, false, end));
+  c.busy_ += ran;
+  k.busy[class_index(c.cls_)] += ran;
+  AESVP_OBSERVE(if (run_observer_ && ran != SC_ZERO_TIME) run_observer_(c, c.run_start_, end));
+}
+
+sc_time Cpu::detached_left(unsigned core) const {
+  const ExecContext* c = cores_[core].owner;
+  if (c == nullptr || !c->detached_ || !c->running_ || sim_now() >= c->run_end_) return SC_ZERO_TIME;
+  return c->run_end_ - sim_now();
 }
 
 void Cpu::run(ExecContext& c, sc_time t) {
@@ -249,13 +351,21 @@ void Cpu::run(ExecContext& c, sc_time t) {
     return;
   }
   Core& k = cores_[c.core_];
+  c.rejoin();  // a detached run of its own comes first
+  settle(k);
   c.in_charge_ = true;
   c.seq_ = next_seq_++;
   k.ready.push_back(&c);
   schedule(k, &c);
   sc_time remaining = t;
   while (remaining != SC_ZERO_TIME) {
-    while (k.owner != &c) sc_core::wait(c.wake_);
+    while (k.owner != &c) {
+      // A detached run is ended by whoever looks at the core after its end: this thread.
+      const sc_time left = detached_left(c.core_);
+      if (left != SC_ZERO_TIME) sc_core::wait(left, c.wake_);
+      else sc_core::wait(c.wake_);
+      settle(k);
+    }
     // A preemption notified while it waited for the core again is stale.
     if (c.preempt_notified_) {
       c.preempt_.cancel();
@@ -294,7 +404,9 @@ sc_time Cpu::switch_in(Core& k, ExecContext& c) {
 }
 
 sc_time Cpu::in_progress(const ExecContext& c) const {
-  return c.running_ ? sim_now() - c.run_start_ : SC_ZERO_TIME;
+  if (!c.running_) return SC_ZERO_TIME;
+  const sc_time now = sim_now();
+  return (c.detached_ && c.run_end_ < now ? c.run_end_ : now) - c.run_start_;
 }
 
 // --- Cpu: interrupts ------------------------------------------------------------------------
@@ -304,6 +416,8 @@ void Cpu::irq_thread(unsigned core) {
   sc_core::sc_in<bool>& line = irq[core];
   for (;;) {
     while (!line.read()) sc_core::wait(line.value_changed_event());
+    // The last IRQ's exit may still be running (detached): after it, look at the line again.
+    if (ctx.rejoin()) continue;
     ++cores_[core].irqs;
     ctx.charge_cycles(params_.irq_entry_cycles);
     if (irq_handler_) {
@@ -318,8 +432,8 @@ void Cpu::irq_thread(unsigned core) {
       continue;
     }
     ctx.charge_cycles(params_.irq_exit_cycles);
-    ctx.sync();
-    if (irq_exit_hook_) irq_exit_hook_(core);
+    ctx.leave();
+    if (irq_exit_hook_) irq_exit_hook_(core, detached_left(core));
     // Let the interrupt controller settle what the handler's accesses changed, if the line
     // still reads high. A low line needs no delta: a rise made in this delta is announced by
     // value_changed_event in the next one, when the delta wait would have read it too.

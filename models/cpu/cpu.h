@@ -115,6 +115,12 @@ class ExecContext {
   sc_core::sc_time current_time() const { return sim_now() + offset_; }
   // Consumes the local time now (preemptibly).
   void sync();
+  // Before blocking: consumes the local time like sync(). In fast mode, on a core nobody
+  // else wants, without waiting for it: the run goes on without the thread (detached; the
+  // scheduler ends it, preempts and resumes it), which blocks at once. rejoin() after the
+  // block returns waits for that run to be over if it is not (docs/cpu-intc-model.md).
+  void leave();
+  bool rejoin();  // true if it had to wait
 
   // --- memory-mapped I/O ------------------------------------------------------------------
   // One bus transaction at current_time() (the local time is the transport delay); the
@@ -185,6 +191,10 @@ class ExecContext {
   bool in_charge_ = false;      // consuming a charge (waiting for or holding the core)
   bool running_ = false;        // holding the core, in its timed wait
   sc_core::sc_time run_start_{sc_core::SC_ZERO_TIME};
+  // A detached run (leave()): the charge left and, while running, when it ends.
+  bool detached_ = false;
+  sc_core::sc_time left_{sc_core::SC_ZERO_TIME};
+  sc_core::sc_time run_end_{sc_core::SC_ZERO_TIME};
   sc_core::sc_event wake_;      // it got the core
   sc_core::sc_event preempt_;   // it lost the core
   bool preempt_notified_ = false;  // preempt_ notified since last cancelled (cancel only then)
@@ -244,7 +254,8 @@ class Cpu : public sc_core::sc_module {
   // Called on the core's hard-IRQ thread once an IRQ has been taken completely (handler and
   // exit cost consumed, the core given back): where Linux's irq_exit starts the softirqs
   // the handler raised.
-  using IrqExitHook = std::function<void(unsigned core)>;
+  // `delay`: from now until the core is free (the exit's run may go on detached, leave()).
+  using IrqExitHook = std::function<void(unsigned core, const sc_core::sc_time& delay)>;
   void set_irq_exit_hook(IrqExitHook h) { irq_exit_hook_ = std::move(h); }
   void set_run_observer(RunObserver o) { run_observer_ = std::move(o); }
   // Observation hook for waveforms (traces/sc/waveform.h): called when a context of class
@@ -300,6 +311,17 @@ class Cpu : public sc_core::sc_module {
   // `caller` (the context whose charge is being scheduled, which checks by itself).
   void schedule(Core& k, const ExecContext* caller = nullptr);
   sc_core::sc_time in_progress(const ExecContext& c) const;
+  // Detached runs (ExecContext::leave): `t` of c's time consumed on its core without its
+  // thread, if the core is free; false (nothing done) otherwise.
+  bool detach(ExecContext& c, const sc_core::sc_time& t);
+  void start_detached(Core& k, ExecContext& c);
+  // Ends the core's detached run if its end has come, then gives the core on.
+  void settle(Core& k);
+  // The detached run loses the core now (preemption): its run so far is counted.
+  void stop_detached(Core& k, ExecContext& c);
+  void count_run(Core& k, ExecContext& c, const sc_core::sc_time& end);
+  // The time the core's detached run still takes from now (zero without one).
+  sc_core::sc_time detached_left(unsigned core) const;
   // A thread-class context takes the core: the context-switch cost it pays (zero when the
   // core last ran it, or no thread yet, or it is not a thread), counted.
   sc_core::sc_time switch_in(Core& k, ExecContext& c);
@@ -322,6 +344,7 @@ class Cpu : public sc_core::sc_module {
   std::vector<tlm::tlm_dmi> dmi_;
   tlm::tlm_generic_payload copy_trans_;  // reused by copy() (DMI look-ups, debug transport)
   LevelSignal tie_low_{"tie_low"};
+  sc_core::sc_event settle_ev_;  // a detached run ends (notified only for observers)
 };
 
 inline sc_core::sc_time ExecContext::notify_delay() {

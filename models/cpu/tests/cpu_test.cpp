@@ -194,6 +194,52 @@ TEST(Cpu, HigherClassesPreemptInOrderAndTimeIsChargedWhereItBelongs) {
 
 TEST(Cpu, FastModeKeepsTheBusyTotals) { preemption_scenario(TimingMode::Fast); }
 
+// Blocking after running ahead (ExecContext::leave): a softirq charges 3 us, then waits for an
+// event that already fired; a hard IRQ (1 us) preempts its run at 1.5 us and a thread that
+// wants the core from 1 us waits for it. In fast mode the softirq's run goes on without its
+// thread (detached), which must not continue before that run is over; in accurate mode it is
+// a plain synchronisation. Both give the same times.
+void leave_scenario(TimingMode mode) {
+  Bench b("b", mode, true);
+  ExecContext& soft = b.cpu.create_context("tasklet", ContextClass::SoftIrq, 0);
+  ExecContext& thread = b.cpu.create_context("worker", ContextClass::Thread, 0);
+  b.cpu.set_irq_handler([&](ExecContext& ctx, unsigned) {
+    b.direct_lines[0]->write(false);
+    ctx.charge(ns(550));  // entry 300 + 550 + exit 150 cycles = 1 us
+  });
+  sc_core::sc_event ev;
+  bool ready = false;
+  sc_time soft_goes_on, thread_done;
+  spawn("soft", [&] {
+    soft.charge(us(3));
+    soft.wait_until([&] { return ready; }, ev);
+    soft_goes_on = sc_core::sc_time_stamp() + soft.local_time();
+  });
+  spawn("signal", [&] {
+    sc_core::wait(ns(500));
+    ready = true;
+    ev.notify();
+  });
+  spawn("thread", [&] {
+    sc_core::wait(us(1));
+    thread.charge(us(1));
+    thread.sync();
+    thread_done = sc_core::sc_time_stamp();
+  });
+  pulse_line(b, 0, ns(1500), ns(100));
+  run_to(us(20));
+  EXPECT_EQ(soft_goes_on, us(4));  // 3 us of its own + 1 us of hard IRQ
+  EXPECT_EQ(thread_done, us(5));
+  EXPECT_EQ(soft.busy_time(), us(3));
+  EXPECT_EQ(thread.busy_time(), us(1));
+  EXPECT_EQ(b.cpu.hardirq_context(0).busy_time(), us(1));
+  EXPECT_EQ(b.cpu.busy_time(0), us(5));
+  EXPECT_EQ(soft.preemptions(), 1u);
+}
+
+TEST(Cpu, BlockingAfterRunningAheadConsumesTheTimeFirst) { leave_scenario(TimingMode::Accurate); }
+TEST(Cpu, FastModeDetachedRunIsPreemptedAndWaitedFor) { leave_scenario(TimingMode::Fast); }
+
 TEST(Cpu, SameClassIsFirstComeFirstServedPerCharge) {
   Bench b("b", TimingMode::Accurate, true);
   ExecContext& a = b.cpu.create_context("a", ContextClass::SoftIrq, 0);
