@@ -97,6 +97,19 @@ TEST_F(LargeBlocks, SmallAndOverAlignedBlocksStayWithMalloc) {
   ::operator delete(odd, std::align_val_t{256});
 }
 
+TEST_F(LargeBlocks, DeletingNullChangesNothing) {
+  // nullptr is 2 MiB-aligned too; it must not match a free slot of the block table.
+  const std::size_t before = large_blocks::live();
+  char* block = new char[large_blocks::kThreshold];
+  EXPECT_TRUE(huge_aligned(block));  // also keeps the new/delete pair from being elided
+  ::operator delete(nullptr);
+  ::operator delete[](nullptr, std::size_t{16});
+  ::operator delete(nullptr, std::align_val_t{64});
+  EXPECT_EQ(large_blocks::live(), before + 1);
+  delete[] block;
+  EXPECT_EQ(large_blocks::live(), before);
+}
+
 TEST_F(LargeBlocks, ImpossibleSizesThrowOrGiveNull) {
   volatile std::size_t too_big = SIZE_MAX - 4096;  // volatile: not a compile-time warning
   const std::size_t absurd = too_big;
