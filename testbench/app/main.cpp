@@ -23,13 +23,14 @@ const bool kQuietBanner = [] {
 // default provider, whatever the machine's openssl.cnf says (Debian's activates nothing more):
 // the simulator's bytes must not depend on a host configuration, and reading that file is
 // 1.7 M instructions of every start. Its exit-time cleanup only frees memory the process is
-// about to give back (1 M instructions). The legacy name table (EVP_get_cipherbyname, unused
-// here: ciphers come from EVP_aes_*() or EVP_CIPHER_fetch) would be copied into the provider
-// name map at the first fetch (3 M instructions). docs/performance.md, "Start-up".
+// about to give back (1 M instructions). The legacy cipher name table (EVP_get_cipherbyname,
+// unused here: ciphers come from EVP_aes_*() or EVP_CIPHER_fetch) would be copied into the
+// provider name map at the first fetch; the digest one stays, for EVP_get_digestbyname of
+// passphrase hashes. docs/performance.md, "Start-up".
 void init_openssl() {
-  OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT |
-                          OPENSSL_INIT_NO_ADD_ALL_CIPHERS | OPENSSL_INIT_NO_ADD_ALL_DIGESTS,
-                      nullptr);
+  OPENSSL_init_crypto(
+      OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_NO_ADD_ALL_CIPHERS,
+      nullptr);
 }
 
 // The one error line: "aesvp <command>: error: <what>" (newlines folded: one line, always).
