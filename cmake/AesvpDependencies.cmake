@@ -3,7 +3,8 @@ find_package(PkgConfig REQUIRED)
 # libcrypto and Boost.Program_options from their static archives (same Debian -dev packages):
 # the dynamic loader then neither maps them nor resolves their ~4800 symbol relocations at
 # every start (docs/performance.md, "Start-up"). A parent project keeps its own choice.
-option(AESVP_STATIC_DEPS "Link libcrypto and Boost.Program_options statically" ${PROJECT_IS_TOP_LEVEL})
+option(AESVP_STATIC_DEPS "Link libcrypto and Boost.Program_options statically"
+       ${PROJECT_IS_TOP_LEVEL})
 if(AESVP_STATIC_DEPS)
   set(OPENSSL_USE_STATIC_LIBS TRUE)
   set(Boost_USE_STATIC_LIBS ON)
