@@ -1,5 +1,23 @@
 # Every dependency comes from Debian 12 packages (see docs/dependencies.md for why each).
 find_package(PkgConfig REQUIRED)
+# libcrypto and Boost.Program_options from their static archives (same Debian -dev packages):
+# the dynamic loader then neither maps them nor resolves their ~4800 symbol relocations at
+# every start (docs/performance.md, "Start-up"). A parent project keeps its own choice.
+option(AESVP_STATIC_DEPS "Link libcrypto and Boost.Program_options statically"
+       ${PROJECT_IS_TOP_LEVEL})
+if(AESVP_STATIC_DEPS)
+  set(OPENSSL_USE_STATIC_LIBS TRUE)
+  set(Boost_USE_STATIC_LIBS ON)
+endif()
+# FindOpenSSL caches the library it found: a build tree configured with the other choice
+# looks again (a parent project's own static choice is left alone).
+if(OPENSSL_CRYPTO_LIBRARY MATCHES "\\.a$")
+  if(NOT AESVP_STATIC_DEPS AND PROJECT_IS_TOP_LEVEL)
+    unset(OPENSSL_CRYPTO_LIBRARY CACHE)
+  endif()
+elseif(OPENSSL_CRYPTO_LIBRARY AND AESVP_STATIC_DEPS)
+  unset(OPENSSL_CRYPTO_LIBRARY CACHE)
+endif()
 find_package(OpenSSL 3.0 REQUIRED COMPONENTS Crypto)
 find_package(Threads REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)

@@ -3,6 +3,7 @@
 #include "testbench/app/commands.h"
 #include "testbench/app/stats_output.h"
 
+#include <openssl/crypto.h>
 #include <systemc>
 
 #include <cstdlib>
@@ -17,6 +18,20 @@ const bool kQuietBanner = [] {
   setenv("SYSTEMC_DISABLE_COPYRIGHT_MESSAGE", "1", 0);
   return true;
 }();
+
+// libcrypto serves the AES model, the driver's fallback and the references from its built-in
+// default provider, whatever the machine's openssl.cnf says (Debian's activates nothing more):
+// the simulator's bytes must not depend on a host configuration, and reading that file is
+// 1.7 M instructions of every start. Its exit-time cleanup only frees memory the process is
+// about to give back (1 M instructions). The legacy cipher name table (EVP_get_cipherbyname,
+// unused here: ciphers come from EVP_aes_*() or EVP_CIPHER_fetch) would be copied into the
+// provider name map at the first fetch; the digest one stays, for EVP_get_digestbyname of
+// passphrase hashes. docs/performance.md, "Start-up".
+void init_openssl() {
+  OPENSSL_init_crypto(
+      OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_ATEXIT | OPENSSL_INIT_NO_ADD_ALL_CIPHERS,
+      nullptr);
+}
 
 // The one error line: "aesvp <command>: error: <what>" (newlines folded: one line, always).
 int report_error(const std::string& command, std::string what, int status) {
@@ -44,6 +59,7 @@ void print_usage(std::ostream& os) {
 
 int sc_main(int argc, char* argv[]) {
   (void)kQuietBanner;
+  init_openssl();
   // The program ends its simulations with sc_stop(); that is not news for the user.
   sc_core::sc_report_handler::set_actions("/OSCI/SystemC", sc_core::SC_INFO,
                                           sc_core::SC_DO_NOTHING);
