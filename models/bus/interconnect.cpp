@@ -31,7 +31,7 @@ void Interconnect::attach(tlm::tlm_target_socket<>& target, std::uint64_t base,
   const unsigned port = static_cast<unsigned>(regions_.size());
   to_targets.bind(target);
   regions_.push_back(Region{region_name, base, size, port, extra});
-  const Span span{base, size, hop_ + extra, port};
+  const Span span{base, size, hop_ + extra, port, DirectTransport{}};
   by_base_.insert(std::upper_bound(by_base_.begin(), by_base_.end(), base,
                                    [](std::uint64_t b, const Span& s) { return b < s.base; }),
                   span);
@@ -92,9 +92,29 @@ void Interconnect::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
   UnitBurst* run = trans.get_extension<UnitBurst>();
   if (run != nullptr) run->gap += s->crossing;
   trans.set_address(addr - s->base);
-  to_targets[s->region]->b_transport(trans, delay);
+  if (s->target.fn == nullptr) resolve_target(*s);  // a call before the end of elaboration
+  s->target(trans, delay);
   trans.set_address(addr);
   if (run != nullptr) run->gap -= s->crossing;
+}
+
+void Interconnect::end_of_elaboration() {
+  for (const Span& s : by_base_) resolve_target(s);
+}
+
+void Interconnect::resolve_target(const Span& s) {
+  tlm::tlm_fw_transport_if<>* fw = to_targets[static_cast<int>(s.region)];
+  if (auto* direct = dynamic_cast<HasDirectTransport*>(fw)) {
+    s.target = direct->direct_transport();
+  } else {
+    s.target = DirectTransport{&Interconnect::call_interface,
+                               static_cast<tlm::tlm_blocking_transport_if<>*>(fw)};
+  }
+}
+
+void Interconnect::call_interface(void* target, tlm::tlm_generic_payload& trans,
+                                  sc_core::sc_time& t) {
+  static_cast<tlm::tlm_blocking_transport_if<>*>(target)->b_transport(trans, t);
 }
 
 tlm::tlm_sync_enum Interconnect::nb_transport_fw(tlm::tlm_generic_payload&, tlm::tlm_phase&,
