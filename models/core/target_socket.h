@@ -49,6 +49,14 @@ class TargetSocket : public tlm::tlm_target_socket<32> {
   void register_b_transport(MODULE* module, BTransport f) {
     forward_.module = module;
     forward_.b = f;
+    forward_.direct = &Forward::transport;
+  }
+  // The same with the function known at compile time: a bus's DirectTransport then calls it
+  // straight (the model's function can be inlined there), not through the member pointer.
+  template <BTransport F>
+  void register_b_transport(MODULE* module) {
+    register_b_transport(module, F);
+    forward_.direct = &Forward::template transport_with<F>;
   }
   void register_transport_dbg(MODULE* module, TransportDbg f) {
     forward_.module = module;
@@ -77,7 +85,12 @@ class TargetSocket : public tlm::tlm_target_socket<32> {
       if (f.b == nullptr) return f.missing("b_transport");
       (f.module->*f.b)(trans, t);
     }
-    DirectTransport direct_transport() override { return DirectTransport{&Forward::transport, this}; }
+    template <BTransport F>
+    static void transport_with(void* self, tlm::tlm_generic_payload& trans, sc_core::sc_time& t) {
+      (static_cast<Forward*>(self)->module->*F)(trans, t);
+    }
+    DirectTransport::Fn direct = &Forward::transport;  // transport or transport_with
+    DirectTransport direct_transport() override { return DirectTransport{direct, this}; }
     unsigned int transport_dbg(tlm::tlm_generic_payload& trans) override {
       return dbg != nullptr ? (module->*dbg)(trans) : 0;  // no debug access
     }
