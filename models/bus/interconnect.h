@@ -98,10 +98,16 @@ class Interconnect : public sc_core::sc_module, private tlm::tlm_fw_transport_if
   // Decode in (nearly) one step: for each 1 MiB page of the 32-bit space, the first span
   // that ends above the page's start; a look-up walks on from there while spans start at or
   // below the address (one span, unless several share the page). Rebuilt at each attach.
+  // Pointers into by_base_, and its end, so that a look-up does no index arithmetic.
   static constexpr unsigned kPageShift = 20;
-  std::vector<std::uint16_t> first_span_;
+  std::vector<const Span*> first_span_;
+  const Span* spans_end_ = nullptr;
   void index_pages();
   const Span* find_span(std::uint64_t addr) const;
+  // The error answers of b_transport, out of its hot path.
+  [[gnu::cold]] void reject_unmapped(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay,
+                                     const Span* s);
+  [[gnu::cold]] void answer_fault(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   struct Fault { std::uint64_t base, size; };
   std::vector<Fault> faults_;
   unsigned long injected_errors_ = 0;
