@@ -145,23 +145,6 @@ bool RegisterBank::check(tlm::tlm_generic_payload& trans) {
   return true;
 }
 
-void RegisterBank::word_access(Register& reg, tlm::tlm_generic_payload& trans,
-                               sc_core::sc_time& delay) {
-  unsigned char* data = trans.get_data_ptr();
-  RegAccess a;
-  a.time = sim_now() + delay;
-  a.end = a.time + latency_;
-  if (trans.is_write()) {
-    std::memcpy(&a.data, data, 4);
-    reg.bus_write(a);
-  } else {
-    const std::uint32_t word = reg.bus_read(a);
-    std::memcpy(data, &word, 4);
-  }
-  delay += latency_ + a.stall;  // beats_time() of one beat
-  trans.set_response_status(tlm::TLM_OK_RESPONSE);
-}
-
 void RegisterBank::transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   if (trans.get_command() == tlm::TLM_IGNORE_COMMAND) {
     trans.set_response_status(tlm::TLM_OK_RESPONSE);

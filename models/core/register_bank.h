@@ -9,6 +9,7 @@
 // Dispatch is a flat table indexed by word offset: O(1) per word, no search.
 #pragma once
 
+#include "models/core/sim_time.h"
 #include "models/core/unit_burst.h"
 
 #include <systemc>
@@ -16,6 +17,7 @@
 
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <string>
@@ -226,8 +228,23 @@ class RegisterBank {
     if (reg == nullptr || trans.get_extension<UnitBurst>() != nullptr) return nullptr;
     return reg;
   }
-  // Serves a single-word access as the general path would: one beat, one hook.
-  void word_access(Register& reg, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  // Serves a single-word access as the general path would: one beat, one hook. Inline too:
+  // the device's transport function then makes the hook's call itself.
+  void word_access(Register& reg, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+    unsigned char* data = trans.get_data_ptr();
+    RegAccess a;
+    a.time = sim_now() + delay;
+    a.end = a.time + latency_;
+    if (trans.is_write()) {
+      std::memcpy(&a.data, data, 4);
+      reg.bus_write(a);
+    } else {
+      const std::uint32_t word = reg.bus_read(a);
+      std::memcpy(data, &word, 4);
+    }
+    delay += latency_ + a.stall;  // beats_time() of one beat
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
   // Every other access: checks, bursts, FIFO windows, beat hooks and UnitBursts.
   void transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
 
