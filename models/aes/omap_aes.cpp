@@ -48,7 +48,7 @@ OmapAes::OmapAes(sc_core::sc_module_name name, const AesParams& params, TimingMo
   ctrl_reg_ = &bank_.at(regs::kCtrl);
   sysconfig_reg_ = &bank_.at(regs::kSysconfig);
   irqenable_reg_ = &bank_.at(regs::kIrqEnable);
-  socket.register_b_transport(this, &OmapAes::b_transport);
+  socket.register_b_transport<&OmapAes::b_transport>(this);
   socket.register_transport_dbg(this, &OmapAes::transport_dbg);
   SC_METHOD(settle);
   sensitive << wake_;
@@ -540,8 +540,9 @@ void OmapAes::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
   // are computed in one engine call at its end. No other register runs a hook meanwhile.
   const std::uint64_t addr = trans.get_address();
   const unsigned width = trans.get_streaming_width();
-  fast_run_open_ = trans.is_write() && fast_path() && addr >= regs::data_in_out(0) &&
-                   width != 0 && addr + width <= regs::data_in_out(0) + regs::kBlockBytes;
+  // (The address test first: most accesses are to other registers.)
+  fast_run_open_ = trans.is_write() && width != 0 && addr >= regs::data_in_out(0) &&
+                   addr + width <= regs::data_in_out(0) + regs::kBlockBytes && fast_path();
   try {
     bank_.b_transport(trans, delay);
   } catch (...) {

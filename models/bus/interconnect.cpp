@@ -31,7 +31,7 @@ void Interconnect::attach(tlm::tlm_target_socket<>& target, std::uint64_t base,
   const unsigned port = static_cast<unsigned>(regions_.size());
   to_targets.bind(target);
   regions_.push_back(Region{region_name, base, size, port, extra});
-  const Span span{base, size, hop_ + extra, port};
+  const Span span{base, size, hop_ + extra, port, DirectTransport{}};
   by_base_.insert(std::upper_bound(by_base_.begin(), by_base_.end(), base,
                                    [](std::uint64_t b, const Span& s) { return b < s.base; }),
                   span);
@@ -40,21 +40,22 @@ void Interconnect::attach(tlm::tlm_target_socket<>& target, std::uint64_t base,
 
 void Interconnect::index_pages() {
   constexpr std::uint64_t pages = std::uint64_t{1} << (32 - kPageShift);
-  first_span_.assign(pages, 0);
+  first_span_.assign(pages, nullptr);
   std::size_t i = 0;
   for (std::uint64_t p = 0; p < pages; ++p) {
     const std::uint64_t start = p << kPageShift;
     while (i < by_base_.size() && by_base_[i].base + (by_base_[i].size - 1) < start) ++i;
-    first_span_[p] = static_cast<std::uint16_t>(i);
+    first_span_[p] = by_base_.data() + i;
   }
+  spans_end_ = by_base_.data() + by_base_.size();
 }
 
 const Interconnect::Span* Interconnect::find_span(std::uint64_t addr) const {
-  std::size_t i = 0;  // above 4 GiB: walk from the first span
-  if (addr >> 32 == 0) i = first_span_[addr >> kPageShift];
-  // Spans before i end below the address; the first one that does not is the candidate.
-  for (; i < by_base_.size() && by_base_[i].base <= addr; ++i)
-    if (addr - by_base_[i].base < by_base_[i].size) return &by_base_[i];
+  // Above 4 GiB: walk from the first span.
+  const Span* s = addr >> 32 == 0 ? first_span_[addr >> kPageShift] : by_base_.data();
+  // Spans before s end below the address; the first one that does not is the candidate.
+  for (; s != spans_end_ && s->base <= addr; ++s)
+    if (addr - s->base < s->size) return s;
   return nullptr;
 }
 
@@ -74,27 +75,50 @@ void Interconnect::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
   const unsigned width =
       trans.get_streaming_width() == 0 ? trans.get_data_length() : trans.get_streaming_width();
   const Span* s = find_span(addr);
-  if (s == nullptr || width > s->size - (addr - s->base)) {
-    delay += hop_;
-    reject_access(*this, trans, tlm::TLM_ADDRESS_ERROR_RESPONSE,
-                  s == nullptr ? "no target is mapped at this address"
-                               : "the access runs past the end of " + regions_[s->region].name);
-    return;
-  }
-  if (!faults_.empty() && faulty(addr, width)) {
-    delay += hop_;
-    ++injected_errors_;
-    trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
-    return;
-  }
+  if (s == nullptr || width > s->size - (addr - s->base)) return reject_unmapped(trans, delay, s);
+  if (!faults_.empty() && faulty(addr, width)) return answer_fault(trans, delay);
   delay += s->crossing;
   // A run of DMA units crosses once per unit: every later beat pays the crossing too.
   UnitBurst* run = trans.get_extension<UnitBurst>();
   if (run != nullptr) run->gap += s->crossing;
   trans.set_address(addr - s->base);
-  to_targets[s->region]->b_transport(trans, delay);
+  if (s->target.fn == nullptr) resolve_target(*s);  // a call before the end of elaboration
+  s->target(trans, delay);
   trans.set_address(addr);
   if (run != nullptr) run->gap -= s->crossing;
+}
+
+void Interconnect::end_of_elaboration() {
+  for (const Span& s : by_base_) resolve_target(s);
+}
+
+void Interconnect::resolve_target(const Span& s) {
+  tlm::tlm_fw_transport_if<>* fw = to_targets[static_cast<int>(s.region)];
+  if (auto* direct = dynamic_cast<HasDirectTransport*>(fw)) {
+    s.target = direct->direct_transport();
+  } else {
+    s.target = DirectTransport{&Interconnect::call_interface,
+                               static_cast<tlm::tlm_blocking_transport_if<>*>(fw)};
+  }
+}
+
+void Interconnect::call_interface(void* target, tlm::tlm_generic_payload& trans,
+                                  sc_core::sc_time& t) {
+  static_cast<tlm::tlm_blocking_transport_if<>*>(target)->b_transport(trans, t);
+}
+
+void Interconnect::reject_unmapped(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay,
+                                   const Span* s) {
+  delay += hop_;
+  reject_access(*this, trans, tlm::TLM_ADDRESS_ERROR_RESPONSE,
+                s == nullptr ? "no target is mapped at this address"
+                             : "the access runs past the end of " + regions_[s->region].name);
+}
+
+void Interconnect::answer_fault(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+  delay += hop_;
+  ++injected_errors_;
+  trans.set_response_status(tlm::TLM_GENERIC_ERROR_RESPONSE);
 }
 
 tlm::tlm_sync_enum Interconnect::nb_transport_fw(tlm::tlm_generic_payload&, tlm::tlm_phase&,

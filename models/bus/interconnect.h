@@ -7,6 +7,7 @@
 #pragma once
 
 #include "models/core/params.h"
+#include "models/core/target_socket.h"
 
 #include <systemc>
 #include <tlm>
@@ -73,6 +74,8 @@ class Interconnect : public sc_core::sc_module, private tlm::tlm_fw_transport_if
   tlm::tlm_sync_enum nb_transport_fw(tlm::tlm_generic_payload& trans, tlm::tlm_phase& phase,
                                      sc_core::sc_time& t) override;
   void invalidate_direct_mem_ptr(int port, sc_dt::uint64 start, sc_dt::uint64 end);
+  // The bindings are complete: each span's target transport is resolved once.
+  void end_of_elaboration() override;
 
   bool faulty(std::uint64_t addr, std::uint64_t len) const;
   void revoke_dmi(std::uint64_t start, std::uint64_t end);
@@ -84,15 +87,27 @@ class Interconnect : public sc_core::sc_module, private tlm::tlm_fw_transport_if
     std::uint64_t base, size;
     sc_core::sc_time crossing;  // hop + the region's extra
     unsigned region;            // index into regions_ (= its port)
+    // The target's b_transport, resolved at the end of elaboration (resolve_target).
+    // (mutable: a cache of the binding, filled at first use if the elaboration has not ended).
+    mutable DirectTransport target;
   };
+  void resolve_target(const Span& s);
+  // For a target without a DirectTransport: the virtual call, made on its blocking interface.
+  static void call_interface(void* target, tlm::tlm_generic_payload& trans, sc_core::sc_time& t);
   std::vector<Span> by_base_;
   // Decode in (nearly) one step: for each 1 MiB page of the 32-bit space, the first span
   // that ends above the page's start; a look-up walks on from there while spans start at or
   // below the address (one span, unless several share the page). Rebuilt at each attach.
+  // Pointers into by_base_, and its end, so that a look-up does no index arithmetic.
   static constexpr unsigned kPageShift = 20;
-  std::vector<std::uint16_t> first_span_;
+  std::vector<const Span*> first_span_;
+  const Span* spans_end_ = nullptr;
   void index_pages();
   const Span* find_span(std::uint64_t addr) const;
+  // The error answers of b_transport, out of its hot path.
+  [[gnu::cold]] void reject_unmapped(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay,
+                                     const Span* s);
+  [[gnu::cold]] void answer_fault(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
   struct Fault { std::uint64_t base, size; };
   std::vector<Fault> faults_;
   unsigned long injected_errors_ = 0;

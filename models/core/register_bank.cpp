@@ -14,7 +14,8 @@ static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
               "TLM data arrays are read as host-order 32-bit words: little-endian hosts only");
 
 RegisterBank::RegisterBank(const sc_core::sc_object& owner, std::uint64_t size)
-    : owner_(owner), size_(size), index_((size + 3) / 4, nullptr), word_commands_(index_.size(), 0) {}
+    : owner_(owner), size_(size), index_((size + 3) / 4, nullptr),
+      single_(index_.size(), {nullptr, nullptr}) {}
 
 Register& RegisterBank::add(std::string name, std::uint64_t offset, Access access,
                             std::uint32_t reset) {
@@ -31,12 +32,11 @@ Register& RegisterBank::add(std::string name, std::uint64_t offset, Access acces
 }
 
 void RegisterBank::allow_word_commands(std::uint64_t offset) {
-  const Register* reg = index_[offset / 4];
-  std::uint8_t ok = 0;
-  if (reg->access() != Access::WriteOnly) ok |= 1u << tlm::TLM_READ_COMMAND;
-  if (reg->access() != Access::ReadOnly) ok |= 1u << tlm::TLM_WRITE_COMMAND;
-  if (beat_.width == 4 && offset == beat_.offset) ok = 0;  // a one-word beat window: its hook
-  word_commands_[offset / 4] = ok;
+  Register* reg = index_[offset / 4];
+  const bool window = beat_.width == 4 && offset == beat_.offset;  // a one-word beat window: its hook
+  std::array<Register*, 2>& slot = single_[offset / 4];
+  slot[tlm::TLM_READ_COMMAND] = !window && reg->access() != Access::WriteOnly ? reg : nullptr;
+  slot[tlm::TLM_WRITE_COMMAND] = !window && reg->access() != Access::ReadOnly ? reg : nullptr;
 }
 
 Register& RegisterBank::at(std::uint64_t offset) {
@@ -145,44 +145,7 @@ bool RegisterBank::check(tlm::tlm_generic_payload& trans) {
   return true;
 }
 
-Register* RegisterBank::single_word(const tlm::tlm_generic_payload& trans) {
-  const std::uint64_t addr = trans.get_address();
-  const unsigned width = trans.get_streaming_width();
-  if (trans.get_data_length() != 4 || (width != 4 && width != 0) ||
-      trans.get_byte_enable_ptr() != nullptr)
-    return nullptr;
-  const unsigned cmd = trans.get_command();
-  // Null for a misaligned address, past the window, a hole, a command the register does not
-  // take, an ignore command or the one-word beat window (word_commands_).
-  if (addr % 4 != 0 || addr >= size_ || cmd > tlm::TLM_WRITE_COMMAND ||
-      (word_commands_[addr / 4] & (1u << cmd)) == 0)
-    return nullptr;
-  if (trans.get_extension<UnitBurst>() != nullptr) return nullptr;
-  return index_[addr / 4];
-}
-
-void RegisterBank::word_access(Register& reg, tlm::tlm_generic_payload& trans,
-                               sc_core::sc_time& delay) {
-  unsigned char* data = trans.get_data_ptr();
-  RegAccess a;
-  a.time = sim_now() + delay;
-  a.end = a.time + latency_;
-  if (trans.is_write()) {
-    std::memcpy(&a.data, data, 4);
-    reg.bus_write(a);
-  } else {
-    const std::uint32_t word = reg.bus_read(a);
-    std::memcpy(data, &word, 4);
-  }
-  delay += latency_ + a.stall;  // beats_time() of one beat
-  trans.set_response_status(tlm::TLM_OK_RESPONSE);
-}
-
-void RegisterBank::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
-  if (Register* reg = single_word(trans)) {
-    word_access(*reg, trans, delay);
-    return;
-  }
+void RegisterBank::transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   if (trans.get_command() == tlm::TLM_IGNORE_COMMAND) {
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
     return;

@@ -9,18 +9,21 @@
 // Dispatch is a flat table indexed by word offset: O(1) per word, no search.
 #pragma once
 
+#include "models/core/sim_time.h"
+#include "models/core/unit_burst.h"
+
 #include <systemc>
 #include <tlm>
 
+#include <array>
 #include <cstdint>
+#include <cstring>
 #include <deque>
 #include <functional>
 #include <string>
 #include <vector>
 
 namespace aesvp {
-
-struct UnitBurst;
 
 enum class Access { ReadOnly, WriteOnly, ReadWrite };
 
@@ -192,7 +195,15 @@ class RegisterBank {
   void set_access_latency(const sc_core::sc_time& t) { latency_ = t; }
   const sc_core::sc_time& access_latency() const { return latency_; }
 
-  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  // Inline: the single-word test is all a register access costs before its hook, so it is
+  // made in the device's own transport function.
+  void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+    if (Register* reg = single_word(trans)) {
+      word_access(*reg, trans, delay);
+      return;
+    }
+    transport(trans, delay);
+  }
   unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
 
   std::uint64_t size() const { return size_; }
@@ -205,18 +216,46 @@ class RegisterBank {
   // The register of a plain single-word access (one aligned 32-bit word read or written,
   // no byte enables, no UnitBurst, not the beat window) that its register allows; null
   // for anything else, which takes the general path (and its checks and error responses).
-  Register* single_word(const tlm::tlm_generic_payload& trans);
-  // Serves a single-word access as the general path would: one beat, one hook.
-  void word_access(Register& reg, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
+  Register* single_word(const tlm::tlm_generic_payload& trans) const {
+    const std::uint64_t addr = trans.get_address();
+    const unsigned cmd = trans.get_command();
+    // (width | 4) == 4: a streaming width of 4 or 0 (none).
+    if (addr >= size_ || addr % 4 != 0 || cmd > tlm::TLM_WRITE_COMMAND ||
+        trans.get_data_length() != 4 || (trans.get_streaming_width() | 4u) != 4u ||
+        trans.get_byte_enable_ptr() != nullptr)
+      return nullptr;
+    Register* reg = single_[addr / 4][cmd];
+    if (reg == nullptr || trans.get_extension<UnitBurst>() != nullptr) return nullptr;
+    return reg;
+  }
+  // Serves a single-word access as the general path would: one beat, one hook. Inline too:
+  // the device's transport function then makes the hook's call itself.
+  void word_access(Register& reg, tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
+    unsigned char* data = trans.get_data_ptr();
+    RegAccess a;
+    a.time = sim_now() + delay;
+    a.end = a.time + latency_;
+    if (trans.is_write()) {
+      std::memcpy(&a.data, data, 4);
+      reg.bus_write(a);
+    } else {
+      const std::uint32_t word = reg.bus_read(a);
+      std::memcpy(data, &word, 4);
+    }
+    delay += latency_ + a.stall;  // beats_time() of one beat
+    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+  // Every other access: checks, bursts, FIFO windows, beat hooks and UnitBursts.
+  void transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
 
   const sc_core::sc_object& owner_;
   std::uint64_t size_;
   std::deque<Register> regs_;      // stable addresses
   std::vector<Register*> index_;   // one slot per 32-bit word of the window; null = hole
-  // Per word, which commands the single-word path may serve (bit 1 << TLM_READ_COMMAND,
-  // 1 << TLM_WRITE_COMMAND): the register's access and the beat window, decided once when
-  // declared instead of on every access.
-  std::vector<std::uint8_t> word_commands_;
+  // Per word and command (TLM_READ_COMMAND, TLM_WRITE_COMMAND), the register the single-word
+  // path serves, or null where it does not (a hole, a command the register does not take,
+  // the one-word beat window): decided once when declared instead of on every access.
+  std::vector<std::array<Register*, 2>> single_;
   void allow_word_commands(std::uint64_t offset);
   sc_core::sc_time latency_{sc_core::SC_ZERO_TIME};
   struct Beat {

@@ -12,6 +12,28 @@
 
 namespace aesvp {
 
+// A target's blocking transport as a plain function and its object, for a bus that resolves
+// its routes once (Interconnect): a call through the tlm_fw_transport_if pointer loads the
+// interface's virtual-base offset and goes through a virtual thunk on every access.
+struct DirectTransport {
+  using Fn = void (*)(void* target, tlm::tlm_generic_payload& trans, sc_core::sc_time& t);
+  Fn fn = nullptr;
+  void* target = nullptr;
+  void operator()(tlm::tlm_generic_payload& trans, sc_core::sc_time& t) const {
+    fn(target, trans, t);
+  }
+};
+
+// Implemented by a forward interface that can hand out its DirectTransport; the bus finds
+// it with a dynamic_cast at the end of elaboration, and keeps the virtual call for others.
+class HasDirectTransport {
+ public:
+  virtual DirectTransport direct_transport() = 0;
+
+ protected:
+  ~HasDirectTransport() = default;
+};
+
 template <class MODULE>
 class TargetSocket : public tlm::tlm_target_socket<32> {
  public:
@@ -27,6 +49,14 @@ class TargetSocket : public tlm::tlm_target_socket<32> {
   void register_b_transport(MODULE* module, BTransport f) {
     forward_.module = module;
     forward_.b = f;
+    forward_.direct = &Forward::transport;
+  }
+  // The same with the function known at compile time: a bus's DirectTransport then calls it
+  // straight (the model's function can be inlined there), not through the member pointer.
+  template <BTransport F>
+  void register_b_transport(MODULE* module) {
+    register_b_transport(module, F);
+    forward_.direct = &Forward::template transport_with<F>;
   }
   void register_transport_dbg(MODULE* module, TransportDbg f) {
     forward_.module = module;
@@ -38,7 +68,7 @@ class TargetSocket : public tlm::tlm_target_socket<32> {
   }
 
  private:
-  struct Forward final : tlm::tlm_fw_transport_if<> {
+  struct Forward final : tlm::tlm_fw_transport_if<>, HasDirectTransport {
     explicit Forward(const sc_core::sc_object& socket) : owner(socket) {}
     const sc_core::sc_object& owner;
     MODULE* module = nullptr;
@@ -47,9 +77,20 @@ class TargetSocket : public tlm::tlm_target_socket<32> {
     GetDmi dmi = nullptr;
 
     void b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& t) override {
-      if (b == nullptr) return missing("b_transport");
-      (module->*b)(trans, t);
+      transport(this, trans, t);
     }
+    // Reads the registered function at each call: registration may come after binding.
+    static void transport(void* self, tlm::tlm_generic_payload& trans, sc_core::sc_time& t) {
+      Forward& f = *static_cast<Forward*>(self);
+      if (f.b == nullptr) return f.missing("b_transport");
+      (f.module->*f.b)(trans, t);
+    }
+    template <BTransport F>
+    static void transport_with(void* self, tlm::tlm_generic_payload& trans, sc_core::sc_time& t) {
+      (static_cast<Forward*>(self)->module->*F)(trans, t);
+    }
+    DirectTransport::Fn direct = &Forward::transport;  // transport or transport_with
+    DirectTransport direct_transport() override { return DirectTransport{direct, this}; }
     unsigned int transport_dbg(tlm::tlm_generic_payload& trans) override {
       return dbg != nullptr ? (module->*dbg)(trans) : 0;  // no debug access
     }

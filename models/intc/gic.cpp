@@ -42,9 +42,9 @@ Gic::Gic(sc_core::sc_module_name name, const IntcParams& params, unsigned cores)
   }
   clear_state();
 
-  dist.register_b_transport(this, &Gic::dist_b_transport);
+  dist.register_b_transport<&Gic::dist_b_transport>(this);
   dist.register_transport_dbg(this, &Gic::dist_transport_dbg);
-  cpu_if.register_b_transport(this, &Gic::cpu_b_transport);
+  cpu_if.register_b_transport<&Gic::cpu_b_transport>(this);
   cpu_if.register_transport_dbg(this, &Gic::cpu_transport_dbg);
   const sc_core::sc_time access = clock_.cycles(std::uint64_t{params.access_cycles});
   dist_regs_.set_access_latency(access);

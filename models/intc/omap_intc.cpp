@@ -27,7 +27,7 @@ OmapIntc::OmapIntc(sc_core::sc_module_name name, const OmapIntcParams& params)
       params_(params),
       clock_(params.clock_mhz),
       bank_(*this, r::kWindowSize) {
-  regs.register_b_transport(this, &OmapIntc::b_transport);
+  regs.register_b_transport<&OmapIntc::b_transport>(this);
   regs.register_transport_dbg(this, &OmapIntc::transport_dbg);
   bank_.set_access_latency(clock_.cycles(std::uint64_t{params_.access_cycles}));
   mir_.fill(~0u);

@@ -38,7 +38,7 @@ Memory::Memory(sc_core::sc_module_name name, const DramParams& params)
       read_access_(params.read_access_ns, SC_NS),
       write_access_(params.write_access_ns, SC_NS),
       per_byte_ns_(params.per_byte_ns) {
-  socket.register_b_transport(this, &Memory::b_transport);
+  socket.register_b_transport<&Memory::b_transport>(this);
   socket.register_get_direct_mem_ptr(this, &Memory::get_direct_mem_ptr);
   socket.register_transport_dbg(this, &Memory::transport_dbg);
 }

@@ -63,7 +63,7 @@ OmapSdma::OmapSdma(sc_core::sc_module_name name, const SdmaParams& params, Timin
       ch_(params_.channels),
       cregs_(params_.channels),
       stats_(params_.channels) {
-  regs.register_b_transport(this, &OmapSdma::b_transport);
+  regs.register_b_transport<&OmapSdma::b_transport>(this);
   regs.register_transport_dbg(this, &OmapSdma::transport_dbg);
   bus.register_invalidate_direct_mem_ptr(this, &OmapSdma::invalidate_direct_mem_ptr);
   bank_.set_access_latency(clock_.cycles(static_cast<std::uint64_t>(params_.reg_access_cycles)));

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 #include <tlm_utils/simple_initiator_socket.h>
+#include <tlm_utils/simple_target_socket.h>
 
 #include <cstring>
 #include <memory>
@@ -73,6 +74,36 @@ TEST(Interconnect, RoutesTranslatesAndAddsLatency) {
   delay = SC_ZERO_TIME;
   ASSERT_EQ(b.cpu.access(tlm::TLM_READ_COMMAND, 0x40000010, &r, 4, delay), tlm::TLM_OK_RESPONSE);
   EXPECT_EQ(delay, sc_time(25, SC_NS) + b.sram.read_time(4));
+}
+
+// A target that is no aesvp::TargetSocket (no DirectTransport): the bus calls it through its
+// blocking interface, with the same translation and latency.
+struct PlainTarget : sc_core::sc_module {
+  tlm_utils::simple_target_socket<PlainTarget> socket{"socket"};
+  std::uint64_t last_address = ~0ull;
+  explicit PlainTarget(sc_core::sc_module_name n) : sc_core::sc_module(n) {
+    socket.register_b_transport(this, &PlainTarget::b_transport);
+  }
+  void b_transport(tlm::tlm_generic_payload& t, sc_time& delay) {
+    last_address = t.get_address();
+    delay += sc_time(7, SC_NS);
+    t.set_response_status(tlm::TLM_OK_RESPONSE);
+  }
+};
+
+TEST(Interconnect, RoutesToATargetWithoutDirectTransport) {
+  Bench b("b");
+  PlainTarget plain("plain");
+  b.bus.attach(plain.socket, 0x50000000, 0x1000, "plain");
+  sc_core::sc_start(SC_ZERO_TIME);  // completes elaboration (multi-socket binding)
+  std::uint32_t w = 1;
+  sc_time delay = SC_ZERO_TIME;
+  ASSERT_EQ(b.cpu.access(tlm::TLM_WRITE_COMMAND, 0x50000024, &w, 4, delay), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(plain.last_address, 0x24u);
+  EXPECT_EQ(delay, sc_time(12, SC_NS));
+  delay = SC_ZERO_TIME;  // the memory next to it still has its own route
+  ASSERT_EQ(b.cpu.access(tlm::TLM_WRITE_COMMAND, 0x80000100, &w, 4, delay), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(delay, sc_time(5, SC_NS) + b.dram.write_time(4));
 }
 
 TEST(Interconnect, UnmappedAddressIsAnAddressError) {

@@ -62,5 +62,50 @@ TEST(TargetSocket, ForwardsToTheRegisteredFunctionsOnly) {
   EXPECT_TRUE(dmi.is_read_write_allowed());
 }
 
+struct Direct : sc_core::sc_module {
+  TargetSocket<Direct> fixed{"fixed"};      // the function as a template argument
+  TargetSocket<Direct> runtime{"runtime"};  // the function as a member pointer
+  unsigned firsts = 0, seconds = 0;
+  explicit Direct(sc_core::sc_module_name n) : sc_core::sc_module(n) {
+    fixed.register_b_transport<&Direct::first>(this);
+    runtime.register_b_transport(this, &Direct::second);
+  }
+  void first(tlm::tlm_generic_payload&, sc_time& delay) {
+    ++firsts;
+    delay += sc_time(1, SC_NS);
+  }
+  void second(tlm::tlm_generic_payload&, sc_time& delay) {
+    ++seconds;
+    delay += sc_time(2, SC_NS);
+  }
+};
+
+DirectTransport direct_of(tlm::tlm_target_socket<32>& socket) {
+  auto* has = dynamic_cast<HasDirectTransport*>(socket.get_interface());
+  return has != nullptr ? has->direct_transport() : DirectTransport{};
+}
+
+// What a bus calls instead of the virtual b_transport: the registered function, whichever
+// way it was registered, and the latest registration.
+TEST(TargetSocket, DirectTransportCallsTheRegisteredFunction) {
+  Direct d("d");
+  tlm::tlm_generic_payload t;
+  sc_time delay = sc_core::SC_ZERO_TIME;
+  const DirectTransport fixed = direct_of(d.fixed);
+  const DirectTransport runtime = direct_of(d.runtime);
+  ASSERT_NE(fixed.fn, nullptr);
+  ASSERT_NE(runtime.fn, nullptr);
+  fixed(t, delay);
+  runtime(t, delay);
+  EXPECT_EQ(d.firsts, 1u);
+  EXPECT_EQ(d.seconds, 1u);
+  EXPECT_EQ(delay, sc_time(3, SC_NS));
+
+  d.fixed.register_b_transport(&d, &Direct::second);  // a member pointer replaces the template
+  direct_of(d.fixed)(t, delay);
+  EXPECT_EQ(d.firsts, 1u);
+  EXPECT_EQ(d.seconds, 2u);
+}
+
 }  // namespace
 }  // namespace aesvp
