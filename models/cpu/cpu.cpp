@@ -229,6 +229,10 @@ void Cpu::before_end_of_elaboration() {
     if (in.bind_count() == 0) in.bind(tie_low_);
 }
 
+void Cpu::end_of_elaboration() {
+  for (auto& in : irq) irq_level_.push_back(&in->read());
+}
+
 ExecContext& Cpu::create_context(std::string name, ContextClass cls, unsigned core) {
   if (core >= cores()) {
     std::ostringstream msg;
@@ -415,7 +419,9 @@ void Cpu::irq_thread(unsigned core) {
   ExecContext& ctx = *cores_[core].hardirq;
   sc_core::sc_in<bool>& line = irq[core];
   for (;;) {
-    while (!line.read()) sc_core::wait(line.value_changed_event());
+    // Rises only: after a detached exit the line may still fall (the controller settles the
+    // handler's acknowledge a delta later), which is no reason to wake.
+    while (!line.read()) sc_core::wait(line.posedge_event());
     // The last IRQ's exit may still be running (detached): after it, look at the line again.
     if (ctx.rejoin()) continue;
     ++cores_[core].irqs;

@@ -303,8 +303,13 @@ class Cpu : public sc_core::sc_module {
   };
 
   void before_end_of_elaboration() override;
+  void end_of_elaboration() override;
   void irq_thread(unsigned core);
-  bool irq_pending(unsigned core) { return irq[core].read(); }
+  // Every fast-mode decoupled write asks: the bound channel's value, read without the
+  // port's virtual calls (sc_signal and LevelSignal return a reference to it; the line has
+  // a change-event waiter, irq_thread, so a LevelSignal never announces a rise on it).
+  bool irq_pending(unsigned core) const { return *irq_level_[core]; }
+  std::vector<const bool*> irq_level_;
   // Consumes `t` on the context's core (waiting for it, preemptible). Accurate-mode charge.
   void run(ExecContext& c, sc_core::sc_time t);
   // Gives the core to the ready context that should hold it, and wakes it unless it is
