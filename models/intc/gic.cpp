@@ -200,7 +200,7 @@ std::uint32_t Gic::acknowledge(unsigned core, const sc_core::sc_time& at) {
   cpus_[core].active.push_back(id);
   cpus_[core].acked_at = at;
   ++acks_;
-  changed();
+  update_outputs();  // the IRQ output falls in the acknowledging access, not a delta later
   return id;
 }
 
@@ -216,7 +216,7 @@ void Gic::end_of_interrupt(unsigned core, std::uint32_t value) {
   const unsigned id = value & kIdMask;
   if (id < irqs_.size() && active_.test(id) && irqs_[id].active_core == core) {
     deactivate(id);
-    changed();
+    update_outputs();  // the next pending interrupt is signalled from now (after the latency)
     return;
   }
   if (id == kSpuriousId) return;  // EOI of a spurious acknowledge: ignored, as the GIC does
