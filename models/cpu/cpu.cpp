@@ -56,13 +56,20 @@ void ExecContext::sync() {
 }
 
 void ExecContext::leave() {
-  if (offset_ == SC_ZERO_TIME) return;
-  if (cpu_.mode_ == TimingMode::Fast && cpu_.detach(*this, offset_)) {
-    offset_ = SC_ZERO_TIME;
-    return;
+  if (offset_ != SC_ZERO_TIME) {
+    if (cpu_.mode_ == TimingMode::Fast && cpu_.detach(*this, offset_)) offset_ = SC_ZERO_TIME;
+    else sync();
   }
-  sync();
+  // Wake-ups held back until this context gives the core up (notify_on_leave): at the end
+  // of its (possibly detached) run.
+  if (!on_leave_.empty()) {
+    const sc_time left = detached_ ? cpu_.detached_left(core_) : SC_ZERO_TIME;
+    for (sc_core::sc_event* e : on_leave_) e->notify(left);
+    on_leave_.clear();
+  }
 }
+
+void ExecContext::notify_on_leave(sc_core::sc_event& e) { on_leave_.push_back(&e); }
 
 bool ExecContext::rejoin() {
   if (!detached_) return false;
@@ -169,6 +176,7 @@ void ExecContext::wait_until(const std::function<bool()>& pred, const sc_core::s
 
 void ExecContext::sleep(const sc_time& t) {
   sync();
+  leave();  // (nothing left to consume: only the held-back wake-ups)
   sc_core::wait(t);
 }
 

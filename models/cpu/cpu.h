@@ -121,6 +121,10 @@ class ExecContext {
   // block returns waits for that run to be over if it is not (docs/cpu-intc-model.md).
   void leave();
   bool rejoin();  // true if it had to wait
+  // For an interrupt context waking a thread of its own core, which cannot run before the
+  // interrupt context gives the core up: `e` is notified then, when it blocks (leave()),
+  // instead of now (the thread would only wait for the core, and run ahead meanwhile).
+  void notify_on_leave(sc_core::sc_event& e);
 
   // --- memory-mapped I/O ------------------------------------------------------------------
   // One bus transaction at current_time() (the local time is the transport delay); the
@@ -193,6 +197,7 @@ class ExecContext {
   sc_core::sc_time run_start_{sc_core::SC_ZERO_TIME};
   // A detached run (leave()): the charge left and, while running, when it ends.
   bool detached_ = false;
+  std::vector<sc_core::sc_event*> on_leave_;  // notify_on_leave, until leave()
   sc_core::sc_time left_{sc_core::SC_ZERO_TIME};
   sc_core::sc_time run_end_{sc_core::SC_ZERO_TIME};
   sc_core::sc_event wake_;      // it got the core

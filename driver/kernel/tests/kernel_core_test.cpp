@@ -199,6 +199,29 @@ TEST_P(IrqExitTest, TaskletFromAHardIrqStartsWhenTheIrqIsLeft) {
 
 INSTANTIATE_TEST_SUITE_P(Modes, IrqExitTest, ::testing::Values("accurate", "fast"));
 
+// wake_up_process from interrupt context: kthread work queued by a softirq of the worker's
+// own core starts once the softirq has given the core up, in both modes (the wake-up is
+// held back until then: it must be neither lost nor early).
+TEST_P(IrqExitTest, WorkQueuedBySoftirqStartsWhenTheCoreIsFree) {
+  Bench b(GetParam());
+  Kernel& k = b.k();
+  KthreadWorker worker(k, "crypto_engine", 0);
+  sc_time softirq_end, work_start;
+  b.platform->cpu.set_run_observer([&](const ExecContext& c, const sc_time&, const sc_time& end) {
+    if (c.context_class() == ContextClass::SoftIrq) softirq_end = end;
+  });
+  Tasklet t(k, "done_task", [&] {
+    k.current()->charge_cycles(2000);
+    worker.post([&] { work_start = k.now(); });
+    k.current()->charge_cycles(2000);  // the worker cannot run meanwhile
+  });
+  k.spawn_thread("probe", ContextClass::Thread, 0, [&] { t.schedule(); });
+  sc_core::sc_start(us(50));
+  ASSERT_EQ(t.runs(), 1u);
+  ASSERT_GT(work_start, SC_ZERO_TIME);
+  EXPECT_GE(work_start, softirq_end + b.cyc(b.kp().kthread_work_dispatch_cycles));
+}
+
 // An enabled line nobody registered: acknowledged, ended, counted, masked (with a warning).
 TEST(KernelTest, IrqWithoutHandlerIsMasked) {
   Bench b;
