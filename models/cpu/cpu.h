@@ -45,8 +45,8 @@ namespace aesvp {
     "choice: fast mode gives the same figures at 1 to 20 us (docs/timing.md, \"The "          \
     "quantum\"; one am57x workload differs by 1.4 % at 2 us), since a context synchronises "   \
     "before every act another one can see; 10 us, "                                           \
-    "about one crypto request's software cost, needs 21 thread wake-ups per 512-byte request " \
-    "instead of 27 at 1 us (larger saves none)",                                               \
+    "about one crypto request's software cost, needs 13 thread wake-ups per 512-byte request " \
+    "instead of 21 at 1 us (larger saves none)",                                               \
     "fast mode: local time a context may run ahead of simulated time before it synchronises") \
   X(std::uint32_t, irq_entry_cycles, 300, "cycles",                                            \
     "estimate: exception entry and vector (~20), __irq_svc register save (~40), "             \
