@@ -226,6 +226,7 @@ Cpu::Cpu(sc_core::sc_module_name name, const CpuParams& params, TimingMode mode)
   sc_core::sc_spawn(
       [this] {
         for (Core& k : cores_) settle(k);
+        arm_settle();
       },
       "settle", &settle_opts);
 }
@@ -313,9 +314,25 @@ void Cpu::start_detached(Core& k, ExecContext& c) {
   // ones waiting for the core wait for run_end_ themselves.
   for (ExecContext* r : k.ready) r->wake_.notify(SC_ZERO_TIME);
   AESVP_OBSERVE(for (const ClassObserver& o : class_observers_) o(c.core_, c.cls_, true, c.run_start_));
-  // Observers see the run end at its time; without them it ends when the core is next
-  // looked at (settle): behaviour does not depend on when.
-  AESVP_OBSERVE(if (run_observer_ || !class_observers_.empty()) settle_ev_.notify(c.left_));
+  AESVP_OBSERVE(arm_settle());
+}
+
+void Cpu::arm_settle() {
+  // Observers see a detached run end at its time; without them it ends when the core is next
+  // looked at (settle): behaviour does not depend on when. The earliest end of any core (a
+  // preempted run ends later than first announced).
+  if (!run_observer_ && class_observers_.empty()) return;
+  const sc_time now = sim_now();
+  bool any = false;
+  sc_time first;
+  for (const Core& k : cores_) {
+    const ExecContext* c = k.owner;
+    if (c == nullptr || !c->detached_ || !c->running_ || c->run_end_ < now) continue;
+    if (!any || c->run_end_ < first) first = c->run_end_;
+    any = true;
+  }
+  settle_ev_.cancel();
+  if (any) settle_ev_.notify(first - now);
 }
 
 void Cpu::settle(Core& k) {

@@ -325,6 +325,7 @@ class Cpu : public sc_core::sc_module {
   // thread, if the core is free; false (nothing done) otherwise.
   bool detach(ExecContext& c, const sc_core::sc_time& t);
   void start_detached(Core& k, ExecContext& c);
+  void arm_settle();  // with observers: settle_ev_ at the earliest detached run's end
   // Ends the core's detached run if its end has come, then gives the core on.
   void settle(Core& k);
   // The detached run loses the core now (preemption): its run so far is counted.
