@@ -306,15 +306,20 @@ bool Cpu::detach(ExecContext& c, const sc_time& t) {
 }
 
 void Cpu::start_detached(Core& k, ExecContext& c) {
-  c.left_ += switch_in(k, c);
-  c.running_ = true;
-  c.run_start_ = sim_now();
+  c.left_ += begin_run(k, c);
   c.run_end_ = c.run_start_ + c.left_;
   // Nobody ends a detached run at its time: a thread back from its block (rejoin) and the
   // ones waiting for the core wait for run_end_ themselves.
   for (ExecContext* r : k.ready) r->wake_.notify(SC_ZERO_TIME);
-  AESVP_OBSERVE(for (const ClassObserver& o : class_observers_) o(c.core_, c.cls_, true, c.run_start_));
   AESVP_OBSERVE(arm_settle());
+}
+
+sc_time Cpu::begin_run(Core& k, ExecContext& c) {
+  const sc_time switch_cost = switch_in(k, c);
+  c.running_ = true;
+  c.run_start_ = sim_now();
+  AESVP_OBSERVE(for (const ClassObserver& o : class_observers_) o(c.core_, c.cls_, true, c.run_start_));
+  return switch_cost;
 }
 
 void Cpu::arm_settle() {
@@ -400,20 +405,12 @@ void Cpu::run(ExecContext& c, sc_time t) {
       c.preempt_.cancel();
       c.preempt_notified_ = false;
     }
-    remaining += switch_in(k, c);
-    c.running_ = true;
-    c.run_start_ = sim_now();
-    AESVP_OBSERVE(for (const ClassObserver& o : class_observers_) o(c.core_, c.cls_, true, c.run_start_));
+    remaining += begin_run(k, c);
     // Nothing preempts the highest class: a plain timed wait, no event to register with.
     if (c.cls_ == ContextClass::HardIrq) sc_core::wait(remaining);
     else sc_core::wait(remaining, c.preempt_);
-    const sc_time end = sim_now();
-    const sc_time ran = end - c.run_start_;
-    c.running_ = false;
-    AESVP_OBSERVE(for (const ClassObserver& o : class_observers_) o(c.core_, c.cls_, false, end));
-    c.busy_ += ran;
-    k.busy[class_index(c.cls_)] += ran;
-    AESVP_OBSERVE(if (run_observer_ && ran != SC_ZERO_TIME) run_observer_(c, c.run_start_, end));
+    const sc_time ran = sim_now() - c.run_start_;
+    count_run(k, c, sim_now());
     remaining = ran >= remaining ? SC_ZERO_TIME : remaining - ran;
   }
   k.ready.erase(std::find(k.ready.begin(), k.ready.end(), &c));

@@ -330,6 +330,9 @@ class Cpu : public sc_core::sc_module {
   void settle(Core& k);
   // The detached run loses the core now (preemption): its run so far is counted.
   void stop_detached(Core& k, ExecContext& c);
+  // A run segment of c on its core, attached or detached: its start now (the context switch
+  // it pays is returned, to add to what it runs) and its end at `end` (counted, observed).
+  sc_core::sc_time begin_run(Core& k, ExecContext& c);
   void count_run(Core& k, ExecContext& c, const sc_core::sc_time& end);
   // The time the core's detached run still takes from now (zero without one).
   sc_core::sc_time detached_left(unsigned core) const;
