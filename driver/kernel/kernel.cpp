@@ -46,7 +46,6 @@ Kernel::Kernel(Cpu& cpu, const DeviceTree& dt, const KernelParams& params)
       chip_(make_irq_chip(dt.intc, cpu.cores())),
       alloc_(dt.dram_base, dt.dram_size) {
   cpu_.set_irq_handler([this](ExecContext& c, unsigned core) { handle_irq(c, core); });
-  cpu_.set_irq_exit_hook([this](unsigned core, const sc_time& delay) { irq_exit(core, delay); });
   for (unsigned core = 0; core < cpu_.cores(); ++core) {
     auto s = std::make_unique<SoftirqCpu>();
     s->ctx = &cpu_.create_context("core" + std::to_string(core) + ".softirq",
@@ -59,10 +58,7 @@ Kernel::Kernel(Cpu& cpu, const DeviceTree& dt, const KernelParams& params)
   }
 }
 
-Kernel::~Kernel() {
-  cpu_.set_irq_handler(nullptr);
-  cpu_.set_irq_exit_hook(nullptr);
-}
+Kernel::~Kernel() { cpu_.set_irq_handler(nullptr); }
 
 // --- contexts -------------------------------------------------------------------------------
 
@@ -302,16 +298,8 @@ void Kernel::tasklet_schedule(Tasklet& t) {
   s.pending.push_back(&t);
   // From a hard IRQ handler the softirq starts when the IRQ has been left (irq_exit ->
   // invoke_softirq), not while the handler still holds the core.
-  if (c != nullptr && c->context_class() == ContextClass::HardIrq) s.raised_in_irq = true;
+  if (c != nullptr && c->context_class() == ContextClass::HardIrq) c->notify_on_leave(s.raise);
   else s.raise.notify(notify_delay_in(c));
-}
-
-void Kernel::irq_exit(unsigned core, const sc_time& delay) {
-  if (core >= softirq_.size()) return;
-  SoftirqCpu& s = *softirq_[core];
-  if (!s.raised_in_irq) return;
-  s.raised_in_irq = false;
-  s.raise.notify(delay);  // once the core is free again: the softirq thread runs next
 }
 
 void Kernel::tasklet_unlink(Tasklet& t) {

@@ -196,11 +196,9 @@ class Kernel {
     ExecContext* ctx = nullptr;
     std::deque<Tasklet*> pending;
     sc_core::sc_event raise;
-    bool raised_in_irq = false;  // raised by a hard IRQ handler: started by its irq_exit
   };
 
   void handle_irq(ExecContext& ctx, unsigned core);  // Cpu::set_irq_handler
-  void irq_exit(unsigned core, const sc_core::sc_time& delay);  // Cpu::set_irq_exit_hook
   void tasklet_unlink(Tasklet& t);
   void softirq_thread(unsigned core);
   void register_current(ExecContext& ctx);

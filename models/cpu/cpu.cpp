@@ -460,8 +460,7 @@ void Cpu::irq_thread(unsigned core) {
       continue;
     }
     ctx.charge_cycles(params_.irq_exit_cycles);
-    ctx.leave();
-    if (irq_exit_hook_) irq_exit_hook_(core, detached_left(core));
+    ctx.leave();  // the IRQ is left: wake-ups its handler held back go out (notify_on_leave)
     // Let the interrupt controller settle what the handler's accesses changed, if the line
     // still reads high. A low line needs no delta: a rise made in this delta is announced by
     // value_changed_event in the next one, when the delta wait would have read it too.

@@ -256,12 +256,6 @@ class Cpu : public sc_core::sc_module {
   // The kernel's IRQ layer: called in the core's hard-IRQ context for each IRQ taken
   // (between the entry and exit costs); it acknowledges and ends the interrupt through MMIO.
   void set_irq_handler(IrqHandler h) { irq_handler_ = std::move(h); }
-  // Called on the core's hard-IRQ thread once an IRQ has been taken completely (handler and
-  // exit cost consumed, the core given back): where Linux's irq_exit starts the softirqs
-  // the handler raised.
-  // `delay`: from now until the core is free (the exit's run may go on detached, leave()).
-  using IrqExitHook = std::function<void(unsigned core, const sc_core::sc_time& delay)>;
-  void set_irq_exit_hook(IrqExitHook h) { irq_exit_hook_ = std::move(h); }
   void set_run_observer(RunObserver o) { run_observer_ = std::move(o); }
   // Observation hook for waveforms (traces/sc/waveform.h): called when a context of class
   // `cls` starts (running = true) or stops consuming time on `core`, at that time (the run
@@ -352,7 +346,6 @@ class Cpu : public sc_core::sc_module {
   std::deque<std::unique_ptr<ExecContext>> contexts_;
   std::uint64_t next_seq_ = 0;
   IrqHandler irq_handler_;
-  IrqExitHook irq_exit_hook_;
   RunObserver run_observer_;
   std::vector<ClassObserver> class_observers_;
   std::vector<tlm::tlm_dmi> dmi_;
