@@ -299,7 +299,10 @@ void Kernel::tasklet_schedule(Tasklet& t) {
   // From a hard IRQ handler the softirq starts when the IRQ has been left (irq_exit ->
   // invoke_softirq), not while the handler still holds the core.
   if (c != nullptr && c->context_class() == ContextClass::HardIrq) c->notify_on_leave(s.raise);
-  else s.raise.notify(notify_delay_in(c));
+  // From that core's own softirq (a tasklet scheduling another): the running loop takes it
+  // before it waits again (__do_softirq re-reads the pending mask); a notification would
+  // only wake it later for nothing.
+  else if (c != s.ctx) s.raise.notify(notify_delay_in(c));
 }
 
 void Kernel::tasklet_unlink(Tasklet& t) {
