@@ -269,6 +269,10 @@ void OmapSdma::start_channel(unsigned ch, const sc_time& at) {
   c.last_level = line_high(ch);
   set_enabled(ch, true);
   c.eligible_at = at + clock_.cycles(std::uint64_t{params_.start_latency_cycles});
+  // A channel that waits for a request line still low has nothing to do at that time: the
+  // line's rise (an edge, or an announced rise) wakes the port, and an idle port that wakes
+  // before eligible_at re-arms for it (enter_idle).
+  if (c.sync != Sync::None && !c.fetch_pending && !c.last_level && rises_.empty()) return;
   wake_.notify(c.eligible_at - sim_now());
 }
 
