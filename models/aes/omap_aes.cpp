@@ -528,6 +528,8 @@ bool OmapAes::transition_due(const sc_time& now) const {
 }
 
 void OmapAes::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
+  // A write-ahead query (models/core/ahead_write.h) is answered by the declarations alone.
+  if (ahead_write_query(trans) != nullptr) return bank_.b_transport(trans, delay);
   // The access sees the settled state of now. Every pending transition is armed by the settle
   // after the previous access (or by a wake-up's): with none due, there is nothing to do,
   // unless observers follow the time-dependent busy flag.

@@ -9,6 +9,7 @@
 // Dispatch is a flat table indexed by word offset: O(1) per word, no search.
 #pragma once
 
+#include "models/core/ahead_write.h"
 #include "models/core/sim_time.h"
 #include "models/core/unit_burst.h"
 
@@ -73,6 +74,12 @@ class Register {
   Register& after_write(AfterWrite h) { after_ = std::move(h); return *this; }
   // Bits that a plain write changes; the others keep their value.
   Register& writable(std::uint32_t mask) { mask_ = mask; return *this; }
+  // The write hooks act at the access's annotated time (RegAccess::time and end), never at
+  // the simulated time of the call: the register takes a write issued ahead of simulated
+  // time (models/core/ahead_write.h). A register without write hooks only stores, and takes
+  // one anyway.
+  Register& timed() { timed_ = true; return *this; }
+  bool takes_ahead_write() const { return timed_ || (!write_ && !after_); }
 
   const std::string& name() const { return name_; }
   std::uint64_t offset() const { return offset_; }
@@ -110,6 +117,7 @@ class Register {
   ReadHook read_;
   WriteHook write_;
   AfterWrite after_;
+  bool timed_ = false;
 };
 
 // A write hook for a register whose state lives in the model (bit sets, strobes, fields
@@ -245,6 +253,9 @@ class RegisterBank {
     delay += latency_ + a.stall;  // beats_time() of one beat
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
   }
+  // An ignore command that asks whether the word at its address takes a write issued ahead
+  // of simulated time (AheadWriteQuery): answered from the register's declaration.
+  void answer_ahead_query(tlm::tlm_generic_payload& trans) const;
   // Every other access: checks, bursts, FIFO windows, beat hooks and UnitBursts.
   void transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
 

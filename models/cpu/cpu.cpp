@@ -37,7 +37,7 @@ void ExecContext::charge(const sc_time& t) {
   // this stretch (notifications, decoupled writes) happen after the switch.
   if (offset_ == SC_ZERO_TIME) offset_ = cpu_.switch_in(cpu_.cores_[core_], *this);
   offset_ += t;
-  if (offset_ >= cpu_.global_quantum_) sync();
+  if (offset_ - synced_ >= cpu_.global_quantum_) sync();
 }
 
 void ExecContext::charge_cycles(double cycles) { charge(cpu_.clock_.cycles(cycles)); }
@@ -51,13 +51,13 @@ __attribute__((noinline)) void ExecContext::charge_now(const sc_time& t) {
 void ExecContext::sync() {
   if (offset_ == SC_ZERO_TIME) return;
   const sc_time t = offset_;
-  offset_ = SC_ZERO_TIME;
+  offset_ = synced_ = SC_ZERO_TIME;
   cpu_.run(*this, t);
 }
 
 void ExecContext::leave() {
   if (offset_ != SC_ZERO_TIME) {
-    if (cpu_.mode_ == TimingMode::Fast && cpu_.detach(*this, offset_)) offset_ = SC_ZERO_TIME;
+    if (cpu_.mode_ == TimingMode::Fast && cpu_.detach(*this, offset_)) offset_ = synced_ = SC_ZERO_TIME;
     else sync();
   }
   // Wake-ups held back until this context gives the core up (notify_on_leave): at the end
@@ -101,7 +101,15 @@ tlm::tlm_response_status ExecContext::access(tlm::tlm_command cmd, std::uint64_t
       ++k.decoupled_writes;
     } else {
       ++k.synced_writes;
-      sync();
+      // When the wait could change nothing, the device takes the write at its annotated
+      // time instead (models/core/ahead_write.h); the quantum then counts from here.
+      if (cpu_.may_write_ahead(addr) && cpu_.nothing_due_before(*this, offset_) &&
+          cpu_.takes_ahead_write(addr)) {
+        ++k.ahead_writes;
+        synced_ = offset_;
+      } else {
+        sync();
+      }
     }
   }
   sc_time delay = offset_;
@@ -212,6 +220,11 @@ Cpu::Cpu(sc_core::sc_module_name name, const CpuParams& params, TimingMode mode)
   // here, the DMA engines in fast mode) reads it from tlm_global_quantum.
   tlm::tlm_global_quantum::instance().set(quantum_);
   bus.register_invalidate_direct_mem_ptr(this, &Cpu::invalidate_direct_mem_ptr);
+  query_trans_.set_command(tlm::TLM_IGNORE_COMMAND);
+  query_trans_.set_data_ptr(query_data_);
+  query_trans_.set_data_length(4);
+  query_trans_.set_streaming_width(4);
+  query_trans_.set_extension(&ahead_query_);
   for (unsigned k = 0; k < cores(); ++k) {
     cores_[k].hardirq =
         &create_context("core" + std::to_string(k) + ".hardirq", ContextClass::HardIrq, k);
@@ -231,7 +244,7 @@ Cpu::Cpu(sc_core::sc_module_name name, const CpuParams& params, TimingMode mode)
       "settle", &settle_opts);
 }
 
-Cpu::~Cpu() = default;
+Cpu::~Cpu() { query_trans_.clear_extension(&ahead_query_); }
 
 void Cpu::before_end_of_elaboration() {
   for (auto& in : irq)
@@ -287,6 +300,35 @@ void Cpu::schedule(Core& k, const ExecContext* caller) {
   }
   // The calling context sees that it owns the core without being woken.
   if (best != nullptr && best != caller) best->wake_.notify(SC_ZERO_TIME);
+}
+
+bool Cpu::nothing_due_before(ExecContext& c, const sc_time& t) {
+  // The synchronisation would be a wait of `t` on a free core with nothing else happening
+  // in the simulation meanwhile (strictly before its end: at the same time SystemC's order
+  // would decide), so no interrupt and no other context could come first. Observers would
+  // see the run split at the write: not with them.
+  Core& k = cores_[c.core_];
+  settle(k);  // a detached run over by now gives the core back
+  if (k.owner != nullptr || !k.ready.empty() || c.detached_ || c.in_charge_) return false;
+  if (is_thread(c.cls_) && k.last_thread != &c) return false;  // it would pay a switch
+  if (run_observer_ || !class_observers_.empty()) return false;
+  return sc_core::sc_time_to_pending_activity() > t;
+}
+
+bool Cpu::may_write_ahead(std::uint64_t addr) const {
+  return std::find(never_ahead_.begin(), never_ahead_.end(), addr) == never_ahead_.end();
+}
+
+bool Cpu::takes_ahead_write(std::uint64_t addr) {
+  ahead_query_.taken = ahead_query_.declared = false;
+  query_trans_.set_address(addr);
+  query_trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+  sc_time delay = SC_ZERO_TIME;
+  bus->b_transport(query_trans_, delay);
+  const bool ok = query_trans_.is_response_ok();
+  // A register that can never take one is not asked again (a handful per platform).
+  if (!ok || !ahead_query_.declared) never_ahead_.push_back(addr);
+  return ok && ahead_query_.taken;
 }
 
 bool Cpu::detach(ExecContext& c, const sc_time& t) {

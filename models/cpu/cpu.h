@@ -14,6 +14,7 @@
 // blocking and on sync(). Details: docs/cpu-intc-model.md.
 #pragma once
 
+#include "models/core/ahead_write.h"
 #include "models/core/sim_time.h"
 #include "models/core/clock.h"
 #include "models/core/level_signal.h"
@@ -189,6 +190,9 @@ class ExecContext {
   unsigned core_;
   unsigned id_;
   sc_core::sc_time offset_{sc_core::SC_ZERO_TIME};
+  // The part of offset_ that a write issued ahead (Cpu::takes_ahead_write) stood for a
+  // synchronisation of: the quantum counts from there.
+  sc_core::sc_time synced_{sc_core::SC_ZERO_TIME};
   sc_core::sc_time busy_{sc_core::SC_ZERO_TIME};
   // Scheduling state (owned by Cpu).
   std::uint64_t seq_ = 0;       // arrival order of the current charge (FIFO within a class)
@@ -279,8 +283,10 @@ class Cpu : public sc_core::sc_module {
   unsigned long preemptions(unsigned core) const { return cores_.at(core).preemptions; }
   unsigned long irqs_taken(unsigned core) const { return cores_.at(core).irqs; }
   // Fast mode: MMIO writes of the core's contexts that synchronised first, and decoupled
-  // writes that did not (MmioOrder). Accurate mode counts neither.
+  // writes that did not (MmioOrder). Accurate mode counts neither. Of the synchronised ones,
+  // those that needed no wait and went ahead (models/core/ahead_write.h).
   unsigned long synchronised_writes(unsigned core) const { return cores_.at(core).synced_writes; }
+  unsigned long ahead_writes(unsigned core) const { return cores_.at(core).ahead_writes; }
   unsigned long decoupled_writes(unsigned core) const { return cores_.at(core).decoupled_writes; }
   CpuLoad load() const;                                   // snapshot now
   CpuLoadReport load_since(const CpuLoad& earlier) const { return load_between(earlier, load()); }
@@ -299,6 +305,7 @@ class Cpu : public sc_core::sc_module {
     std::array<sc_core::sc_time, kContextClasses> busy{};
     unsigned long switches = 0, preemptions = 0, irqs = 0;
     unsigned long synced_writes = 0, decoupled_writes = 0;
+    unsigned long ahead_writes = 0;  // synced_writes served ahead (no wait needed)
   };
 
   void before_end_of_elaboration() override;
@@ -318,6 +325,17 @@ class Cpu : public sc_core::sc_module {
   // Detached runs (ExecContext::leave): `t` of c's time consumed on its core without its
   // thread, if the core is free; false (nothing done) otherwise.
   bool detach(ExecContext& c, const sc_core::sc_time& t);
+  // Fast mode, a synchronising write of c with local time `t`: true when that wait could
+  // change nothing (c's core is free for it, nothing is due anywhere before its end).
+  bool nothing_due_before(ExecContext& c, const sc_core::sc_time& t);
+  // Whether the device at `addr` takes a write issued ahead of simulated time
+  // (models/core/ahead_write.h): an ignore-command query on the bus.
+  bool takes_ahead_write(std::uint64_t addr);
+  bool may_write_ahead(std::uint64_t addr) const;  // not known to refuse
+  std::vector<std::uint64_t> never_ahead_;
+  tlm::tlm_generic_payload query_trans_;
+  AheadWriteQuery ahead_query_;
+  unsigned char query_data_[4] = {};
   void start_detached(Core& k, ExecContext& c);
   void arm_settle();  // with observers: settle_ev_ at the earliest detached run's end
   // Ends the core's detached run if its end has come, then gives the core on.

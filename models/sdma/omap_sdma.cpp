@@ -74,6 +74,9 @@ OmapSdma::OmapSdma(sc_core::sc_module_name name, const SdmaParams& params, Timin
   SC_METHOD(rise_due);  // announced rises while the port is idle
   sensitive << rise_ev_;
   dont_initialize();
+  SC_METHOD(update_irq_lines);  // an error of a start written ahead, at the write's time
+  sensitive << lines_ev_;
+  dont_initialize();
 }
 
 void OmapSdma::end_of_elaboration() {
@@ -148,7 +151,8 @@ void OmapSdma::declare_channel_registers(unsigned ch) {
                   return v;
                 })
                 .writable(~(r::kCcrRdActive | r::kCcrWrActive))  // status bits: computed
-                .after_write([this, ch](const RegAccess& a) { ccr_written(ch, a.time); });
+                .after_write([this, ch](const RegAccess& a) { ccr_written(ch, a.time); })
+                .timed();
   add("CLNK_CTRL", r::kClnkCtrl, Access::ReadWrite);  // stored only: no chaining
   cr.cicr = &add("CICR", r::kCicr, Access::ReadWrite).writable(r::kCicrWritable);
   cr.csr = &add("CSR", r::kCsr, Access::ReadWrite)
@@ -174,6 +178,13 @@ void OmapSdma::declare_channel_registers(unsigned ch) {
 }
 
 void OmapSdma::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
+  if (AheadWriteQuery* q = ahead_write_query(trans)) {
+    bank_.b_transport(trans, delay);
+    // A start sees the request lines as announced rises leave them at the call's time, and
+    // observers would see the channel enabled then: not with either.
+    if (!rises_.empty() || !channel_observers_.empty()) q->taken = false;
+    return;
+  }
   apply_due_rises();  // the registers see the channels as the rises left them
   bank_.b_transport(trans, delay);
 }
@@ -187,7 +198,11 @@ std::uint32_t OmapSdma::peek(std::uint32_t offset) const { return bank_.peek(off
 void OmapSdma::ccr_written(unsigned ch, const sc_time& at) {
   const bool enable = (cregs_[ch].ccr->get() & r::kCcrEnable) != 0;
   if (enable && !ch_[ch].enabled) {
+    // Written ahead of simulated time (models/core/ahead_write.h), a refused start's error
+    // reaches the interrupt lines at the write's time.
+    errors_at_ = at;
     start_channel(ch, at);
+    errors_at_ = SC_ZERO_TIME;
   } else if (!enable && ch_[ch].enabled) {
     // Software stop: a unit already on the port completes (progress updated, no events);
     // nothing further is moved.
@@ -321,7 +336,8 @@ void OmapSdma::raise_status(unsigned ch, std::uint32_t bits) {
   csr.set(csr.get() | bits);
   if ((bits & cregs_[ch].cicr->get()) == 0) return;
   for (Register* s : irqstatus_) s->set(s->get() | 1u << ch);
-  update_irq_lines();
+  if (errors_at_ > sim_now()) lines_ev_.notify(errors_at_ - sim_now());
+  else update_irq_lines();
 }
 
 void OmapSdma::update_irq_lines() {

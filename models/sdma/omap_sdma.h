@@ -308,6 +308,10 @@ class OmapSdma : public sc_core::sc_module {
   std::vector<Rise> rises_;  // announced, not yet applied (in announcement order)
   sc_core::sc_time next_rise_;  // the earliest of rises_ (when not empty)
   sc_core::sc_event rise_ev_;
+  // While a CCR write starts a channel: the write's annotated time, when an error it raises
+  // goes out on the interrupt lines (lines_ev_ -> update_irq_lines, if later than now).
+  sc_core::sc_time errors_at_{sc_core::SC_ZERO_TIME};
+  sc_core::sc_event lines_ev_;
   PortStep port_step_ = PortStep::Start;  // what the port's next activation ends
   Unit unit_;
   sc_core::sc_time local_{sc_core::SC_ZERO_TIME};  // fast mode: the run's local time

@@ -162,6 +162,38 @@ TEST(RegisterBank, IgnoredSingleWordRunsNoHook) {
   EXPECT_EQ(delay, SC_ZERO_TIME);
 }
 
+// A write-ahead query (an ignore command with AheadWriteQuery) is answered from the
+// declaration: a register that only stores takes one (CTRL), one with a write hook does not
+// (FIFO_0) unless declared timed, a read-only register and a hole do not; no hook runs and
+// nothing is stored.
+TEST(RegisterBank, AheadWriteQueryFollowsTheDeclaration) {
+  Device dev("dev");
+  dev.bank.add("START", 0x20, Access::WriteOnly).after_write([](const RegAccess&) {}).timed();
+  auto ask = [&](std::uint64_t addr, bool& declared) {
+    AheadWriteQuery q;
+    tlm::tlm_generic_payload t;
+    std::uint32_t v = 0;
+    fill(t, tlm::TLM_IGNORE_COMMAND, addr, reinterpret_cast<unsigned char*>(&v), 4);
+    t.set_extension(&q);
+    sc_time delay = SC_ZERO_TIME;
+    dev.bank.b_transport(t, delay);
+    t.clear_extension(&q);
+    EXPECT_EQ(t.get_response_status(), tlm::TLM_OK_RESPONSE);
+    declared = q.declared;
+    return q.taken;
+  };
+  bool declared = false;
+  EXPECT_TRUE(ask(0x00, declared));
+  EXPECT_TRUE(declared);
+  EXPECT_FALSE(ask(0x10, declared));
+  EXPECT_FALSE(declared);
+  EXPECT_TRUE(ask(0x20, declared));
+  EXPECT_FALSE(ask(0x04, declared));  // read-only
+  EXPECT_FALSE(ask(0x0c, declared));  // hole
+  EXPECT_TRUE(dev.fifo_writes.empty());
+  EXPECT_EQ(dev.bank.at(0x0).get(), 0x5u);
+}
+
 // One word as a hook sees it: its beat starts at the transport delay and ends one access
 // latency later; its stall adds to the delay. Hand-worked: 100 + 10 + 25 = 135 ns.
 TEST(RegisterBank, SingleWordBeatTimesAndStall) {

@@ -1,6 +1,8 @@
 #include "models/bus/interconnect.h"
 #include "models/core/level_signal.h"
+#include "models/core/register_bank.h"
 #include "models/core/report.h"
+#include "models/core/target_socket.h"
 #include "models/cpu/cpu.h"
 #include "models/intc/gic.h"
 #include "models/intc/gic_regs.h"
@@ -643,6 +645,75 @@ TEST(Cpu, AccurateModeTakesTheIrqAtOnce) {
 
 TEST(Cpu, FastModeTakesTheIrqAtQuantumGranularity) {
   EXPECT_EQ(first_step_seeing_irq(TimingMode::Fast), 4);
+}
+
+// A device with two registers that start something: START acts at the write's annotated
+// time (declared timed), KICK at the simulated time of the call. Each records, per write,
+// the annotated time and the simulated time at which it was called.
+struct StartDevice : sc_core::sc_module {
+  TargetSocket<StartDevice> socket{"socket"};
+  RegisterBank bank{*this, 0x10};
+  struct Seen {
+    sc_time annotated, called;
+  };
+  std::vector<Seen> starts, kicks;
+  explicit StartDevice(sc_core::sc_module_name n) : sc_core::sc_module(n) {
+    socket.register_b_transport<&StartDevice::b_transport>(this);
+    bank.add("START", 0x0, Access::ReadWrite)
+        .after_write([this](const RegAccess& a) { starts.push_back({a.time, sc_core::sc_time_stamp()}); })
+        .timed();
+    bank.add("KICK", 0x4, Access::ReadWrite)
+        .after_write([this](const RegAccess& a) { kicks.push_back({a.time, sc_core::sc_time_stamp()}); });
+  }
+  void b_transport(tlm::tlm_generic_payload& t, sc_time& d) { bank.b_transport(t, d); }
+};
+
+constexpr std::uint64_t kDevice = 0x4a000000;
+
+// Fast mode: a thread wakes at 1 us, runs 3 us ahead and writes START, then KICK, then,
+// after 3 us more, START again - a device raises the core's IRQ line at 6 us, inside that
+// last window. Nothing is due before the first write's time: it goes ahead without a wait
+// (called at 1 us, annotated 4 us). KICK does not take writes ahead: it synchronises as
+// before. The second START has an interrupt coming inside its window: it synchronises and
+// lands after the handler, as it did before writes could go ahead.
+TEST(Cpu, FastModeWriteGoesAheadOnlyWhenNothingIsDueAndTheRegisterTakesIt) {
+  CpuParams cp;
+  cp.quantum_ns = 10000;
+  Bench b("b", TimingMode::Fast, true, cp);
+  StartDevice dev("dev");
+  b.bus.attach(dev.socket, kDevice, 0x10, "dev");
+  ExecContext& t = b.cpu.create_context("t", ContextClass::Thread, 0);
+  b.cpu.set_irq_handler([&](ExecContext& ctx, unsigned) {
+    b.direct_lines[0]->write(false);
+    ctx.charge(ns(500));
+  });
+  spawn("t", [&] {
+    t.sleep(us(1));
+    t.charge(us(3));
+    t.write32(kDevice, 1);
+    t.write32(kDevice + 4, 1);
+    t.charge(us(3));
+    t.write32(kDevice, 2);
+    t.sync();
+  });
+  spawn("device", [&] {
+    sc_core::wait(us(6));
+    b.direct_lines[0]->write(true);
+  });
+  run_to(us(20));
+  const sc_time hop = ns(5);  // the bench interconnect's crossing, charged to each write
+  ASSERT_EQ(dev.starts.size(), 2u);
+  ASSERT_EQ(dev.kicks.size(), 1u);
+  EXPECT_EQ(dev.starts[0].called, us(1));
+  EXPECT_EQ(dev.starts[0].annotated, us(4) + hop);
+  EXPECT_EQ(dev.kicks[0].called, us(4) + hop);
+  EXPECT_EQ(dev.kicks[0].annotated, us(4) + hop + hop);
+  const sc_time irq = b.cpu.cycles(cp.irq_entry_cycles + cp.irq_exit_cycles) + ns(500);
+  EXPECT_EQ(dev.starts[1].called, us(7) + hop + hop + irq);
+  EXPECT_EQ(dev.starts[1].annotated, dev.starts[1].called + hop);
+  EXPECT_EQ(b.cpu.synchronised_writes(0), 3u);
+  EXPECT_EQ(b.cpu.ahead_writes(0), 1u);
+  EXPECT_EQ(b.cpu.irqs_taken(0), 1u);
 }
 
 // A thread runs 3 us, then writes a register; an IRQ at 1 us takes 500 ns of the core. The

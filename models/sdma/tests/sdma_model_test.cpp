@@ -593,6 +593,56 @@ TEST(Sdma, DescriptorListOffIsNotAdvertisedAndRefused) {
   });
 }
 
+// A CCR write issued ahead of simulated time (models/core/ahead_write.h): CCR takes one,
+// IRQSTATUS does not; a start that is refused (CEN = 0) raises its error interrupt at the
+// write's annotated time, not at the time of the call.
+TEST(Sdma, StartWrittenAheadRaisesItsErrorAtTheWriteTime) {
+  Bench b("b", TimingMode::Fast);
+  auto transaction = [&](tlm::tlm_command cmd, std::uint64_t addr, std::uint32_t& v,
+                         sc_time& delay, AheadWriteQuery* q) {
+    tlm::tlm_generic_payload t;
+    t.set_command(cmd);
+    t.set_address(addr);
+    t.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
+    t.set_data_length(4);
+    t.set_streaming_width(4);
+    t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
+    if (q != nullptr) t.set_extension(q);
+    b.cpu.socket->b_transport(t, delay);
+    if (q != nullptr) t.clear_extension(q);
+    return t.get_response_status();
+  };
+  auto takes = [&](std::uint64_t addr) {
+    AheadWriteQuery q;
+    std::uint32_t v = 0;
+    sc_time d = SC_ZERO_TIME;
+    EXPECT_EQ(transaction(tlm::TLM_IGNORE_COMMAND, addr, v, d, &q), tlm::TLM_OK_RESPONSE);
+    return q.taken;
+  };
+  sc_time called, annotated;
+  b.run([&] {
+    EXPECT_TRUE(takes(kSdmaBase + r::channel_reg(0, r::kCcr)));
+    EXPECT_FALSE(takes(kSdmaBase + r::irqstatus(0)));
+    b.cpu.dma(r::irqenable(0), 1u << 0);
+    b.cpu.chan(0, r::kCicr, r::kIrqTransErr);
+    b.cpu.chan(0, r::kCen, 0);  // refused at the start
+    b.cpu.chan(0, r::kCfn, 1);
+    wait(1, sc_core::SC_US);
+    called = sc_core::sc_time_stamp();
+    std::uint32_t v = ccr_mem_to_mem() | r::kCcrEnable;
+    sc_time delay(2, sc_core::SC_US);
+    EXPECT_EQ(transaction(tlm::TLM_WRITE_COMMAND, kSdmaBase + r::channel_reg(0, r::kCcr), v,
+                          delay, nullptr),
+              tlm::TLM_OK_RESPONSE);
+    annotated = called + sc_time(2, sc_core::SC_US) + b.hop() + b.l4();
+    EXPECT_TRUE(b.irq_rises[0].empty());  // not at the call
+    wait(5, sc_core::SC_US);
+  });
+  EXPECT_EQ(testing::take_reports(kReportModel).size(), 1u);
+  ASSERT_EQ(b.irq_rises[0].size(), 1u);
+  EXPECT_EQ(b.irq_rises[0][0], annotated);
+}
+
 // Three descriptors gather three separate source buffers into one destination: the first
 // (type 2, fetched at ENABLE: fast start) reloads both addresses, the second (type 2)
 // reloads the source and continues the destination, the third (type 3: addresses only, no
