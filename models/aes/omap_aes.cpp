@@ -129,7 +129,8 @@ void OmapAes::declare_registers() {
       .value([this] { return sysconfig_reg_->get() | (resetting_ ? regs::kSysconfigSoftreset : 0u); })
       .writable(regs::kSysconfigWritable)
       .on_write([this](RegAccess& a) { return write_sysconfig(a); })
-      .after_write([this](const RegAccess&) { update_outputs(); });
+      .after_write([this](const RegAccess&) { update_outputs(); })
+      .timed();  // only when the outputs stay as they are (takes_sysconfig_ahead)
   if (params_.bulk_extension) declare_bulk_registers();
   bank_.add("SYSSTATUS", regs::kSysstatus, Access::ReadOnly, regs::kSysstatusResetDone)
       .value([this] { return resetting_ ? 0u : regs::kSysstatusResetDone; });
@@ -528,8 +529,11 @@ bool OmapAes::transition_due(const sc_time& now) const {
 }
 
 void OmapAes::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
-  // A write-ahead query (models/core/ahead_write.h) is answered by the declarations alone.
-  if (ahead_write_query(trans) != nullptr) return bank_.b_transport(trans, delay);
+  if (AheadWriteQuery* q = ahead_write_query(trans)) {  // models/core/ahead_write.h
+    bank_.b_transport(trans, delay);
+    if (q->taken && trans.get_address() == regs::kSysconfig) q->taken = takes_sysconfig_ahead(q->word);
+    return;
+  }
   // The access sees the settled state of now. Every pending transition is armed by the settle
   // after the previous access (or by a wake-up's): with none due, there is nothing to do,
   // unless observers follow the time-dependent busy flag.
@@ -705,6 +709,16 @@ void OmapAes::arm_wake(const sc_time& at, const sc_time& now) {
   if (wake_at_ > now && wake_at_ <= at) return;  // sc_event would ignore this later one
   wake_.notify(at - now);
   wake_at_ = at;
+}
+
+bool OmapAes::takes_sysconfig_ahead(std::uint32_t word) const {
+  // Written ahead of simulated time, SYSCONFIG would change the request lines (and a soft
+  // reset the whole state) at the time of the call, not at the write's: taken only when it
+  // changes no output, nothing is announced on them and no observer looks.
+  if (observing_ || resetting_ || announced_ || (word & regs::kSysconfigSoftreset) != 0) return false;
+  const bool in = (word & regs::kSysconfigDmaReqDataInEn) != 0 && can_take_input();
+  const bool out = (word & regs::kSysconfigDmaReqDataOutEn) != 0 && output_ready();
+  return in == dma_req_in.read() && out == dma_req_out.read();
 }
 
 bool OmapAes::requests_input() const {

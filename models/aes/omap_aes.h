@@ -194,6 +194,8 @@ class OmapAes : public sc_core::sc_module {
   bool can_take_input() const;
   bool output_ready() const;
   bool requests_input() const;   // the level dma_req_in should have
+  // Whether SYSCONFIG can take `word` written ahead of simulated time (ahead_write.h).
+  bool takes_sysconfig_ahead(std::uint32_t word) const;
   bool requests_output() const;  // the level dma_req_out should have
   bool pipeline_idle() const;
   void accept_block(const AesBlock& in, const sc_core::sc_time& arrival);

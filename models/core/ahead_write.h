@@ -11,8 +11,11 @@
 // that takes such a write sets `taken`; one that does not know the extension leaves it
 // false, and the initiator synchronises as before. `declared` says the register is one that
 // can take such writes at all (RegisterBank: Register::timed); when it is false the answer
-// never changes, and an initiator may remember it.
+// never changes, and an initiator may remember it. `word` is the word the write would carry:
+// a device whose answer depends on it (which outputs the write would change) looks at it.
 #pragma once
+
+#include <cstdint>
 
 #include <tlm>
 
@@ -21,11 +24,13 @@ namespace aesvp {
 struct AheadWriteQuery : tlm::tlm_extension<AheadWriteQuery> {
   bool taken = false;
   bool declared = false;
+  std::uint32_t word = 0;
 
   tlm::tlm_extension_base* clone() const override { return new AheadWriteQuery(*this); }
   void copy_from(const tlm::tlm_extension_base& e) override {
     taken = static_cast<const AheadWriteQuery&>(e).taken;
     declared = static_cast<const AheadWriteQuery&>(e).declared;
+    word = static_cast<const AheadWriteQuery&>(e).word;
   }
 };
 

@@ -103,8 +103,8 @@ tlm::tlm_response_status ExecContext::access(tlm::tlm_command cmd, std::uint64_t
       ++k.synced_writes;
       // When the wait could change nothing, the device takes the write at its annotated
       // time instead (models/core/ahead_write.h); the quantum then counts from here.
-      if (cpu_.may_write_ahead(addr) && cpu_.nothing_due_before(*this, offset_) &&
-          cpu_.takes_ahead_write(addr)) {
+      if (len == 4 && cpu_.may_write_ahead(addr) && cpu_.nothing_due_before(*this, offset_) &&
+          cpu_.takes_ahead_write(addr, data)) {
         ++k.ahead_writes;
         synced_ = offset_;
       } else {
@@ -319,8 +319,9 @@ bool Cpu::may_write_ahead(std::uint64_t addr) const {
   return std::find(never_ahead_.begin(), never_ahead_.end(), addr) == never_ahead_.end();
 }
 
-bool Cpu::takes_ahead_write(std::uint64_t addr) {
+bool Cpu::takes_ahead_write(std::uint64_t addr, const void* data) {
   ahead_query_.taken = ahead_query_.declared = false;
+  std::memcpy(&ahead_query_.word, data, 4);
   query_trans_.set_address(addr);
   query_trans_.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
   sc_time delay = SC_ZERO_TIME;

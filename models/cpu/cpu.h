@@ -328,9 +328,9 @@ class Cpu : public sc_core::sc_module {
   // Fast mode, a synchronising write of c with local time `t`: true when that wait could
   // change nothing (c's core is free for it, nothing is due anywhere before its end).
   bool nothing_due_before(ExecContext& c, const sc_core::sc_time& t);
-  // Whether the device at `addr` takes a write issued ahead of simulated time
+  // Whether the device at `addr` takes the word at `data` written ahead of simulated time
   // (models/core/ahead_write.h): an ignore-command query on the bus.
-  bool takes_ahead_write(std::uint64_t addr);
+  bool takes_ahead_write(std::uint64_t addr, const void* data);
   bool may_write_ahead(std::uint64_t addr) const;  // not known to refuse
   std::vector<std::uint64_t> never_ahead_;
   tlm::tlm_generic_payload query_trans_;

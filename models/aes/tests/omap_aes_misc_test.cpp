@@ -8,6 +8,44 @@ namespace {
 using sc_core::sc_time;
 using sc_core::SC_NS;
 
+// SYSCONFIG written ahead of simulated time (models/core/ahead_write.h) is taken only when
+// it changes no output: not when it would raise or lower a DMA request line (the line would
+// change at the call's time), not with a soft reset.
+TEST(OmapAesRegisters, SysconfigTakesAWriteAheadOnlyWhenNoOutputChanges) {
+  AesTestBench b(AesParams{}, TimingMode::Fast);
+  auto takes = [&](std::uint32_t word) {
+    AheadWriteQuery q;
+    q.word = word;
+    std::uint32_t v = 0;
+    tlm::tlm_generic_payload t;
+    t.set_command(tlm::TLM_IGNORE_COMMAND);
+    t.set_address(regs::kSysconfig);
+    t.set_data_ptr(reinterpret_cast<unsigned char*>(&v));
+    t.set_data_length(4);
+    t.set_streaming_width(4);
+    t.set_extension(&q);
+    sc_time delay = sc_core::SC_ZERO_TIME;
+    b.cpu.socket->b_transport(t, delay);
+    t.clear_extension(&q);
+    EXPECT_EQ(t.get_response_status(), tlm::TLM_OK_RESPONSE);
+    return q.taken;
+  };
+  const std::uint32_t dma = regs::kSysconfigDmaReqDataInEn | regs::kSysconfigDmaReqDataOutEn;
+  b.run([&] {
+    EXPECT_TRUE(takes(0));
+    EXPECT_TRUE(takes(dma));  // no context yet: nothing to request
+    EXPECT_FALSE(takes(regs::kSysconfigSoftreset));
+    write_context(b.cpu, Bytes(16, 1), {}, {}, ctrl_for(Mode::Ecb, true, 128));
+    b.cpu.write(regs::kCLength0, 64);
+    EXPECT_FALSE(takes(dma));  // the input request would rise
+    EXPECT_TRUE(takes(0));
+    b.cpu.write(regs::kSysconfig, dma);
+    EXPECT_TRUE(b.req_in_line.read());
+    EXPECT_FALSE(takes(0));  // the input request would fall
+    EXPECT_TRUE(takes(dma));
+  });
+}
+
 TEST(OmapAesRegisters, ResetValuesAndRevision) {
   AesTestBench b;
   b.run([&] {
