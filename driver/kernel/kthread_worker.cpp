@@ -56,7 +56,7 @@ void KthreadWorker::delayed_due() {
 }
 
 void KthreadWorker::sync_caller() {
-  if (ExecContext* c = k_.current()) c->sync();
+  if (ExecContext* c = k_.current()) c->sync_shared();
 }
 
 std::uint64_t KthreadWorker::now_ns() const {

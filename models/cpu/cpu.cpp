@@ -55,6 +55,15 @@ void ExecContext::sync() {
   cpu_.run(*this, t);
 }
 
+void ExecContext::sync_shared() {
+  if (cpu_.mode_ == TimingMode::Fast && offset_ != SC_ZERO_TIME &&
+      cpu_.nothing_due_before(*this, offset_)) {
+    synced_ = offset_;
+    return;
+  }
+  sync();
+}
+
 void ExecContext::leave() {
   if (offset_ != SC_ZERO_TIME) {
     if (cpu_.mode_ == TimingMode::Fast && cpu_.detach(*this, offset_)) offset_ = synced_ = SC_ZERO_TIME;

@@ -116,6 +116,11 @@ class ExecContext {
   sc_core::sc_time current_time() const { return sim_now() + offset_; }
   // Consumes the local time now (preemptibly).
   void sync();
+  // The same before a hand-off through a structure without time stamps (a work queue), which
+  // another context must not see before the time it happens at - unless, in fast mode,
+  // nothing else can act in the simulation before then (Cpu::nothing_due_before): then the
+  // wait would change nothing, and the quantum counts from here as from a synchronisation.
+  void sync_shared();
   // Before blocking: consumes the local time like sync(). In fast mode, on a core nobody
   // else wants, without waiting for it: the run goes on without the thread (detached; the
   // scheduler ends it, preempts and resumes it), which blocks at once. rejoin() after the

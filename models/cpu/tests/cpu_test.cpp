@@ -716,6 +716,31 @@ TEST(Cpu, FastModeWriteGoesAheadOnlyWhenNothingIsDueAndTheRegisterTakesIt) {
   EXPECT_EQ(b.cpu.irqs_taken(0), 1u);
 }
 
+// sync_shared: with nothing due before the context's time the wait is skipped (simulated time
+// stays, the local time is kept); with a process due inside the window it synchronises. In
+// accurate mode there is no local time to keep.
+TEST(Cpu, FastModeSyncSharedWaitsOnlyWhenSomethingIsDue) {
+  Bench b("b", TimingMode::Fast, true);
+  ExecContext& t = b.cpu.create_context("t", ContextClass::Thread, 0);
+  sc_time after_first, local_first, after_second;
+  spawn("t", [&] {
+    t.sleep(us(1));
+    t.charge(us(2));
+    t.sync_shared();  // nothing due before 3 us
+    after_first = sc_core::sc_time_stamp();
+    local_first = t.local_time();
+    t.charge(us(2));
+    t.sync_shared();  // the device wakes at 4 us, before 5 us
+    after_second = sc_core::sc_time_stamp();
+  });
+  spawn("device", [] { sc_core::wait(us(4)); });
+  run_to(us(20));
+  EXPECT_EQ(after_first, us(1));
+  EXPECT_EQ(local_first, us(2));
+  EXPECT_EQ(after_second, us(5));
+  EXPECT_EQ(t.busy_time(), us(4));
+}
+
 // A thread runs 3 us, then writes a register; an IRQ at 1 us takes 500 ns of the core. The
 // write happens after the handler in both modes (at 3.5 us): in fast mode the write
 // synchronises first, so running ahead cannot move it before an interrupt taken meanwhile.
