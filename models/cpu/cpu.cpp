@@ -344,9 +344,10 @@ bool Cpu::takes_ahead_write(std::uint64_t addr, const void* data) {
 bool Cpu::detach(ExecContext& c, const sc_time& t) {
   Core& k = cores_[c.core_];
   settle(k);
-  // Not a normal thread: one that a real-time thread preempts again and again would pay a
-  // context switch at each resume, and its detached rest might never end.
-  if (c.cls_ == ContextClass::Thread) return false;
+  // A normal thread only when nothing can preempt the run: one that a real-time thread
+  // preempts again and again would pay a context switch at each resume, and its detached
+  // rest might never end.
+  if (c.cls_ == ContextClass::Thread && !nothing_due_before(c, t)) return false;
   if (k.owner != nullptr || !k.ready.empty() || c.in_charge_ || c.detached_) return false;
   c.detached_ = true;
   c.left_ = t;

@@ -741,6 +741,30 @@ TEST(Cpu, FastModeSyncSharedWaitsOnlyWhenSomethingIsDue) {
   EXPECT_EQ(t.busy_time(), us(4));
 }
 
+// A normal thread that blocks with local time left and nothing due before its end leaves
+// the run behind (detached, as softirqs and real-time threads do): it is counted in full, at
+// its own time, and the thread wakes when it is woken.
+TEST(Cpu, FastModeThreadLeavesItsRunWhenNothingIsDue) {
+  Bench b("b", TimingMode::Fast, true);
+  ExecContext& t = b.cpu.create_context("t", ContextClass::Thread, 0);
+  sc_core::sc_event ev;
+  sc_time woke;
+  spawn("t", [&] {
+    t.sleep(us(1));
+    t.charge(us(2));
+    t.wait(ev);
+    woke = sc_core::sc_time_stamp();
+  });
+  spawn("waker", [&] {
+    sc_core::wait(us(10));
+    ev.notify();
+  });
+  run_to(us(20));
+  EXPECT_EQ(woke, us(10));
+  EXPECT_EQ(t.busy_time(), us(2));
+  EXPECT_EQ(busy(b.cpu, 0, ContextClass::Thread), us(2));
+}
+
 // A thread runs 3 us, then writes a register; an IRQ at 1 us takes 500 ns of the core. The
 // write happens after the handler in both modes (at 3.5 us): in fast mode the write
 // synchronises first, so running ahead cannot move it before an interrupt taken meanwhile.
