@@ -76,8 +76,9 @@ class Register {
   Register& writable(std::uint32_t mask) { mask_ = mask; return *this; }
   // The write hooks act at the access's annotated time (RegAccess::time and end), never at
   // the simulated time of the call: the register takes a write issued ahead of simulated
-  // time (models/core/ahead_write.h). A register without write hooks only stores, and takes
-  // one anyway.
+  // time (models/core/ahead_write.h) - its device may still refuse a particular word when
+  // asked (OmapAes's SYSCONFIG). A register without write hooks only stores, and takes one
+  // anyway.
   Register& timed() { timed_ = true; return *this; }
   bool takes_ahead_write() const { return timed_ || (!write_ && !after_); }
 
