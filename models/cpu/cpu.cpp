@@ -318,7 +318,7 @@ bool Cpu::nothing_due_before(ExecContext& c, const sc_time& t) {
   // see the run split at the write: not with them.
   Core& k = cores_[c.core_];
   settle(k);  // a detached run over by now gives the core back
-  if (k.owner != nullptr || !k.ready.empty() || c.detached_ || c.in_charge_) return false;
+  if (!free_for(k, c)) return false;
   if (is_thread(c.cls_) && k.last_thread != &c) return false;  // it would pay a switch
   if (run_observer_ || !class_observers_.empty()) return false;
   return sc_core::sc_time_to_pending_activity() > t;
@@ -344,11 +344,11 @@ bool Cpu::takes_ahead_write(std::uint64_t addr, const void* data) {
 bool Cpu::detach(ExecContext& c, const sc_time& t) {
   Core& k = cores_[c.core_];
   settle(k);
+  if (!free_for(k, c)) return false;
   // A normal thread only when nothing can preempt the run: one that a real-time thread
   // preempts again and again would pay a context switch at each resume, and its detached
   // rest might never end.
   if (c.cls_ == ContextClass::Thread && !nothing_due_before(c, t)) return false;
-  if (k.owner != nullptr || !k.ready.empty() || c.in_charge_ || c.detached_) return false;
   c.detached_ = true;
   c.left_ = t;
   c.seq_ = next_seq_++;

@@ -330,6 +330,10 @@ class Cpu : public sc_core::sc_module {
   // Detached runs (ExecContext::leave): `t` of c's time consumed on its core without its
   // thread, if the core is free; false (nothing done) otherwise.
   bool detach(ExecContext& c, const sc_core::sc_time& t);
+  // Nobody holds or waits for core k, and c is in no charge of its own (detached or not).
+  static bool free_for(const Core& k, const ExecContext& c) {
+    return k.owner == nullptr && k.ready.empty() && !c.in_charge_ && !c.detached_;
+  }
   // Fast mode, a synchronising write of c with local time `t`: true when that wait could
   // change nothing (c's core is free for it, nothing is due anywhere before its end).
   bool nothing_due_before(ExecContext& c, const sc_core::sc_time& t);
