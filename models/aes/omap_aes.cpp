@@ -716,17 +716,15 @@ bool OmapAes::takes_sysconfig_ahead(std::uint32_t word) const {
   // reset the whole state) at the time of the call, not at the write's: taken only when it
   // changes no output, nothing is announced on them and no observer looks.
   if (observing_ || resetting_ || announced_ || (word & regs::kSysconfigSoftreset) != 0) return false;
-  const bool in = (word & regs::kSysconfigDmaReqDataInEn) != 0 && can_take_input();
-  const bool out = (word & regs::kSysconfigDmaReqDataOutEn) != 0 && output_ready();
-  return in == dma_req_in.read() && out == dma_req_out.read();
+  return requests_input(word) == dma_req_in.read() && requests_output(word) == dma_req_out.read();
 }
 
-bool OmapAes::requests_input() const {
-  return (sysconfig_reg_->get() & regs::kSysconfigDmaReqDataInEn) != 0 && can_take_input();
+bool OmapAes::requests_input(std::uint32_t sysconfig) const {
+  return (sysconfig & regs::kSysconfigDmaReqDataInEn) != 0 && can_take_input();
 }
 
-bool OmapAes::requests_output() const {
-  return (sysconfig_reg_->get() & regs::kSysconfigDmaReqDataOutEn) != 0 && output_ready();
+bool OmapAes::requests_output(std::uint32_t sysconfig) const {
+  return (sysconfig & regs::kSysconfigDmaReqDataOutEn) != 0 && output_ready();
 }
 
 void OmapAes::update_outputs() {

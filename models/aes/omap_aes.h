@@ -193,10 +193,13 @@ class OmapAes : public sc_core::sc_module {
   bool fast_path() const;
   bool can_take_input() const;
   bool output_ready() const;
-  bool requests_input() const;   // the level dma_req_in should have
+  // The levels dma_req_in / dma_req_out should have, with SYSCONFIG as stored or as `sysconfig`.
+  bool requests_input() const { return requests_input(sysconfig_reg_->get()); }
+  bool requests_output() const { return requests_output(sysconfig_reg_->get()); }
+  bool requests_input(std::uint32_t sysconfig) const;
+  bool requests_output(std::uint32_t sysconfig) const;
   // Whether SYSCONFIG can take `word` written ahead of simulated time (ahead_write.h).
   bool takes_sysconfig_ahead(std::uint32_t word) const;
-  bool requests_output() const;  // the level dma_req_out should have
   bool pipeline_idle() const;
   void accept_block(const AesBlock& in, const sc_core::sc_time& arrival);
   // Core time of the block `ahead` blocks after the engine's next one (keys, units and the
