@@ -530,7 +530,7 @@ bool OmapAes::transition_due(const sc_time& now) const {
 
 void OmapAes::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
   if (AheadWriteQuery* q = ahead_write_query(trans)) {  // models/core/ahead_write.h
-    bank_.b_transport(trans, delay);
+    bank_.answer_ahead_query(trans, *q);
     if (q->taken && trans.get_address() == regs::kSysconfig) q->taken = takes_sysconfig_ahead(q->word);
     return;
   }

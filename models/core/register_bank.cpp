@@ -145,20 +145,19 @@ bool RegisterBank::check(tlm::tlm_generic_payload& trans) {
   return true;
 }
 
-void RegisterBank::answer_ahead_query(tlm::tlm_generic_payload& trans) const {
-  AheadWriteQuery* q = trans.get_extension<AheadWriteQuery>();
-  if (q == nullptr) return;
+void RegisterBank::answer_ahead_query(tlm::tlm_generic_payload& trans, AheadWriteQuery& q) const {
   // One aligned word of a writable register (what ExecContext writes), nothing else.
   const std::uint64_t addr = trans.get_address();
   const Register* reg = addr < size_ && addr % 4 == 0 && trans.get_data_length() == 4
                             ? single_[addr / 4][tlm::TLM_WRITE_COMMAND]
                             : nullptr;
-  q->declared = q->taken = reg != nullptr && reg->takes_ahead_write();
+  q.declared = q.taken = reg != nullptr && reg->takes_ahead_write();
+  trans.set_response_status(tlm::TLM_OK_RESPONSE);
 }
 
 void RegisterBank::transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   if (trans.get_command() == tlm::TLM_IGNORE_COMMAND) {
-    answer_ahead_query(trans);
+    if (AheadWriteQuery* q = trans.get_extension<AheadWriteQuery>()) answer_ahead_query(trans, *q);
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }

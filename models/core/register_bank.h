@@ -214,6 +214,11 @@ class RegisterBank {
     transport(trans, delay);
   }
   unsigned int transport_dbg(tlm::tlm_generic_payload& trans);
+  // An ignore command that asks whether the word at its address takes a write issued ahead
+  // of simulated time (`q`, its AheadWriteQuery): answered from the register's declaration,
+  // with an OK response. b_transport does it for such a command; a device that has already
+  // looked the extension up (to refine the answer) calls it directly.
+  void answer_ahead_query(tlm::tlm_generic_payload& trans, AheadWriteQuery& q) const;
 
   std::uint64_t size() const { return size_; }
   // Registers in declaration order.
@@ -254,9 +259,6 @@ class RegisterBank {
     delay += latency_ + a.stall;  // beats_time() of one beat
     trans.set_response_status(tlm::TLM_OK_RESPONSE);
   }
-  // An ignore command that asks whether the word at its address takes a write issued ahead
-  // of simulated time (AheadWriteQuery): answered from the register's declaration.
-  void answer_ahead_query(tlm::tlm_generic_payload& trans) const;
   // Every other access: checks, bursts, FIFO windows, beat hooks and UnitBursts.
   void transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay);
 

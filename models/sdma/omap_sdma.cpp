@@ -179,7 +179,7 @@ void OmapSdma::declare_channel_registers(unsigned ch) {
 
 void OmapSdma::b_transport(tlm::tlm_generic_payload& trans, sc_time& delay) {
   if (AheadWriteQuery* q = ahead_write_query(trans)) {
-    bank_.b_transport(trans, delay);
+    bank_.answer_ahead_query(trans, *q);
     // A start sees the request lines as announced rises leave them at the call's time, and
     // observers would see the channel enabled then: not with either.
     if (!rises_.empty() || !channel_observers_.empty()) q->taken = false;
