@@ -104,6 +104,12 @@ sc_time Kernel::now() const { return time_in(current()); }
 
 void Kernel::notify_at_current(sc_core::sc_event& e) const { e.notify(notify_delay_in(current())); }
 
+void Kernel::wake_on_core(sc_core::sc_event& e, unsigned core) const {
+  ExecContext* c = current();
+  if (c != nullptr && !is_thread(c->context_class()) && c->core() == core) c->notify_on_leave(e);
+  else e.notify(notify_delay_in(c));
+}
+
 void Kernel::wait_event(const std::function<bool()>& pred, sc_core::sc_event& e) {
   if (ExecContext* c = current()) {
     c->wait_until(pred, e);
@@ -296,13 +302,11 @@ void Kernel::tasklet_schedule(Tasklet& t) {
   t.queued_at_ = time_in(c);
   SoftirqCpu& s = *softirq_.at(c ? c->core() : 0);
   s.pending.push_back(&t);
-  // From a hard IRQ handler the softirq starts when the IRQ has been left (irq_exit ->
-  // invoke_softirq), not while the handler still holds the core.
-  if (c != nullptr && c->context_class() == ContextClass::HardIrq) c->notify_on_leave(s.raise);
-  // From that core's own softirq (a tasklet scheduling another): the running loop takes it
-  // before it waits again (__do_softirq re-reads the pending mask); a notification would
-  // only wake it later for nothing.
-  else if (c != s.ctx) s.raise.notify(notify_delay_in(c));
+  // From that core's own softirq (a tasklet scheduling another) nothing: the running loop
+  // takes it before it waits again (__do_softirq re-reads the pending mask). From a hard IRQ
+  // handler the softirq starts when the IRQ has been left (irq_exit -> invoke_softirq), not
+  // while the handler still holds the core.
+  if (c != s.ctx) wake_on_core(s.raise, s.ctx->core());
 }
 
 void Kernel::tasklet_unlink(Tasklet& t) {

@@ -101,6 +101,11 @@ class Kernel {
   sc_core::sc_time now() const;
   // Makes `e` fire at the current context's time (its local time as the delay).
   void notify_at_current(sc_core::sc_event& e) const;
+  // Wakes (`e`) a kernel thread or softirq context pinned to `core`: at the current
+  // context's time, or - from a softirq or hard IRQ of that core, which must give the core
+  // up before the woken context can run (wake_up_process / raise_softirq from interrupt
+  // context) - when that context leaves it (ExecContext::notify_on_leave).
+  void wake_on_core(sc_core::sc_event& e, unsigned core) const;
   // Blocks the calling context (synchronised first) until pred() holds, re-checking it at
   // each `e`; a process that is no kernel context waits plainly.
   void wait_event(const std::function<bool()>& pred, sc_core::sc_event& e);

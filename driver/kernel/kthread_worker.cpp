@@ -28,13 +28,7 @@ void KthreadWorker::push(std::function<void()> work, const sc_time& at) {
   }
   queue_.push_back({std::move(work), at});
   ++posted_;
-  // From a softirq or hard IRQ of the worker's core, the worker can run only once that
-  // context has given the core up (wake_up_process from interrupt context): woken then.
-  ExecContext* c = k_.current();
-  if (c != nullptr && !is_thread(c->context_class()) && c->core() == ctx_.core())
-    c->notify_on_leave(kick_);
-  else
-    k_.notify_at_current(kick_);
+  k_.wake_on_core(kick_, ctx_.core());
 }
 
 bool KthreadWorker::post_after(std::uint64_t delay_ns, std::function<void()> work) {
