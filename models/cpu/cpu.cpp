@@ -305,6 +305,9 @@ void Cpu::schedule(Core& k, const ExecContext* caller) {
   k.owner = best;
   if (best != nullptr && best->detached_) {
     start_detached(k, *best);  // resumed without its thread
+    // Nobody ends a detached run at its time: its thread back from its block (rejoin) and
+    // the ones waiting for the core wait for run_end_ themselves, once told it is known.
+    for (ExecContext* r : k.ready) r->wake_.notify(SC_ZERO_TIME);
     return;
   }
   // The calling context sees that it owns the core without being woken.
@@ -354,6 +357,7 @@ bool Cpu::detach(ExecContext& c, const sc_time& t) {
   c.seq_ = next_seq_++;
   k.ready.push_back(&c);
   k.owner = &c;
+  // Nobody else is ready (free_for) and the caller knows its run: no one to wake.
   start_detached(k, c);
   return true;
 }
@@ -361,9 +365,6 @@ bool Cpu::detach(ExecContext& c, const sc_time& t) {
 void Cpu::start_detached(Core& k, ExecContext& c) {
   c.left_ += begin_run(k, c);
   c.run_end_ = c.run_start_ + c.left_;
-  // Nobody ends a detached run at its time: a thread back from its block (rejoin) and the
-  // ones waiting for the core wait for run_end_ themselves.
-  for (ExecContext* r : k.ready) r->wake_.notify(SC_ZERO_TIME);
   AESVP_OBSERVE(arm_settle());
 }
 
