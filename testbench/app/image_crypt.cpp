@@ -38,15 +38,20 @@ class DramBuffer {
   bool ok() const { return piece_ != 0; }
   DramBuffer(const DramBuffer&) = delete;
   DramBuffer& operator=(const DramBuffer&) = delete;
-  // The bytes [off, off + len) as a scatterlist: one entry per page touched.
-  kernel::Scatterlist sg(std::size_t off, std::size_t len) const {
-    kernel::Scatterlist l;
+  // The bytes [off, off + len) as a scatterlist: one entry per page touched. sg_into builds
+  // it in `l`'s storage (one list per request, kept across requests: no allocation).
+  void sg_into(std::size_t off, std::size_t len, kernel::Scatterlist& l) const {
+    l.clear();
     while (len > 0) {
       const std::size_t in_piece = off % piece_, n = std::min(len, piece_ - in_piece);
       l.push_back(pages_[off / piece_] + in_piece, static_cast<std::uint32_t>(n));
       off += n;
       len -= n;
     }
+  }
+  kernel::Scatterlist sg(std::size_t off, std::size_t len) const {
+    kernel::Scatterlist l;
+    sg_into(off, len, l);
     return l;
   }
 
@@ -103,9 +108,24 @@ ImageCryptStats crypt_image(Stack& stack, const ImageCryptJob& job, const AreaRe
   std::uint64_t failed_index = 0;
   bool refused = false;
 
+  // kcryptd_async_done for the request of sector `index`. Each request's callback holds a
+  // pointer to this and the index: small enough for std::function's own storage.
+  const auto request_done = [&](std::uint64_t index, Errc e) {
+    if (e == Errc::InProgress) {  // a backlogged request was queued: complete(&ctx->restart)
+      restart.complete();
+      return;
+    }
+    if (e != Errc::Ok && failure == Errc::Ok) {
+      failure = e;
+      failed_index = index;
+    }
+    if (--pending == 0) done.complete();
+  };
+
   stats.started = k.now();
   const CpuLoad load0 = k.cpu().load();
   std::vector<std::uint8_t> buf;
+  kernel::Scatterlist s, d;  // the request being prepared (set_crypt copies them)
   for (std::uint64_t off = 0; off < length; off += chunk) {
     const std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk, length - off));
     buf.resize(n);
@@ -123,22 +143,14 @@ ImageCryptStats crypt_image(Stack& stack, const ImageCryptJob& job, const AreaRe
       const std::uint64_t index = first + i;
       const std::uint32_t units = cipher.sectors_per_request(count - i);
       req.id = index + 1;
-      const kernel::Scatterlist s = src.sg(i * ss, units * ss);
-      const kernel::Scatterlist d = dst.sg(i * ss, units * ss);
+      src.sg_into(i * ss, units * ss, s);
+      dst.sg_into(i * ss, units * ss, d);
       cipher.prepare(req, index, s, d, !encrypt, units);
       i += units;
       ++stats.requests;
       if (units > 1) ++stats.unit_requests;
-      req.set_callback(true, [&, index](engine::Request&, Errc e) {
-        if (e == Errc::InProgress) {  // kcryptd_async_done: complete(&ctx->restart)
-          restart.complete();
-          return;
-        }
-        if (e != Errc::Ok && failure == Errc::Ok) {
-          failure = e;
-          failed_index = index;
-        }
-        if (--pending == 0) done.complete();
+      req.set_callback(true, [&request_done, index](engine::Request&, Errc e) {
+        request_done(index, e);
       });
       ++pending;
       const Errc rc =
