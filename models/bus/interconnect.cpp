@@ -1,7 +1,6 @@
 #include "models/bus/interconnect.h"
 
 #include "models/core/report.h"
-#include "models/core/unit_burst.h"
 
 #include <algorithm>
 #include <sstream>
@@ -77,15 +76,12 @@ void Interconnect::b_transport(tlm::tlm_generic_payload& trans, sc_core::sc_time
   const Span* s = find_span(addr);
   if (s == nullptr || width > s->size - (addr - s->base)) return reject_unmapped(trans, delay, s);
   if (!faults_.empty() && faulty(addr, width)) return answer_fault(trans, delay);
+  // (A run of DMA units, UnitBurst, pays the crossing per unit: its target sees it in delay.)
   delay += s->crossing;
-  // A run of DMA units crosses once per unit: every later beat pays the crossing too.
-  UnitBurst* run = trans.get_extension<UnitBurst>();
-  if (run != nullptr) run->gap += s->crossing;
   trans.set_address(addr - s->base);
   if (s->target.fn == nullptr) resolve_target(*s);  // a call before the end of elaboration
   s->target(trans, delay);
   trans.set_address(addr);
-  if (run != nullptr) run->gap -= s->crossing;
 }
 
 void Interconnect::end_of_elaboration() {

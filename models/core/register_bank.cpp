@@ -73,7 +73,7 @@ bool RegisterBank::run_beats(tlm::tlm_generic_payload& trans, UnitBurst& run, co
                              sc_core::sc_time& delay) {
   const bool write = trans.is_write();
   unsigned char* data = trans.get_data_ptr();
-  const sc_core::sc_time& gap = run.gap;
+  const sc_core::sc_time gap = run.spacing(delay);
   if (write ? !beat_.run_write : !beat_.run_read) return false;
   BeatRun r;
   r.units = run.units;
@@ -168,10 +168,10 @@ void RegisterBank::transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
   unsigned char* data = trans.get_data_ptr();
   const bool write = trans.is_write();
   // Beats follow each other: beat k starts when beat k-1 (and any stall in it) ended, plus
-  // the initiator's gap when the burst stands for a run of DMA units (UnitBurst).
+  // the unit spacing when the burst stands for a run of DMA units (UnitBurst).
   UnitBurst* run = trans.get_extension<UnitBurst>();
   const unsigned len = run != nullptr && run->units > 1 ? run->units * width : trans_len;
-  const sc_core::sc_time gap = run != nullptr ? run->gap : sc_core::SC_ZERO_TIME;
+  const sc_core::sc_time gap = run != nullptr ? run->spacing(delay) : sc_core::SC_ZERO_TIME;
   const bool beats_whole = beat_.width != 0 && addr == beat_.offset && width == beat_.width;
   RegAccess a;
   a.time = sim_now() + delay;

@@ -3,8 +3,10 @@
 // initiator issued as a crossing of its own; the transaction's data length covers the first
 // beat only, so a target that ignores the extension moves exactly one unit (and leaves
 // `beats` at 0). A target that honours it goes on: between the end of one beat and the start
-// of the next the initiator spends `gap`, and every hop on the way adds its crossing latency
-// to it, so the target sees each beat at the time a unit-by-unit transfer would bring it.
+// of the next the initiator spends `gap`, and every unit crosses the hops on the way again:
+// what they added to the annotated delay since the initiator issued the transaction with
+// `issued` (spacing()), so the target sees each beat at the time a unit-by-unit transfer would
+// bring it. No hop needs to know the extension.
 // Before each beat after the first the target asks `more()`: false ends the run there (the
 // initiator's request line fell), with an OK response. `beats` reports the beats done.
 // `line`, when the initiator has one, is the value of the request line that paces the run: a
@@ -22,9 +24,13 @@ namespace aesvp {
 struct UnitBurst : tlm::tlm_extension<UnitBurst> {
   unsigned units = 0;
   sc_core::sc_time gap{sc_core::SC_ZERO_TIME};
+  sc_core::sc_time issued{sc_core::SC_ZERO_TIME};  // the delay b_transport was called with
   std::function<bool()> more;
   const bool* line = nullptr;
   unsigned beats = 0;
+
+  // From the end of one beat to the start of the next, at a target called with `delay`.
+  sc_core::sc_time spacing(const sc_core::sc_time& delay) const { return gap + (delay - issued); }
 
   tlm::tlm_extension_base* clone() const override { return new UnitBurst(*this); }
   void copy_from(const tlm::tlm_extension_base& e) override {

@@ -765,6 +765,7 @@ OmapSdma::StepResult OmapSdma::run_frames(unsigned ch, std::uint32_t frames, sc_
   t.set_extension(&run);
   const sc_time start = delay;
   delay += unit_overhead() + (to_device ? mem_side : SC_ZERO_TIME) + dev_cost;
+  run.issued = delay;
   bus->b_transport(t, delay);
   t.clear_extension(&run);
   StepResult res;

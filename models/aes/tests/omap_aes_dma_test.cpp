@@ -142,6 +142,7 @@ RunResult run_request(AesTestBench& b, bool one_call, const Bytes& key1, const B
     t.set_streaming_width(16);
     t.set_response_status(tlm::TLM_INCOMPLETE_RESPONSE);
     t.set_extension(&run);
+    run.issued = delay;
     b.cpu.socket->b_transport(t, delay);
     t.clear_extension(&run);
     EXPECT_EQ(t.get_response_status(), tlm::TLM_OK_RESPONSE);

@@ -57,6 +57,7 @@ void transport_four_units(RegisterBank& bank, tlm::tlm_generic_payload& t, UnitB
                           sc_time& delay) {
   run.units = 4;
   run.gap = sc_time(30, SC_NS);
+  run.issued = delay;
   t.set_extension(&run);
   bank.b_transport(t, delay);
   t.clear_extension(&run);
