@@ -341,6 +341,34 @@ TEST(RegisterBank, UnitBurstSpacesBeatsAndStopsWhenAsked) {
   EXPECT_EQ(delay, sc_time(197, SC_NS));
 }
 
+// What the hops on the way add to the delay (their crossings) is paid again by every unit of a
+// run: called 5 ns after it was issued, beats start 30 + 5 ns after the previous one ended.
+// Hand-worked from 105 ns: beats at 105, 150, 195, 240 (each 10 ns long), delay 250 ns.
+TEST(RegisterBank, UnitBurstPaysTheHopsPerUnit) {
+  Device dev("dev");
+  std::vector<sc_time> times;
+  dev.bank.at(0x1c).on_write([&](RegAccess& a) {  // FIFO_3: the last word of each beat
+    times.push_back(a.time);
+    return a.stored;
+  });
+  std::uint32_t words[16] = {};
+  tlm::tlm_generic_payload wr;
+  fill(wr, tlm::TLM_WRITE_COMMAND, 0x10, reinterpret_cast<unsigned char*>(words), 16, 16);
+  UnitBurst run;
+  run.units = 4;
+  run.gap = sc_time(30, SC_NS);
+  run.issued = sc_time(100, SC_NS);
+  sc_time delay(105, SC_NS);  // a hop's crossing of 5 ns since
+  wr.set_extension(&run);
+  dev.bank.b_transport(wr, delay);
+  wr.clear_extension(&run);
+  ASSERT_EQ(wr.get_response_status(), tlm::TLM_OK_RESPONSE);
+  EXPECT_EQ(run.beats, 4u);
+  EXPECT_EQ(times, (std::vector<sc_time>{sc_time(105, SC_NS), sc_time(150, SC_NS),
+                                         sc_time(195, SC_NS), sc_time(240, SC_NS)}));
+  EXPECT_EQ(delay, sc_time(250, SC_NS));
+}
+
 // A beat window: a transaction at its offset with its width hands each beat to one hook at
 // the bank's beat times (gap, stall); a declined beat goes word by word; other widths or
 // offsets never reach the hook.

@@ -765,6 +765,35 @@ TEST(Cpu, FastModeThreadLeavesItsRunWhenNothingIsDue) {
   EXPECT_EQ(busy(b.cpu, 0, ContextClass::Thread), us(2));
 }
 
+// A context that leaves its run behind (detached) wakes nobody: it is the core's only ready
+// context, and its thread blocks next. A delta notification of its own wake event woke no
+// process, yet it cost a delta cycle and made "nothing due" false for the rest of the
+// instant (the write-ahead test). The run still ends at its time for a thread woken early.
+TEST(Cpu, FastModeDetachNotifiesNothing) {
+  Bench b("b", TimingMode::Fast, true);
+  ExecContext& s = b.cpu.create_context("s", ContextClass::SoftIrq, 0);
+  sc_core::sc_event ev;
+  bool pending_after_leave = true;
+  sc_time woke;
+  spawn("s", [&] {
+    sc_core::wait(us(1));
+    s.charge(us(2));
+    s.leave();
+    pending_after_leave = sc_core::sc_pending_activity_at_current_time();
+    sc_core::wait(ev);
+    s.rejoin();
+    woke = sc_core::sc_time_stamp();
+  });
+  spawn("waker", [&] {
+    sc_core::wait(us(2));
+    ev.notify();
+  });
+  run_to(us(20));
+  EXPECT_FALSE(pending_after_leave);
+  EXPECT_EQ(woke, us(3));  // woken at 2 us, inside its detached run: goes on at its end
+  EXPECT_EQ(s.busy_time(), us(2));
+}
+
 // A thread runs 3 us, then writes a register; an IRQ at 1 us takes 500 ns of the core. The
 // write happens after the handler in both modes (at 3.5 us): in fast mode the write
 // synchronises first, so running ahead cannot move it before an interrupt taken meanwhile.
