@@ -24,7 +24,8 @@ namespace aesvp {
 struct UnitBurst : tlm::tlm_extension<UnitBurst> {
   unsigned units = 0;
   sc_core::sc_time gap{sc_core::SC_ZERO_TIME};
-  sc_core::sc_time issued{sc_core::SC_ZERO_TIME};  // the delay b_transport was called with
+  sc_core::sc_time issued{sc_core::SC_ZERO_TIME};  // set by the initiator: the delay it calls
+                                                   // b_transport with
   std::function<bool()> more;
   const bool* line = nullptr;
   unsigned beats = 0;

@@ -306,7 +306,7 @@ void Cpu::schedule(Core& k, const ExecContext* caller) {
   if (best != nullptr && best->detached_) {
     start_detached(k, *best);  // resumed without its thread
     // Nobody ends a detached run at its time: its thread back from its block (rejoin) and
-    // the ones waiting for the core wait for run_end_ themselves, once told it is known.
+    // the ones waiting for the core wait for run_end_ themselves, once woken to learn it.
     for (ExecContext* r : k.ready) r->wake_.notify(SC_ZERO_TIME);
     return;
   }
