@@ -69,11 +69,11 @@ void RegisterBank::on_beat_run(RunWrite write, RunRead read) {
   beat_.run_read = std::move(read);
 }
 
-bool RegisterBank::run_beats(tlm::tlm_generic_payload& trans, UnitBurst& run, const sc_core::sc_time& start,
+bool RegisterBank::run_beats(tlm::tlm_generic_payload& trans, UnitBurst& run,
+                             const sc_core::sc_time& gap, const sc_core::sc_time& start,
                              sc_core::sc_time& delay) {
   const bool write = trans.is_write();
   unsigned char* data = trans.get_data_ptr();
-  const sc_core::sc_time gap = run.spacing(delay);
   if (write ? !beat_.run_write : !beat_.run_read) return false;
   BeatRun r;
   r.units = run.units;
@@ -157,8 +157,9 @@ void RegisterBank::answer_ahead_query(tlm::tlm_generic_payload& trans, AheadWrit
 
 void RegisterBank::transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& delay) {
   if (trans.get_command() == tlm::TLM_IGNORE_COMMAND) {
+    // Answered with an OK response, a query or not (an ignore command moves no data).
     if (AheadWriteQuery* q = trans.get_extension<AheadWriteQuery>()) answer_ahead_query(trans, *q);
-    trans.set_response_status(tlm::TLM_OK_RESPONSE);
+    else trans.set_response_status(tlm::TLM_OK_RESPONSE);
     return;
   }
   if (!check(trans)) return;
@@ -178,7 +179,7 @@ void RegisterBank::transport(tlm::tlm_generic_payload& trans, sc_core::sc_time& 
   a.end = a.time + latency_;
   sc_core::sc_time stalled = sc_core::SC_ZERO_TIME;
   unsigned beats = 0;
-  if (beats_whole && run != nullptr && run->units > 1 && run_beats(trans, *run, a.time, delay)) return;
+  if (beats_whole && run != nullptr && run->units > 1 && run_beats(trans, *run, gap, a.time, delay)) return;
   for (unsigned pos = 0; pos < len; ++beats) {
     if (beats != 0) {
       if (run != nullptr && run->more && !run->more()) break;

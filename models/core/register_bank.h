@@ -284,10 +284,12 @@ class RegisterBank {
   sc_core::sc_time beats_time(unsigned beats, const sc_core::sc_time& stalled,
                               const sc_core::sc_time& gap) const;
   // A UnitBurst through the beat window handed to a run hook, which answers the whole
-  // transaction (beats, delay, response); false when none takes it. Out of line: it kept
-  // the per-word path of every other access slower.
+  // transaction (beats, delay, response); false when none takes it. `gap` is the run's
+  // spacing (UnitBurst::spacing) as transport() found it. Out of line: it kept the per-word
+  // path of every other access slower.
   [[gnu::noinline]] bool run_beats(tlm::tlm_generic_payload& trans, UnitBurst& run,
-                                   const sc_core::sc_time& start, sc_core::sc_time& delay);
+                                   const sc_core::sc_time& gap, const sc_core::sc_time& start,
+                                   sc_core::sc_time& delay);
 };
 
 }  // namespace aesvp
